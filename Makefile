@@ -1,0 +1,39 @@
+# Field Sampler: `make run` and `make test` each set up everything they need.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: run test test-fast bench setup sysdeps lint-imports clean
+
+setup: $(STAMP)
+
+sysdeps:
+	@bash scripts/sysdeps.sh
+
+$(STAMP): pyproject.toml scripts/sysdeps.sh
+	@bash scripts/sysdeps.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[gui,server,dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@unset QT_QPA_PLATFORM; $(PY) -m app run-demo
+
+lint-imports: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+test: $(STAMP)
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow" -x
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache artifacts

@@ -1,0 +1,50 @@
+"""The signed record of a visit: what is hashed, printed and synced."""
+from __future__ import annotations
+
+from app.domain.canonical import CANONICAL_VERSION, canonical_bytes, canonical_hash, to_plain
+from app.domain.visit import Amendment, Visit
+
+
+def record_document(visit: Visit) -> dict:
+    """The canonical content of the record: every sampler-owned field, the
+    hashes of the live photos (removed ones are not part of it), no
+    navigation state. Lists are put in a stable order."""
+    doc = to_plain(visit)
+    doc["evidence"] = sorted((to_plain(e) for e in visit.live_evidence()),
+                             key=lambda e: (e["category"], e["sha256"], e["id"]))
+    doc["seals"] = sorted(doc["seals"], key=lambda s: s["seal_no"])
+    doc["photo_hashes"] = sorted({e.sha256 for e in visit.live_evidence()}
+                                 | {s.image_sha256 for s in visit.signatures})
+    doc["canonical_version"] = CANONICAL_VERSION
+    return doc
+
+
+def record_bytes(visit: Visit) -> bytes:
+    return canonical_bytes(record_document(visit))
+
+
+def record_hash(visit: Visit) -> str:
+    return canonical_hash(record_document(visit))
+
+
+def amendment_document(a: Amendment) -> dict:
+    doc = to_plain(a)
+    doc.pop("hash", None)
+    return doc
+
+
+def amendment_hash(a: Amendment) -> str:
+    """Chains to a.prev_hash (the record's hash or the previous amendment's)."""
+    return canonical_hash(amendment_document(a))
+
+
+def chain_valid(visit: Visit) -> bool:
+    """The record hash still matches and every amendment chains to the one before."""
+    if not visit.record_hash or visit.record_hash != record_hash(visit):
+        return False
+    prev = visit.record_hash
+    for a in visit.amendments:
+        if a.prev_hash != prev or a.hash != amendment_hash(a):
+            return False
+        prev = a.hash
+    return True

@@ -1,0 +1,275 @@
+"""The rules of the notice (晋市监函〔2022〕279号 and SAMR Order 18), each a
+named function that returns the problems it finds (empty list = holds)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.domain.credit_code import credit_code_problem
+from app.domain.messages import CATEGORY_LABELS, KIND_LABELS, Problem, label
+from app.domain.plan import PlanItem, SamplingRule, Scope
+from app.domain.visit import (EvidenceCategory, PriceBasis, SampleKind, SignerRole,
+                              Visit)
+
+MIN_SAMPLERS = 2
+MAX_BATCHES_PER_PARTY = 2
+MAX_BATCHES_PER_PRODUCT_PER_PARTY = 1
+
+# Evidence the notice requires, and the step at which each is collected.
+EVIDENCE_AT_EVIDENCE_STEP = (EvidenceCategory.SITE, EvidenceCategory.STORAGE,
+                             EvidenceCategory.LABEL, EvidenceCategory.STOCK)
+EVIDENCE_AT_SAMPLE_STEP = (EvidenceCategory.SAMPLING,)
+EVIDENCE_AT_SEAL_STEP = (EvidenceCategory.SEALED,)
+REQUIRED_EVIDENCE = EVIDENCE_AT_EVIDENCE_STEP + EVIDENCE_AT_SAMPLE_STEP + EVIDENCE_AT_SEAL_STEP
+
+
+def _blank(s: str | None) -> bool:
+    return not (s or "").strip()
+
+
+# --- team and documents -------------------------------------------------
+
+def at_least_two_samplers(visit: Visit) -> list[Problem]:
+    present = visit.present_team()
+    problems = []
+    if len(present) < MIN_SAMPLERS:
+        problems.append(Problem("team.too_few", "team", {"count": len(present)}))
+    for m in present:
+        if _blank(m.certificate_no):
+            problems.append(Problem("team.missing_certificate", "team", {"name": m.name}))
+    return problems
+
+
+def documents_shown(visit: Visit) -> list[Problem]:
+    s = visit.shown
+    problems = []
+    if not s.inspection_notice:
+        problems.append(Problem("shown.notice", "shown.inspection_notice"))
+    if not s.sampler_ids:
+        problems.append(Problem("shown.sampler_ids", "shown.sampler_ids"))
+    if not s.authorization_letter:
+        problems.append(Problem("shown.authorization", "shown.authorization_letter"))
+    return problems
+
+
+# --- party and plan -----------------------------------------------------
+
+def party_complete(visit: Visit) -> list[Problem]:
+    p = visit.party
+    problems = []
+    if _blank(p.name):
+        problems.append(Problem("party.name", "party.name"))
+    code_problem = credit_code_problem(p.credit_code or "")
+    if code_problem:
+        problems.append(Problem(code_problem, "party.credit_code"))
+    if _blank(p.address):
+        problems.append(Problem("party.address", "party.address"))
+    if _blank(p.contact) and _blank(p.phone):
+        problems.append(Problem("party.contact", "party.contact"))
+    return problems
+
+
+def scope_allowed(item: PlanItem, scope: Scope) -> list[Problem]:
+    if item.allows(scope):
+        return []
+    return [Problem("plan.scope", "party.scope", {
+        "product": item.product, "scope": scope.label_zh,
+        "scopes": "、".join(s.label_zh for s in item.scopes)})]
+
+
+def plan_quota(item: PlanItem, batches_taken: int) -> list[Problem]:
+    """batches_taken: batches of this plan item already sampled (not counting
+    the one being checked)."""
+    if batches_taken < item.batches:
+        return []
+    return [Problem("plan.quota", "sample.product", {"product": item.product, "quota": item.batches})]
+
+
+def batch_limits(product: str, products_already_sampled_at_party: list[str]) -> list[Problem]:
+    """One batch per product per party; at most two batches per party in a plan.
+    products_already_sampled_at_party: one entry per batch already taken there."""
+    problems = []
+    if products_already_sampled_at_party.count(product) >= MAX_BATCHES_PER_PRODUCT_PER_PARTY:
+        problems.append(Problem("batch.same_product", "sample.product", {"product": product}))
+    if len(products_already_sampled_at_party) >= MAX_BATCHES_PER_PARTY:
+        problems.append(Problem("batch.per_party", "sample.product",
+                                {"count": len(products_already_sampled_at_party)}))
+    return problems
+
+
+# --- evidence -----------------------------------------------------------
+
+def required_evidence(visit: Visit, categories=REQUIRED_EVIDENCE, lang: str = "zh_CN") -> list[Problem]:
+    """Each category needs a photo unless a written reason waives it."""
+    problems = []
+    for cat in categories:
+        if visit.live_evidence(cat):
+            continue
+        if not _blank(visit.evidence_waivers.get(cat.value)):
+            continue
+        problems.append(Problem("evidence.missing", f"evidence.{cat.value}",
+                                {"category": label(CATEGORY_LABELS, cat.value, lang)}))
+    return problems
+
+
+# --- sample and price ---------------------------------------------------
+
+def sample_complete(visit: Visit, rule: SamplingRule | None = None) -> list[Problem]:
+    s = visit.sample
+    problems = []
+    if _blank(s.product):
+        problems.append(Problem("sample.product", "sample.product"))
+    if _blank(s.batch_no) and _blank(s.production_date):
+        problems.append(Problem("sample.batch", "sample.batch_no"))
+    if s.base_quantity is None or s.base_quantity <= 0:
+        problems.append(Problem("sample.base_quantity", "sample.base_quantity"))
+    if rule is not None:
+        for attr, code, required in (("test_quantity", "sample.test_quantity", rule.test_quantity),
+                                     ("backup_quantity", "sample.backup_quantity", rule.backup_quantity)):
+            value = getattr(s, attr)
+            if value is None or value < Decimal(required):
+                problems.append(Problem(code, f"sample.{attr}", {"required": required, "unit": rule.unit}))
+    if (s.base_quantity is not None and s.test_quantity is not None and s.backup_quantity is not None
+            and s.test_quantity + s.backup_quantity > s.base_quantity):
+        problems.append(Problem("sample.exceeds_stock", "sample.base_quantity"))
+    if visit.party.scope == Scope.GAS_STATION:
+        if _blank(s.fuel_grade) and s.product in ("车用汽油", "车用柴油"):
+            problems.append(Problem("fuel.grade", "sample.fuel_grade"))
+        if _blank(s.tank_no) and _blank(s.pump_no):
+            problems.append(Problem("fuel.tank", "sample.tank_no"))
+    problems += test_sample_price(visit)
+    return problems
+
+
+def test_sample_price(visit: Visit) -> list[Problem]:
+    """Marked price first; without one, the market price of like products with
+    its basis written down."""
+    s = visit.sample
+    problems = []
+    if s.unit_price is None:
+        problems.append(Problem("price.missing", "sample.unit_price"))
+    elif s.unit_price <= 0:
+        problems.append(Problem("price.not_positive", "sample.unit_price"))
+    if s.price_basis is None:
+        problems.append(Problem("price.basis", "sample.price_basis"))
+    elif s.price_basis == PriceBasis.MARKET and _blank(s.price_basis_note):
+        problems.append(Problem("price.market_note", "sample.price_basis_note"))
+    return problems
+
+
+# --- payment ------------------------------------------------------------
+
+def expected_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    return (quantity * unit_price).quantize(Decimal("0.01"))
+
+
+def test_sample_paid(visit: Visit) -> list[Problem]:
+    p = visit.payment
+    if not p.paid or p.quantity is None or p.unit_price is None or p.amount is None:
+        return [Problem("payment.unpaid", "payment.paid")]
+    expected = expected_amount(p.quantity, p.unit_price)
+    if p.amount != expected:
+        return [Problem("payment.amount", "payment.amount", {"expected": format(expected, "f")})]
+    return []
+
+
+def backup_sample_free(visit: Visit) -> list[Problem]:
+    return [] if visit.payment.backup_free else [Problem("payment.backup_not_free", "payment.backup_free")]
+
+
+def no_fee_charged(visit: Visit) -> list[Problem]:
+    return [] if visit.payment.fee_charged_to_party == 0 else [Problem("payment.fee_charged", "payment.fee_charged_to_party")]
+
+
+# --- seals --------------------------------------------------------------
+
+def sealed_separately(visit: Visit, rule: SamplingRule | None = None, lang: str = "zh_CN") -> list[Problem]:
+    """Test and backup each sealed (at one time), every package with its own
+    unique seal number; a seal belongs to exactly one sample kind."""
+    problems = []
+    regular = [s for s in visit.seals if not s.on_site_storage]
+    test = {s.package_no for s in regular if s.kind == SampleKind.TEST}
+    backup = {s.package_no for s in regular if s.kind == SampleKind.BACKUP}
+    if not test:
+        problems.append(Problem("seal.test_missing", "seals"))
+    if not backup:
+        problems.append(Problem("seal.backup_missing", "seals"))
+    seen: set[str] = set()
+    for s in visit.seals:
+        if s.seal_no in seen:
+            problems.append(Problem("seal.duplicate_no", "seals", {"seal_no": s.seal_no}))
+        seen.add(s.seal_no)
+    if rule is not None:
+        for kind, packages, required in ((SampleKind.TEST, test, rule.packages_test),
+                                         (SampleKind.BACKUP, backup, rule.packages_backup)):
+            if packages and len(packages) < required:
+                problems.append(Problem("seal.package_count", "seals", {
+                    "kind": label(KIND_LABELS, kind.value, lang), "required": required,
+                    "count": len(packages)}))
+    return problems
+
+
+def backup_storage_approved(visit: Visit) -> list[Problem]:
+    """Backup left at the party only with the province's approval number,
+    a location, and seals at the openings."""
+    st = visit.backup_storage
+    if not st.on_site:
+        return []
+    problems = []
+    if _blank(st.approval_no):
+        problems.append(Problem("storage.approval", "backup_storage.approval_no"))
+    if _blank(st.location):
+        problems.append(Problem("storage.location", "backup_storage.location"))
+    if not any(s.on_site_storage for s in visit.seals):
+        problems.append(Problem("storage.seal", "seals"))
+    return problems
+
+
+# --- signatures and freezing ------------------------------------------------
+
+def signatures_complete(visit: Visit) -> list[Problem]:
+    problems = []
+    sampler_sigs = {s.signer_ref or s.name for s in visit.signatures if s.role == SignerRole.SAMPLER}
+    if len(sampler_sigs) < MIN_SAMPLERS:
+        problems.append(Problem("sign.samplers", "signatures", {"count": len(sampler_sigs)}))
+    party_signed = any(s.role == SignerRole.PARTY for s in visit.signatures)
+    if not party_signed:
+        if visit.sign_refusal is None:
+            problems.append(Problem("sign.party", "signatures"))
+        elif _blank(visit.sign_refusal.reason):
+            problems.append(Problem("sign.refusal_reason", "sign_refusal.reason"))
+    return problems
+
+
+def not_frozen(visit: Visit) -> list[Problem]:
+    return [Problem("record.frozen", "")] if visit.frozen else []
+
+
+def amendment_confirmed(party_signature_sha256: str, new_value: str, reason: str) -> list[Problem]:
+    problems = []
+    if _blank(new_value) or _blank(reason):
+        problems.append(Problem("amendment.empty", "amendment"))
+    if _blank(party_signature_sha256):
+        problems.append(Problem("amendment.unconfirmed", "amendment.party_signature"))
+    return problems
+
+
+# --- the two exits --------------------------------------------------------------
+
+def refusal_complete(visit: Visit) -> list[Problem]:
+    r = visit.refusal
+    problems = []
+    if r is None or _blank(r.facts):
+        problems.append(Problem("refusal.facts", "refusal.facts"))
+    if not visit.live_evidence(EvidenceCategory.REFUSAL) and (r is None or _blank(r.evidence_note)):
+        problems.append(Problem("refusal.evidence", "refusal.evidence_note"))
+    return problems
+
+
+def problem_report_complete(visit: Visit) -> list[Problem]:
+    p = visit.problem
+    problems = []
+    if p is None or _blank(p.description):
+        problems.append(Problem("problem.description", "problem.description"))
+    if not visit.live_evidence(EvidenceCategory.PROBLEM):
+        problems.append(Problem("problem.evidence", "evidence.problem"))
+    return problems

@@ -1,0 +1,255 @@
+"""The visit aggregate (现场抽样) and everything recorded during it.
+
+All of it is plain data; the rules live in rules.py and the flow in
+workflow.py. Fields marked volatile (navigation, timestamps of saving) are
+left out of the canonical record.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from app.domain.entities import InspectedParty, Producer
+
+VOLATILE = {"volatile": True}
+
+
+class VisitStatus(str, enum.Enum):
+    IN_PROGRESS = "in_progress"
+    FINISHED = "finished"            # signed, frozen
+    REFUSED = "refused"              # ended by the refusal form (拒检)
+    PROBLEM_REPORTED = "problem_reported"   # ended by the problem report
+    ABANDONED = "abandoned"          # task cancelled on the server; kept, never deleted
+
+
+class EvidenceCategory(str, enum.Enum):
+    SITE = "site"                    # 抽样场所
+    STORAGE = "storage"              # 贮存环境
+    LABEL = "label"                  # 产品标识
+    STOCK = "stock"                  # 库存数量
+    SAMPLING = "sampling"            # 抽样过程
+    SEALED = "sealed"                # 封样状态
+    ON_SITE_STORAGE = "on_site_storage"  # 封存状态 (backup left at the party)
+    REFUSAL = "refusal"              # 拒检证据
+    PROBLEM = "problem"              # 问题证据
+    OTHER = "other"
+
+
+class SampleKind(str, enum.Enum):
+    TEST = "test"        # 检验样品
+    BACKUP = "backup"    # 备用样品
+
+
+class PriceBasis(str, enum.Enum):
+    MARKED = "marked"    # 标价
+    MARKET = "market"    # 同类产品市场价
+
+
+class SignerRole(str, enum.Enum):
+    SAMPLER = "sampler"
+    PARTY = "party"
+    WITNESS = "witness"
+
+
+@dataclass
+class TeamMember:
+    sampler_id: str
+    name: str
+    certificate_no: str
+    present: bool = True
+
+
+@dataclass
+class ShownDocuments:
+    """出示: the notice, each sampler's ID and the authorization letter copy."""
+    inspection_notice: bool = False
+    sampler_ids: bool = False
+    authorization_letter: bool = False
+
+
+@dataclass
+class EvidenceItem:
+    id: str
+    category: EvidenceCategory
+    sha256: str
+    media: str = "image/jpeg"        # or video/*
+    captured_at: datetime | None = None
+    note: str = ""
+    removed: bool = False            # removed before signing: kept in store, not in record
+
+
+@dataclass
+class SampleDetails:
+    """样品: what was sampled and how much."""
+    product: str = ""                # 产品名称
+    plan_item_id: str = ""
+    trademark: str = ""              # 商标
+    spec_model: str = ""             # 规格型号
+    batch_no: str = ""               # 生产日期 / 批号
+    production_date: str = ""
+    quality_grade: str = ""          # 质量等级
+    standard: str = ""               # 执行标准
+    unit: str = ""
+    unit_price: Decimal | None = None
+    price_basis: PriceBasis | None = None
+    price_basis_note: str = ""       # e.g. where the market price came from
+    base_quantity: Decimal | None = None   # 抽样基数 (stock on hand)
+    test_quantity: Decimal | None = None
+    backup_quantity: Decimal | None = None
+    sample_state: str = ""           # 样品状态
+    # fuels (车用汽油/柴油)
+    fuel_grade: str = ""             # 92# / 95# / 98# / 0#
+    tank_no: str = ""                # 油罐号
+    pump_no: str = ""                # 加油机编号
+    purchase_date: str = ""          # 进货日期
+    supplier: str = ""               # 供货单位
+    # sampling
+    sampling_place: str = ""         # 成品库 / 货架 / 油罐
+    sampling_method: str = ""
+    shipping_method: str = "随样携带"  # 样品寄送方式
+
+
+@dataclass
+class Payment:
+    """付费单: the test sample is bought; the backup is given free."""
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    amount: Decimal | None = None
+    method: str = "现金"              # 付款方式
+    paid: bool = False
+    backup_free: bool = False        # 备用样品由受检单位先行无偿提供
+    fee_charged_to_party: Decimal = Decimal("0")  # must stay 0: no fee may be charged
+
+
+@dataclass
+class Seal:
+    id: str
+    seal_no: str                     # 封条编号, unique
+    kind: SampleKind
+    package_no: int = 1              # which package of that sample kind
+    sealed_at: datetime | None = None
+    on_site_storage: bool = False    # 封存标识 at package openings
+
+
+@dataclass
+class BackupStorage:
+    """备用样品存放: carried to the lab, or left sealed at the party."""
+    on_site: bool = False
+    approval_no: str = ""            # 省局批准文号
+    location: str = ""               # 封存地点 (where a camera covers it)
+    camera_covered: bool = False
+
+
+@dataclass
+class Signature:
+    id: str
+    role: SignerRole
+    name: str
+    image_sha256: str                # PNG in the evidence store
+    signer_ref: str = ""             # sampler id, or ID number of party/witness
+    signed_at: datetime | None = None
+
+
+@dataclass
+class SignRefusal:
+    """受检单位拒签: written on the form; a witness may sign."""
+    reason: str = ""
+    witness_name: str = ""
+    witness_id_no: str = ""
+    witness_signature_sha256: str = ""
+
+
+class RefusalSituation(str, enum.Enum):
+    REFUSE_SAMPLING = "refuse_sampling"      # 拒绝抽样
+    OBSTRUCT = "obstruct"                    # 阻碍抽样
+    UNREASONABLE_PRICE = "unreasonable_price"  # 以明显不合理的样品价格等方式不配合
+    OTHER = "other"
+
+
+@dataclass
+class RefusalRecord:
+    """拒检认定表."""
+    situation: RefusalSituation = RefusalSituation.REFUSE_SAMPLING
+    occurred_at: datetime | None = None
+    place: str = ""
+    products: str = ""
+    facts: str = ""                  # 事实经过
+    evidence_note: str = ""
+    county_bureau: str = ""          # 县级市场监管部门
+    reported_to_province: bool = False
+
+
+class ProblemType(str, enum.Enum):
+    UNLICENSED = "unlicensed"        # 无证无照
+    OTHER_ILLEGAL = "other_illegal"  # 其他无需检验即可判定违法的情形
+
+
+@dataclass
+class ProblemReport:
+    """样品问题报送单."""
+    problem_type: ProblemType = ProblemType.UNLICENSED
+    description: str = ""
+    evidence_note: str = ""
+    handling: str = "已终止抽样"
+    reporter: str = ""
+    reported_at: datetime | None = None
+    receivers: str = "省局; 受检单位所在地市、县级市场监管部门"
+
+
+@dataclass
+class Amendment:
+    """更正/补充 after signing: the original stays; this chains to it."""
+    id: str
+    path: str                        # dotted path, e.g. "sample.batch_no"
+    old_value: str
+    new_value: str
+    reason: str
+    created_at: datetime | None = None
+    prev_hash: str = ""              # hash of the record (or previous amendment)
+    party_signature_sha256: str = ""  # the party's confirmation
+    hash: str = ""
+
+
+@dataclass
+class Visit:
+    id: str
+    record_no: str                   # 编号 (抽样单编号)
+    task_id: str = ""
+    plan_id: str = ""
+    agency_id: str = ""
+    status: VisitStatus = VisitStatus.IN_PROGRESS
+    started_at: datetime | None = None
+    team: list[TeamMember] = field(default_factory=list)
+    shown: ShownDocuments = field(default_factory=ShownDocuments)
+    party: InspectedParty = field(default_factory=InspectedParty)
+    producer: Producer = field(default_factory=Producer)
+    evidence: list[EvidenceItem] = field(default_factory=list)
+    evidence_waivers: dict[str, str] = field(default_factory=dict)  # category -> written reason
+    sample: SampleDetails = field(default_factory=SampleDetails)
+    payment: Payment = field(default_factory=Payment)
+    seals: list[Seal] = field(default_factory=list)
+    backup_storage: BackupStorage = field(default_factory=BackupStorage)
+    signatures: list[Signature] = field(default_factory=list)
+    sign_refusal: SignRefusal | None = None
+    refusal: RefusalRecord | None = None
+    problem: ProblemReport | None = None
+    remarks: str = ""
+    finished_at: datetime | None = None
+    # Not part of the signed record: navigation and the frozen result.
+    step: str = field(default="arrive", metadata=VOLATILE)
+    back_stack: list[str] = field(default_factory=list, metadata=VOLATILE)
+    record_hash: str = field(default="", metadata=VOLATILE)
+    amendments: list[Amendment] = field(default_factory=list, metadata=VOLATILE)
+
+    @property
+    def frozen(self) -> bool:
+        return self.status != VisitStatus.IN_PROGRESS
+
+    def live_evidence(self, category: EvidenceCategory | None = None) -> list[EvidenceItem]:
+        return [e for e in self.evidence
+                if not e.removed and (category is None or e.category == category)]
+
+    def present_team(self) -> list[TeamMember]:
+        return [m for m in self.team if m.present]
