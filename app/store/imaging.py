@@ -21,7 +21,8 @@ DEFAULT_MAX_PIXELS = 120_000_000
 THUMB_PX = 320
 
 # Formats we accept as photos (and signature PNGs); nothing else is tried.
-IMAGE_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "GIF")
+# (Multi-picture JPEGs open through the JPEG plugin and come back as "MPO".)
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF")
 _MEDIA_TYPES = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png",
                 "WEBP": "image/webp", "TIFF": "image/tiff", "BMP": "image/bmp",
                 "GIF": "image/gif"}
