@@ -24,7 +24,7 @@ def ingest(ws: Workspace, path: str | Path):
 
 def _index(s, ws: Workspace, stored, name: str) -> None:
     if s.get(PhotoRow, stored.sha256) is None:
-        s.add(PhotoRow(sha256=stored.sha256, size=stored.size, media=stored.media,
+        s.add(PhotoRow(sha256=stored.sha256, size=stored.size, media=stored.media_type,
                        width=stored.width or 0, height=stored.height or 0,
                        original_name=name[:300], stored_at=ws.now()))
 
@@ -32,7 +32,7 @@ def _index(s, ws: Workspace, stored, name: str) -> None:
 def attach(ws: Workspace, visit_id: str, category: EvidenceCategory, stored, *, name: str = "",
            note: str = "") -> EvidenceItem:
     item = EvidenceItem(id=str(uuid.uuid4()), category=category, sha256=stored.sha256,
-                        media=stored.media, captured_at=ws.now(), note=note)
+                        media=stored.media_type, captured_at=ws.now(), note=note)
     with editing(ws, visit_id) as (s, v):
         _index(s, ws, stored, name)
         v.evidence.append(item)

@@ -21,7 +21,10 @@ DEFAULT_MAX_PIXELS = 120_000_000
 THUMB_PX = 320
 
 # Formats we accept as photos (and signature PNGs); nothing else is tried.
-IMAGE_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "GIF")
+Image.init()
+# MPO (multi-picture JPEG from some cameras) is its own format only in some
+# Pillow versions; ask only for the formats this Pillow has.
+IMAGE_FORMATS = tuple(f for f in ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "BMP", "GIF") if f in Image.OPEN)
 _MEDIA_TYPES = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png",
                 "WEBP": "image/webp", "TIFF": "image/tiff", "BMP": "image/bmp",
                 "GIF": "image/gif"}
