@@ -83,6 +83,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     # evidence store
     "photo.not_image": ("文件不是可识别的图片：{name}", "Not an image file: {name}"),
     "photo.truncated": ("图片文件不完整或已损坏：{name}", "The image is truncated or damaged: {name}"),
+    "value.number": ("“{value}”不是有效的数字", "“{value}” is not a valid number"),
+    "value.negative": ("数值不能为负数", "The value cannot be negative"),
+    "value.choice": ("“{value}”不是有效的选项", "“{value}” is not a valid choice"),
+    "value.unknown_field": ("未知字段：{name}", "Unknown field: {name}"),
     "photo.too_large": ("图片像素过大，可能是恶意文件：{name}", "The image has too many pixels (possible decompression bomb): {name}"),
 }
 
