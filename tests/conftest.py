@@ -71,8 +71,6 @@ def workspace(tmp_path, clock):
 @pytest.fixture
 def seeded(workspace):
     from app.services.reference import import_master_data
-    from app.domain.plan import SamplingRule  # TEMP until reference data lands
-    workspace.__dict__["sampling_rules"] = {p: SamplingRule(p, "L", "4", "4", packages_test=1, packages_backup=1) for p in ("车用汽油", "车用柴油", "车用尿素水溶液")}
     import_master_data(workspace, plan=MINI_PLAN, agencies=[AGENCY], samplers=SAMPLERS,
                        tasks=[make_task(), make_task("t-gas-2", ("2022-4-10",)),
                               make_task("t-gas-3", ("2022-4-12",))])

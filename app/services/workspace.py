@@ -30,6 +30,8 @@ class Workspace:
         self.lang = lang
         from app.store.evidence import EvidenceStore
         self.evidence = EvidenceStore(paths.evidence_root(self.data_dir))
+        # Temp files left by a crash mid-copy are never objects; drop old ones.
+        self.evidence.sweep_temp()
 
     def now(self) -> datetime:
         return self.clock().replace(microsecond=0)
@@ -53,4 +55,5 @@ class Workspace:
         return self.sampling_rules.get(product)
 
     def close(self) -> None:
+        self.evidence.close()
         self.db.close()
