@@ -3,27 +3,41 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import re
 import types
 import typing
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.domain.messages import CATALOG, Problem, RuleViolation
+from app.domain.messages import Problem, RuleViolation
 
+# Thousands separators only where they group thousands: "7,85" is refused
+# rather than read as 785.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_TRUE = {"true", "1", "yes", "y", "是", "已出示", "有"}
+_FALSE = {"false", "0", "no", "n", "否", "未出示", "无", ""}
 
 
 def parse_decimal(text: Any, field: str = "") -> Decimal | None:
-    if text is None or isinstance(text, Decimal):
-        return text
-    if isinstance(text, int) and not isinstance(text, bool):
-        return Decimal(text)
-    s = str(text).strip().replace(",", "").replace("，", "").replace("¥", "").replace("元", "")
-    if not s:
+    if text is None:
         return None
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise RuleViolation([Problem("value.number", field, {"value": str(text)})]) from None
+    if isinstance(text, Decimal):
+        value = text
+    elif isinstance(text, int) and not isinstance(text, bool):
+        value = Decimal(text)
+    else:
+        s = str(text).strip().replace("¥", "").replace("￥", "").replace("元", "").strip()
+        if not s:
+            return None
+        s = s.replace("，", ",")
+        if "," in s:
+            if not _GROUPED.fullmatch(s):
+                raise RuleViolation([Problem("value.number", field, {"value": str(text)})])
+            s = s.replace(",", "")
+        try:
+            value = Decimal(s)
+        except InvalidOperation:
+            raise RuleViolation([Problem("value.number", field, {"value": str(text)})]) from None
     if not value.is_finite():
         raise RuleViolation([Problem("value.number", field, {"value": str(text)})])
     if value < 0:
@@ -46,7 +60,15 @@ def _coerce(tp: Any, value: Any, field: str) -> Any:
         except ValueError:
             raise RuleViolation([Problem("value.choice", field, {"value": str(value)})]) from None
     if tp is bool:
-        return bool(value)
+        # bool("false") is True: read typed yes/no words instead.
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower() if value is not None else ""
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise RuleViolation([Problem("value.choice", field, {"value": str(value)})])
     if tp is str:
         return "" if value is None else str(value).strip()
     if tp is int:

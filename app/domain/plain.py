@@ -59,5 +59,5 @@ def to_plain_full(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [to_plain_full(v) for v in obj]
     if isinstance(obj, dict):
-        return {str(k): to_plain_full(v) for k, v in obj.items()}
+        return {str(to_plain(k)): to_plain_full(v) for k, v in obj.items()}
     return to_plain(obj)
