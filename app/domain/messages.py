@@ -21,7 +21,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "party.name": ("请填写受检单位名称", "Enter the inspected party's name"),
     "party.address": ("请填写受检单位地址", "Enter the inspected party's address"),
     "party.contact": ("请填写受检单位联系人或电话", "Enter the party's contact person or phone"),
-    "party.licence": ("请填写营业执照/许可证编号", "Enter the business licence / permit number"),
+    "party.licence": ("请填写营业执照/许可证编号；无证无照的，请终止抽样并填写问题报送单",
+                      "Enter the business licence / permit number; if there is none, stop and file a problem report"),
     "credit_code.length": ("统一社会信用代码应为18位", "The unified social credit code must have 18 characters"),
     "credit_code.chars": ("统一社会信用代码含有非法字符（不使用I、O、Z、S、V）",
                           "The credit code has invalid characters (I, O, Z, S, V are not used)"),
@@ -62,6 +63,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     # seals
     "seal.test_missing": ("检验样品尚未封样", "The test sample is not sealed"),
     "seal.backup_missing": ("备用样品尚未封样", "The backup sample is not sealed"),
+    "seal.blank_no": ("封条编号不能为空", "A seal has no number"),
     "seal.duplicate_no": ("封条编号{seal_no}重复", "Seal number {seal_no} is used twice"),
     "seal.package_count": ("{kind}应有{required}个封样包装（当前{count}个）",
                            "The {kind} needs {required} sealed packages (now {count})"),

@@ -67,6 +67,9 @@ def party_complete(visit: Visit) -> list[Problem]:
         problems.append(Problem("party.address", "party.address"))
     if _blank(p.contact) and _blank(p.phone):
         problems.append(Problem("party.contact", "party.contact"))
+    if _blank(p.licence_no):
+        # No licence at all is the 无证无照 case: stop and use the problem report.
+        problems.append(Problem("party.licence", "party.licence_no"))
     return problems
 
 
@@ -207,6 +210,9 @@ def sealed_separately(visit: Visit, rule: SamplingRule | None = None) -> list[Pr
         problems.append(Problem("seal.backup_missing", "seals"))
     seen: set[str] = set()
     for s in visit.seals:
+        if _blank(s.seal_no):
+            problems.append(Problem("seal.blank_no", "seals"))
+            continue
         if s.seal_no in seen:
             problems.append(Problem("seal.duplicate_no", "seals", {"seal_no": s.seal_no}))
         seen.add(s.seal_no)
@@ -242,10 +248,13 @@ def backup_storage_approved(visit: Visit) -> list[Problem]:
 
 def signatures_complete(visit: Visit) -> list[Problem]:
     problems = []
-    sampler_sigs = {s.signer_ref or s.name for s in visit.signatures if s.role == SignerRole.SAMPLER}
+    # Only samplers present on this visit count, each once, with a drawn image.
+    present = {m.sampler_id for m in visit.present_team()}
+    sampler_sigs = {s.signer_ref for s in visit.signatures
+                    if s.role == SignerRole.SAMPLER and s.signer_ref in present and not _blank(s.image_sha256)}
     if len(sampler_sigs) < MIN_SAMPLERS:
         problems.append(Problem("sign.samplers", "signatures", {"count": len(sampler_sigs)}))
-    party_signed = any(s.role == SignerRole.PARTY for s in visit.signatures)
+    party_signed = any(s.role == SignerRole.PARTY and not _blank(s.image_sha256) for s in visit.signatures)
     if not party_signed:
         if visit.sign_refusal is None:
             problems.append(Problem("sign.party", "signatures"))

@@ -110,6 +110,13 @@ def test_party_blank_fields_each_named():
                                               "party.contact"]
 
 
+def test_party_without_licence_points_to_the_problem_report():
+    v = complete_visit()
+    v.party.licence_no = ""
+    p = only(rules.party_complete(v))
+    assert p.code == "party.licence" and "问题报送单" in p.text()
+
+
 def test_party_contact_or_phone_is_enough():
     v = complete_visit()
     v.party.contact = ""

@@ -158,6 +158,27 @@ def test_witness_signature_is_not_a_sampler_signature():
     assert codes(rules.signatures_complete(v)) == ["sign.samplers"]
 
 
+def test_signature_of_someone_not_on_the_team_does_not_count():
+    v = complete_visit()
+    v.signatures[1] = Signature("sig-x", SignerRole.SAMPLER, "王五", sha(112), "s-wang")
+    assert codes(rules.signatures_complete(v)) == ["sign.samplers"]
+    v = complete_visit()
+    v.team[1].present = False            # signed, but not actually on site
+    assert codes(rules.signatures_complete(v)) == ["sign.samplers"]
+
+
+def test_signature_without_image_does_not_count():
+    v = complete_visit()
+    v.signatures[2] = Signature("sig-3", SignerRole.PARTY, "钱经理", "", "x")
+    assert codes(rules.signatures_complete(v)) == ["sign.party"]
+
+
+def test_blank_seal_number_is_refused():
+    v = complete_visit()
+    v.seals[0].seal_no = "  "
+    assert "seal.blank_no" in codes(rules.sealed_separately(v))
+
+
 def test_party_must_sign_or_refusal_written():
     v = complete_visit()
     v.signatures = [s for s in v.signatures if s.role != SignerRole.PARTY]
