@@ -69,33 +69,34 @@ def text_width(text: str, font: str, size: float) -> float:
 
 def wrap(text: str, width: float, font: str, size: float) -> list[str]:
     """Break text into lines no wider than width: CJK between any two
-    characters, ASCII words kept whole unless longer than a line, and no
-    closing punctuation at the start of a line."""
+    characters, ASCII words kept whole unless longer than a line, no
+    closing punctuation at the start of a line and no opening one at the end."""
     lines: list[str] = []
     for para in text.split("\n"):
-        line, lw = "", 0.0
+        toks: list[str] = []
+        lw = 0.0
         for tok in _TOKEN.findall(para):
             tw = text_width(tok, font, size)
-            if lw + tw <= width or not line and tw <= width:
-                line, lw = line + tok, lw + tw
+            if lw + tw <= width or not toks and tw <= width:
+                toks.append(tok)
+                lw += tw
                 continue
             if tw > width:                      # a word longer than the line: split it
                 for ch in tok:
                     cw = text_width(ch, font, size)
-                    if lw + cw > width and line:
-                        lines.append(line)
-                        line, lw = "", 0.0
-                    line, lw = line + ch, lw + cw
+                    if lw + cw > width and toks:
+                        lines.append("".join(toks))
+                        toks, lw = [], 0.0
+                    toks.append(ch)
+                    lw += cw
                 continue
-            if (tok in _NO_LINE_START or line[-1:] in _NO_LINE_END) and len(line) > 1:
-                carry = line[-1]
-                lines.append(line[:-1])
-                line = carry + tok
-            else:
-                lines.append(line.rstrip())
-                line = "" if tok == " " else tok
-            lw = text_width(line, font, size)
-        lines.append(line.rstrip())
+            carry: list[str] = []
+            if (tok in _NO_LINE_START or toks[-1] in _NO_LINE_END) and len(toks) > 1:
+                carry = [toks.pop()]
+            lines.append("".join(toks).rstrip())
+            toks = carry + ([] if tok == " " and not carry else [tok])
+            lw = sum(text_width(t, font, size) for t in toks)
+        lines.append("".join(toks).rstrip())
     return lines
 
 
@@ -118,6 +119,7 @@ class Doc:
         self.x0, self.x1 = margin, self.w - margin
         self.page = 1
         self.y = self.h - margin
+        self.pad = PAD                             # cell padding; labels use less
 
     # ----- text -----
     def text(self, x: float, y: float, s: str, size: float | None = None, align: str = "left",
@@ -132,6 +134,8 @@ class Doc:
             t.setTextRenderMode(2)
             self.c.setLineWidth(size * 0.03)
         t.textOut(s)
+        if bold:
+            t.setTextRenderMode(0)                # the mode outlives the text object
         self.c.drawText(t)
         if bold:
             self.c.setLineWidth(0.6)
@@ -193,13 +197,10 @@ class Doc:
         return self.buf.getvalue()
 
     # ----- tables -----
-    def table(self, rows: list[list[Cell]], units: int = 24, size: float | None = None,
-              min_row: float = 8 * mm, x0: float | None = None, x1: float | None = None) -> None:
-        size = size or self.size
-        x0 = self.x0 if x0 is None else x0
-        x1 = self.x1 if x1 is None else x1
+    def _layout(self, rows: list[list[Cell]], units: int, size: float, min_row: float,
+                x0: float, x1: float) -> list[tuple[float, list]]:
         unit = (x1 - x0) / units
-        self.c.setLineWidth(0.6)
+        out = []
         for row in rows:
             if sum(c.span for c in row) != units:
                 raise ValueError(f"row spans {sum(c.span for c in row)} units, table has {units}: {row}")
@@ -208,11 +209,26 @@ class Doc:
             for cell in row:
                 w = cell.span * unit
                 fs = cell.size or size
-                lines = [] if cell.draw else wrap(cell.text, w - 2 * PAD, self.font, fs)
+                lines = [] if cell.draw else wrap(cell.text, w - 2 * self.pad, self.font, fs)
                 laid.append((cell, w, fs, lines))
-                h = max(h, cell.min_h, len(lines) * fs * LEADING + 2 * PAD)
+                h = max(h, cell.min_h, len(lines) * fs * LEADING + 2 * self.pad)
+            out.append((h, laid))
+        return out
+
+    def table_height(self, rows: list[list[Cell]], units: int = 24, size: float | None = None,
+                     min_row: float = 8 * mm, x0: float | None = None, x1: float | None = None) -> float:
+        x0 = self.x0 if x0 is None else x0
+        x1 = self.x1 if x1 is None else x1
+        return sum(h for h, _ in self._layout(rows, units, size or self.size, min_row, x0, x1))
+
+    def table(self, rows: list[list[Cell]], units: int = 24, size: float | None = None,
+              min_row: float = 8 * mm, x0: float | None = None, x1: float | None = None) -> None:
+        x0 = self.x0 if x0 is None else x0
+        x1 = self.x1 if x1 is None else x1
+        self.c.setLineWidth(0.6)
+        for h, laid in self._layout(rows, units, size or self.size, min_row, x0, x1):
             # keep a section header with the row after it
-            self.ensure(h + (min_row * 2 if any(c.fill for c in row) else 0))
+            self.ensure(h + (min_row * 2 if any(c.fill for c, *_ in laid) else 0))
             x, top = x0, self.y
             for cell, w, fs, lines in laid:
                 if cell.fill:
@@ -231,12 +247,12 @@ class Doc:
         lead = fs * LEADING
         align = cell.align or ("center" if cell.label else "left")
         block = len(lines) * lead
-        y = top - (h - block) / 2 - lead + fs * 0.3 if cell.label or len(lines) <= 1 else top - PAD - lead + fs * 0.3
+        y = top - (h - block) / 2 - lead + fs * 0.3 if cell.label or len(lines) <= 1 else top - self.pad - lead + fs * 0.3
         for ln in lines:
             if align == "center":
                 self.text(x + w / 2, y, ln, fs, align="center")
             else:
-                self.text(x + PAD, y, ln, fs)
+                self.text(x + self.pad, y, ln, fs)
             y -= lead
 
 

@@ -12,7 +12,9 @@ from qrcode.constants import ERROR_CORRECT_M
 from reportlab.lib.units import inch
 
 LABEL_DPI = 203
-QUIET_MODULES = 4
+# Quiet zone kept inside the box; callers leave >= 1 mm of white around the
+# box, which with 0.5 mm modules makes up the standard 4-module margin.
+QUIET_MODULES = 2
 
 
 def matrix(text: str, error_correction: int = ERROR_CORRECT_M) -> tuple[list[list[bool]], int]:
