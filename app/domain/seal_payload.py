@@ -46,6 +46,8 @@ HASH_PREFIX_BYTES = 8
 SIG_BYTES = 64
 _HEAD = struct.Struct(">BBI4s8s")
 _UUID_FLAG = 0x80
+CORRUPT_ZH = "封条内容已损坏或被篡改"
+CORRUPT_EN = "seal payload is corrupt or altered"
 
 
 class SealPayloadError(ValueError):
@@ -147,7 +149,7 @@ def decode(text: str) -> tuple[SealPayload, bytes, bytes]:
     n = int(text[len(PREFIX):])
     raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
     if not raw or raw[0] != 1:
-        raise _fail("malformed", "封条内容已损坏", "seal payload is corrupt")
+        raise _fail("malformed", CORRUPT_ZH, CORRUPT_EN)
     raw = raw[1:]
     try:
         version, flags, ts, kid, prefix = _HEAD.unpack_from(raw)
@@ -167,10 +169,10 @@ def decode(text: str) -> tuple[SealPayload, bytes, bytes]:
     except (struct.error, IndexError, UnicodeDecodeError, ValueError) as e:
         if isinstance(e, SealPayloadError):
             raise
-        raise _fail("malformed", "封条内容已损坏", "seal payload is corrupt") from None
+        raise _fail("malformed", CORRUPT_ZH, CORRUPT_EN) from None
     body, signature = raw[:pos], raw[pos:]
     if len(signature) != SIG_BYTES or not 1 <= flags >> 2 <= 63:
-        raise _fail("malformed", "封条内容已损坏", "seal payload is corrupt")
+        raise _fail("malformed", CORRUPT_ZH, CORRUPT_EN)
     payload = SealPayload(
         seal_no=seal_no, record_id=record_id,
         kind=SampleKind.BACKUP if flags & 1 else SampleKind.TEST,
