@@ -130,5 +130,5 @@ def party_rows(ctx: DocumentContext, full: bool = True) -> list[list[Cell]]:
     if full:
         rows += [[L("法定代表人", 4), V(p.legal_representative, 4), L("联系人", 3), V(p.contact, 4),
                   L("电话", 3), V(p.phone, 6)],
-                 [L("统一社会信用代码", 4), V(p.credit_code, 8), L("营业执照/许可证编号", 5), V(p.licence_no, 7)]]
+                 [L("统一社会\n信用代码", 4), V(p.credit_code, 8), L("营业执照/许可证编号", 5), V(p.licence_no, 7)]]
     return rows

@@ -25,7 +25,7 @@ def build(ctx: DocumentContext) -> bytes:
         evidence += f"\n随附照片/录像 {len(v.live_evidence())} 个（文件 SHA-256 见抽样记录）"
     rows = [[L("受检单位", 4), V(v.party.name, 20)],
             [L("地址", 4), V(v.party.address, 20)],
-            [L("统一社会信用代码", 4), V(v.party.credit_code, 8), L("联系人/电话", 4),
+            [L("统一社会\n信用代码", 4), V(v.party.credit_code, 8), L("联系人/电话", 4),
              V(" ".join(x for x in (v.party.contact, v.party.phone) if x), 8)],
             [L("涉及产品", 4), V(ctx.product, 20)],
             [L("问题类型", 4), V(checks(list(TYPES.values()), TYPES[pr.problem_type] if filled else None), 20)],

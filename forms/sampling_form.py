@@ -73,7 +73,7 @@ def _sample_rows(ctx: DocumentContext) -> list[list[Cell]]:
              L("备用样品数量", 4), V(num(s.backup_quantity, u), 4)],
             [L("样品状态", 4), V(s.sample_state, 20)]]
     if ctx.blank or s.fuel_grade or any(f in ctx.product for f in FUELS):
-        rows += [[L("油品牌号", 4), V(s.fuel_grade or ("" if not ctx.blank else "□92#  □95#  □98#  □0#"), 4),
+        rows += [[L("油品牌号", 4), V(s.fuel_grade or ("" if not ctx.blank else "□92#  □95#\n□98#  □0#"), 4),
                   L("油罐号", 4), V(s.tank_no, 4), L("加油机编号", 4), V(s.pump_no, 4)],
                  [L("进货日期", 4), V(fmt_date(s.purchase_date) if s.purchase_date else "", 4),
                   L("供货单位", 4), V(s.supplier, 12)]]

@@ -14,7 +14,7 @@ from forms.layout import wrap
 from forms.fonts import register_cjk_font
 from tests.forms.conftest import pdftotext
 
-LONG_NAME = ("中国石油天然气股份有限公司山西太原销售分公司迎泽区双塔西街与并州南路交叉口东北角"
+LONG_NAME = ("太原市晋安石油化工销售有限公司（演示）迎泽区双塔西街与并州南路交叉口东北角"
              "第一百二十八加油加气充电综合能源服务站（含便利店）")
 LONG_ADDRESS = ("山西省太原市迎泽区双塔西街与并州南路交叉口东北角双塔西街一百二十八号院内东侧"
                 "综合能源服务站站房一层西侧营业厅及其附属罩棚区域")
