@@ -114,3 +114,15 @@ def signature_png(seed: int = 0) -> bytes:
     buf = io.BytesIO()
     img.save(buf, "PNG")
     return buf.getvalue()
+
+
+@pytest.fixture
+def memory_keyring():
+    """A real keyring backend in memory: tests never touch the developer's keyring."""
+    import keyring
+    from app.services.keyring_setup import MemoryKeyring
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
