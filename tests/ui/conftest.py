@@ -42,3 +42,22 @@ def artifacts_dir() -> Path:
     d = Path(os.environ.get("FIELD_SAMPLER_ARTIFACTS", ROOT / "artifacts")) / "screenshots"
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+@pytest.fixture
+def type_text(qtbot):
+    """Type like a user: ASCII as key presses, Chinese as an input-method
+    commit (how a pinyin IME delivers it; QTest cannot key non-ASCII)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    def type_(widget, text: str) -> None:
+        widget.setFocus()
+        for ch in text:
+            if ch.isascii():
+                qtbot.keyClicks(widget, ch)
+            else:
+                ev = QInputMethodEvent("", [])
+                ev.setCommitString(ch)
+                QApplication.sendEvent(widget, ev)
+    return type_
