@@ -115,7 +115,8 @@ def test_touch_draws(qtbot):
         QTest.touchEvent(pad, dev).move(0, at(x, 70)).commit()
     QTest.touchEvent(pad, dev).release(0, at(200, 70)).commit()
     assert c.stroke_count() == 1 and not c.is_empty()
-    assert _dark(img := _decode(c.to_png()), (0, 0) + img.size) > 100
+    img = _decode(c.to_png())
+    assert _dark(img, (0, 0) + img.size) > 100
 
 
 def test_refusal_with_witness(qtbot, type_text):
@@ -132,7 +133,8 @@ def test_refusal_with_witness(qtbot, type_text):
     assert r.refused and r.png is None and not pad.is_empty()
     assert r.refusal_reason == "负责人拒绝在抽样单上签字"
     assert (r.witness_name, r.witness_id) == ("李四", "140102199001011234")
-    assert _dark(img := _decode(r.witness_png), (0, 0) + img.size) > 50
+    img = _decode(r.witness_png)
+    assert _dark(img, (0, 0) + img.size) > 50
 
 
 def test_saved_signature_survives_reload(qtbot):
