@@ -6,12 +6,12 @@ from urllib.parse import urlparse
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
 from app.ui.i18n import tr
 from app.ui.settings import SettingsModel, label_size_choices, language_choices, printer_names
-from app.ui.theme import STATUS_COLORS
+from app.ui.theme import STATUS_COLORS, form_layout
 
 
 def server_url_problem(url: str) -> str:
@@ -63,8 +63,7 @@ class SettingsDialog(QDialog):
         data_row.addWidget(self.data_edit, 1)
         data_row.addWidget(open_data)
 
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form = form_layout()
         form.addRow(tr("服务器地址"), self.server_edit)
         form.addRow("", self.server_error)
         form.addRow(tr("标签尺寸"), self.label_combo)
