@@ -15,14 +15,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QStackedWidget,
-                               QToolBar, QWidget)
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
 from app import settings as store
 from app.ui import i18n, ops
 from app.ui.i18n import tr
 from app.ui.settings import SettingsModel
-from app.ui.settings_dialog import SettingsDialog
 from app.ui.theme import STATUS_COLORS, apply_theme
 
 log = logging.getLogger(__name__)
@@ -61,6 +59,8 @@ class ExceptHook:
             return  # no GUI, or an error while the box is up: logged is enough
         self._showing = True
         try:
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(app.activeWindow())
             box.setIcon(QMessageBox.Icon.Critical)
             box.setWindowTitle(tr("程序错误"))
@@ -197,7 +197,9 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.message_label.setText(text)
 
-    def open_settings(self) -> SettingsDialog:
+    def open_settings(self):
+        from app.ui.settings_dialog import SettingsDialog  # loaded when first needed
+
         dlg = SettingsDialog(self.settings_model, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.accepted.connect(self._settings_saved)

@@ -97,7 +97,8 @@ def available_cjk_family() -> str | None:
 
 
 def apply_theme(app: QApplication) -> None:
-    app.setStyle("Fusion")  # same look on Windows and Linux, honours the sheet
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")  # same look on Windows and Linux, honours the sheet
     app.setFont(ui_font())
     palette = app.palette()
     palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
