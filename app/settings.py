@@ -11,8 +11,7 @@ from pathlib import Path
 
 import platformdirs
 
-APP_NAME = "field-sampler"
-DATA_ENV = "FIELD_SAMPLER_DATA"
+from app.store.paths import APP_NAME, ENV_DATA as DATA_ENV, data_dir, log_dir  # noqa: F401 (one place decides folders)
 
 LANGUAGES = ("zh_CN", "en")
 LABEL_SIZES = ("100x70", "70x50", "a4")  # mm; "a4" = a sheet of labels
@@ -40,17 +39,6 @@ class Settings:
 
 def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
-
-
-def log_dir() -> Path:
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-
-
-def data_dir(override: str | os.PathLike | None = None) -> Path:
-    """Where the database and photos live: --data-dir, else $FIELD_SAMPLER_DATA,
-    else the platform's user data folder."""
-    chosen = override or os.environ.get(DATA_ENV) or platformdirs.user_data_dir(APP_NAME, appauthor=False)
-    return Path(chosen).expanduser().resolve()
 
 
 def load(path: Path | None = None) -> Settings:

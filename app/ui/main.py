@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
 
     data = settings.data_dir(getattr(args, "data_dir", None))
     data.mkdir(parents=True, exist_ok=True)
-    log_path = setup_logging()
+    log_path = setup_logging(settings.log_dir(data))
     app = create_app(language=getattr(args, "lang", None))
     sys.excepthook = ExceptHook(log_path)
     window = MainWindow(SettingsModel(data_dir=data))
