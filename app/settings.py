@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -59,19 +58,9 @@ def load(path: Path | None = None) -> Settings:
 def save(settings: Settings, path: Path | None = None) -> Path:
     """Write atomically (temp file + fsync + rename) so a crash never leaves
     a half-written settings file."""
-    import tempfile  # deferred: start-up time
+    from app.store.files import write_atomic  # deferred: start-up time
 
     path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(asdict(settings.validated()), ensure_ascii=False, indent=2)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text.encode("utf-8"), prefix=".settings-")
     return path

@@ -4,8 +4,6 @@ in PySide6-Essentials); printing paints those rasters at the printer's
 resolution, page by page with each page's own size."""
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,18 +55,8 @@ def render_pdf(data: bytes, dpi: float = PREVIEW_DPI, report=None) -> list[Page]
 
 
 def write_file_atomic(path: str, data: bytes) -> str:
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return str(target)
+    from app.store.files import write_atomic
+    return str(write_atomic(path, data, prefix=".export-"))
 
 
 def page_size(page: Page) -> QPageSize:

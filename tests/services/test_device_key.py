@@ -12,12 +12,8 @@ from tests.domain.test_seal_payload import BASE
 
 
 @pytest.fixture()
-def ring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+def ring(memory_keyring):
+    return memory_keyring
 
 
 def test_created_once_then_loaded(ring):
