@@ -1,0 +1,90 @@
+"""预览 / 打印 / 导出PDF of one document: the PDF is built off the GUI thread
+through app.services.documents, then shown with the shared PDF view."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
+
+from app.services import documents
+from app.services.documents import DocumentKind
+from app.ui.i18n import is_english, tr
+from app.ui.ops import show_failure
+from app.ui.wizard.session import VisitSession
+
+DOCUMENT_NAMES = {
+    DocumentKind.INSPECTION_NOTICE: ("监督抽查通知书", "Inspection notice"),
+    DocumentKind.SAMPLING_FORM: ("抽样单", "Sampling form"),
+    DocumentKind.FEEDBACK_FORM: ("工作质量及工作纪律反馈单", "Work quality and discipline feedback form"),
+    DocumentKind.PAYMENT_SLIP: ("样品付费单", "Payment slip"),
+    DocumentKind.SEAL_LABELS: ("封条", "Seal labels"),
+    DocumentKind.STORAGE_NOTICE: ("封存和处置告知单", "Storage and disposal notice"),
+    DocumentKind.REFUSAL_FORM: ("拒检认定表", "Refusal determination form"),
+    DocumentKind.PROBLEM_REPORT: ("问题报送单", "Problem report"),
+}
+
+ACTIONS = ("preview", "print", "export")
+
+
+def document_name(kind: DocumentKind) -> str:
+    zh, en = DOCUMENT_NAMES[kind]
+    return en if is_english() else zh
+
+
+class DocumentActions:
+    """Runs one action on one document of the session's visit."""
+
+    def __init__(self, session: VisitSession, parent: QWidget) -> None:
+        self.session = session
+        self.parent = parent
+        self.last_error: BaseException | None = None
+        self.dialogs: list = []
+
+    def run(self, kind: DocumentKind, action: str) -> None:
+        self.last_error = None
+        self.session.run_bg(documents.build_pdf, self.session.ws, self.session.visit_id, kind,
+                            ok=lambda pdf: self._deliver(kind, action, pdf), fail=self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self.last_error = error
+        if isinstance(error, NotImplementedError):
+            box = show_failure(RuntimeError(tr("该文书的PDF生成尚未接入：{detail}", detail=str(error))),
+                               self.parent)
+        else:
+            box = show_failure(error, self.parent)
+        self.dialogs.append(box)
+
+    def _deliver(self, kind: DocumentKind, action: str, pdf: bytes) -> None:
+        from app.ui.pdf_view import PdfPreviewDialog, write_file_atomic
+        name = f"{self.session.visit_id[:8]}-{kind.value}.pdf"
+        if action == "export":
+            dlg = QFileDialog(self.parent, tr("导出PDF"))
+            dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dlg.setNameFilter(tr("PDF文件 (*.pdf)"))
+            dlg.setDefaultSuffix("pdf")
+            dlg.selectFile(name)
+            dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dlg.fileSelected.connect(lambda path: self.session.run_bg(write_file_atomic, path, pdf,
+                                                                      ok=lambda _p: None))
+            dlg.open()
+            self.dialogs.append(dlg)
+            return
+        dlg = PdfPreviewDialog(pdf, document_name(kind), name, self.parent)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if action == "print":
+            dlg.view.rendered.connect(lambda _n: dlg.view.print_document())
+        dlg.open()
+        self.dialogs.append(dlg)
+
+
+def action_buttons(actions: DocumentActions, kind: DocumentKind, which=ACTIONS) -> QWidget:
+    """A row of 预览 / 打印 / 导出PDF buttons for `kind`."""
+    texts = {"preview": tr("预览"), "print": tr("打印"), "export": tr("导出PDF")}
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    for action in which:
+        b = QPushButton(texts[action])
+        b.setObjectName(f"{kind.value}.{action}")
+        b.clicked.connect(lambda _c=False, a=action: actions.run(kind, a))
+        row.addWidget(b)
+    return box
