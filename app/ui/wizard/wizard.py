@@ -178,7 +178,10 @@ class VisitWizard(QWidget):
                                party=v.party.name, product=v.sample.product or "—", status=status))
 
     def _update_sidebar(self, st: StepState) -> None:
-        done = dict(st.progress)
+        # A tick needs the step complete and reached (or the visit frozen):
+        # a later step whose data happens to be valid is not "done" yet.
+        reached = set(st.visit.back_stack) | {st.step.value}
+        done = {s: ok and (st.visit.frozen or s.value in reached) for s, ok in st.progress}
         self.sidebar.clear()
         for step in SIDEBAR_STEPS:
             if step not in ORDER and step != st.step:
