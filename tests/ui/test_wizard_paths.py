@@ -62,9 +62,9 @@ def test_no_label_photo_is_refused_and_the_category_is_outlined(qtbot, seeded, m
     d.next()
     assert d.step == Step.EVIDENCE
     assert d.w.missing_texts() == ["缺少产品标识照片（或填写未拍摄的理由）"]
-    grid = d.w.page.photos.grid
-    assert grid.sections["label"].property("missing") is True
-    assert grid.sections["site"].property("missing") is False
+    photos = d.w.page.photos
+    assert photos.section("label").property("missing") is True
+    assert photos.section("site").property("missing") is False
     d.add_photos("label", [make_jpeg(), make_jpeg()])         # two at once
     assert not d.w.missing.isVisible()
     d.next()
@@ -113,7 +113,7 @@ def test_back_and_forward_keep_everything(qtbot, seeded, make_jpeg, type_text):
     d.next()
     d.next()
     assert d.step == Step.EVIDENCE
-    assert d.w.page.photos.grid.sections["site"].evidence_ids() != []
+    assert d.w.page.photos.section("site").evidence_ids() != []
     saved = visits.load(seeded, d.w.session.visit_id)
     assert saved.party.contact == "孙主任" and saved.party.phone == "13900000000"
 

@@ -16,7 +16,7 @@ class EvidencePage(WizardPage):
     def build(self) -> None:
         self.body.addWidget(hint(tr("拍摄或导入照片（可一次选择多张，或拖放到对应分类）；"
                                     "确实无法拍摄的，请填写理由。")))
-        self.photos = EvidencePhotos(self.session, list(rules.EVIDENCE_AT_EVIDENCE_STEP))
+        self.photos = EvidencePhotos(self.session, list(rules.EVIDENCE_AT_EVIDENCE_STEP), columns=2)
         self.body.addWidget(self.photos)
 
     def on_load(self, visit: Visit) -> None:

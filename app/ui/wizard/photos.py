@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QProgressBar, QVBoxLayout, QWidget
 
 from app.domain.messages import RuleViolation
 from app.domain.visit import EvidenceCategory, Visit
@@ -49,34 +49,45 @@ def thumbnail_items(ws: Workspace, visit: Visit, categories: list[str]) -> dict[
 class EvidencePhotos(QWidget):
     """A PhotoGrid for some categories plus an ingest progress bar."""
 
-    def __init__(self, session: VisitSession, categories: list[EvidenceCategory],
+    def __init__(self, session: VisitSession, categories: list[EvidenceCategory], columns: int = 1,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.categories = [c.value for c in categories]
-        self.grid = PhotoGrid(self.categories)
-        self.grid.setObjectName("photo_grid")
-        # The page scrolls; the grid shows all its sections at full height.
-        self.grid.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.grid.setMinimumHeight(self.grid.widget().sizeHint().height() + 4)
+        # One grid per category so they can sit side by side (1280x800 screens).
+        self.grids: dict[str, PhotoGrid] = {}
+        cells = QGridLayout()
+        cells.setContentsMargins(0, 0, 0, 0)
+        for i, cat in enumerate(self.categories):
+            grid = PhotoGrid([cat])
+            grid.setObjectName("photo_grid")
+            grid.setFrameShape(QFrame.Shape.NoFrame)
+            # The page scrolls; each grid shows its section at full height.
+            grid.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            grid.setMinimumHeight(grid.widget().sizeHint().height() + 4)
+            grid.files_added.connect(self.add_files)
+            grid.removed.connect(self.remove)
+            grid.waiver_changed.connect(self.waive)
+            self.grids[cat] = grid
+            cells.addWidget(grid, *divmod(i, columns))
         self.bar = QProgressBar()
         self.bar.setVisible(False)
         self.bar.setFormat(tr("正在导入照片 %v/%m"))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.bar)
-        lay.addWidget(self.grid)
-        self.grid.files_added.connect(self.add_files)
-        self.grid.removed.connect(self.remove)
-        self.grid.waiver_changed.connect(self.waive)
+        lay.addLayout(cells)
         session.saved.connect(self._reload)
         self._visit: Visit | None = None
+
+    def section(self, category: str):
+        return self.grids[category].sections[category]
 
     # --- showing ---------------------------------------------------------
     def load(self, visit: Visit) -> None:
         self._visit = visit
         for cat in self.categories:
-            self.grid.set_waiver(cat, visit.evidence_waivers.get(cat, ""))
+            self.grids[cat].set_waiver(cat, visit.evidence_waivers.get(cat, ""))
         self._reload(visit)
 
     def _reload(self, visit: Visit) -> None:
@@ -88,13 +99,14 @@ class EvidencePhotos(QWidget):
 
     def _show(self, items: dict[str, list[tuple]]) -> None:
         for cat, entries in items.items():
-            self.grid.set_items(cat, entries)
+            self.grids[cat].set_items(cat, entries)
 
     def set_missing(self, categories: set[str]) -> None:
-        self.grid.set_missing(categories & set(self.categories))
+        for cat, grid in self.grids.items():
+            grid.set_missing({cat} & categories)
 
     def set_read_only(self, ro: bool) -> None:
-        for sec in self.grid.sections.values():
+        for sec in (self.section(c) for c in self.categories):
             for w in (sec.add_button, sec.remove_button, sec.camera_button):
                 if w is not None:
                     w.setEnabled(not ro)

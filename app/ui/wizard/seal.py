@@ -65,12 +65,13 @@ class SealPage(WizardPage):
         self.notice_row.addStretch(1)
         sl.addLayout(self.notice_row)
         self.body.addWidget(seals)
-        self.photos = EvidencePhotos(self.session, [EvidenceCategory.SEALED, EvidenceCategory.ON_SITE_STORAGE])
+        self.photos = EvidencePhotos(self.session, [EvidenceCategory.SEALED, EvidenceCategory.ON_SITE_STORAGE],
+                                     columns=2)
         self.body.addWidget(self.photos)
 
     def _show_storage(self, on: bool) -> None:
         for w in (self.storage_fields, self.camera_covered, self.notice_label, self.notice_buttons,
-                  self.photos.grid.sections[EvidenceCategory.ON_SITE_STORAGE.value]):
+                  self.photos.grids[EvidenceCategory.ON_SITE_STORAGE.value]):
             w.setVisible(on)
 
     def on_load(self, visit: Visit) -> None:

@@ -59,7 +59,6 @@ class SignPage(WizardPage):
         pad = SignaturePad(roles=[role_text], allow_refusal=party)
         pad.setObjectName(f"pad.{role.value}.{ref or 'party'}")
         pad.set_signer(name, role_text)
-        pad.setMinimumHeight(300)
         status = QLabel(tr("未签字"))
         status.setObjectName(f"status.{role.value}.{ref or 'party'}")
         lay.addWidget(pad, 1)
@@ -75,14 +74,17 @@ class SignPage(WizardPage):
         while self.grid.count():
             self.grid.takeAt(0).widget().deleteLater()
         self.signers = []
+        # Samplers stacked on the left, the party beside them: all visible at 1280x800.
         present = visit.present_team()
         for i, m in enumerate(present):
             box = self._signer(SignerRole.SAMPLER, m.sampler_id, tr("抽样人员：{name}", name=m.name),
                                m.name, tr("抽样人员"))
-            self.grid.addWidget(box, 0, i)
+            self.grid.addWidget(box, i, 0)
         party = self._signer(SignerRole.PARTY, "", tr("受检单位：{name}", name=visit.party.name),
                              visit.party.contact or visit.party.legal_representative, tr("受检单位负责人"))
-        self.grid.addWidget(party, 1, 0, 1, max(1, len(present)))
+        self.grid.addWidget(party, 0, 1, max(1, len(present)), 1)
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1)
         self.on_read_only(self.read_only)
         self.session.run_bg(load_signatures, self.session.ws, visit, ok=self._show_saved)
 
@@ -99,7 +101,12 @@ class SignPage(WizardPage):
             s.pad.load(r)
             s.pad.blockSignals(False)
             s.last = s.pad.result()
-            s.status.setText(tr("拒绝签字（已记录）") if r.refused else tr("已签字"))
+            self._set_status(s, tr("拒绝签字（已记录）") if r.refused else tr("已签字"))
+
+    @staticmethod
+    def _set_status(s: Signer, text: str, ok: bool = True) -> None:
+        s.status.setText(("✔ " if ok else "") + text)
+        s.status.setStyleSheet(f"color: {'#2e7d32' if ok else '#c62828'}; font-weight: bold;")
 
     def _save(self, s: Signer) -> None:
         s.timer.stop()
@@ -107,8 +114,8 @@ class SignPage(WizardPage):
         if r == s.last or (not r.refused and r.png is None):
             return
         s.last = r
-        ok = lambda _res: s.status.setText(tr("拒绝签字（已记录）") if r.refused else tr("已签字"))  # noqa: E731
-        fail = lambda e: s.status.setText("；".join(e.texts(language())))  # noqa: E731
+        ok = lambda _res: self._set_status(s, tr("拒绝签字（已记录）") if r.refused else tr("已签字"))  # noqa: E731
+        fail = lambda e: self._set_status(s, "；".join(e.texts(language())), ok=False)  # noqa: E731
         if r.refused:
             self.session.run_db(signing.refuse_to_sign, reason=r.refusal_reason, witness_name=r.witness_name,
                                 witness_id_no=r.witness_id, witness_png=r.witness_png, ok=ok, fail=fail)

@@ -172,7 +172,7 @@ class VisitWizard(QWidget):
 
     def _update_header(self, v: Visit) -> None:
         status = {VisitStatus.IN_PROGRESS: tr("进行中"), VisitStatus.FINISHED: tr("已签字确认"),
-                  VisitStatus.REFUSED: tr("拒检"), VisitStatus.PROBLEM_REPORTED: tr("已问题报送"),
+                  VisitStatus.REFUSED: tr("已拒检"), VisitStatus.PROBLEM_REPORTED: tr("已问题报送"),
                   VisitStatus.ABANDONED: tr("已放弃")}[v.status]
         self.header.setText(tr("抽样单编号 {no}　·　{party}　·　{product}　·　{status}", no=v.record_no,
                                party=v.party.name, product=v.sample.product or "—", status=status))
