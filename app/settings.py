@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -72,6 +71,8 @@ def load(path: Path | None = None) -> Settings:
 def save(settings: Settings, path: Path | None = None) -> Path:
     """Write atomically (temp file + fsync + rename) so a crash never leaves
     a half-written settings file."""
+    import tempfile  # deferred: start-up time
+
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(asdict(settings.validated()), ensure_ascii=False, indent=2)

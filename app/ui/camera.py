@@ -99,7 +99,8 @@ class CameraDialog(QDialog):
         for dev in inputs:
             self.device_combo.addItem(dev.description(), dev)
         self.shoot_button.setEnabled(bool(inputs))
-        self.device_combo.setEnabled(len(inputs) > 1)
+        self.device_combo.setVisible(len(inputs) > 1)  # a choice only when there is one
+        row.insertStretch(0, 1)
         if not inputs:
             self.shoot_button.setToolTip(no_camera_text())
             return

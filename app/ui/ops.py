@@ -22,12 +22,11 @@ import logging
 import queue
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Qt, Signal, Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.domain.messages import RuleViolation
 from app.ui.i18n import language, tr
@@ -62,6 +61,7 @@ class _Runner:
         self.db_queue: queue.Queue = queue.Queue()
         self.db_thread = threading.Thread(target=self._db_loop, name="db-worker", daemon=True)
         self.db_thread.start()
+        from concurrent.futures import ThreadPoolExecutor  # deferred: start-up time
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bg")
         self.pending = 0
         self.lock = threading.Lock()
@@ -231,8 +231,10 @@ def failure_text(error: BaseException) -> str:
     return tr("操作失败：{error}", error=str(error) or type(error).__name__)
 
 
-def show_failure(error: BaseException, parent: QWidget | None = None) -> QMessageBox:
+def show_failure(error: BaseException, parent: QWidget | None = None):
     """A non-blocking message box with the problem in the UI language."""
+    from PySide6.QtWidgets import QMessageBox  # deferred: start-up time
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(tr("无法完成操作"))

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout,
                                QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
 from app.ui.i18n import tr
 from app.ui.signature_canvas import SignatureCanvas
+from app.ui.theme import form_layout
 
 
 @dataclass
@@ -63,7 +64,7 @@ class SignaturePad(QWidget):
         self.canvas = SignatureCanvas()
         self.canvas_box = _canvas_with_buttons(self.canvas)
 
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(tr("姓名"), self.name_edit)
         form.addRow(tr("身份/职务"), self.role_combo)
         lay = QVBoxLayout(self)
@@ -79,7 +80,7 @@ class SignaturePad(QWidget):
         self.witness_id = QLineEdit()
         self.witness_canvas = SignatureCanvas(placeholder=tr("见证人在此签名（可选）"))
         self.witness_canvas.setMinimumHeight(120)
-        rform = QFormLayout(self.refusal_box)
+        rform = form_layout(self.refusal_box)
         rform.addRow(tr("拒签原因"), self.reason_edit)
         rform.addRow(tr("见证人姓名"), self.witness_name)
         rform.addRow(tr("见证人证件号"), self.witness_id)

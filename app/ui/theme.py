@@ -2,8 +2,11 @@
 and gloves), a CJK-capable font, and one place for status colours."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel
+
+from app.ui.i18n import resources_dir
 
 FONT_FAMILIES = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei",
                  "Source Han Sans SC", "sans-serif"]
@@ -37,6 +40,8 @@ QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateEdit {{
     min-height: {MIN_TARGET}px; padding: 0 8px; border: 1px solid #b0bec5; border-radius: 4px;
     background: white;
 }}
+QComboBox::drop-down {{ width: 32px; border: none; }}
+QComboBox::down-arrow {{ image: url("{{ICONS}}/chevron-down.svg"); width: 16px; height: 16px; }}
 QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus {{ border: 2px solid {ACCENT}; }}
 QLineEdit:read-only {{ background: #f0f0f0; color: #455a64; }}
 QPlainTextEdit, QTextEdit {{ border: 1px solid #b0bec5; border-radius: 4px; background: white; }}
@@ -51,6 +56,27 @@ QStatusBar QLabel {{ padding: 0 8px; }}
 QScrollBar:vertical {{ width: 16px; }}
 QScrollBar:horizontal {{ height: 16px; }}
 """
+
+
+class TouchForm(QFormLayout):
+    """A form whose text labels sit level with their touch-size fields
+    (QFormLayout top-aligns a label against a taller field)."""
+
+    def addRow(self, label, field=None):  # noqa: N802 - Qt naming
+        if isinstance(label, str) and label and field is not None:
+            lab = QLabel(label)
+            lab.setMinimumHeight(MIN_TARGET)
+            lab.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return super().addRow(lab, field)
+        return super().addRow(label) if field is None else super().addRow(label, field)
+
+
+def form_layout(parent=None) -> QFormLayout:
+    return TouchForm(parent) if parent is not None else TouchForm()
+
+
+def stylesheet() -> str:
+    return STYLESHEET.replace("{ICONS}", (resources_dir() / "icons").as_posix())
 
 
 def status_color(name: str) -> QColor:
@@ -71,9 +97,10 @@ def available_cjk_family() -> str | None:
 
 
 def apply_theme(app: QApplication) -> None:
-    app.setStyle("Fusion")  # same look on Windows and Linux, honours the sheet
+    if app.style().name().lower() != "fusion":
+        app.setStyle("Fusion")  # same look on Windows and Linux, honours the sheet
     app.setFont(ui_font())
     palette = app.palette()
     palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
     app.setPalette(palette)
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(stylesheet())
