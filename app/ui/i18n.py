@@ -40,16 +40,11 @@ def catalog_path(lang: str) -> Path:
 def catalog(lang: str) -> dict[str, str]:
     if lang == DEFAULT_LANGUAGE:
         return {}
-    # <lang>.json plus fragments <lang>.<part>.json (e.g. en.wizard.json), so
-    # parts of the UI built in parallel keep their own catalogs.
-    path = catalog_path(lang)
-    out: dict[str, str] = {}
-    for p in [path, *sorted(path.parent.glob(f"{lang}.*.json"))]:
-        try:
-            out.update(json.loads(p.read_text(encoding="utf-8")))
-        except (OSError, ValueError) as e:
-            log.error("translation catalog %s unusable: %s", p, e)
-    return out
+    try:
+        return json.loads(catalog_path(lang).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        log.error("translation catalog for %s unusable: %s", lang, e)
+        return {}
 
 
 def set_language(lang: str) -> None:

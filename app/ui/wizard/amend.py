@@ -10,18 +10,8 @@ from app.domain.visit import Visit, VisitStatus
 from app.services import signing
 from app.ui.i18n import language, tr
 from app.ui.signature_pad import SignaturePad
+from app.ui.wizard.labels import amendable_fields
 from app.ui.wizard.session import VisitSession
-
-# What a party may ask to correct after signing (dotted path, label).
-AMENDABLE = [
-    ("party.name", "受检单位名称"), ("party.address", "单位地址"), ("party.contact", "联系人"),
-    ("party.phone", "联系电话"), ("party.licence_no", "营业执照/许可证编号"),
-    ("producer.name", "生产单位名称"), ("producer.address", "生产单位地址"),
-    ("sample.trademark", "商标"), ("sample.spec_model", "规格型号"), ("sample.batch_no", "生产日期/批号"),
-    ("sample.production_date", "生产日期"), ("sample.quality_grade", "质量等级"),
-    ("sample.standard", "执行标准"), ("sample.sample_state", "样品状态"), ("remarks", "备注"),
-]
-
 
 class AmendDialog(QDialog):
     amended = Signal(object)         # the Amendment
@@ -32,8 +22,8 @@ class AmendDialog(QDialog):
         self.setWindowTitle(tr("更正/补充"))
         self.field = QComboBox()
         self.field.setObjectName("amend.field")
-        for path, text in AMENDABLE:
-            self.field.addItem(tr(text), path)
+        for path, text in amendable_fields():
+            self.field.addItem(text, path)
         self.old = QLabel()
         self.old.setObjectName("amend.old")
         self.old.setWordWrap(True)

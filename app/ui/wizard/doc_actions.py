@@ -7,27 +7,12 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
 from app.services import documents
 from app.services.documents import DocumentKind
-from app.ui.i18n import is_english, tr
+from app.ui.i18n import tr
+from app.ui.wizard.labels import document_name
 from app.ui.ops import show_failure
 from app.ui.wizard.session import VisitSession
 
-DOCUMENT_NAMES = {
-    DocumentKind.INSPECTION_NOTICE: ("监督抽查通知书", "Inspection notice"),
-    DocumentKind.SAMPLING_FORM: ("抽样单", "Sampling form"),
-    DocumentKind.FEEDBACK_FORM: ("工作质量及工作纪律反馈单", "Work quality and discipline feedback form"),
-    DocumentKind.PAYMENT_SLIP: ("样品付费单", "Payment slip"),
-    DocumentKind.SEAL_LABELS: ("封条", "Seal labels"),
-    DocumentKind.STORAGE_NOTICE: ("封存和处置告知单", "Storage and disposal notice"),
-    DocumentKind.REFUSAL_FORM: ("拒检认定表", "Refusal determination form"),
-    DocumentKind.PROBLEM_REPORT: ("问题报送单", "Problem report"),
-}
-
 ACTIONS = ("preview", "print", "export")
-
-
-def document_name(kind: DocumentKind) -> str:
-    zh, en = DOCUMENT_NAMES[kind]
-    return en if is_english() else zh
 
 
 class DocumentActions:

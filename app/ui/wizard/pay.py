@@ -11,10 +11,8 @@ from app.services.documents import DocumentKind
 from app.ui.i18n import language, tr
 from app.ui.wizard.base import WizardPage, hint
 from app.ui.wizard.doc_actions import DocumentActions, action_buttons
+from app.ui.wizard.labels import payment_methods
 from app.ui.wizard.fields import display, form_group, mark_invalid
-
-METHODS = ("现金", "微信", "支付宝", "银行转账", "公务卡")
-
 
 class PayPage(WizardPage):
     step = Step.PAY
@@ -29,8 +27,8 @@ class PayPage(WizardPage):
         self.method = QComboBox()
         self.method.setObjectName("payment.method")
         self.method.setEditable(True)
-        for m in METHODS:
-            self.method.addItem(tr(m), m)
+        for value, text in payment_methods():
+            self.method.addItem(text, value)
         self.backup_free = QCheckBox(tr("备用样品由受检单位先行无偿提供"))
         self.backup_free.setObjectName("payment.backup_free")
         self.backup_free.setChecked(True)

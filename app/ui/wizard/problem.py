@@ -3,17 +3,15 @@ sampling stops and a problem report goes to the province and the local
 bureaus."""
 from __future__ import annotations
 
-from app.domain.visit import EvidenceCategory, ProblemType, Visit
+from app.domain.visit import EvidenceCategory, ProblemReport, Visit
 from app.domain.workflow import Step
 from app.services.documents import DocumentKind
 from app.ui.i18n import tr
 from app.ui.wizard.base import WizardPage, hint
 from app.ui.wizard.doc_actions import DocumentActions, action_buttons
 from app.ui.wizard.fields import form_group
+from app.ui.wizard.labels import problem_types
 from app.ui.wizard.photos import EvidencePhotos
-
-TYPES = {ProblemType.UNLICENSED: "无证无照", ProblemType.OTHER_ILLEGAL: "其他无需检验即可判定违法的情形"}
-
 
 class ProblemPage(WizardPage):
     step = Step.PROBLEM
@@ -24,7 +22,7 @@ class ProblemPage(WizardPage):
                                     "填写问题报送单并附证据，报送省局和当地市场监管部门。"
                                     "点击“完成”后本次抽样以问题报送结束。")))
         self.body.addWidget(form_group(tr("问题报送单"), [
-            (tr("问题类型"), b.combo("problem.problem_type", [(k.value, tr(v)) for k, v in TYPES.items()], default_first=True)),
+            (tr("问题类型"), b.combo("problem.problem_type", problem_types(), default_first=True)),
             (tr("问题描述"), b.text("problem.description", tr("看到的情况，例如未能出示的证照"))),
             (tr("证据说明"), b.text("problem.evidence_note", "", 64)),
             (tr("处理情况"), b.line("problem.handling")),
@@ -37,7 +35,7 @@ class ProblemPage(WizardPage):
 
     def on_load(self, visit: Visit) -> None:
         if visit.problem is None:
-            self.binder.widget("problem.handling").setPlaceholderText("已终止抽样")
+            self.binder.widget("problem.handling").setPlaceholderText(ProblemReport().handling)
         self.photos.load(visit)
 
     def on_saved(self, visit: Visit) -> None:

@@ -5,22 +5,15 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
-from app.domain.visit import EvidenceCategory, RefusalSituation, Visit
+from app.domain.visit import EvidenceCategory, Visit
 from app.domain.workflow import Step
 from app.services.documents import DocumentKind
 from app.ui.i18n import tr
 from app.ui.wizard.base import WizardPage, hint
 from app.ui.wizard.doc_actions import DocumentActions, action_buttons
 from app.ui.wizard.fields import form_group
+from app.ui.wizard.labels import refusal_situations
 from app.ui.wizard.photos import EvidencePhotos
-
-SITUATIONS = {
-    RefusalSituation.REFUSE_SAMPLING: "拒绝抽样",
-    RefusalSituation.OBSTRUCT: "阻碍抽样",
-    RefusalSituation.UNREASONABLE_PRICE: "以明显不合理的样品价格等方式不配合",
-    RefusalSituation.OTHER: "其他",
-}
-
 
 class RefusalPage(WizardPage):
     step = Step.REFUSAL
@@ -32,7 +25,7 @@ class RefusalPage(WizardPage):
                                     "点击“完成”后本次抽样以拒检结束。")))
         self.when = QLabel()
         self.body.addWidget(form_group(tr("拒检情况"), [
-            (tr("拒检情形"), b.combo("refusal.situation", [(k.value, tr(v)) for k, v in SITUATIONS.items()], default_first=True)),
+            (tr("拒检情形"), b.combo("refusal.situation", refusal_situations(), default_first=True)),
             (tr("拒检时间"), self.when),
             (tr("拒检地点"), b.line("refusal.place")),
             (tr("涉及产品"), b.line("refusal.products")),

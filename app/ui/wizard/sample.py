@@ -3,15 +3,15 @@ backup quantities (defaults from the product's sampling rule), the producer
 named on the label, and photos of the sampling process."""
 from __future__ import annotations
 
+from app.domain.plan import Scope
+from app.services import choices
 from app.domain.visit import EvidenceCategory, PriceBasis, Visit
 from app.domain.workflow import Step
 from app.ui.i18n import tr
 from app.ui.wizard.base import WizardPage, hint
 from app.ui.wizard.fields import form_group
+from app.ui.wizard.labels import sampling_places, shipping_methods
 from app.ui.wizard.photos import EvidencePhotos
-
-FUELS = ("车用汽油", "车用柴油")
-
 
 class SamplePage(WizardPage):
     step = Step.SAMPLE
@@ -44,7 +44,7 @@ class SamplePage(WizardPage):
             (tr("备用样品数量"), b.line("sample.backup_quantity")),
         ]))
         self.fuel_box = form_group(tr("油品信息"), [
-            (tr("油品牌号"), b.combo("sample.fuel_grade", [(g, g) for g in ("92#", "95#", "98#", "0#", "-10#")],
+            (tr("油品牌号"), b.combo("sample.fuel_grade", [(g, g) for g in choices.FUEL_GRADES],
                                    editable=True)),
             (tr("油罐号"), b.line("sample.tank_no")),
             (tr("加油机编号"), b.line("sample.pump_no")),
@@ -53,11 +53,9 @@ class SamplePage(WizardPage):
         ])
         self.body.addWidget(self.fuel_box)
         self.body.addWidget(form_group(tr("抽样"), [
-            (tr("抽样地点"), b.combo("sample.sampling_place", [(p, tr(p)) for p in (
-                "成品库", "货架", "油罐", "加油机")], editable=True)),
+            (tr("抽样地点"), b.combo("sample.sampling_place", sampling_places(), editable=True)),
             (tr("抽样方法"), b.line("sample.sampling_method")),
-            (tr("样品寄送方式"), b.combo("sample.shipping_method", [(p, tr(p)) for p in (
-                "随样携带", "快递寄送")], editable=True)),
+            (tr("样品寄送方式"), b.combo("sample.shipping_method", shipping_methods(), editable=True)),
         ]))
         self.body.addWidget(form_group(tr("生产单位（标称生产者）"), [
             (tr("名称"), b.line("producer.name")),
@@ -69,7 +67,8 @@ class SamplePage(WizardPage):
         self.body.addWidget(self.photos)
 
     def on_load(self, visit: Visit) -> None:
-        self.fuel_box.setVisible(visit.sample.product in FUELS or visit.party.scope.value == "gas_station")
+        # fuel details (grade, tank, pump) belong to gas-station sampling
+        self.fuel_box.setVisible(visit.party.scope == Scope.GAS_STATION)
         self.photos.load(visit)
 
     def on_read_only(self, ro: bool) -> None:

@@ -115,7 +115,7 @@ class SignPage(WizardPage):
             return
         s.last = r
         ok = lambda _res: self._set_status(s, tr("拒绝签字（已记录）") if r.refused else tr("已签字"))  # noqa: E731
-        fail = lambda e: self._set_status(s, "；".join(e.texts(language())), ok=False)  # noqa: E731
+        fail = lambda e: self._set_status(s, "\n".join(e.texts(language())), ok=False)  # noqa: E731
         if r.refused:
             self.session.run_db(signing.refuse_to_sign, reason=r.refusal_reason, witness_name=r.witness_name,
                                 witness_id_no=r.witness_id, witness_png=r.witness_png, ok=ok, fail=fail)
