@@ -64,6 +64,8 @@ class EvidencePhotos(QWidget):
             grid.setFrameShape(QFrame.Shape.NoFrame)
             # The page scrolls; each grid shows its section at full height.
             grid.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            view = grid.sections[cat].view       # one row of thumbnails; more scroll inside
+            view.setMaximumHeight(view.minimumHeight() + 8)
             grid.setMinimumHeight(grid.widget().sizeHint().height() + 4)
             grid.files_added.connect(self.add_files)
             grid.removed.connect(self.remove)
