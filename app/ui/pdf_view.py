@@ -206,7 +206,7 @@ class PdfView(QWidget):
         dlg = QPrintDialog(printer, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.accepted.connect(lambda: self.print_to(printer))
-        dlg.open()
+        QDialog.open(dlg)  # QPrintDialog.open() is overloaded as open(receiver, member) in PySide6
         return dlg
 
     def print_to(self, printer: QPrinter) -> None:

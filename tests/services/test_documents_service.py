@@ -18,8 +18,9 @@ from tests.scenarios import complete_visit
 
 def test_document_set_of_a_finished_visit(seeded, make_jpeg, memory_keyring, tmp_path):
     v = complete_visit(seeded, make_jpeg, signature_png)
-    names = [n for n, _ in documents.available(v)]
-    assert names == ["inspection_notice", "sampling_form", "payment_slip", "seal_labels", "feedback_form"]
+    names = [n.kind.value for n in documents.documents_to_leave(v)]
+    assert names == ["inspection_notice", "sampling_form", "feedback_form", "payment_slip", "seal_labels"]
+    assert all(n.ready for n in documents.documents_to_leave(v))
     pdfs = documents.build_set(seeded, v.id, label_size="70x50")
     assert set(pdfs) == set(names)
     form = compact(pdftotext(pdfs["sampling_form"]))

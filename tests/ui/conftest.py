@@ -62,3 +62,9 @@ def type_text(qtbot):
                 ev.setCommitString(ch)
                 QApplication.sendEvent(widget, ev)
     return type_
+
+
+@pytest.fixture(autouse=True)
+def _ui_keyring(memory_keyring):
+    """Seal labels are signed with the device key: keep it in memory."""
+    return memory_keyring
