@@ -84,7 +84,7 @@ class SealPage(WizardPage):
             self.seal_list.setText(tr("尚未封样"))
         else:
             lines = []
-            for s in sorted(visit.seals, key=lambda s: s.seal_no):
+            for s in sorted(visit.seals, key=lambda s: (s.kind.value != "test", s.on_site_storage, s.package_no)):
                 kind = label(KIND_LABELS, s.kind.value, language())
                 extra = tr("（封存标识）") if s.on_site_storage else ""
                 lines.append(tr("{no}：{kind} 第{n}包{extra}", no=s.seal_no, kind=kind, n=s.package_no, extra=extra))
