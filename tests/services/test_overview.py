@@ -70,19 +70,20 @@ def test_resume_point_names_the_step_where_the_visit_stopped(seeded):
     assert data.awaiting == [] and data.awaiting_total == 0
 
 
-def _seed_parties(ws, names):
+def _seed_parties(ws, clock, names):
     tasks = [make_task(f"t-{i}", party=replace(GAS_STATION, id=f"p-{i}", name=name, credit_code=""))
              for i, name in enumerate(names)]
     import_master_data(ws, tasks=tasks)
-    return [visits.start_visit(ws, t.id) for t in tasks]
+    made = []
+    for t in tasks:
+        made.append(visits.start_visit(ws, t.id))
+        clock.now += timedelta(minutes=5)
+    return made
 
 
 def test_search_finds_by_party_name_and_record_number(seeded, clock):
     names = ["太原市小店区某加油站", "大同市云冈区某商店", "晋中市榆次区某加油站", "100%纯棉服饰店"]
-    made = []
-    for v in _seed_parties(seeded, names):
-        made.append(v)
-        clock.now += timedelta(minutes=5)
+    made = _seed_parties(seeded, clock, names)
     found = overview.search_visits(seeded, "加油站")
     assert [v.party_name for v in found] == ["晋中市榆次区某加油站", "太原市小店区某加油站"]  # newest first
     assert [v.id for v in overview.search_visits(seeded, made[1].record_no)] == [made[1].id]
