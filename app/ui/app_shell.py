@@ -134,8 +134,9 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
-        # PLACEHOLDERS until the services layer lands (issue 5): no fake data
-        self.set_screen("tasks", placeholder(tr("今日任务列表（待接入服务层）")))
+        # PLACEHOLDERS until the real screens are put in (app.ui.home.startup
+        # installs "tasks" right after the window is shown): no fake data
+        self.set_screen("tasks", placeholder(tr("正在读取本机数据…")))
         self.set_screen("visit", placeholder(tr("现场抽样向导（待接入服务层）")))
         self.set_screen("sync", placeholder(tr("数据同步（待接入同步客户端）")))
         self.setCentralWidget(self.stack)
