@@ -81,7 +81,6 @@ def in_progress_model(parent=None) -> RowsModel:
         Column(tr("产品"), lambda v: v.product),
         Column(tr("停在"), step_text),
         Column(tr("最后保存"), lambda v: when(v.updated_at)),
-        Column(tr("抽样单编号"), lambda v: v.record_no),
     ], color=lambda v: STATUS_COLORS["in_progress"], parent=parent)
 
 
@@ -100,12 +99,13 @@ def progress_model(parent=None) -> RowsModel:
     done = lambda p: p.quota and max(p.sampled, p.on_server) >= p.quota  # noqa: E731
     return RowsModel([
         Column(tr("产品"), lambda p: p.product),
-        Column(tr("计划批次"), lambda p: str(p.quota), align_right=True),
-        Column(tr("本机已抽"), lambda p: str(p.sampled), align_right=True),
+        Column(tr("计划"), lambda p: str(p.quota), align_right=True),
+        Column(tr("已抽"), lambda p: str(p.sampled), align_right=True),
         Column(tr("进行中"), lambda p: str(p.in_progress) if p.in_progress else "", align_right=True),
         Column(tr("剩余"), lambda p: str(p.remaining), align_right=True),
     ], color=lambda p: STATUS_COLORS["ok"] if done(p) else None,
-        tip=lambda p: tr("{category}；全省已抽（上次同步）：{n}", category=p.category, n=p.on_server),
+        tip=lambda p: tr("{category}；计划{quota}批，本机已抽{done}批；全省已抽（上次同步）：{n}",
+                         category=p.category, quota=p.quota, done=p.sampled, n=p.on_server),
         parent=parent)
 
 

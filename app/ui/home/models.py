@@ -73,8 +73,8 @@ class RowsModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and self._tip is not None:
-            return self._tip(row) or None
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of an elided cell
+            return (self._tip(row) if self._tip is not None else "") or col.text(row) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -18,13 +18,14 @@ from app.ui.home.models import PAGE, RowsModel
 from app.ui.home.recovery import ask_to_resume
 from app.ui.i18n import tr
 from app.ui.ops import DbOp
+from app.ui.theme import MIN_TARGET
 
 ROW_HEIGHT = 38       # touch-friendly rows
 SEARCH_DELAY_MS = 250  # wait for the typing to pause
 REFRESH_MS = 60_000    # deadlines turn red while the screen is open
 
 
-def make_table(model: RowsModel, name: str) -> QTableView:
+def make_table(model: RowsModel, name: str, row_height: int = ROW_HEIGHT) -> QTableView:
     view = QTableView()
     view.setObjectName(name)
     view.setModel(model)
@@ -34,27 +35,41 @@ def make_table(model: RowsModel, name: str) -> QTableView:
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    view.verticalHeader().hide()
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     vh = view.verticalHeader()
+    vh.hide()
     vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    vh.setDefaultSectionSize(ROW_HEIGHT)
+    vh.setDefaultSectionSize(row_height)
     hh = view.horizontalHeader()
-    hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    hh.setStretchLastSection(True)
     hh.setHighlightSections(False)
+    hh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the name takes what is left
     return view
+
+
+def fit_columns(view: QTableView, ems: tuple[float, ...]) -> None:
+    """Columns 1.. as wide as a typical value (`ems` wide: one em is about
+    one Chinese character) or their header in the current language; no
+    need to measure thousands of rows."""
+    em = view.fontMetrics().horizontalAdvance(chr(0x4E2D))  # one CJK character
+    hfm = view.horizontalHeader().fontMetrics()
+    model = view.model()
+    for col, n in enumerate(ems, start=1):
+        header = model.headerData(col, Qt.Orientation.Horizontal) or ""
+        view.setColumnWidth(col, int(max(n * em, hfm.horizontalAdvance(header))) + 28)
 
 
 class Section(QWidget):
     """A titled list with one action button and an empty-state line."""
 
     def __init__(self, title: str, model: RowsModel, name: str, button: str = "",
-                 empty: str = "", widths: tuple[int, ...] = ()) -> None:
+                 empty: str = "", ems: tuple[float, ...] = (), row_height: int = ROW_HEIGHT) -> None:
         super().__init__()
         self.model = model
         self.title = QLabel(title)
         self.title.setObjectName(f"{name}_title")
         self.title.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        self.title.setMinimumHeight(MIN_TARGET + 8)  # level with a neighbour's button
         self.note = QLabel()
         self.note.setStyleSheet("color: #607d8b;")
         self.button = QPushButton(button) if button else None
@@ -65,9 +80,8 @@ class Section(QWidget):
         if self.button is not None:
             self.button.setEnabled(False)
             head.addWidget(self.button)
-        self.view = make_table(model, name)
-        for col, w in enumerate(widths):
-            self.view.setColumnWidth(col, w)
+        self.view = make_table(model, name, row_height)
+        fit_columns(self.view, ems)
         self.empty = QLabel(empty)
         self.empty.setStyleSheet("color: #90a4ae; padding: 4px;")
         self.empty.setVisible(False)
@@ -125,28 +139,33 @@ class HomeScreen(QWidget):
         top.addWidget(self.refresh_button)
 
         self.tasks = Section(tr("今日任务"), columns.tasks_model(self), "tasks_view", tr("开始抽样"),
-                             tr("暂无任务。连接网络后同步即可收到任务。"), (300, 170, 140, 110))
+                             tr("暂无任务。连接网络后同步即可收到任务。"),
+                             (7, 5, 6, 9))
         self.tasks._can_act = lambda t: t.status != TaskStatus.CANCELLED
         self.running = Section(tr("进行中的抽样"), columns.in_progress_model(self), "in_progress_view",
-                               tr("继续抽样"), tr("没有未完成的抽样。"), (260, 110, 200, 110))
+                               tr("继续抽样"), tr("没有未完成的抽样。"),
+                               (7, 10, 6))
         self.awaiting = Section(tr("待同步"), columns.awaiting_model(self), "awaiting_view", tr("查看"),
-                                tr("没有待同步的记录。"), (260, 110, 90, 190))
+                                tr("没有待同步的记录。"),
+                                (7, 4, 11, 12.5))
         self.progress = Section(tr("计划进度"), columns.progress_model(self), "progress_view",
-                                empty=tr("尚未载入抽查计划。"), widths=(150, 72, 72, 60))
+                                empty=tr("尚未载入抽查计划。"), ems=(2.5, 2.5, 2.5, 2.5), row_height=30)
         self.awaiting.note.setText(tr("抽样次日24时前须录入e-CQS"))
 
         left = QVBoxLayout()
-        left.addWidget(self.tasks, 3)
+        left.addWidget(self.tasks, 5)
         left.addWidget(self.running, 2)
         left.addWidget(self.awaiting, 3)
         overview_page = QWidget()
         cols = QHBoxLayout(overview_page)
         cols.setContentsMargins(0, 0, 0, 0)
-        cols.addLayout(left, 3)
-        cols.addWidget(self.progress, 2)
+        cols.setSpacing(16)
+        cols.addLayout(left, 7)
+        cols.addWidget(self.progress, 3)
 
         self.results = Section(tr("搜索结果"), columns.search_model(self), "search_view", tr("打开"),
-                               tr("没有找到匹配的抽样记录。"), (300, 120, 110, 120))
+                               tr("没有找到匹配的抽样记录。"),
+                               (7, 4, 6, 12.5))
         self.pages = QStackedWidget()
         self.pages.addWidget(overview_page)
         self.pages.addWidget(self.results)
