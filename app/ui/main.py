@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
 
     data = settings.data_dir(getattr(args, "data_dir", None))
     log_dir = settings.log_dir(data)
-    app = create_app(language=getattr(args, "lang", None))
+    app = create_app(language=getattr(args, "lang", None), qt_translations=False)
     hook = sys.excepthook = ExceptHook(log_dir / LOG_FILE)
     window = MainWindow(SettingsModel(data_dir=data))
     window.show()
@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
         return app.exec()
 
     def after_show() -> None:
+        from app.ui.i18n import install_qt_translations
+        install_qt_translations(app)  # Qt's own dialogs: none can open before this
         hook.log_path = setup_logging(log_dir)
         from app.ui.home.startup import install_home
         home = install_home(window, data)
