@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
 from datetime import datetime
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -31,6 +29,8 @@ LOG_FILE = "field-sampler.log"
 
 def setup_logging(log_dir: Path | None = None) -> Path:
     """A rotating log in the user log folder (5 x 2 MB); never secrets."""
+    from logging.handlers import RotatingFileHandler  # deferred: start-up time (runs after show)
+
     log_dir = log_dir or store.log_dir()
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_FILE
@@ -53,6 +53,8 @@ class ExceptHook:
         self._showing = False
 
     def __call__(self, etype, value, tb) -> None:
+        import traceback
+
         log.critical("unhandled exception:\n%s", "".join(traceback.format_exception(etype, value, tb)))
         app = QApplication.instance()
         if app is None or self._showing:
@@ -79,14 +81,18 @@ class ExceptHook:
         self._showing = False
 
 
-def create_app(argv: list[str] | None = None, language: str | None = None) -> QApplication:
-    """The QApplication with theme and language (settings, or `language`)."""
+def create_app(argv: list[str] | None = None, language: str | None = None, *,
+               qt_translations: bool = True) -> QApplication:
+    """The QApplication with theme and language (settings, or `language`).
+    qt_translations=False leaves Qt's own catalog (standard dialog buttons)
+    to the caller, who loads it once the window is shown."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("Field Sampler")
     app.setApplicationDisplayName("")
     app.setOrganizationName("field-sampler")
     i18n.set_language(language or store.load().language)
-    i18n.install_qt_translations(app)
+    if qt_translations:
+        i18n.install_qt_translations(app)
     apply_theme(app)
     app.aboutToQuit.connect(ops.shutdown)  # let queued DB writes finish
     return app
@@ -134,8 +140,9 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
-        # PLACEHOLDERS until the services layer lands (issue 5): no fake data
-        self.set_screen("tasks", placeholder(tr("今日任务列表（待接入服务层）")))
+        # PLACEHOLDERS until the real screens are put in (app.ui.home.startup
+        # installs "tasks" right after the window is shown): no fake data
+        self.set_screen("tasks", placeholder(tr("正在读取本机数据…")))
         self.set_screen("visit", placeholder(tr("现场抽样向导（待接入服务层）")))
         self.set_screen("sync", placeholder(tr("数据同步（待接入同步客户端）")))
         self.setCentralWidget(self.stack)

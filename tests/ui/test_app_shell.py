@@ -34,7 +34,7 @@ def _toolbar_button(window, key):
 def test_starts_on_task_placeholder_and_switches_screens(qtbot, window):
     assert window.windowTitle() == "抽样助手"
     assert window.current_screen() == "tasks"
-    assert "待接入服务层" in window.screens["tasks"].text()
+    assert "正在读取本机数据" in window.screens["tasks"].text()  # until the home screen is put in
     with qtbot.waitSignal(window.screen_changed) as sig:
         qtbot.mouseClick(_toolbar_button(window, "sync"), Qt.MouseButton.LeftButton)
     assert sig.args == ["sync"] and window.current_screen() == "sync"

@@ -1,0 +1,79 @@
+"""Queries for the home screen: plan progress, visits awaiting sync, and a
+search by party name / record number that stays fast with tens of thousands
+of visits (it scans the narrow indexes, never the wide `doc` rows)."""
+from __future__ import annotations
+
+from sqlalchemy import func, literal_column, or_, select, union
+from sqlalchemy.orm import Session
+
+from app.domain.visit import VisitStatus
+from app.store.models import PlanItemRow, VisitRow
+from app.store.visits_repo import _SUMMARY_COLS, VisitSummary, _summary
+
+# Visits that ended on site and so carry an e-CQS entry deadline.
+ENDED = (VisitStatus.FINISHED, VisitStatus.REFUSED, VisitStatus.PROBLEM_REPORTED)
+
+
+def _awaiting_sync_clause():
+    """Ended visits not yet accepted by the server.
+
+    The local store has no sync marker yet (the sync client's outbox lands
+    with the sync branch); until then every ended visit counts as waiting.
+    This is the one place to join the outbox when it exists."""
+    return VisitRow.status.in_([s.value for s in ENDED])
+
+
+def plan_items(session: Session, plan_id: str) -> list[PlanItemRow]:
+    return list(session.scalars(select(PlanItemRow).where(PlanItemRow.plan_id == plan_id)
+                                .order_by(PlanItemRow.seq, PlanItemRow.id)))
+
+
+def visit_counts_by_item(session: Session, plan_id: str) -> dict[tuple[str, str], int]:
+    """(plan_item_id, status) -> number of local visits of the plan."""
+    q = (select(VisitRow.plan_item_id, VisitRow.status, func.count())
+         .where(VisitRow.plan_id == plan_id)
+         .group_by(VisitRow.plan_item_id, VisitRow.status))
+    return {(item, status): n for item, status, n in session.execute(q)}
+
+
+def awaiting_sync(session: Session, *, limit: int = 100, offset: int = 0) -> list[VisitSummary]:
+    """Oldest sampling first: the most urgent deadline is at the top."""
+    q = (select(*_SUMMARY_COLS).where(_awaiting_sync_clause())
+         .order_by(VisitRow.started_at, VisitRow.id).limit(limit).offset(offset))
+    return [_summary(r) for r in session.execute(q)]
+
+
+def count_awaiting_sync(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(VisitRow).where(_awaiting_sync_clause())) or 0
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_visits(session: Session, text: str, *, limit: int = 100, offset: int = 0) -> list[VisitSummary]:
+    """Visits whose party name or record number contains `text`, newest first.
+
+    A substring match cannot seek in a B-tree, but it can scan one: the
+    matching rowids come from the party-name and record-number indexes
+    (a few dozen bytes per visit), and only the page of hits is read from
+    the table, whose rows carry the whole visit document."""
+    text = text.strip()
+    if not text:
+        return []
+    like = f"%{_escape_like(text)}%"
+    rowid = literal_column("visits.rowid")
+    by_name = select(rowid).select_from(VisitRow).where(VisitRow.party_name.like(like, escape="\\"))
+    by_no = select(rowid).select_from(VisitRow).where(VisitRow.record_no.like(like, escape="\\"))
+    q = (select(*_SUMMARY_COLS).where(rowid.in_(union(by_name, by_no)))
+         .order_by(VisitRow.updated_at.desc(), VisitRow.id).limit(limit).offset(offset))
+    return [_summary(r) for r in session.execute(q)]
+
+
+def search_visits_plain(session: Session, text: str, *, limit: int = 100) -> list[VisitSummary]:
+    """The straightforward LIKE over the table; the benchmark's baseline."""
+    like = f"%{_escape_like(text.strip())}%"
+    q = (select(*_SUMMARY_COLS).where(or_(VisitRow.party_name.like(like, escape="\\"),
+                                          VisitRow.record_no.like(like, escape="\\")))
+         .order_by(VisitRow.updated_at.desc(), VisitRow.id).limit(limit))
+    return [_summary(r) for r in session.execute(q)]

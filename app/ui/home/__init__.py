@@ -1,0 +1,1 @@
+"""The home ("tasks") screen: the sampler's day at a glance."""

@@ -1,0 +1,121 @@
+"""What each home-screen list shows: columns, status texts, colours.
+Times are shown in China time (the e-CQS deadline is a China-time day)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.domain.deadline import CHINA
+from app.domain.entities import TaskStatus
+from app.domain.visit import VisitStatus
+from app.domain.workflow import STEP_TITLES, Step
+from app.services.overview import AwaitingSync, as_utc
+from app.services.reference import TaskSummary
+from app.store.visits_repo import VisitSummary
+from app.ui.home.models import Column, PagedModel, RowsModel
+from app.ui.i18n import is_english, tr
+from app.ui.theme import STATUS_COLORS
+
+
+def when(t: datetime | None) -> str:
+    t = as_utc(t)
+    return t.astimezone(CHINA).strftime("%m-%d %H:%M") if t else ""
+
+
+def task_status(t: TaskSummary) -> str:
+    if t.status == TaskStatus.CANCELLED:
+        return tr("已取消：{reason}", reason=t.cancel_reason or tr("未说明原因"))
+    return {TaskStatus.ASSIGNED: tr("待抽样"), TaskStatus.IN_PROGRESS: tr("抽样中"),
+            TaskStatus.DONE: tr("已完成")}.get(t.status, str(t.status))
+
+
+def visit_status(status: VisitStatus) -> str:
+    return {VisitStatus.IN_PROGRESS: tr("抽样中"), VisitStatus.FINISHED: tr("已完成"),
+            VisitStatus.REFUSED: tr("已认定拒检"), VisitStatus.PROBLEM_REPORTED: tr("已问题报送"),
+            VisitStatus.ABANDONED: tr("已终止（任务取消）")}.get(status, str(status))
+
+
+def step_title(step: Step) -> str:
+    zh, en = STEP_TITLES[step]
+    return en if is_english() else zh
+
+
+def step_text(v: VisitSummary) -> str:
+    try:
+        step = Step(v.step)
+    except ValueError:
+        return v.step
+    if step.number:
+        return tr("第{n}步 {title}", n=step.number, title=step_title(step))
+    return step_title(step)
+
+
+def deadline_text(a: AwaitingSync) -> str:
+    if a.deadline is None:
+        return ""
+    due = a.deadline.astimezone(CHINA).strftime("%m-%d %H:%M")
+    if a.state == "overdue":
+        return tr("{due}（已超期）", due=due)
+    if a.state == "near":
+        return tr("{due}（即将到期）", due=due)
+    return due
+
+
+def deadline_color(a: AwaitingSync) -> str | None:
+    return STATUS_COLORS["overdue"] if a.state in ("near", "overdue") else None
+
+
+def tasks_model(parent=None) -> RowsModel:
+    cancelled = lambda t: t.status == TaskStatus.CANCELLED  # noqa: E731
+    return RowsModel([
+        Column(tr("受检单位"), lambda t: t.party_name),
+        Column(tr("产品"), lambda t: t.products),
+        Column(tr("抽样人员"), lambda t: t.team),
+        Column(tr("截止日期"), lambda t: t.due_date),
+        Column(tr("状态"), task_status),
+    ], grey=cancelled, tip=lambda t: task_status(t) if cancelled(t) else "", parent=parent)
+
+
+def in_progress_model(parent=None) -> RowsModel:
+    return RowsModel([
+        Column(tr("受检单位"), lambda v: v.party_name),
+        Column(tr("产品"), lambda v: v.product),
+        Column(tr("停在"), step_text),
+        Column(tr("最后保存"), lambda v: when(v.updated_at)),
+    ], color=lambda v: STATUS_COLORS["in_progress"], parent=parent)
+
+
+def awaiting_model(parent=None) -> PagedModel:
+    return PagedModel([
+        Column(tr("受检单位"), lambda a: a.visit.party_name),
+        Column(tr("产品"), lambda a: a.visit.product),
+        Column(tr("结果"), lambda a: visit_status(a.visit.status)),
+        Column(tr("录入截止"), deadline_text),
+        Column(tr("抽样单编号"), lambda a: a.visit.record_no),
+    ], color=deadline_color, bold=lambda a: a.state == "overdue",
+        tip=lambda a: tr("e-CQS：抽样次日24时前须录入（同步）") if a.state != "ok" else "", parent=parent)
+
+
+def progress_model(parent=None) -> RowsModel:
+    done = lambda p: p.quota and max(p.sampled, p.on_server) >= p.quota  # noqa: E731
+    return RowsModel([
+        Column(tr("产品"), lambda p: p.product),
+        Column(tr("计划"), lambda p: str(p.quota), align_right=True),
+        Column(tr("已抽"), lambda p: str(p.sampled), align_right=True),
+        Column(tr("进行中"), lambda p: str(p.in_progress) if p.in_progress else "", align_right=True),
+        Column(tr("剩余"), lambda p: str(p.remaining), align_right=True),
+    ], color=lambda p: STATUS_COLORS["ok"] if done(p) else None,
+        tip=lambda p: tr("{category}；计划{quota}批，本机已抽{done}批；全省已抽（上次同步）：{n}",
+                         category=p.category, quota=p.quota, done=p.sampled, n=p.on_server),
+        parent=parent)
+
+
+def search_model(parent=None) -> PagedModel:
+    return PagedModel([
+        Column(tr("受检单位"), lambda v: v.party_name),
+        Column(tr("产品"), lambda v: v.product),
+        Column(tr("状态"), lambda v: visit_status(v.status)),
+        Column(tr("最后保存"), lambda v: when(v.updated_at)),
+        Column(tr("抽样单编号"), lambda v: v.record_no),
+    ], color=lambda v: STATUS_COLORS["in_progress"] if v.status == VisitStatus.IN_PROGRESS else None,
+        parent=parent)
+

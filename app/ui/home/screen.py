@@ -1,0 +1,289 @@
+"""The "tasks" screen: the sampler's day. Today's tasks, visits in progress,
+ended visits waiting to sync with their e-CQS deadline, the plan's progress,
+and a search over all visits. All reads go through DbOp; the screen only
+emits which task or visit to open (the lead wires these to the wizard)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+
+from app.domain.entities import TaskStatus
+from app.domain.visit import VisitStatus
+from app.services import overview
+from app.services.overview import HomeData
+from app.services.workspace import Workspace
+from app.ui.home import columns
+from app.ui.home.models import PAGE, RowsModel
+from app.ui.home.recovery import ask_to_resume
+from app.ui.i18n import tr
+from app.ui.ops import DbOp
+from app.ui.theme import MIN_TARGET
+
+ROW_HEIGHT = 38       # touch-friendly rows
+SEARCH_DELAY_MS = 250  # wait for the typing to pause
+REFRESH_MS = 60_000    # deadlines turn red while the screen is open
+
+
+def make_table(model: RowsModel, name: str, row_height: int = ROW_HEIGHT) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    vh = view.verticalHeader()
+    vh.hide()
+    vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vh.setDefaultSectionSize(row_height)
+    hh = view.horizontalHeader()
+    hh.setHighlightSections(False)
+    hh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the name takes what is left
+    return view
+
+
+def fit_columns(view: QTableView, ems: tuple[float, ...]) -> None:
+    """Columns 1.. as wide as a typical value (`ems` wide: one em is about
+    one Chinese character) or their header in the current language; no
+    need to measure thousands of rows."""
+    em = view.fontMetrics().horizontalAdvance(chr(0x4E2D))  # one CJK character
+    hfm = view.horizontalHeader().fontMetrics()
+    model = view.model()
+    for col, n in enumerate(ems, start=1):
+        header = model.headerData(col, Qt.Orientation.Horizontal) or ""
+        view.setColumnWidth(col, int(max(n * em, hfm.horizontalAdvance(header))) + 28)
+
+
+class Section(QWidget):
+    """A titled list with one action button and an empty-state line."""
+
+    def __init__(self, title: str, model: RowsModel, name: str, button: str = "",
+                 empty: str = "", ems: tuple[float, ...] = (), row_height: int = ROW_HEIGHT) -> None:
+        super().__init__()
+        self.model = model
+        self.title = QLabel(title)
+        self.title.setObjectName(f"{name}_title")
+        self.title.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        self.title.setMinimumHeight(MIN_TARGET + 8)  # level with a neighbour's button
+        self.note = QLabel()
+        self.note.setStyleSheet("color: #607d8b;")
+        self.button = QPushButton(button) if button else None
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(self.title)
+        head.addWidget(self.note, 1)
+        if self.button is not None:
+            self.button.setEnabled(False)
+            head.addWidget(self.button)
+        self.view = make_table(model, name, row_height)
+        fit_columns(self.view, ems)
+        self.empty = QLabel(empty)
+        self.empty.setStyleSheet("color: #90a4ae; padding: 4px;")
+        self.empty.setVisible(False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 4, 0, 4)
+        lay.setSpacing(4)
+        lay.addLayout(head)
+        lay.addWidget(self.empty)
+        lay.addWidget(self.view, 1)
+        model.modelReset.connect(self._update_empty)
+        model.rowsInserted.connect(self._update_empty)
+        if self.button is not None:
+            self.view.selectionModel().selectionChanged.connect(self._update_button)
+            model.modelReset.connect(self._update_button)
+
+    def selected(self):
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_at(rows[0]) if rows else None
+
+    def _update_empty(self, *_a) -> None:
+        self.empty.setVisible(self.model.rowCount() == 0 and bool(self.empty.text()))
+
+    def _update_button(self, *_a) -> None:
+        self.button.setEnabled(self.selected() is not None and self._can_act(self.selected()))
+
+    _can_act = staticmethod(lambda row: True)
+
+
+class HomeScreen(QWidget):
+    open_task = Signal(str)        # start a new visit for this task
+    continue_visit = Signal(str)   # resume an unfinished visit where it stopped
+    open_visit = Signal(str)       # show an ended visit (read-only)
+    loaded = Signal()              # the lists show the newest data
+    searched = Signal(str)         # the results of this search are shown
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("home_screen")
+        self.ws: Workspace | None = None
+        self.plan_id = ""
+        self.data: HomeData | None = None
+        self._prompt_pending = False
+        self._search_gen = 0
+        self.recovery_box = None
+
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("visit_search")
+        self.search_box.setPlaceholderText(tr("搜索抽样记录：受检单位名称或抽样单编号"))
+        self.search_box.setClearButtonEnabled(True)
+        self.refresh_button = QPushButton(tr("刷新"))
+        self.status_label = QLabel(tr("正在读取本机数据…"))
+        self.status_label.setStyleSheet("color: #607d8b;")
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.refresh_button)
+
+        self.tasks = Section(tr("今日任务"), columns.tasks_model(self), "tasks_view", tr("开始抽样"),
+                             tr("暂无任务。连接网络后同步即可收到任务。"),
+                             (7, 5, 6, 9))
+        self.tasks._can_act = lambda t: t.status != TaskStatus.CANCELLED
+        self.running = Section(tr("进行中的抽样"), columns.in_progress_model(self), "in_progress_view",
+                               tr("继续抽样"), tr("没有未完成的抽样。"),
+                               (7, 10, 6))
+        self.awaiting = Section(tr("待同步"), columns.awaiting_model(self), "awaiting_view", tr("查看"),
+                                tr("没有待同步的记录。"),
+                                (7, 4, 11, 12.5))
+        self.progress = Section(tr("计划进度"), columns.progress_model(self), "progress_view",
+                                empty=tr("尚未载入抽查计划。"), ems=(2.5, 2.5, 2.5, 2.5), row_height=30)
+        self.awaiting.note.setText(tr("抽样次日24时前须录入e-CQS"))
+
+        left = QVBoxLayout()
+        left.addWidget(self.tasks, 5)
+        left.addWidget(self.running, 2)
+        left.addWidget(self.awaiting, 3)
+        overview_page = QWidget()
+        cols = QHBoxLayout(overview_page)
+        cols.setContentsMargins(0, 0, 0, 0)
+        cols.setSpacing(16)
+        cols.addLayout(left, 7)
+        cols.addWidget(self.progress, 3)
+
+        self.results = Section(tr("搜索结果"), columns.search_model(self), "search_view", tr("打开"),
+                               tr("没有找到匹配的抽样记录。"),
+                               (7, 4, 6, 12.5))
+        self.pages = QStackedWidget()
+        self.pages.addWidget(overview_page)
+        self.pages.addWidget(self.results)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 12, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.status_label)
+        lay.addWidget(self.pages, 1)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.run_search)
+        self._refresh_timer = QTimer(self, interval=REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.search_box.textChanged.connect(self._search_changed)
+        self.search_box.returnPressed.connect(self.run_search)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.tasks.button.clicked.connect(lambda: self._activate_task(self.tasks.selected()))
+        self.tasks.view.activated.connect(lambda i: self._activate_task(self.tasks.model.row_at(i)))
+        self.running.button.clicked.connect(lambda: self._activate_visit(self.running.selected()))
+        self.running.view.activated.connect(lambda i: self._activate_visit(self.running.model.row_at(i)))
+        self.awaiting.button.clicked.connect(lambda: self._activate_awaiting(self.awaiting.selected()))
+        self.awaiting.view.activated.connect(lambda i: self._activate_awaiting(self.awaiting.model.row_at(i)))
+        self.results.button.clicked.connect(lambda: self._activate_visit(self.results.selected()))
+        self.results.view.activated.connect(lambda i: self._activate_visit(self.results.model.row_at(i)))
+        self.results.model.page_loaded.connect(self._update_results_note)
+
+    # --- data -------------------------------------------------------------
+    def set_workspace(self, ws: Workspace, plan_id: str = "", *, prompt_recovery: bool = True) -> None:
+        """Show this workspace; at start-up, offer to continue an unfinished visit."""
+        self.ws, self.plan_id = ws, plan_id
+        self._prompt_pending = prompt_recovery
+        self._refresh_timer.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.ws is None:
+            return
+        DbOp(overview.home, self.ws, self.plan_id).success(self._show).parent(self).run_in_background()
+        if self.search_box.text().strip():
+            self.run_search()
+
+    def _show(self, data: HomeData) -> None:
+        self.data = data
+        ws = self.ws
+        self.tasks.model.set_rows(data.tasks)
+        self.running.model.set_rows(data.in_progress)
+        self.awaiting.model.reset(lambda off, n: overview.awaiting_sync(ws, limit=n, offset=off), data.awaiting)
+        self.progress.model.set_rows(data.progress)
+        self.awaiting.title.setText(tr("待同步（{n}）", n=data.awaiting_total))
+        self.running.title.setText(tr("进行中的抽样（{n}）", n=len(data.in_progress)))
+        late = sum(1 for a in data.awaiting if a.state == "overdue")
+        self.status_label.setText(tr("共{tasks}个任务，{running}个抽样进行中，{waiting}条待同步",
+                                     tasks=len(data.tasks), running=len(data.in_progress),
+                                     waiting=data.awaiting_total)
+                                  + (tr("；{late}条已超过录入期限", late=late) if late else ""))
+        self.loaded.emit()
+        if self._prompt_pending:
+            self._prompt_pending = False
+            if data.resume:
+                self.recovery_box = ask_to_resume(self, data.resume, self.continue_visit.emit)
+                self.recovery_box.finished.connect(lambda _r: setattr(self, "recovery_box", None))
+
+    # --- search -----------------------------------------------------------
+    def _search_changed(self, text: str) -> None:
+        if text.strip():
+            self._search_timer.start()
+        else:
+            self._search_timer.stop()
+            self._search_gen += 1
+            self.pages.setCurrentIndex(0)
+
+    def run_search(self) -> None:
+        self._search_timer.stop()
+        text = self.search_box.text().strip()
+        if not text or self.ws is None:
+            return
+        self._search_gen += 1
+        gen, ws = self._search_gen, self.ws
+        DbOp(overview.search_visits, ws, text, limit=PAGE).success(
+            lambda rows: self._show_results(gen, text, rows)).parent(self).run_in_background()
+
+    def _show_results(self, gen: int, text: str, rows) -> None:
+        if gen != self._search_gen:
+            return  # the user typed on; a newer search is coming
+        ws = self.ws
+        self.results.model.reset(lambda off, n: overview.search_visits(ws, text, limit=n, offset=off), rows)
+        self.results.title.setText(tr("搜索“{query}”", query=text))
+        self.pages.setCurrentIndex(1)
+        self.searched.emit(text)
+
+    def _update_results_note(self) -> None:
+        m = self.results.model
+        self.results.note.setText(tr("{n}条", n=m.rowCount()) if m.exhausted
+                                  else tr("前{n}条，向下滚动查看更多", n=m.rowCount()))
+
+    # --- actions ----------------------------------------------------------
+    def _activate_task(self, task) -> None:
+        if task is None:
+            return
+        if task.status == TaskStatus.CANCELLED:
+            self.status_label.setText(columns.task_status(task))
+            return
+        # A task already being sampled here continues that visit, not a second one.
+        running = next((v for v in self.running.model.rows if v.task_id == task.id), None)
+        if running is not None:
+            self.continue_visit.emit(running.id)
+        else:
+            self.open_task.emit(task.id)
+
+    def _activate_visit(self, v) -> None:
+        if v is None:
+            return
+        if v.status == VisitStatus.IN_PROGRESS:
+            self.continue_visit.emit(v.id)
+        else:
+            self.open_visit.emit(v.id)
+
+    def _activate_awaiting(self, a) -> None:
+        if a is not None:
+            self.open_visit.emit(a.visit.id)
