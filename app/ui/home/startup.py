@@ -40,6 +40,8 @@ def install_home(window, data_dir: Path, *, prompt_recovery: bool = True) -> Hom
     window.set_screen("tasks", home)
     window.show_screen(was)
     window.screen_changed.connect(lambda key: key == "tasks" and home.refresh())
+    from app.ui.navigation import Navigator
+    window.navigator = Navigator(window, home)
 
     def opened(result) -> None:
         ws, plan_id = result
