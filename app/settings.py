@@ -8,9 +8,8 @@ import logging
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-import platformdirs
 
-from app.store.paths import APP_NAME, ENV_DATA as DATA_ENV, data_dir, log_dir  # noqa: F401 (one place decides folders)
+from app.store.paths import APP_NAME, ENV_DATA as DATA_ENV, _platformdirs, data_dir, log_dir  # noqa: F401 (one place decides folders)
 
 LANGUAGES = ("zh_CN", "en")
 LABEL_SIZES = ("100x70", "70x50", "a4")  # mm; "a4" = a sheet of labels
@@ -37,7 +36,7 @@ class Settings:
 
 
 def config_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
+    return Path(_platformdirs().user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
 
 
 def load(path: Path | None = None) -> Settings:
@@ -64,3 +63,4 @@ def save(settings: Settings, path: Path | None = None) -> Path:
     text = json.dumps(asdict(settings.validated()), ensure_ascii=False, indent=2)
     write_atomic(path, text.encode("utf-8"), prefix=".settings-")
     return path
+

@@ -6,14 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
 
 APP_NAME = "FieldSampler"
 ENV_DATA = "FIELD_SAMPLER_DATA"
 
 
 def data_dir(override: str | os.PathLike | None = None) -> Path:
-    path = Path(override or os.environ.get(ENV_DATA) or platformdirs.user_data_dir(APP_NAME, False))
+    path = Path(override or os.environ.get(ENV_DATA) or _platformdirs().user_data_dir(APP_NAME, False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -21,10 +20,10 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
 def log_dir(data: Path | None = None) -> Path:
     """Logs beside the data when the data folder is overridden (tests, demo),
     else the platform's user log folder."""
-    if data is not None and (os.environ.get(ENV_DATA) or data != Path(platformdirs.user_data_dir(APP_NAME, False))):
+    if data is not None and (os.environ.get(ENV_DATA) or data != Path(_platformdirs().user_data_dir(APP_NAME, False))):
         path = data / "logs"
     else:
-        path = Path(platformdirs.user_log_dir(APP_NAME, False))
+        path = Path(_platformdirs().user_log_dir(APP_NAME, False))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -35,3 +34,8 @@ def database_path(data: Path) -> Path:
 
 def evidence_root(data: Path) -> Path:
     return data / "evidence"
+
+
+def _platformdirs():
+    import platformdirs  # deferred: a few ms of start-up, needed only without an override
+    return platformdirs

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
 from app import settings as store
-from app.ui import i18n, ops
+from app.ui import i18n
 from app.ui.i18n import tr
 from app.ui.settings import SettingsModel
 from app.ui.theme import STATUS_COLORS, apply_theme
@@ -81,6 +81,11 @@ class ExceptHook:
         self._showing = False
 
 
+def _shutdown_ops() -> None:
+    from app.ui import ops  # imported on first use, not at start-up
+    ops.shutdown()
+
+
 def create_app(argv: list[str] | None = None, language: str | None = None, *,
                qt_translations: bool = True) -> QApplication:
     """The QApplication with theme and language (settings, or `language`).
@@ -94,7 +99,7 @@ def create_app(argv: list[str] | None = None, language: str | None = None, *,
     if qt_translations:
         i18n.install_qt_translations(app)
     apply_theme(app)
-    app.aboutToQuit.connect(ops.shutdown)  # let queued DB writes finish
+    app.aboutToQuit.connect(_shutdown_ops)  # let queued DB writes finish
     return app
 
 

@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject, Signal
 from app import settings as store
 from app.settings import Settings
 from app.ui.i18n import LANGUAGE_NAMES, tr
-from app.ui.ops import BgOp
 
 
 def label_size_choices() -> list[tuple[str, str]]:
@@ -43,6 +42,7 @@ class SettingsModel(QObject):
     def update(self, **changes) -> Settings:
         self.settings = replace(self.settings, **changes).validated()
         self.changed.emit(self.settings)
+        from app.ui.ops import BgOp  # deferred: start-up time
         BgOp(store.save, self.settings, self.path).success(lambda p: self.saved.emit(str(p))).run_in_background()
         return self.settings
 
