@@ -4,6 +4,7 @@ protocol counts: a captive portal answers 200 too)."""
 from __future__ import annotations
 
 import random
+import socket
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -44,8 +45,11 @@ class Transport:
         self.retry = retry or RetryPolicy()
         t = timeouts or Timeouts()
         self.cancel = cancel or CancelToken()
+        # TCP_NODELAY: a request's head and body go out as two writes; without
+        # it the body waits for a delayed ACK (~40 ms per request).
+        nodelay = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
         self.client = httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(t.read_s, connect=t.connect_s),
-                                   headers={"User-Agent": "field-sampler-sync/1"})
+                                   headers={"User-Agent": "field-sampler-sync/1"}, transport=nodelay)
 
     def close(self) -> None:
         self.client.close()
