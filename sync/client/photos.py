@@ -23,7 +23,7 @@ class PhotoDamaged(SyncError):
 class UploadOutcome:
     sha256: str
     size: int
-    sent_bytes: int = 0          # body bytes put on the wire (re-sends included)
+    sent_bytes: int = 0          # body bytes the client tried to send (re-sends included)
     resumed: int = 0             # times the offset was asked again after a failure
     already_there: bool = False
 
@@ -79,10 +79,10 @@ def upload(transport: Transport, sha256: str, reader: _Reader, *, chunk_size: in
                 if on_offset:
                     on_offset(offset)
             chunk = reader.read(offset, chunk_size)
+            out.sent_bytes += len(chunk)                # attempted: a cut chunk counts too
             status, body = transport.once("PATCH", f"/v1/blobs/{sha256}", content=chunk, headers={
                 "Upload-Offset": str(offset), "Upload-Length": str(size),
                 "Content-Type": "application/offset+octet-stream"})
-            out.sent_bytes += len(chunk)
             if status == 409:                           # the server is elsewhere: go there
                 offset = int(body["error"]["params"]["offset"])
                 if on_offset:
