@@ -21,6 +21,8 @@ CANONICAL_VERSION = 1
 
 def to_plain(value: Any) -> Any:
     """Reduce dataclasses, enums, decimals and datetimes to JSON types."""
+    if isinstance(value, enum.Enum):   # before str: our enums are str subclasses
+        return to_plain(value.value)
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -29,8 +31,6 @@ def to_plain(value: Any) -> Any:
         # Normalised text without exponent: Decimal("12.50") -> "12.50" stays as
         # entered; callers quantize money to cents before it gets here.
         return format(value, "f")
-    if isinstance(value, enum.Enum):
-        return to_plain(value.value)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("naive datetime in canonical record")
@@ -41,7 +41,8 @@ def to_plain(value: Any) -> Any:
         return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if not f.metadata.get("volatile")}
     if isinstance(value, dict):
-        return {str(k): to_plain(v) for k, v in value.items()}
+        # Enum keys by value: str() of a str-mixin enum is "Class.MEMBER".
+        return {str(to_plain(k)): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
     raise TypeError(f"cannot serialize {type(value).__name__} canonically")

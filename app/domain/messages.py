@@ -21,7 +21,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "party.name": ("请填写受检单位名称", "Enter the inspected party's name"),
     "party.address": ("请填写受检单位地址", "Enter the inspected party's address"),
     "party.contact": ("请填写受检单位联系人或电话", "Enter the party's contact person or phone"),
-    "party.licence": ("请填写营业执照/许可证编号", "Enter the business licence / permit number"),
+    "party.licence": ("请填写营业执照/许可证编号；无证无照的，请终止抽样并填写问题报送单",
+                      "Enter the business licence / permit number; if there is none, stop and file a problem report"),
     "credit_code.length": ("统一社会信用代码应为18位", "The unified social credit code must have 18 characters"),
     "credit_code.chars": ("统一社会信用代码含有非法字符（不使用I、O、Z、S、V）",
                           "The credit code has invalid characters (I, O, Z, S, V are not used)"),
@@ -53,14 +54,19 @@ CATALOG: dict[str, tuple[str, str]] = {
     # payment
     "payment.unpaid": ("检验样品须付费购买，请填写付费单", "The test sample must be bought: fill in the payment slip"),
     "payment.amount": ("付费金额应为数量×单价（{expected}元）", "The amount must be quantity x price ({expected} yuan)"),
+    "payment.price_mismatch": ("付费单单价（{paid}元）与抽样单记录的单价（{recorded}元）不一致",
+                               "The slip's unit price ({paid} yuan) differs from the recorded price ({recorded} yuan)"),
+    "payment.quantity_mismatch": ("付费单数量（{paid}）与检验样品数量（{recorded}）不一致",
+                                  "The slip's quantity ({paid}) differs from the test sample quantity ({recorded})"),
     "payment.backup_not_free": ("备用样品应由受检单位先行无偿提供", "The backup sample is provided free by the party"),
     "payment.fee_charged": ("不得向受检单位收取任何费用", "No fee may be charged to the party"),
     # seals
     "seal.test_missing": ("检验样品尚未封样", "The test sample is not sealed"),
     "seal.backup_missing": ("备用样品尚未封样", "The backup sample is not sealed"),
+    "seal.blank_no": ("封条编号不能为空", "A seal has no number"),
     "seal.duplicate_no": ("封条编号{seal_no}重复", "Seal number {seal_no} is used twice"),
     "seal.package_count": ("{kind}应有{required}个封样包装（当前{count}个）",
-                           "{kind} needs {required} sealed packages (now {count})"),
+                           "The {kind} needs {required} sealed packages (now {count})"),
     "storage.approval": ("备用样品封存于受检单位须经省局批准，请填写批准文号",
                          "Leaving the backup at the party needs the province's approval number"),
     "storage.location": ("请填写封存地点", "Enter where the backup is stored"),
@@ -83,6 +89,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     # evidence store
     "photo.not_image": ("文件不是可识别的图片：{name}", "Not an image file: {name}"),
     "photo.truncated": ("图片文件不完整或已损坏：{name}", "The image is truncated or damaged: {name}"),
+    "value.number": ("“{value}”不是有效的数字", "“{value}” is not a valid number"),
+    "value.negative": ("数值不能为负数", "The value cannot be negative"),
+    "value.choice": ("“{value}”不是有效的选项", "“{value}” is not a valid choice"),
+    "value.unknown_field": ("未知字段：{name}", "Unknown field: {name}"),
     "photo.too_large": ("图片像素过大，可能是恶意文件：{name}", "The image has too many pixels (possible decompression bomb): {name}"),
 }
 
@@ -101,6 +111,15 @@ CATEGORY_LABELS = {
 
 KIND_LABELS = {"test": ("检验样品", "test sample"), "backup": ("备用样品", "backup sample")}
 
+SCOPE_LABELS = {"producer": ("生产者", "producer"), "seller": ("销售者", "seller"),
+                "gas_station": ("加油站", "gas station")}
+
+# Params naming a category, sample kind or scope carry the stable key (e.g.
+# "site"); text() renders it in the language asked for, so one Problem reads
+# right in Chinese and in English.
+PARAM_LABELS = {"category": CATEGORY_LABELS, "kind": KIND_LABELS,
+                "scope": SCOPE_LABELS, "scopes": SCOPE_LABELS}
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -112,7 +131,18 @@ class Problem:
     def text(self, lang: str = DEFAULT_LANG) -> str:
         zh, en = CATALOG[self.code]
         template = en if lang.startswith("en") else zh
-        return template.format(**self.params)
+        return template.format(**self._localized_params(lang))
+
+    def _localized_params(self, lang: str) -> dict:
+        out = dict(self.params)
+        for name, table in PARAM_LABELS.items():
+            value = out.get(name)
+            if isinstance(value, (list, tuple)):
+                sep = ", " if lang.startswith("en") else "、"
+                out[name] = sep.join(label(table, v, lang) if v in table else str(v) for v in value)
+            elif isinstance(value, str) and value in table:
+                out[name] = label(table, value, lang)
+        return out
 
     def __str__(self) -> str:
         return self.text()

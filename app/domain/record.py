@@ -48,3 +48,21 @@ def chain_valid(visit: Visit) -> bool:
             return False
         prev = a.hash
     return True
+
+
+def sealing_document(visit: Visit) -> dict:
+    """What the seals vouch for, fixed at the moment of sealing: the party,
+    the sample, the payment and the seal numbers. Seal labels are printed
+    before anyone signs, so the seal QR binds this hash; the final record
+    contains it (visit.sealing_hash), which chains the seals to the record."""
+    doc = to_plain(visit)
+    return {"record_no": doc["record_no"], "id": doc["id"], "party": doc["party"],
+            "producer": doc["producer"], "sample": doc["sample"], "payment": doc["payment"],
+            "seals": sorted(({"seal_no": s["seal_no"], "kind": s["kind"], "package_no": s["package_no"],
+                              "on_site_storage": s["on_site_storage"]} for s in doc["seals"]),
+                            key=lambda s: s["seal_no"]),
+            "canonical_version": CANONICAL_VERSION}
+
+
+def sealing_hash(visit: Visit) -> str:
+    return canonical_hash(sealing_document(visit))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.domain.credit_code import credit_code_problem
-from app.domain.messages import CATEGORY_LABELS, KIND_LABELS, Problem, label
+from app.domain.messages import Problem
 from app.domain.plan import PlanItem, SamplingRule, Scope
 from app.domain.visit import (EvidenceCategory, PriceBasis, SampleKind, SignerRole,
                               Visit)
@@ -31,8 +31,10 @@ def _blank(s: str | None) -> bool:
 def at_least_two_samplers(visit: Visit) -> list[Problem]:
     present = visit.present_team()
     problems = []
-    if len(present) < MIN_SAMPLERS:
-        problems.append(Problem("team.too_few", "team", {"count": len(present)}))
+    # One person listed twice is still one sampler: count distinct people.
+    people = {(m.certificate_no or "").strip() or m.sampler_id or m.name for m in present}
+    if len(people) < MIN_SAMPLERS:
+        problems.append(Problem("team.too_few", "team", {"count": len(people)}))
     for m in present:
         if _blank(m.certificate_no):
             problems.append(Problem("team.missing_certificate", "team", {"name": m.name}))
@@ -65,6 +67,9 @@ def party_complete(visit: Visit) -> list[Problem]:
         problems.append(Problem("party.address", "party.address"))
     if _blank(p.contact) and _blank(p.phone):
         problems.append(Problem("party.contact", "party.contact"))
+    if _blank(p.licence_no):
+        # No licence at all is the 无证无照 case: stop and use the problem report.
+        problems.append(Problem("party.licence", "party.licence_no"))
     return problems
 
 
@@ -72,8 +77,8 @@ def scope_allowed(item: PlanItem, scope: Scope) -> list[Problem]:
     if item.allows(scope):
         return []
     return [Problem("plan.scope", "party.scope", {
-        "product": item.product, "scope": scope.label_zh,
-        "scopes": "、".join(s.label_zh for s in item.scopes)})]
+        "product": item.product, "scope": scope.value,
+        "scopes": tuple(s.value for s in item.scopes)})]
 
 
 def plan_quota(item: PlanItem, batches_taken: int) -> list[Problem]:
@@ -98,7 +103,7 @@ def batch_limits(product: str, products_already_sampled_at_party: list[str]) -> 
 
 # --- evidence -----------------------------------------------------------
 
-def required_evidence(visit: Visit, categories=REQUIRED_EVIDENCE, lang: str = "zh_CN") -> list[Problem]:
+def required_evidence(visit: Visit, categories=REQUIRED_EVIDENCE) -> list[Problem]:
     """Each category needs a photo unless a written reason waives it."""
     problems = []
     for cat in categories:
@@ -107,7 +112,7 @@ def required_evidence(visit: Visit, categories=REQUIRED_EVIDENCE, lang: str = "z
         if not _blank(visit.evidence_waivers.get(cat.value)):
             continue
         problems.append(Problem("evidence.missing", f"evidence.{cat.value}",
-                                {"category": label(CATEGORY_LABELS, cat.value, lang)}))
+                                {"category": cat.value}))
     return problems
 
 
@@ -166,10 +171,20 @@ def test_sample_paid(visit: Visit) -> list[Problem]:
     p = visit.payment
     if not p.paid or p.quantity is None or p.unit_price is None or p.amount is None:
         return [Problem("payment.unpaid", "payment.paid")]
+    problems = []
+    # The slip must match the sampling form (如实填写): the recorded price and
+    # the test sample quantity are what is bought.
+    s = visit.sample
+    if s.unit_price is not None and p.unit_price != s.unit_price:
+        problems.append(Problem("payment.price_mismatch", "payment.unit_price",
+                                {"paid": format(p.unit_price, "f"), "recorded": format(s.unit_price, "f")}))
+    if s.test_quantity is not None and p.quantity != s.test_quantity:
+        problems.append(Problem("payment.quantity_mismatch", "payment.quantity",
+                                {"paid": format(p.quantity, "f"), "recorded": format(s.test_quantity, "f")}))
     expected = expected_amount(p.quantity, p.unit_price)
     if p.amount != expected:
-        return [Problem("payment.amount", "payment.amount", {"expected": format(expected, "f")})]
-    return []
+        problems.append(Problem("payment.amount", "payment.amount", {"expected": format(expected, "f")}))
+    return problems
 
 
 def backup_sample_free(visit: Visit) -> list[Problem]:
@@ -182,7 +197,7 @@ def no_fee_charged(visit: Visit) -> list[Problem]:
 
 # --- seals --------------------------------------------------------------
 
-def sealed_separately(visit: Visit, rule: SamplingRule | None = None, lang: str = "zh_CN") -> list[Problem]:
+def sealed_separately(visit: Visit, rule: SamplingRule | None = None) -> list[Problem]:
     """Test and backup each sealed (at one time), every package with its own
     unique seal number; a seal belongs to exactly one sample kind."""
     problems = []
@@ -195,6 +210,9 @@ def sealed_separately(visit: Visit, rule: SamplingRule | None = None, lang: str 
         problems.append(Problem("seal.backup_missing", "seals"))
     seen: set[str] = set()
     for s in visit.seals:
+        if _blank(s.seal_no):
+            problems.append(Problem("seal.blank_no", "seals"))
+            continue
         if s.seal_no in seen:
             problems.append(Problem("seal.duplicate_no", "seals", {"seal_no": s.seal_no}))
         seen.add(s.seal_no)
@@ -203,14 +221,14 @@ def sealed_separately(visit: Visit, rule: SamplingRule | None = None, lang: str 
                                          (SampleKind.BACKUP, backup, rule.packages_backup)):
             if packages and len(packages) < required:
                 problems.append(Problem("seal.package_count", "seals", {
-                    "kind": label(KIND_LABELS, kind.value, lang), "required": required,
+                    "kind": kind.value, "required": required,
                     "count": len(packages)}))
     return problems
 
 
 def backup_storage_approved(visit: Visit) -> list[Problem]:
     """Backup left at the party only with the province's approval number,
-    a location, and seals at the openings."""
+    a location, seals at the openings, and the sealed state photographed."""
     st = visit.backup_storage
     if not st.on_site:
         return []
@@ -221,6 +239,8 @@ def backup_storage_approved(visit: Visit) -> list[Problem]:
         problems.append(Problem("storage.location", "backup_storage.location"))
     if not any(s.on_site_storage for s in visit.seals):
         problems.append(Problem("storage.seal", "seals"))
+    # 封存后，应采取摄像、拍照等形式记录样品封存状态
+    problems += required_evidence(visit, (EvidenceCategory.ON_SITE_STORAGE,))
     return problems
 
 
@@ -228,10 +248,13 @@ def backup_storage_approved(visit: Visit) -> list[Problem]:
 
 def signatures_complete(visit: Visit) -> list[Problem]:
     problems = []
-    sampler_sigs = {s.signer_ref or s.name for s in visit.signatures if s.role == SignerRole.SAMPLER}
+    # Only samplers present on this visit count, each once, with a drawn image.
+    present = {m.sampler_id for m in visit.present_team()}
+    sampler_sigs = {s.signer_ref for s in visit.signatures
+                    if s.role == SignerRole.SAMPLER and s.signer_ref in present and not _blank(s.image_sha256)}
     if len(sampler_sigs) < MIN_SAMPLERS:
         problems.append(Problem("sign.samplers", "signatures", {"count": len(sampler_sigs)}))
-    party_signed = any(s.role == SignerRole.PARTY for s in visit.signatures)
+    party_signed = any(s.role == SignerRole.PARTY and not _blank(s.image_sha256) for s in visit.signatures)
     if not party_signed:
         if visit.sign_refusal is None:
             problems.append(Problem("sign.party", "signatures"))

@@ -235,6 +235,7 @@ class Visit:
     sign_refusal: SignRefusal | None = None
     refusal: RefusalRecord | None = None
     problem: ProblemReport | None = None
+    sealing_hash: str = ""           # hash of what the seals vouch for (record.sealing_document)
     remarks: str = ""
     finished_at: datetime | None = None
     # Not part of the signed record: navigation and the frozen result.

@@ -59,7 +59,7 @@ class VisitContext:
     rule: SamplingRule | None = None
     products_already_sampled_at_party: list[str] = field(default_factory=list)
     batches_taken_for_item: int = 0
-    lang: str = "zh_CN"
+    lang: str = "zh_CN"      # the caller's UI language; Problem.text renders any language
 
 
 Check = Callable[[Visit, VisitContext], list[Problem]]
@@ -79,12 +79,12 @@ def _party(v: Visit, c: VisitContext) -> list[Problem]:
 
 
 def _evidence(v: Visit, c: VisitContext) -> list[Problem]:
-    return rules.required_evidence(v, rules.EVIDENCE_AT_EVIDENCE_STEP, c.lang)
+    return rules.required_evidence(v, rules.EVIDENCE_AT_EVIDENCE_STEP)
 
 
 def _sample(v: Visit, c: VisitContext) -> list[Problem]:
     return (rules.sample_complete(v, c.rule)
-            + rules.required_evidence(v, rules.EVIDENCE_AT_SAMPLE_STEP, c.lang))
+            + rules.required_evidence(v, rules.EVIDENCE_AT_SAMPLE_STEP))
 
 
 def _pay(v: Visit, c: VisitContext) -> list[Problem]:
@@ -92,8 +92,8 @@ def _pay(v: Visit, c: VisitContext) -> list[Problem]:
 
 
 def _seal(v: Visit, c: VisitContext) -> list[Problem]:
-    return (rules.sealed_separately(v, c.rule, c.lang) + rules.backup_storage_approved(v)
-            + rules.required_evidence(v, rules.EVIDENCE_AT_SEAL_STEP, c.lang))
+    return (rules.sealed_separately(v, c.rule) + rules.backup_storage_approved(v)
+            + rules.required_evidence(v, rules.EVIDENCE_AT_SEAL_STEP))
 
 
 def _sign(v: Visit, c: VisitContext) -> list[Problem]:

@@ -1,0 +1,66 @@
+"""Evidence photos: ingest (hash + store + thumbnail; slow, runs off the GUI
+thread) and attach (a quick database write)."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from app.domain.messages import RuleViolation
+from app.domain.visit import EvidenceCategory, EvidenceItem, Visit
+from app.services.visits import editing, mutate
+from app.services.workspace import Workspace
+from app.store.models import PhotoRow
+
+
+def ingest(ws: Workspace, path: str | Path):
+    """Store the original byte for byte; raises RuleViolation for a file that
+    is not a usable image (nothing is stored then)."""
+    from app.store.evidence import PhotoRejected
+    try:
+        return ws.evidence.put_file(Path(path))
+    except PhotoRejected as e:
+        raise RuleViolation([e.problem]) from None
+
+
+def _index(s, ws: Workspace, stored, name: str) -> None:
+    if s.get(PhotoRow, stored.sha256) is None:
+        s.add(PhotoRow(sha256=stored.sha256, size=stored.size, media=stored.media_type,
+                       width=stored.width or 0, height=stored.height or 0,
+                       original_name=name[:300], stored_at=ws.now()))
+
+
+def attach(ws: Workspace, visit_id: str, category: EvidenceCategory, stored, *, name: str = "",
+           note: str = "") -> EvidenceItem:
+    item = EvidenceItem(id=str(uuid.uuid4()), category=category, sha256=stored.sha256,
+                        media=stored.media_type, captured_at=ws.now(), note=note)
+    with editing(ws, visit_id) as (s, v):
+        _index(s, ws, stored, name)
+        v.evidence.append(item)
+    return item
+
+
+def add_evidence(ws: Workspace, visit_id: str, category: EvidenceCategory, path: str | Path,
+                 *, note: str = "") -> EvidenceItem:
+    stored = ingest(ws, path)
+    return attach(ws, visit_id, category, stored, name=Path(path).name, note=note)
+
+
+def remove_evidence(ws: Workspace, visit_id: str, evidence_id: str) -> Visit:
+    """Before signing a photo can leave the record; the original stays in the store."""
+    def change(v: Visit) -> None:
+        for e in v.evidence:
+            if e.id == evidence_id:
+                e.removed = True
+    return mutate(ws, visit_id, change)
+
+
+def store_image_bytes(ws: Workspace, data: bytes, name: str):
+    """Signature PNGs are evidence too: content-addressed like photos."""
+    from app.store.evidence import PhotoRejected
+    try:
+        stored = ws.evidence.put_bytes(data, name)
+    except PhotoRejected as e:
+        raise RuleViolation([e.problem]) from None
+    with ws.db.session() as s:
+        _index(s, ws, stored, name)
+    return stored

@@ -1,0 +1,70 @@
+"""Master data for the local store: the plan on first start, and what the
+sync pull (or the offline demo seed) brings: agencies, samplers, tasks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.domain.entities import Agency, Sampler, Task, TaskStatus
+from app.domain.plan import Plan
+from app.services.workspace import Workspace
+from app.store import master_repo
+
+
+def ensure_plan(ws: Workspace, plan: Plan | None = None) -> Plan:
+    """Load the packaged plan (2022 batch 4) into the store if it is not there."""
+    if plan is None:
+        from app.store.reference_data import load_plan
+        plan = load_plan()
+    with ws.db.session() as s:
+        if master_repo.load_plan(s, plan.id) is None:
+            master_repo.upsert_plan(s, plan)
+    return plan
+
+
+def import_master_data(ws: Workspace, *, plan: Plan | None = None, agencies: list[Agency] = (),
+                       samplers: list[Sampler] = (), tasks: list[Task] = ()) -> None:
+    """One transaction: a pull is applied whole or not at all."""
+    with ws.db.session() as s:
+        if plan is not None:
+            master_repo.upsert_plan(s, plan)
+        for a in agencies:
+            master_repo.upsert_agency(s, a)
+        for sm in samplers:
+            master_repo.upsert_sampler(s, sm)
+        for t in tasks:
+            products = [it.product for it in (master_repo.plan_item(s, i) for i in t.plan_item_ids) if it]
+            master_repo.upsert_task(s, t, now=ws.now(), products=products)
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    id: str
+    party_name: str
+    products: str
+    team: str
+    status: TaskStatus
+    due_date: str
+    cancel_reason: str
+
+
+def list_tasks(ws: Workspace, *, include_done: bool = True) -> list[TaskSummary]:
+    with ws.db.session() as s:
+        out = []
+        for row in master_repo.list_tasks(s):
+            task = master_repo.load_task(s, row.id)
+            if not include_done and task.status == TaskStatus.DONE:
+                continue
+            out.append(TaskSummary(task.id, task.party.name, row.products,
+                                   "、".join(m.name for m in task.team), task.status,
+                                   task.due_date, task.cancel_reason))
+        return out
+
+
+def load_task(ws: Workspace, task_id: str) -> Task | None:
+    with ws.db.session() as s:
+        return master_repo.load_task(s, task_id)
+
+
+def load_agency(ws: Workspace, agency_id: str) -> Agency | None:
+    with ws.db.session() as s:
+        return master_repo.load_agency(s, agency_id)

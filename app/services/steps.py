@@ -1,0 +1,119 @@
+"""The field changes of each visit step. Each call is one autosaved
+transaction; values may be text as typed (parsed with clear messages) and a
+bad value changes nothing."""
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from app.domain import rules
+from app.domain.credit_code import normalize
+from app.domain.messages import Problem, RuleViolation
+from app.domain.parse import apply_changes, parse_decimal
+from app.domain.record import sealing_hash
+from app.domain.visit import (EvidenceCategory, ProblemReport, RefusalRecord, SampleKind, Seal,
+                              TeamMember, Visit)
+from app.services.visits import context_for, editing, mutate
+from app.services.workspace import Workspace
+
+
+def confirm_team(ws: Workspace, visit_id: str, members: list[TeamMember]) -> Visit:
+    """Who is actually present, each with an ID / certificate number."""
+    return mutate(ws, visit_id, lambda v: setattr(v, "team", list(members)))
+
+
+def record_shown_documents(ws: Workspace, visit_id: str, **shown: bool) -> Visit:
+    return mutate(ws, visit_id, lambda v: apply_changes(v.shown, shown, "shown"))
+
+
+def record_party(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
+    if "credit_code" in changes and changes["credit_code"]:
+        changes["credit_code"] = normalize(str(changes["credit_code"]))
+    return mutate(ws, visit_id, lambda v: apply_changes(v.party, changes, "party"))
+
+
+def record_producer(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
+    return mutate(ws, visit_id, lambda v: apply_changes(v.producer, changes, "producer"))
+
+
+def record_sample(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
+    return mutate(ws, visit_id, lambda v: apply_changes(v.sample, changes, "sample"))
+
+
+def record_remarks(ws: Workspace, visit_id: str, remarks: str) -> Visit:
+    return mutate(ws, visit_id, lambda v: setattr(v, "remarks", remarks.strip()))
+
+
+def pay(ws: Workspace, visit_id: str, *, quantity: Any = None, unit_price: Any = None,
+        method: str = "现金", backup_free: bool = True) -> Visit:
+    """The payment slip: the test sample is bought at the recorded unit price
+    (quantity defaults to the test quantity); the backup is free."""
+    def change(v: Visit) -> None:
+        qty = parse_decimal(quantity, "payment.quantity") if quantity not in (None, "") else v.sample.test_quantity
+        price = parse_decimal(unit_price, "payment.unit_price") if unit_price not in (None, "") else v.sample.unit_price
+        problems = rules.test_sample_price(v) if unit_price in (None, "") else []
+        if qty is None or qty <= 0:
+            problems.append(Problem("sample.test_quantity", "payment.quantity",
+                                    {"required": ">0", "unit": v.sample.unit}))
+        if problems:
+            raise RuleViolation(problems)
+        v.payment.quantity, v.payment.unit_price = qty, price
+        v.payment.amount = rules.expected_amount(qty, price)
+        v.payment.method = method.strip() or "现金"
+        v.payment.paid = True
+        v.payment.backup_free = backup_free
+        v.payment.fee_charged_to_party = Decimal("0")
+    return mutate(ws, visit_id, change)
+
+
+def set_backup_storage(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
+    return mutate(ws, visit_id, lambda v: apply_changes(v.backup_storage, changes, "backup_storage"))
+
+
+def seal_samples(ws: Workspace, visit_id: str) -> Visit:
+    """Seal the test and backup samples separately, at one time: one seal per
+    package as the product's sampling rule says, plus 封存标识 when the backup
+    stays at the party. Calling again before signing re-issues the seals."""
+    with editing(ws, visit_id) as (s, v):
+        problems = rules.sample_complete(v, context_for(ws, s, v).rule)
+        if problems:
+            raise RuleViolation(problems)
+        rule = ws.rule_for(v.sample.product)
+        n_test = rule.packages_test if rule else 1
+        n_backup = rule.packages_backup if rule else 1
+        now = ws.now()
+        seals = [Seal(str(uuid.uuid4()), f"{v.record_no}-J{i}", SampleKind.TEST, i, now) for i in range(1, n_test + 1)]
+        seals += [Seal(str(uuid.uuid4()), f"{v.record_no}-B{i}", SampleKind.BACKUP, i, now) for i in range(1, n_backup + 1)]
+        if v.backup_storage.on_site:
+            seals += [Seal(str(uuid.uuid4()), f"{v.record_no}-F{i}", SampleKind.BACKUP, i, now, on_site_storage=True)
+                      for i in range(1, n_backup + 1)]
+        v.seals = seals
+        v.sealing_hash = sealing_hash(v)
+    return v
+
+
+def waive_evidence(ws: Workspace, visit_id: str, category: EvidenceCategory, reason: str) -> Visit:
+    """A written reason instead of a photo (e.g. no storage area on a forecourt)."""
+    def change(v: Visit) -> None:
+        if reason.strip():
+            v.evidence_waivers[category.value] = reason.strip()
+        else:
+            v.evidence_waivers.pop(category.value, None)
+    return mutate(ws, visit_id, change)
+
+
+def record_refusal(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
+    def change(v: Visit) -> None:
+        v.refusal = v.refusal or RefusalRecord(occurred_at=ws.now(), place=v.party.address,
+                                               products=v.sample.product)
+        apply_changes(v.refusal, changes, "refusal")
+    return mutate(ws, visit_id, change)
+
+
+def record_problem(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
+    def change(v: Visit) -> None:
+        v.problem = v.problem or ProblemReport(reported_at=ws.now(),
+                                               reporter="、".join(m.name for m in v.present_team()))
+        apply_changes(v.problem, changes, "problem")
+    return mutate(ws, visit_id, change)

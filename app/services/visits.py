@@ -1,0 +1,168 @@
+"""Visit lifecycle and navigation: start, load, advance/back, exits, the
+"what is missing" question, lists. Every change is committed at once
+(autosave), so a crash loses nothing that was reported saved."""
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from sqlalchemy.orm import Session
+
+from app.domain.entities import TaskStatus
+from app.domain.messages import Problem, RuleViolation
+from app.domain.visit import SampleDetails, TeamMember, Visit, VisitStatus
+from app.domain.workflow import Step, VisitContext, VisitFlow
+from app.services.workspace import Workspace
+from app.store import master_repo, visits_repo
+from app.store.visits_repo import VisitSummary
+
+RuleViolation  # re-exported for callers: services raise it on broken rules
+
+
+class VisitNotFound(LookupError):
+    pass
+
+
+@contextmanager
+def editing(ws: Workspace, visit_id: str, *, allow_frozen: bool = False) -> Iterator[tuple[Session, Visit]]:
+    """Load a visit for a change and save it when the block ends (one transaction)."""
+    with ws.db.session() as s:
+        visit = visits_repo.load_visit(s, visit_id)
+        if visit is None:
+            raise VisitNotFound(visit_id)
+        if visit.frozen and not allow_frozen:
+            raise RuleViolation([Problem("record.frozen")])
+        yield s, visit
+        visits_repo.save_visit(s, visit, now=ws.now())
+
+
+def mutate(ws: Workspace, visit_id: str, change: Callable[[Visit], None]) -> Visit:
+    with editing(ws, visit_id) as (_, visit):
+        change(visit)
+    return visit
+
+
+def context_for(ws: Workspace, s: Session, visit: Visit) -> VisitContext:
+    item = master_repo.plan_item(s, visit.sample.plan_item_id) if visit.sample.plan_item_id else None
+    taken = 0
+    if item is not None:
+        taken = max(visits_repo.batches_taken_for_item(s, plan_item_id=item.id, exclude_visit=visit.id),
+                    master_repo.plan_item_server_count(s, item.id))
+    return VisitContext(
+        plan_item=item,
+        rule=ws.rule_for(visit.sample.product) if visit.sample.product else None,
+        products_already_sampled_at_party=visits_repo.products_sampled_at_party(
+            s, plan_id=visit.plan_id, key=visits_repo.party_key(visit), exclude_visit=visit.id),
+        batches_taken_for_item=taken, lang=ws.lang)
+
+
+def new_record_no(ws: Workspace, s: Session, plan_id: str) -> str:
+    """编号: plan, date, device, sequence — unique without asking the server."""
+    day = ws.now().astimezone().strftime("%Y%m%d")
+    seq = master_repo.next_counter(s, f"record:{day}")
+    return f"{plan_id or 'FS'}-{day}-{ws.device_id[:4].upper()}-{seq:03d}"
+
+
+def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None) -> Visit:
+    """Open a task on site: the party and the team come from the task (both
+    correctable), the product from the chosen plan item."""
+    with ws.db.session() as s:
+        task = master_repo.load_task(s, task_id)
+        if task is None:
+            raise LookupError(task_id)
+        if task.status == TaskStatus.CANCELLED:
+            raise RuleViolation([Problem("task.cancelled", "", {"reason": task.cancel_reason or "—"})])
+        item_id = plan_item_id or (task.plan_item_ids[0] if task.plan_item_ids else "")
+        item = master_repo.plan_item(s, item_id) if item_id else None
+        visit = Visit(
+            id=str(uuid.uuid4()), record_no=new_record_no(ws, s, task.plan_id), task_id=task.id,
+            plan_id=task.plan_id, agency_id=task.agency_id, started_at=ws.now(),
+            team=[TeamMember(m.id, m.name, m.certificate_no, present=True) for m in task.team],
+            party=task.party,
+            sample=SampleDetails(product=item.product if item else "", plan_item_id=item_id))
+        rule = ws.rule_for(visit.sample.product)
+        if rule is not None:
+            visit.sample.unit = rule.unit
+            visit.sample.test_quantity = _dec(rule.test_quantity)
+            visit.sample.backup_quantity = _dec(rule.backup_quantity)
+        visits_repo.save_visit(s, visit, now=ws.now())
+        master_repo.set_task_status(s, task.id, TaskStatus.IN_PROGRESS)
+    return visit
+
+
+def _dec(text: str):
+    from decimal import Decimal
+    return Decimal(text)
+
+
+def load(ws: Workspace, visit_id: str) -> Visit:
+    with ws.db.session() as s:
+        visit = visits_repo.load_visit(s, visit_id)
+    if visit is None:
+        raise VisitNotFound(visit_id)
+    return visit
+
+
+@dataclass(frozen=True)
+class StepState:
+    """What the wizard shows for the current step."""
+    visit: Visit
+    step: Step
+    missing: list[Problem]
+    can_go_back: bool
+    is_last: bool
+    progress: list[tuple[Step, bool]]
+
+
+def state(ws: Workspace, visit_id: str) -> StepState:
+    with ws.db.session() as s:
+        visit = visits_repo.load_visit(s, visit_id)
+        if visit is None:
+            raise VisitNotFound(visit_id)
+        flow = VisitFlow(visit, context_for(ws, s, visit))
+        return StepState(visit, flow.step, flow.missing() if not visit.frozen else [],
+                         flow.can_go_back(), flow.is_last(), flow.progress())
+
+
+def missing(ws: Workspace, visit_id: str, step: Step | None = None) -> list[Problem]:
+    with ws.db.session() as s:
+        visit = visits_repo.load_visit(s, visit_id)
+        return VisitFlow(visit, context_for(ws, s, visit)).missing(step)
+
+
+def advance(ws: Workspace, visit_id: str) -> Step:
+    """Complete the current step; RuleViolation lists what is missing."""
+    with editing(ws, visit_id) as (s, visit):
+        step = VisitFlow(visit, context_for(ws, s, visit)).advance()
+    return step
+
+
+def back(ws: Workspace, visit_id: str) -> Step:
+    with editing(ws, visit_id) as (s, visit):
+        step = VisitFlow(visit).back()
+    return step
+
+
+def open_exit(ws: Workspace, visit_id: str, step: Step) -> Step:
+    """Open the refusal form or the problem report from any step."""
+    with editing(ws, visit_id) as (s, visit):
+        VisitFlow(visit).exit_to(step)
+    return step
+
+
+def abandon(ws: Workspace, visit_id: str) -> Visit:
+    """A visit whose task was cancelled: kept, never deleted."""
+    return mutate(ws, visit_id, lambda v: setattr(v, "status", VisitStatus.ABANDONED))
+
+
+def list_visits(ws: Workspace, *, statuses: list[VisitStatus] | None = None, search: str = "",
+                limit: int = 200, offset: int = 0) -> list[VisitSummary]:
+    with ws.db.session() as s:
+        return visits_repo.list_visits(s, statuses=statuses, search=search, limit=limit, offset=offset)
+
+
+def unfinished_visits(ws: Workspace) -> list[VisitSummary]:
+    """For the recovery prompt after a crash: continue at step N."""
+    return list_visits(ws, statuses=[VisitStatus.IN_PROGRESS])

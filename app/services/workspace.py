@@ -1,0 +1,59 @@
+"""The opened local workspace: database, evidence store, reference data and
+the clock. Every service function takes it as its first argument. Qt-free."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+
+from app.domain.plan import SamplingRule
+from app.store import master_repo, paths
+from app.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    # Seconds precision: the canonical record stores seconds.
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+class Workspace:
+    def __init__(self, data_dir: str | Path | None = None, *, clock: Callable[[], datetime] = utc_now,
+                 lang: str = "zh_CN"):
+        self.data_dir = paths.data_dir(data_dir)
+        self.db = Database(paths.database_path(self.data_dir))
+        self.clock = clock
+        self.lang = lang
+        from app.store.evidence import EvidenceStore
+        self.evidence = EvidenceStore(paths.evidence_root(self.data_dir))
+        # Temp files left by a crash mid-copy are never objects; drop old ones.
+        self.evidence.sweep_temp()
+
+    def now(self) -> datetime:
+        return self.clock().replace(microsecond=0)
+
+    @cached_property
+    def device_id(self) -> str:
+        """A random id made once per installation; part of record numbers."""
+        with self.db.session() as s:
+            value = master_repo.get_setting(s, "device_id")
+            if value is None:
+                value = uuid.uuid4().hex
+                master_repo.put_setting(s, "device_id", value)
+            return value
+
+    @cached_property
+    def sampling_rules(self) -> dict[str, SamplingRule]:
+        from app.store.reference_data import load_sampling_rules
+        return load_sampling_rules()
+
+    def rule_for(self, product: str) -> SamplingRule | None:
+        return self.sampling_rules.get(product)
+
+    def close(self) -> None:
+        self.evidence.close()
+        self.db.close()

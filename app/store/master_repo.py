@@ -1,0 +1,147 @@
+"""Server-owned master data kept locally: plan, agencies, samplers, parties,
+tasks. Written by the sync pull (and the demo seed); read by the services."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.canonical import to_plain
+from app.domain.entities import Agency, InspectedParty, Sampler, Task, TaskStatus
+from app.domain.plain import from_plain
+from app.domain.plan import Plan, PlanItem, Scope
+from app.store.models import (AgencyRow, CounterRow, PartyRow, PlanItemRow, PlanRow, SamplerRow,
+                              SettingRow, TaskRow)
+
+
+def _json(obj) -> str:
+    return json.dumps(to_plain(obj), ensure_ascii=False, separators=(",", ":"))
+
+
+def upsert_plan(session: Session, plan: Plan) -> None:
+    row = session.get(PlanRow, plan.id) or PlanRow(id=plan.id)
+    row.title, row.document_no = plan.title, plan.document_no
+    session.add(row)
+    for item in plan.items:
+        irow = session.get(PlanItemRow, item.id) or PlanItemRow(id=item.id, plan_id=plan.id)
+        irow.seq, irow.category, irow.product, irow.batches = item.seq, item.category, item.product, item.batches
+        irow.scopes = ",".join(s.value for s in item.scopes)
+        session.add(irow)
+
+
+def _item(r: PlanItemRow) -> PlanItem:
+    return PlanItem(id=r.id, seq=r.seq, category=r.category, product=r.product, batches=r.batches,
+                    scopes=tuple(Scope(s) for s in r.scopes.split(",") if s))
+
+
+def load_plan(session: Session, plan_id: str) -> Plan | None:
+    row = session.get(PlanRow, plan_id)
+    if row is None:
+        return None
+    items = session.scalars(select(PlanItemRow).where(PlanItemRow.plan_id == plan_id).order_by(PlanItemRow.seq, PlanItemRow.id))
+    return Plan(id=row.id, title=row.title, document_no=row.document_no, items=tuple(_item(r) for r in items))
+
+
+def plan_item(session: Session, item_id: str) -> PlanItem | None:
+    r = session.get(PlanItemRow, item_id)
+    return None if r is None else _item(r)
+
+
+def plan_item_server_count(session: Session, item_id: str) -> int:
+    r = session.get(PlanItemRow, item_id)
+    return r.sampled_on_server if r else 0
+
+
+def set_plan_item_server_count(session: Session, item_id: str, count: int) -> None:
+    r = session.get(PlanItemRow, item_id)
+    if r is not None:
+        r.sampled_on_server = count
+
+
+def upsert_agency(session: Session, agency: Agency) -> None:
+    row = session.get(AgencyRow, agency.id) or AgencyRow(id=agency.id)
+    row.name, row.address, row.contact, row.phone = agency.name, agency.address, agency.contact, agency.phone
+    session.add(row)
+
+
+def load_agency(session: Session, agency_id: str) -> Agency | None:
+    r = session.get(AgencyRow, agency_id)
+    return None if r is None else Agency(id=r.id, name=r.name, address=r.address, contact=r.contact, phone=r.phone)
+
+
+def upsert_sampler(session: Session, sampler: Sampler) -> None:
+    row = session.get(SamplerRow, sampler.id) or SamplerRow(id=sampler.id)
+    row.name, row.certificate_no, row.agency_id, row.phone = (sampler.name, sampler.certificate_no,
+                                                              sampler.agency_id, sampler.phone)
+    session.add(row)
+
+
+def list_samplers(session: Session, agency_id: str | None = None) -> list[Sampler]:
+    q = select(SamplerRow).order_by(SamplerRow.name)
+    if agency_id:
+        q = q.where(SamplerRow.agency_id == agency_id)
+    return [Sampler(id=r.id, name=r.name, certificate_no=r.certificate_no, agency_id=r.agency_id, phone=r.phone)
+            for r in session.scalars(q)]
+
+
+def upsert_party(session: Session, party: InspectedParty) -> None:
+    row = session.get(PartyRow, party.id) or PartyRow(id=party.id)
+    row.name, row.credit_code, row.data = party.name, party.credit_code, _json(party)
+    session.add(row)
+
+
+def upsert_task(session: Session, task: Task, *, now: datetime, products: list[str]) -> None:
+    """Server-owned fields win. A cancellation is kept (never a delete) so a
+    sampler mid-visit sees it."""
+    row = session.get(TaskRow, task.id) or TaskRow(id=task.id)
+    row.plan_id, row.party_id, row.party_name = task.plan_id, task.party.id, task.party.name
+    row.products = "、".join(products)
+    row.status, row.due_date = task.status.value, task.due_date
+    row.data, row.updated_at = _json(task), now
+    session.add(row)
+    upsert_party(session, task.party)
+    for s in task.team:
+        upsert_sampler(session, s)
+
+
+def load_task(session: Session, task_id: str) -> Task | None:
+    r = session.get(TaskRow, task_id)
+    return None if r is None else from_plain(Task, json.loads(r.data))
+
+
+def list_tasks(session: Session, *, statuses: list[TaskStatus] | None = None) -> list[TaskRow]:
+    q = select(TaskRow).order_by(TaskRow.due_date, TaskRow.party_name)
+    if statuses:
+        q = q.where(TaskRow.status.in_([s.value for s in statuses]))
+    return list(session.scalars(q))
+
+
+def set_task_status(session: Session, task_id: str, status: TaskStatus) -> None:
+    r = session.get(TaskRow, task_id)
+    if r is not None and r.status != TaskStatus.CANCELLED.value:
+        r.status = status.value
+        task = from_plain(Task, json.loads(r.data))
+        task.status = status
+        r.data = _json(task)
+
+
+def next_counter(session: Session, name: str) -> int:
+    row = session.get(CounterRow, name)
+    if row is None:
+        row = CounterRow(name=name, value=0)
+        session.add(row)
+    row.value += 1
+    return row.value
+
+
+def get_setting(session: Session, key: str) -> str | None:
+    r = session.get(SettingRow, key)
+    return None if r is None else r.value
+
+
+def put_setting(session: Session, key: str, value: str) -> None:
+    r = session.get(SettingRow, key) or SettingRow(key=key)
+    r.value = value
+    session.add(r)

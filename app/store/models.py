@@ -1,0 +1,143 @@
+"""Local SQLite tables (SQLAlchemy 2.0 declarative).
+
+Master data pulled from the server (plan, agencies, samplers, parties, tasks)
+is server-owned. A visit is sampler-owned: its full state is one JSON document
+(rewritten on every autosave, small) plus indexed columns for the lists. A
+finished record's canonical bytes go to `signed_records` and amendments to
+`amendments`; SQLite triggers (see migration 0001) make both append-only.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.store.db import Base
+
+
+class PlanRow(Base):
+    __tablename__ = "plans"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    document_no: Mapped[str] = mapped_column(String(100), default="")
+
+
+class PlanItemRow(Base):
+    __tablename__ = "plan_items"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(100))
+    product: Mapped[str] = mapped_column(String(100), index=True)
+    batches: Mapped[int] = mapped_column(Integer)
+    scopes: Mapped[str] = mapped_column(String(100))          # comma-separated Scope values
+    sampled_on_server: Mapped[int] = mapped_column(Integer, default=0)  # from the last pull
+
+
+class AgencyRow(Base):
+    __tablename__ = "agencies"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    contact: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+
+
+class SamplerRow(Base):
+    __tablename__ = "samplers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    certificate_no: Mapped[str] = mapped_column(String(100))
+    agency_id: Mapped[str] = mapped_column(String(64), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+
+
+class PartyRow(Base):
+    __tablename__ = "parties"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    credit_code: Mapped[str] = mapped_column(String(18), index=True, default="")
+    data: Mapped[str] = mapped_column(Text)                   # InspectedParty as JSON
+
+
+class TaskRow(Base):
+    __tablename__ = "tasks"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(String(32), index=True)
+    party_id: Mapped[str] = mapped_column(String(64), index=True)
+    party_name: Mapped[str] = mapped_column(String(300), default="")
+    products: Mapped[str] = mapped_column(String(300), default="")   # for the list
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    due_date: Mapped[str] = mapped_column(String(10), default="", index=True)
+    data: Mapped[str] = mapped_column(Text)                   # Task as JSON
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class VisitRow(Base):
+    __tablename__ = "visits"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_no: Mapped[str] = mapped_column(String(64), unique=True)
+    task_id: Mapped[str] = mapped_column(String(64), default="", index=True)
+    plan_id: Mapped[str] = mapped_column(String(32), default="", index=True)
+    plan_item_id: Mapped[str] = mapped_column(String(64), default="", index=True)
+    party_key: Mapped[str] = mapped_column(String(64), default="", index=True)   # credit code, else name
+    party_name: Mapped[str] = mapped_column(String(300), default="")
+    product: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    step: Mapped[str] = mapped_column(String(20), default="arrive")
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    record_hash: Mapped[str] = mapped_column(String(64), default="")
+    doc: Mapped[str] = mapped_column(Text)                    # the Visit as JSON (with navigation)
+
+    __table_args__ = (Index("ix_visits_party_name", "party_name"),)
+
+
+class SignedRecordRow(Base):
+    """The frozen original: exactly the bytes that were hashed. Append-only."""
+    __tablename__ = "signed_records"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    record_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    canonical: Mapped[bytes] = mapped_column(LargeBinary)
+    signed_at: Mapped[datetime]
+
+
+class AmendmentRow(Base):
+    """更正/补充, chained to the record or the previous amendment. Append-only."""
+    __tablename__ = "amendments"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visits.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    canonical: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
+class PhotoRow(Base):
+    """Index of the evidence store: one row per stored original."""
+    __tablename__ = "photos"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    media: Mapped[str] = mapped_column(String(50))
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    original_name: Mapped[str] = mapped_column(String(300), default="")
+    stored_at: Mapped[datetime]
+
+
+class CounterRow(Base):
+    """Per-day sequence numbers for record numbers on this device."""
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SettingRow(Base):
+    """Small non-secret device facts (device id, enrollment server). Secrets
+    never go here: they live in the OS keyring."""
+    __tablename__ = "device_settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,120 @@
+"""Reading and writing visits. The aggregate is one JSON document plus the
+indexed columns the lists and rules need."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.domain.plain import from_plain, to_plain_full
+from app.domain.visit import Visit, VisitStatus
+from app.store.models import AmendmentRow, SignedRecordRow, VisitRow
+
+
+def party_key(visit: Visit) -> str:
+    """Batch limits are per enterprise: its credit code when known, else its name."""
+    return (visit.party.credit_code or "").strip().upper() or visit.party.name.strip()
+
+
+def save_visit(session: Session, visit: Visit, *, now: datetime) -> None:
+    row = session.get(VisitRow, visit.id)
+    if row is None:
+        row = VisitRow(id=visit.id, record_no=visit.record_no)
+        session.add(row)
+    row.task_id = visit.task_id
+    row.plan_id = visit.plan_id
+    row.plan_item_id = visit.sample.plan_item_id
+    row.party_key = party_key(visit)
+    row.party_name = visit.party.name
+    row.product = visit.sample.product
+    row.status = visit.status.value
+    row.step = visit.step
+    row.started_at = visit.started_at
+    row.finished_at = visit.finished_at
+    row.record_hash = visit.record_hash
+    row.updated_at = now
+    row.doc = json.dumps(to_plain_full(visit), ensure_ascii=False, separators=(",", ":"))
+
+
+def load_visit(session: Session, visit_id: str) -> Visit | None:
+    row = session.get(VisitRow, visit_id)
+    return None if row is None else from_plain(Visit, json.loads(row.doc))
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    id: str
+    record_no: str
+    task_id: str
+    party_name: str
+    product: str
+    status: VisitStatus
+    step: str
+    started_at: datetime | None
+    updated_at: datetime | None
+    finished_at: datetime | None
+    record_hash: str
+
+
+_SUMMARY_COLS = (VisitRow.id, VisitRow.record_no, VisitRow.task_id, VisitRow.party_name,
+                 VisitRow.product, VisitRow.status, VisitRow.step, VisitRow.started_at,
+                 VisitRow.updated_at, VisitRow.finished_at, VisitRow.record_hash)
+
+
+def _summary(r) -> VisitSummary:
+    return VisitSummary(r[0], r[1], r[2], r[3], r[4], VisitStatus(r[5]), r[6], r[7], r[8], r[9], r[10])
+
+
+def list_visits(session: Session, *, statuses: list[VisitStatus] | None = None,
+                search: str = "", limit: int = 200, offset: int = 0) -> list[VisitSummary]:
+    """Newest first. `search` matches party name, record number or product."""
+    q = select(*_SUMMARY_COLS)
+    if statuses:
+        q = q.where(VisitRow.status.in_([s.value for s in statuses]))
+    if search.strip():
+        like = f"%{search.strip()}%"
+        q = q.where(or_(VisitRow.party_name.like(like), VisitRow.record_no.like(like),
+                        VisitRow.product.like(like)))
+    q = q.order_by(VisitRow.updated_at.desc()).limit(limit).offset(offset)
+    return [_summary(r) for r in session.execute(q)]
+
+
+def count_visits(session: Session, *, statuses: list[VisitStatus] | None = None) -> int:
+    q = select(func.count()).select_from(VisitRow)
+    if statuses:
+        q = q.where(VisitRow.status.in_([s.value for s in statuses]))
+    return session.scalar(q) or 0
+
+
+def products_sampled_at_party(session: Session, *, plan_id: str, key: str, exclude_visit: str) -> list[str]:
+    """One entry per batch taken (finished or still in progress) at this party in this plan."""
+    rows = session.execute(select(VisitRow.product).where(
+        VisitRow.plan_id == plan_id, VisitRow.party_key == key, VisitRow.id != exclude_visit,
+        VisitRow.status.in_([VisitStatus.FINISHED.value, VisitStatus.IN_PROGRESS.value]),
+        VisitRow.product != ""))
+    return [r[0] for r in rows]
+
+
+def batches_taken_for_item(session: Session, *, plan_item_id: str, exclude_visit: str) -> int:
+    return session.scalar(select(func.count()).select_from(VisitRow).where(
+        VisitRow.plan_item_id == plan_item_id, VisitRow.id != exclude_visit,
+        VisitRow.status == VisitStatus.FINISHED.value)) or 0
+
+
+def store_signed_record(session: Session, *, visit_id: str, record_hash: str, canonical: bytes,
+                        signed_at: datetime) -> None:
+    session.add(SignedRecordRow(visit_id=visit_id, record_hash=record_hash,
+                                canonical=canonical, signed_at=signed_at))
+
+
+def signed_record(session: Session, visit_id: str) -> SignedRecordRow | None:
+    return session.get(SignedRecordRow, visit_id)
+
+
+def store_amendment(session: Session, *, visit_id: str, amendment_id: str, seq: int, prev_hash: str,
+                    hash_: str, canonical: bytes, created_at: datetime) -> None:
+    session.add(AmendmentRow(id=amendment_id, visit_id=visit_id, seq=seq, prev_hash=prev_hash,
+                             hash=hash_, canonical=canonical, created_at=created_at))

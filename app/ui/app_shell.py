@@ -1,0 +1,211 @@
+"""QApplication bootstrap and the main window shell.
+
+The shell has a toolbar, a status bar with the connectivity indicator and
+last-sync time, and a stacked central area with one slot per screen
+("tasks", "visit", "sync"). The screens that need the services layer are
+placeholders until it lands: set_screen() swaps the real widget in."""
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from datetime import datetime
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
+
+from app import settings as store
+from app.ui import i18n, ops
+from app.ui.i18n import tr
+from app.ui.settings import SettingsModel
+from app.ui.theme import STATUS_COLORS, apply_theme
+
+log = logging.getLogger(__name__)
+
+SCREENS = ("tasks", "visit", "sync")
+LOG_FILE = "field-sampler.log"
+
+
+def setup_logging(log_dir: Path | None = None) -> Path:
+    """A rotating log in the user log folder (5 x 2 MB); never secrets."""
+    log_dir = log_dir or store.log_dir()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_FILE
+    root = logging.getLogger()
+    if not any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers):
+        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+class ExceptHook:
+    """Log an unexpected error and tell the user, without quitting: what was
+    saved stays saved, and the window with unsaved input stays open."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        self.shown = 0
+        self._showing = False
+
+    def __call__(self, etype, value, tb) -> None:
+        log.critical("unhandled exception:\n%s", "".join(traceback.format_exception(etype, value, tb)))
+        app = QApplication.instance()
+        if app is None or self._showing:
+            return  # no GUI, or an error while the box is up: logged is enough
+        self._showing = True
+        try:
+            from PySide6.QtWidgets import QMessageBox
+
+            box = QMessageBox(app.activeWindow())
+            box.setIcon(QMessageBox.Icon.Critical)
+            box.setWindowTitle(tr("程序错误"))
+            box.setText(tr("程序发生了意外错误。已保存的内容不会丢失，您可以继续工作。"))
+            box.setInformativeText(tr("错误信息：{error}\n详细记录见日志：{path}",
+                                      error=f"{etype.__name__}: {value}", path=self.log_path))
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.finished.connect(self._closed)
+            box.open()
+            self.shown += 1
+        except Exception:  # noqa: BLE001 - the hook must never raise
+            log.exception("could not show the error dialog")
+            self._showing = False
+
+    def _closed(self, _result: int) -> None:
+        self._showing = False
+
+
+def create_app(argv: list[str] | None = None, language: str | None = None) -> QApplication:
+    """The QApplication with theme and language (settings, or `language`)."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("Field Sampler")
+    app.setApplicationDisplayName("")
+    app.setOrganizationName("field-sampler")
+    i18n.set_language(language or store.load().language)
+    i18n.install_qt_translations(app)
+    apply_theme(app)
+    app.aboutToQuit.connect(ops.shutdown)  # let queued DB writes finish
+    return app
+
+
+class ConnectivityIndicator(QLabel):
+    """● 在线 / ● 离线 / ● 未连接服务器 in the status bar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.set_online(None)
+
+    def set_online(self, online: bool | None) -> None:
+        self.online = online
+        if online is None:
+            color, text = STATUS_COLORS["offline"], tr("未配置服务器")
+        elif online:
+            color, text = STATUS_COLORS["online"], tr("在线")
+        else:
+            color, text = STATUS_COLORS["offline"], tr("离线")
+        self.setText(f'<span style="color:{color}; font-size:16pt;">●</span> {text}')
+
+
+def placeholder(text: str) -> QLabel:
+    """A clearly marked empty slot for a screen that needs the services layer."""
+    lab = QLabel(text)
+    lab.setObjectName("placeholder")
+    lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    lab.setWordWrap(True)
+    lab.setStyleSheet("color: #90a4ae; font-size: 14pt; border: 2px dashed #cfd8dc; margin: 24px;")
+    return lab
+
+
+class MainWindow(QMainWindow):
+    screen_changed = Signal(str)
+    new_visit_requested = Signal()
+    sync_requested = Signal()
+
+    def __init__(self, model: SettingsModel | None = None) -> None:
+        super().__init__()
+        self.settings_model = model or SettingsModel()
+        self.setWindowTitle(tr("抽样助手"))
+        self.resize(1280, 800)
+        self.setMinimumSize(960, 640)
+
+        self.stack = QStackedWidget()
+        self.screens: dict[str, QWidget] = {}
+        # PLACEHOLDERS until the services layer lands (issue 5): no fake data
+        self.set_screen("tasks", placeholder(tr("今日任务列表（待接入服务层）")))
+        self.set_screen("visit", placeholder(tr("现场抽样向导（待接入服务层）")))
+        self.set_screen("sync", placeholder(tr("数据同步（待接入同步客户端）")))
+        self.setCentralWidget(self.stack)
+
+        bar = QToolBar(tr("主工具栏"))
+        bar.setObjectName("main_toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.actions: dict[str, QAction] = {}
+        for key, text in (("tasks", tr("任务")), ("visit", tr("当前抽样")), ("sync", tr("同步"))):
+            act = QAction(text, self, checkable=True)
+            act.triggered.connect(lambda _c=False, k=key: self.show_screen(k))
+            bar.addAction(act)
+            self.actions[key] = act
+        bar.addSeparator()
+        self.actions["settings"] = QAction(tr("设置"), self)
+        self.actions["settings"].triggered.connect(self.open_settings)
+        bar.addAction(self.actions["settings"])
+        self.addToolBar(bar)
+
+        self.connectivity = ConnectivityIndicator()
+        self.last_sync_label = QLabel()
+        self.set_last_sync(None)
+        self.message_label = QLabel()
+        self.statusBar().addWidget(self.message_label, 1)
+        self.statusBar().addPermanentWidget(self.last_sync_label)
+        self.statusBar().addPermanentWidget(self.connectivity)
+        self.show_screen("tasks")
+
+    def set_screen(self, key: str, widget: QWidget) -> None:
+        """Put the real screen for `key` in place of what was there."""
+        old = self.screens.get(key)
+        index = self.stack.indexOf(old) if old is not None else -1
+        if index >= 0:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.stack.insertWidget(index, widget)
+        else:
+            self.stack.addWidget(widget)
+        self.screens[key] = widget
+
+    def show_screen(self, key: str) -> None:
+        self.stack.setCurrentWidget(self.screens[key])
+        for k in SCREENS:
+            self.actions[k].setChecked(k == key)
+        self.screen_changed.emit(key)
+
+    def current_screen(self) -> str:
+        w = self.stack.currentWidget()
+        return next(k for k, v in self.screens.items() if v is w)
+
+    def set_online(self, online: bool | None) -> None:
+        self.connectivity.set_online(online)
+
+    def set_last_sync(self, when: datetime | None) -> None:
+        text = when.strftime("%Y-%m-%d %H:%M") if when else tr("从未同步")
+        self.last_sync_label.setText(tr("上次同步：{time}", time=text))
+
+    def show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+
+    def open_settings(self):
+        from app.ui.settings_dialog import SettingsDialog  # loaded when first needed
+
+        dlg = SettingsDialog(self.settings_model, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.accepted.connect(self._settings_saved)
+        dlg.open()
+        return dlg
+
+    def _settings_saved(self) -> None:
+        if self.settings_model.restart_needed():
+            self.show_message(tr("界面语言在重新启动后生效"))

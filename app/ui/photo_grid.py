@@ -1,0 +1,289 @@
+"""Evidence photos by category: one section per category with thumbnails,
+add (file dialog, drag and drop, camera), open large, remove, and a
+"no photo: reason" field.
+
+The grid never ingests or deletes anything itself: it emits
+files_added / removed / waiver_changed and the page calls the store through
+ops, then calls set_items() with what the store now holds."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPainter, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QGroupBox, QHBoxLayout, QLineEdit,
+                               QListView, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+
+from app.domain.messages import CATEGORY_LABELS, label
+from app.ui.camera import CameraButton, CameraDialog
+from app.ui.i18n import language, tr
+from app.ui.ops import BgOp
+from app.ui.photo_viewer import PhotoViewer
+
+THUMB = QSize(144, 108)
+MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".bmp", ".tif", ".tiff", ".webp",
+                  ".mp4", ".mov", ".avi", ".3gp"}
+ID_ROLE = Qt.ItemDataRole.UserRole
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+THUMB_ROLE = Qt.ItemDataRole.UserRole + 2  # True once the real thumbnail shows
+WAIVER_DELAY_MS = 600  # autosave the reason shortly after typing stops
+
+
+def local_files(urls) -> list[str]:
+    """Local files from dropped URLs; a dropped folder gives its media files."""
+    out: list[str] = []
+    for url in urls:
+        if not url.isLocalFile():
+            continue
+        p = Path(url.toLocalFile())
+        if p.is_dir():
+            out += sorted(str(c) for c in p.iterdir() if c.suffix.lower() in MEDIA_SUFFIXES and c.is_file())
+        elif p.is_file():
+            out.append(str(p))
+    return out
+
+
+def load_thumbnails(paths: dict[str, str]) -> dict[str, QImage]:
+    """Worker side: decode thumbnails (evidence_id -> path) scaled down."""
+    out = {}
+    for eid, path in paths.items():
+        reader = QImageReader(path)
+        reader.setAutoTransform(True)
+        size = reader.size()
+        if size.isValid():
+            reader.setScaledSize(size.scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio))
+        img = reader.read()
+        if not img.isNull():
+            out[eid] = img
+    return out
+
+
+def placeholder_icon() -> QIcon:
+    pm = QPixmap(THUMB)
+    pm.fill(QColor("#eceff1"))
+    p = QPainter(pm)
+    p.setPen(QColor("#90a4ae"))
+    p.drawText(pm.rect(), Qt.AlignmentFlag.AlignCenter, tr("无缩略图"))
+    p.end()
+    return QIcon(pm)
+
+
+class ThumbList(QListView):
+    """Icon-mode list that shows a hint while empty."""
+
+    def __init__(self, hint: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._hint = hint
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setIconSize(THUMB)
+        self.setGridSize(QSize(THUMB.width() + 16, THUMB.height() + 40))
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setWrapping(True)
+        self.setWordWrap(True)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setDragEnabled(False)
+        self.setAcceptDrops(False)   # drops go to the section around it
+        self.setMinimumHeight(THUMB.height() + 52)
+
+    def paintEvent(self, e) -> None:
+        super().paintEvent(e)
+        if self.model() is not None and self.model().rowCount() == 0:
+            p = QPainter(self.viewport())
+            p.setPen(QColor("#90a4ae"))
+            p.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self._hint)
+
+
+class CategorySection(QGroupBox):
+    files_added = Signal(list)
+    removed = Signal(str)
+    waiver_changed = Signal(str)
+
+    def __init__(self, category: str, camera: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.category = category
+        self._thumb_generation = 0
+        self.setAcceptDrops(True)
+        self.model = QStandardItemModel(self)
+        self.view = ThumbList(tr("把照片拖到这里，或点击“添加照片”"))
+        self.view.setModel(self.model)
+        self.view.activated.connect(self._open)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.add_button = QPushButton(tr("添加照片"))
+        self.add_button.clicked.connect(self.choose_files)
+        self.remove_button = QPushButton(tr("删除所选"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.camera_button = CameraButton() if camera else None
+        if self.camera_button is not None:
+            self.camera_button.clicked.connect(self.open_camera)
+        self.waiver_edit = QLineEdit()
+        self.waiver_edit.setPlaceholderText(tr("未拍摄照片的理由（没有照片时必填）"))
+        self._waiver_timer = QTimer(self, singleShot=True, interval=WAIVER_DELAY_MS)
+        self._waiver_timer.timeout.connect(self._emit_waiver)
+        self.waiver_edit.textEdited.connect(lambda _t: self._waiver_timer.start())
+        self.waiver_edit.editingFinished.connect(self._emit_waiver)
+        self._last_waiver = ""
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        if self.camera_button is not None:
+            buttons.addWidget(self.camera_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.view)
+        lay.addLayout(buttons)
+        lay.addWidget(self.waiver_edit)
+        self._update_title()
+        self._update_buttons()
+
+    # --- items from the page --------------------------------------------
+    def set_items(self, items: list[tuple]) -> None:
+        """items: (evidence_id, thumbnail_path or None, caption[, original_path])."""
+        self._thumb_generation += 1
+        self.model.clear()
+        icon = placeholder_icon()
+        to_load = {}
+        for entry in items:
+            eid, thumb, caption = entry[:3]
+            item = QStandardItem(icon, caption)
+            item.setData(eid, ID_ROLE)
+            item.setData(entry[3] if len(entry) > 3 else thumb, PATH_ROLE)
+            item.setToolTip(caption)
+            self.model.appendRow(item)
+            if thumb:
+                to_load[eid] = thumb
+        self._update_title()
+        self._update_buttons()
+        if to_load:
+            gen = self._thumb_generation
+            BgOp(load_thumbnails, to_load).parent(self).success(
+                lambda imgs: self._thumbs_loaded(gen, imgs)).run_in_background()
+
+    def _thumbs_loaded(self, generation: int, images: dict[str, QImage]) -> None:
+        if generation != self._thumb_generation:
+            return  # set_items was called again meanwhile
+        for row in range(self.model.rowCount()):
+            item = self.model.item(row)
+            img = images.get(item.data(ID_ROLE))
+            if img is not None:
+                item.setIcon(QIcon(QPixmap.fromImage(img)))
+                item.setData(True, THUMB_ROLE)
+
+    def evidence_ids(self) -> list[str]:
+        return [self.model.item(r).data(ID_ROLE) for r in range(self.model.rowCount())]
+
+    def thumbnails_loaded(self) -> int:
+        """How many items show a real thumbnail (not the placeholder)."""
+        return sum(1 for r in range(self.model.rowCount()) if self.model.item(r).data(THUMB_ROLE))
+
+    def set_waiver(self, text: str) -> None:
+        self._last_waiver = text
+        self.waiver_edit.setText(text)
+
+    def set_missing(self, missing: bool) -> None:
+        self.setProperty("missing", missing)
+        self.style().unpolish(self)
+        self.style().polish(self)
+
+    # --- user actions ------------------------------------------------------
+    def _update_title(self) -> None:
+        name = label(CATEGORY_LABELS, self.category, language())
+        self.setTitle(tr("{category}（{n}张）", category=name, n=self.model.rowCount()))
+
+    def _update_buttons(self, *_a) -> None:
+        self.remove_button.setEnabled(bool(self.view.selectionModel().selectedIndexes()))
+
+    def _emit_waiver(self) -> None:
+        self._waiver_timer.stop()
+        text = self.waiver_edit.text().strip()
+        if text != self._last_waiver:
+            self._last_waiver = text
+            self.waiver_changed.emit(text)
+
+    def choose_files(self) -> QFileDialog:
+        dlg = QFileDialog(self, tr("选择照片"))
+        dlg.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dlg.setNameFilters([tr("照片和视频 (*.jpg *.jpeg *.png *.heic *.bmp *.tif *.tiff *.webp *.mp4 *.mov)"),
+                            tr("所有文件 (*)")])
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.filesSelected.connect(lambda files: files and self.files_added.emit(list(files)))
+        dlg.open()
+        return dlg
+
+    def open_camera(self) -> CameraDialog:
+        dlg = CameraDialog(parent=self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.finished.connect(lambda _r: dlg.paths() and self.files_added.emit(dlg.paths()))
+        dlg.open()
+        return dlg
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedIndexes()})
+        for row in rows:
+            self.removed.emit(self.model.item(row).data(ID_ROLE))
+
+    def _open(self, index) -> PhotoViewer | None:
+        path = index.data(PATH_ROLE)
+        if not path:
+            return None
+        viewer = PhotoViewer(path, index.data(Qt.ItemDataRole.DisplayRole), self)
+        viewer.open()
+        return viewer
+
+    def keyPressEvent(self, e) -> None:
+        if e.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.view.hasFocus():
+            self.remove_selected()
+        else:
+            super().keyPressEvent(e)
+
+    # --- drag and drop -----------------------------------------------------
+    def dragEnterEvent(self, e) -> None:
+        if e.mimeData().hasUrls() and any(u.isLocalFile() for u in e.mimeData().urls()):
+            e.acceptProposedAction()
+
+    def dragMoveEvent(self, e) -> None:
+        if e.mimeData().hasUrls():
+            e.acceptProposedAction()
+
+    def dropEvent(self, e) -> None:
+        files = local_files(e.mimeData().urls())
+        if files:
+            e.acceptProposedAction()
+            self.files_added.emit(files)
+
+
+class PhotoGrid(QScrollArea):
+    """Sections for `categories` (keys of CATEGORY_LABELS), stacked vertically."""
+    files_added = Signal(str, list)
+    removed = Signal(str, str)
+    waiver_changed = Signal(str, str)
+
+    def __init__(self, categories: list[str], camera: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        self.sections: dict[str, CategorySection] = {}
+        for cat in categories:
+            sec = CategorySection(cat, camera=camera)
+            sec.files_added.connect(lambda files, c=cat: self.files_added.emit(c, files))
+            sec.removed.connect(lambda eid, c=cat: self.removed.emit(c, eid))
+            sec.waiver_changed.connect(lambda text, c=cat: self.waiver_changed.emit(c, text))
+            self.sections[cat] = sec
+            lay.addWidget(sec)
+        lay.addStretch(1)
+        self.setWidget(body)
+
+    def set_items(self, category: str, items: list[tuple]) -> None:
+        self.sections[category].set_items(items)
+
+    def set_waiver(self, category: str, text: str) -> None:
+        self.sections[category].set_waiver(text)
+
+    def set_missing(self, categories: set[str] | list[str]) -> None:
+        """Outline in red the categories the wizard still needs."""
+        for cat, sec in self.sections.items():
+            sec.set_missing(cat in categories)

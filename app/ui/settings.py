@@ -1,0 +1,51 @@
+"""The settings as the UI sees them: one SettingsModel that pages and the
+dialog share, saved off the GUI thread, plus the translated choice lists."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from app import settings as store
+from app.settings import Settings
+from app.ui.i18n import LANGUAGE_NAMES, tr
+from app.ui.ops import BgOp
+
+
+def label_size_choices() -> list[tuple[str, str]]:
+    return [("100x70", tr("100×70 毫米标签")), ("70x50", tr("70×50 毫米标签")),
+            ("a4", tr("A4 标签纸"))]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return list(LANGUAGE_NAMES.items())
+
+
+def printer_names() -> list[str]:
+    from PySide6.QtPrintSupport import QPrinterInfo
+    return list(QPrinterInfo.availablePrinterNames())
+
+
+class SettingsModel(QObject):
+    """`changed(Settings)` after every update; `saved(path)` once on disk."""
+    changed = Signal(object)
+    saved = Signal(str)
+
+    def __init__(self, current: Settings | None = None, path: Path | None = None,
+                 data_dir: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.settings = current if current is not None else store.load(path)
+        self.data_dir = data_dir or store.data_dir()
+        self.started_language = self.settings.language
+
+    def update(self, **changes) -> Settings:
+        self.settings = replace(self.settings, **changes).validated()
+        self.changed.emit(self.settings)
+        BgOp(store.save, self.settings, self.path).success(lambda p: self.saved.emit(str(p))).run_in_background()
+        return self.settings
+
+    def restart_needed(self) -> bool:
+        """The language applies from the next start."""
+        return self.settings.language != self.started_language

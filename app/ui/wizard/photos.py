@@ -1,0 +1,167 @@
+"""Connects a PhotoGrid to the visit: files added are ingested on the pool
+(hash + store, slow) and attached on the DB worker, removals and "no photo"
+reasons are autosaved, thumbnails come from the evidence store."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QProgressBar, QVBoxLayout, QWidget
+
+from app.domain.messages import RuleViolation
+from app.domain.visit import EvidenceCategory, Visit
+from app.services import evidence, steps
+from app.services.workspace import Workspace
+from app.ui.i18n import tr
+from app.ui.ops import show_failure
+from app.ui.photo_grid import PhotoGrid
+from app.ui.wizard.session import VisitSession
+
+
+def ingest_all(ws: Workspace, paths: list[str], report: Callable) -> list[tuple[str, object]]:
+    """Worker side: each path with its StoredPhoto, or the RuleViolation that
+    refused it (a bad file does not stop the others)."""
+    out: list[tuple[str, object]] = []
+    report(0, len(paths), "")
+    for i, p in enumerate(paths, 1):
+        try:
+            out.append((p, evidence.ingest(ws, p)))
+        except RuleViolation as e:
+            out.append((p, e))
+        report(i, len(paths), Path(p).name)
+    return out
+
+
+def thumbnail_items(ws: Workspace, visit: Visit, categories: list[str]) -> dict[str, list[tuple]]:
+    """Worker side: (evidence id, thumbnail path, caption, original path) per category."""
+    out: dict[str, list[tuple]] = {}
+    for cat in categories:
+        items = []
+        for n, e in enumerate(visit.live_evidence(EvidenceCategory(cat)), 1):
+            thumb = ws.evidence.thumbnail(e.sha256)
+            items.append((e.id, str(thumb) if thumb else None, tr("第{n}张", n=n),
+                          str(ws.evidence.path(e.sha256))))
+        out[cat] = items
+    return out
+
+
+class EvidencePhotos(QWidget):
+    """A PhotoGrid for some categories plus an ingest progress bar."""
+
+    def __init__(self, session: VisitSession, categories: list[EvidenceCategory], columns: int = 1,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.categories = [c.value for c in categories]
+        # One grid per category so they can sit side by side (1280x800 screens).
+        self.grids: dict[str, PhotoGrid] = {}
+        cells = QGridLayout()
+        cells.setContentsMargins(0, 0, 0, 0)
+        for i, cat in enumerate(self.categories):
+            grid = PhotoGrid([cat])
+            grid.setObjectName("photo_grid")
+            grid.setFrameShape(QFrame.Shape.NoFrame)
+            # The page scrolls; each grid shows its section at full height.
+            grid.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            view = grid.sections[cat].view       # one row of thumbnails; more scroll inside
+            view.setMaximumHeight(view.minimumHeight() + 8)
+            grid.setMinimumHeight(grid.widget().sizeHint().height() + 4)
+            grid.files_added.connect(self.add_files)
+            grid.removed.connect(self.remove)
+            grid.waiver_changed.connect(self.waive)
+            self.grids[cat] = grid
+            cells.addWidget(grid, *divmod(i, columns))
+        self.bar = QProgressBar()
+        self.bar.setVisible(False)
+        self.bar.setFormat(tr("正在导入照片 %v/%m"))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.bar)
+        lay.addLayout(cells)
+        session.saved.connect(self._reload)
+        self._visit: Visit | None = None
+
+    def section(self, category: str):
+        return self.grids[category].sections[category]
+
+    # --- showing ---------------------------------------------------------
+    def load(self, visit: Visit) -> None:
+        self._visit = visit
+        for cat in self.categories:
+            self.grids[cat].set_waiver(cat, visit.evidence_waivers.get(cat, ""))
+        self._reload(visit)
+
+    def _reload(self, visit: Visit) -> None:
+        before = self._visit
+        self._visit = visit
+        if before is not None and before is not visit and _same_photos(before, visit, self.categories):
+            return
+        self.session.run_bg(thumbnail_items, self.session.ws, visit, self.categories, ok=self._show)
+
+    def _show(self, items: dict[str, list[tuple]]) -> None:
+        for cat, entries in items.items():
+            self.grids[cat].set_items(cat, entries)
+
+    def set_missing(self, categories: set[str]) -> None:
+        for cat, grid in self.grids.items():
+            grid.set_missing({cat} & categories)
+
+    def set_read_only(self, ro: bool) -> None:
+        for sec in (self.section(c) for c in self.categories):
+            for w in (sec.add_button, sec.remove_button, sec.camera_button):
+                if w is not None:
+                    w.setEnabled(not ro)
+            sec.waiver_edit.setReadOnly(ro)
+            sec.setAcceptDrops(not ro)
+
+    # --- changes ---------------------------------------------------------
+    def add_files(self, category: str, paths: list[str]) -> None:
+        self.bar.setRange(0, len(paths))
+        self.bar.setValue(0)
+        self.bar.setVisible(True)
+        self.session.run_bg(ingest_all, self.session.ws, list(paths),
+                            ok=lambda results: self._attach(category, results),
+                            fail=self._ingest_failed, progress=self._progress)
+
+    def _progress(self, done: int, total: int | None, _text: str) -> None:
+        if total:
+            self.bar.setRange(0, total)
+        self.bar.setValue(done)
+
+    def _ingest_failed(self, error: BaseException) -> None:
+        self.bar.setVisible(False)
+        show_failure(error, self)
+
+    def _attach(self, category: str, results: list[tuple[str, object]]) -> None:
+        self.bar.setVisible(False)
+        refused = [r for _, r in results if isinstance(r, RuleViolation)]
+        for path, stored in results:
+            if not isinstance(stored, RuleViolation):
+                self.session.run_db(evidence.attach, EvidenceCategory(category), stored,
+                                    name=Path(path).name, ok=lambda _item: self._after_change())
+        if refused:
+            show_failure(RuleViolation([p for e in refused for p in e.problems]), self)
+
+    def _after_change(self) -> None:
+        self.session.run_db(_load_visit, ok=self._reload_forced)
+
+    def _reload_forced(self, visit: Visit) -> None:
+        self._visit = None
+        self._reload(visit)
+
+    def remove(self, _category: str, evidence_id: str) -> None:
+        self.session.save(f"evidence.{_category}", evidence.remove_evidence, evidence_id)
+
+    def waive(self, category: str, reason: str) -> None:
+        self.session.save(f"evidence.{category}", steps.waive_evidence, EvidenceCategory(category), reason)
+
+
+def _load_visit(ws: Workspace, visit_id: str) -> Visit:
+    from app.services import visits
+    return visits.load(ws, visit_id)
+
+
+def _same_photos(a: Visit, b: Visit, categories: list[str]) -> bool:
+    ids = lambda v: [(e.id, e.category.value) for e in v.live_evidence() if e.category.value in categories]  # noqa: E731
+    return ids(a) == ids(b)

@@ -1,0 +1,79 @@
+"""Step 4: the sample — product details, stock, price and its basis, test and
+backup quantities (defaults from the product's sampling rule), the producer
+named on the label, and photos of the sampling process."""
+from __future__ import annotations
+
+from app.domain.plan import Scope
+from app.services import choices
+from app.domain.visit import EvidenceCategory, PriceBasis, Visit
+from app.domain.workflow import Step
+from app.ui.i18n import tr
+from app.ui.wizard.base import WizardPage, hint
+from app.ui.wizard.fields import form_group
+from app.ui.wizard.labels import sampling_places, shipping_methods
+from app.ui.wizard.photos import EvidencePhotos
+
+class SamplePage(WizardPage):
+    step = Step.SAMPLE
+
+    def build(self) -> None:
+        b = self.binder
+        self.body.addWidget(hint(tr("单价按标价填写；无标价的，按同类产品市场价格并注明来源。"
+                                    "检验样品须付费购买，备用样品由受检单位先行无偿提供。")))
+        product = b.line("sample.product")
+        product.setReadOnly(True)          # comes from the plan item of the task
+        self.body.addWidget(form_group(tr("样品信息"), [
+            (tr("产品名称"), product),
+            (tr("商标"), b.line("sample.trademark")),
+            (tr("规格型号"), b.line("sample.spec_model")),
+            (tr("生产日期/批号"), b.line("sample.batch_no")),
+            (tr("生产日期"), b.line("sample.production_date", tr("无批号时填写"))),
+            (tr("质量等级"), b.line("sample.quality_grade")),
+            (tr("执行标准"), b.line("sample.standard")),
+            (tr("样品状态"), b.line("sample.sample_state")),
+        ]))
+        basis = [(PriceBasis.MARKED.value, tr("标价")), (PriceBasis.MARKET.value, tr("同类产品市场价"))]
+        self.unit_labels = []
+        self.body.addWidget(form_group(tr("数量与价格"), [
+            (tr("单价（元）"), b.line("sample.unit_price")),
+            (tr("价格依据"), b.combo("sample.price_basis", basis)),
+            (tr("市场价来源"), b.line("sample.price_basis_note", tr("无标价时必填"))),
+            (tr("计量单位"), b.line("sample.unit")),
+            (tr("抽样基数（库存）"), b.line("sample.base_quantity")),
+            (tr("检验样品数量"), b.line("sample.test_quantity")),
+            (tr("备用样品数量"), b.line("sample.backup_quantity")),
+        ]))
+        self.fuel_box = form_group(tr("油品信息"), [
+            (tr("油品牌号"), b.combo("sample.fuel_grade", [(g, g) for g in choices.FUEL_GRADES],
+                                   editable=True)),
+            (tr("油罐号"), b.line("sample.tank_no")),
+            (tr("加油机编号"), b.line("sample.pump_no")),
+            (tr("进货日期"), b.line("sample.purchase_date", "2022-11-10")),
+            (tr("供货单位"), b.line("sample.supplier")),
+        ])
+        self.body.addWidget(self.fuel_box)
+        self.body.addWidget(form_group(tr("抽样"), [
+            (tr("抽样地点"), b.combo("sample.sampling_place", sampling_places(), editable=True)),
+            (tr("抽样方法"), b.line("sample.sampling_method")),
+            (tr("样品寄送方式"), b.combo("sample.shipping_method", shipping_methods(), editable=True)),
+        ]))
+        self.body.addWidget(form_group(tr("生产单位（标称生产者）"), [
+            (tr("名称"), b.line("producer.name")),
+            (tr("地址"), b.line("producer.address")),
+            (tr("联系人"), b.line("producer.contact")),
+            (tr("电话"), b.line("producer.phone")),
+        ]))
+        self.photos = EvidencePhotos(self.session, [EvidenceCategory.SAMPLING])
+        self.body.addWidget(self.photos)
+
+    def on_load(self, visit: Visit) -> None:
+        # fuel details (grade, tank, pump) belong to gas-station sampling
+        self.fuel_box.setVisible(visit.party.scope == Scope.GAS_STATION)
+        self.photos.load(visit)
+
+    def on_read_only(self, ro: bool) -> None:
+        self.photos.set_read_only(ro)
+        self.binder.widget("sample.product").setReadOnly(True)
+
+    def on_missing(self, fields: set[str]) -> None:
+        self.photos.set_missing({f.split(".", 1)[1] for f in fields if f.startswith("evidence.")})

@@ -1,0 +1,109 @@
+"""Step 6: seal the test and backup samples separately, at one time: print
+the seal labels (unique numbers, QR), then photograph the sealed packages.
+A backup left at the party needs the province's approval number, a place a
+camera covers, seals at the openings and the storage notice."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from app.domain.messages import KIND_LABELS, label
+from app.domain.visit import EvidenceCategory, Visit
+from app.domain.workflow import Step
+from app.services import steps
+from app.services.documents import DocumentKind
+from app.ui.i18n import language, tr
+from app.ui.wizard.base import WizardPage, hint
+from app.ui.wizard.doc_actions import DocumentActions, action_buttons
+from app.ui.wizard.fields import form_group
+from app.ui.wizard.photos import EvidencePhotos
+
+
+class SealPage(WizardPage):
+    step = Step.SEAL
+
+    def build(self) -> None:
+        b = self.binder
+        self.body.addWidget(hint(tr("检验样品和备用样品分别封样，一次完成；每个包装粘贴带唯一编号和二维码的封条，"
+                                    "封好后拍照。")))
+        storage = QGroupBox(tr("备用样品存放"))
+        lay = QVBoxLayout(storage)
+        on_site = b.check("backup_storage.on_site", tr("备用样品封存于受检单位（须经省局批准）"))
+        on_site.toggled.connect(self._show_storage)
+        lay.addWidget(on_site)
+        self.storage_fields = form_group("", [
+            (tr("省局批准文号"), b.line("backup_storage.approval_no")),
+            (tr("封存地点"), b.line("backup_storage.location", tr("有监控覆盖的位置"))),
+        ])
+        self.storage_fields.setFlat(True)
+        lay.addWidget(self.storage_fields)
+        self.camera_covered = b.check("backup_storage.camera_covered", tr("封存地点在监控范围内"))
+        lay.addWidget(self.camera_covered)
+        self.body.addWidget(storage)
+
+        seals = QGroupBox(tr("封条"))
+        sl = QVBoxLayout(seals)
+        row = QHBoxLayout()
+        self.seal_button = QPushButton(tr("封样并打印封条"))
+        self.seal_button.setObjectName("seal")
+        self.seal_button.setProperty("primary", True)
+        self.seal_button.clicked.connect(self.seal)
+        row.addWidget(self.seal_button)
+        self.actions = DocumentActions(self.session, self)
+        self.label_buttons = action_buttons(self.actions, DocumentKind.SEAL_LABELS)
+        row.addWidget(self.label_buttons)
+        row.addStretch(1)
+        sl.addLayout(row)
+        self.seal_list = QLabel()
+        self.seal_list.setObjectName("seal_list")
+        self.seal_list.setWordWrap(True)
+        sl.addWidget(self.seal_list)
+        self.notice_row = QHBoxLayout()
+        self.notice_label = QLabel(tr("封存和处置告知单："))
+        self.notice_row.addWidget(self.notice_label)
+        self.notice_buttons = action_buttons(self.actions, DocumentKind.STORAGE_NOTICE)
+        self.notice_row.addWidget(self.notice_buttons)
+        self.notice_row.addStretch(1)
+        sl.addLayout(self.notice_row)
+        self.body.addWidget(seals)
+        self.photos = EvidencePhotos(self.session, [EvidenceCategory.SEALED, EvidenceCategory.ON_SITE_STORAGE],
+                                     columns=2)
+        self.body.addWidget(self.photos)
+
+    def _show_storage(self, on: bool) -> None:
+        for w in (self.storage_fields, self.camera_covered, self.notice_label, self.notice_buttons,
+                  self.photos.grids[EvidenceCategory.ON_SITE_STORAGE.value]):
+            w.setVisible(on)
+
+    def on_load(self, visit: Visit) -> None:
+        self._show_storage(visit.backup_storage.on_site)
+        self.photos.load(visit)
+        self.on_saved(visit)
+
+    def on_saved(self, visit: Visit) -> None:
+        if not visit.seals:
+            self.seal_list.setText(tr("尚未封样"))
+        else:
+            lines = []
+            for s in sorted(visit.seals, key=lambda s: (s.kind.value != "test", s.on_site_storage, s.package_no)):
+                kind = label(KIND_LABELS, s.kind.value, language())
+                extra = tr("（封存标识）") if s.on_site_storage else ""
+                lines.append(tr("{no}：{kind} 第{n}包{extra}", no=s.seal_no, kind=kind, n=s.package_no, extra=extra))
+            self.seal_list.setText("\n".join(lines))
+        self.label_buttons.setEnabled(bool(visit.seals))
+        self.seal_button.setText(tr("重新封样并打印封条") if visit.seals else tr("封样并打印封条"))
+
+    def seal(self) -> None:
+        """Seal, then send the labels to the printer (through the PDF seam)."""
+        self.binder.flush()
+        self.session.run_db(steps.seal_samples, ok=self._print_labels)
+
+    def _print_labels(self, visit: Visit) -> None:
+        if visit.seals:
+            self.actions.run(DocumentKind.SEAL_LABELS, "print")
+
+    def on_read_only(self, ro: bool) -> None:
+        self.seal_button.setEnabled(not ro)
+        self.photos.set_read_only(ro)
+
+    def on_missing(self, fields: set[str]) -> None:
+        self.photos.set_missing({f.split(".", 1)[1] for f in fields if f.startswith("evidence.")})

@@ -1,0 +1,135 @@
+"""One open visit as seen by the wizard: every change goes through a
+service on the DB worker (DbOp, in submission order), never on the GUI
+thread; results come back as signals. Pages only call `save(...)`."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from app.domain.messages import RuleViolation
+from app.domain.visit import Visit
+from app.domain.workflow import Step
+from app.services import signing, visits
+from app.services.visits import StepState
+from app.services.workspace import Workspace
+from app.ui.ops import BgOp, DbOp, show_failure
+
+
+class VisitSession(QObject):
+    state_changed = Signal(object)        # StepState, after every change
+    saved = Signal(object)                # Visit after a field change
+    save_failed = Signal(str, object)     # key of the field, RuleViolation
+    save_ok = Signal(str)                 # key of the field (clears its error)
+    refused = Signal(object)              # RuleViolation from advance/finish
+    finished = Signal(object)             # the frozen Visit
+    busy_changed = Signal(bool)
+
+    def __init__(self, ws: Workspace, visit_id: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.visit_id = visit_id
+        self.state: StepState | None = None
+        self._in_flight = 0
+
+    # --- bookkeeping -----------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._in_flight > 0
+
+    def _begin(self) -> None:
+        self._in_flight += 1
+        if self._in_flight == 1:
+            self.busy_changed.emit(True)
+
+    def _end(self) -> None:
+        self._in_flight -= 1
+        if self._in_flight == 0:
+            self.busy_changed.emit(False)
+
+    def _db(self, fn: Callable[..., Any], *args: Any, ok: Callable[[Any], None] | None = None,
+            fail: Callable[[BaseException], None] | None = None, **kwargs: Any) -> None:
+        self._begin()
+
+        def success(result: Any) -> None:
+            self._end()
+            if ok is not None:
+                ok(result)
+
+        def failure(error: BaseException) -> None:
+            self._end()
+            if fail is not None and isinstance(error, RuleViolation):
+                fail(error)
+            else:
+                show_failure(error, self.parent() if self.parent() is not None else None)
+        DbOp(fn, *args, **kwargs).success(success).failure(failure).run_in_background()
+
+    # --- reading ---------------------------------------------------------
+    def refresh(self) -> None:
+        self._db(visits.state, self.ws, self.visit_id, ok=self._set_state)
+
+    def _set_state(self, st: StepState) -> None:
+        self.state = st
+        self.state_changed.emit(st)
+
+    # --- field changes ---------------------------------------------------
+    def save(self, key: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        """Run a service `fn(ws, visit_id, *args, **kwargs)` as an autosave.
+        `key` names the edited field so its error can be shown beside it."""
+        def ok(result: Any) -> None:
+            self.save_ok.emit(key)
+            if isinstance(result, Visit):
+                self.saved.emit(result)
+            self.refresh()
+        self._db(fn, self.ws, self.visit_id, *args, ok=ok,
+                 fail=lambda e: self.save_failed.emit(key, e), **kwargs)
+
+    def run_bg(self, fn: Callable[..., Any], *args: Any, ok: Callable[[Any], None],
+               fail: Callable[[BaseException], None] | None = None,
+               progress: Callable[[int, int | None, str], None] | None = None) -> None:
+        """Slow work off the DB worker (photo ingest, PDF rendering)."""
+        self._begin()
+
+        def success(result: Any) -> None:
+            self._end()
+            ok(result)
+
+        def failure(error: BaseException) -> None:
+            self._end()
+            (fail or (lambda e: show_failure(e)))(error)
+        op = BgOp(fn, *args).success(success).failure(failure)
+        if progress is not None:
+            op.progress(progress)
+        op.run_in_background()
+
+    def run_db(self, fn: Callable[..., Any], *args: Any, ok: Callable[[Any], None] | None = None,
+               fail: Callable[[BaseException], None] | None = None, **kwargs: Any) -> None:
+        """A service call `fn(ws, visit_id, ...)` whose result the caller handles."""
+        def done(result: Any) -> None:
+            if isinstance(result, Visit):
+                self.saved.emit(result)
+            if ok is not None:
+                ok(result)
+            self.refresh()
+        self._db(fn, self.ws, self.visit_id, *args, ok=done, fail=fail or show_failure, **kwargs)
+
+    # --- navigation ------------------------------------------------------
+    def advance(self) -> None:
+        self._db(visits.advance, self.ws, self.visit_id, ok=lambda _: self.refresh(),
+                 fail=self._refused)
+
+    def back(self) -> None:
+        self._db(visits.back, self.ws, self.visit_id, ok=lambda _: self.refresh())
+
+    def open_exit(self, step: Step) -> None:
+        self._db(visits.open_exit, self.ws, self.visit_id, step, ok=lambda _: self.refresh())
+
+    def finish(self) -> None:
+        def done(v: Visit) -> None:
+            self.finished.emit(v)
+            self.refresh()
+        self._db(signing.finish, self.ws, self.visit_id, ok=done, fail=self._refused)
+
+    def _refused(self, error: RuleViolation) -> None:
+        self.refused.emit(error)
+        self.refresh()

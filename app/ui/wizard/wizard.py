@@ -1,0 +1,259 @@
+"""VisitWizard: the page of the visit's current step, a side bar with the
+steps and their completion ticks, Back / Next, the "missing items" panel,
+and 拒检 / 问题报送 from any step. The flow and the checks come from the
+domain (through app.services.visits.state); this widget only shows them.
+
+Embed it in the main window:
+    w = VisitWizard(ws, visit_id)
+    w.finished.connect(lambda visit_id, status: ...)   # record frozen
+    w.step_changed.connect(lambda step: ...)            # e.g. window title
+    w.busy_changed.connect(lambda busy: ...)            # saving in progress
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from app.domain.visit import Visit, VisitStatus
+from app.domain.workflow import ORDER, Step
+from app.services.visits import StepState
+from app.services.workspace import Workspace
+from app.ui.i18n import language, tr
+from app.ui.wizard.amend import AmendBanner
+from app.ui.wizard.arrive import ArrivePage
+from app.ui.wizard.base import WizardPage, step_title
+from app.ui.wizard.documents import DocumentsPage
+from app.ui.wizard.evidence import EvidencePage
+from app.ui.wizard.party import PartyPage
+from app.ui.wizard.pay import PayPage
+from app.ui.wizard.problem import ProblemPage
+from app.ui.wizard.refusal import RefusalPage
+from app.ui.wizard.sample import SamplePage
+from app.ui.wizard.seal import SealPage
+from app.ui.wizard.session import VisitSession
+from app.ui.wizard.sign import SignPage
+
+PAGE_CLASSES = (ArrivePage, PartyPage, EvidencePage, SamplePage, PayPage, SealPage, SignPage,
+                DocumentsPage, RefusalPage, ProblemPage)
+SIDEBAR_STEPS = ORDER + [Step.REFUSAL, Step.PROBLEM]
+TICK, TODO, HERE = "✔", "○", "▶"
+
+
+class VisitWizard(QWidget):
+    finished = Signal(str, str)      # visit id, VisitStatus value: the record is frozen
+    step_changed = Signal(str)       # Step value now shown
+    busy_changed = Signal(bool)      # autosave / background work in flight
+
+    def __init__(self, ws: Workspace, visit_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = VisitSession(ws, visit_id, self)
+        self.state: StepState | None = None
+        self.shown_step: Step | None = None
+        self.pages: dict[Step, WizardPage] = {}
+        self.stack = QStackedWidget()
+        for cls in PAGE_CLASSES:
+            page = cls(self.session)
+            self.pages[cls.step] = page
+            self.stack.addWidget(page)
+        self._build()
+        s = self.session
+        s.state_changed.connect(self._on_state)
+        s.saved.connect(self._on_saved)
+        s.refused.connect(self._on_refused)
+        s.finished.connect(lambda v: self.finished.emit(v.id, v.status.value))
+        s.busy_changed.connect(self._on_busy)
+        s.refresh()
+
+    # --- layout ------------------------------------------------------------
+    def _build(self) -> None:
+        self.header = QLabel()
+        self.header.setObjectName("header")
+        self.header.setWordWrap(True)
+        self.header.setStyleSheet("color: #37474f;")
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(270)
+        self.sidebar.setWordWrap(True)
+        self.sidebar.setSpacing(2)
+        self.sidebar.itemClicked.connect(self._sidebar_clicked)
+        self.banner = AmendBanner(self.session)
+        self.banner.setVisible(False)
+        self.missing = QFrame()
+        self.missing.setObjectName("missing_panel")
+        self.missing.setStyleSheet("#missing_panel { border: 2px solid #c62828; border-radius: 6px;"
+                                   " background: #ffebee; }")
+        ml = QVBoxLayout(self.missing)
+        title = QLabel(tr("还不能继续，缺少以下内容："))
+        title.setStyleSheet("font-weight: bold; color: #c62828; border: none;")
+        self.missing_list = QLabel()
+        self.missing_list.setObjectName("missing_list")
+        self.missing_list.setWordWrap(True)
+        self.missing_list.setStyleSheet("border: none;")
+        ml.addWidget(title)
+        ml.addWidget(self.missing_list)
+        self.missing.setVisible(False)
+
+        self.refusal_button = QPushButton(tr("拒检"))
+        self.refusal_button.setObjectName("open_refusal")
+        self.refusal_button.clicked.connect(lambda: self._open_exit(Step.REFUSAL))
+        self.problem_button = QPushButton(tr("问题报送"))
+        self.problem_button.setObjectName("open_problem")
+        self.problem_button.clicked.connect(lambda: self._open_exit(Step.PROBLEM))
+        self.saving = QLabel()
+        self.saving.setObjectName("saving")
+        self.saving.setStyleSheet("color: #607d8b;")
+        self.back_button = QPushButton(tr("上一步"))
+        self.back_button.setObjectName("back")
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button = QPushButton(tr("下一步"))
+        self.next_button.setObjectName("next")
+        self.next_button.setProperty("primary", True)
+        self.next_button.setMinimumWidth(140)
+        self.next_button.clicked.connect(self.go_next)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refusal_button)
+        buttons.addWidget(self.problem_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.saving)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+
+        main = QVBoxLayout()
+        main.addWidget(self.header)
+        main.addWidget(self.banner)
+        main.addWidget(self.stack, 1)
+        main.addWidget(self.missing)
+        main.addLayout(buttons)
+        lay = QHBoxLayout(self)
+        lay.addWidget(self.sidebar)
+        lay.addLayout(main, 1)
+
+    # --- state from the services ------------------------------------------
+    @property
+    def page(self) -> WizardPage:
+        return self.stack.currentWidget()
+
+    def _on_state(self, st: StepState) -> None:
+        first = self.state is None
+        self.state = st
+        v = st.visit
+        if first or st.step != self.shown_step:
+            self._show_page(st.step, v)
+        frozen = v.frozen
+        for page in self.pages.values():
+            if page.read_only != frozen:
+                page.set_read_only(frozen)
+        self._update_header(v)
+        self._update_sidebar(st)
+        self.banner.show_visit(v)
+        self.banner.setVisible(frozen)
+        on_exit = st.step in (Step.REFUSAL, Step.PROBLEM)
+        for b in (self.refusal_button, self.problem_button):
+            b.setVisible(not frozen)
+            b.setEnabled(not on_exit)
+        self.back_button.setVisible(not frozen)
+        self.next_button.setVisible(not frozen)
+        self.back_button.setEnabled(st.can_go_back)
+        self.next_button.setText(tr("完成") if st.is_last else tr("下一步"))
+        if not self.missing.isHidden():
+            self._show_missing(st.missing)
+
+    def _show_page(self, step: Step, visit: Visit) -> None:
+        self.shown_step = step
+        page = self.pages[step]
+        page.load(visit)
+        self.stack.setCurrentWidget(page)
+        self.missing.setVisible(False)
+        self.step_changed.emit(step.value)
+
+    def _on_saved(self, visit: Visit) -> None:
+        self.page.saved(visit)
+
+    def _update_header(self, v: Visit) -> None:
+        status = {VisitStatus.IN_PROGRESS: tr("进行中"), VisitStatus.FINISHED: tr("已签字确认"),
+                  VisitStatus.REFUSED: tr("已拒检"), VisitStatus.PROBLEM_REPORTED: tr("已问题报送"),
+                  VisitStatus.ABANDONED: tr("已放弃")}[v.status]
+        self.header.setText(tr("抽样单编号 {no}　·　{party}　·　{product}　·　{status}", no=v.record_no,
+                               party=v.party.name, product=v.sample.product or "—", status=status))
+
+    def _update_sidebar(self, st: StepState) -> None:
+        # A tick needs the step complete and reached (or the visit frozen):
+        # a later step whose data happens to be valid is not "done" yet.
+        reached = set(st.visit.back_stack) | {st.step.value}
+        done = {s: ok and (st.visit.frozen or s.value in reached) for s, ok in st.progress}
+        self.sidebar.clear()
+        for step in SIDEBAR_STEPS:
+            if step not in ORDER and step != st.step:
+                continue            # an exit shows only while it is open
+            if step in ORDER:
+                mark = HERE if step == st.step else (TICK if done.get(step) else TODO)
+                text = f"{mark}  {step.number}. {step_title(step)}"
+            else:
+                text = f"{HERE}  {step_title(step)}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, step.value)
+            if step == st.step:
+                f = item.font()
+                f.setBold(True)
+                item.setFont(f)
+            self.sidebar.addItem(item)
+
+    def sidebar_marks(self) -> dict[str, str]:
+        """Step value -> its mark (✔ done, ○ not yet, ▶ current): for tests."""
+        out = {}
+        for i in range(self.sidebar.count()):
+            item = self.sidebar.item(i)
+            out[item.data(Qt.ItemDataRole.UserRole)] = item.text().split()[0]
+        return out
+
+    def _sidebar_clicked(self, item: QListWidgetItem) -> None:
+        """A frozen visit can be browsed page by page; an open one follows the flow."""
+        if self.state is not None and self.state.visit.frozen:
+            step = Step(item.data(Qt.ItemDataRole.UserRole))
+            page = self.pages[step]
+            page.load(self.state.visit)
+            self.stack.setCurrentWidget(page)
+
+    # --- actions -------------------------------------------------------------
+    def go_next(self) -> None:
+        if self.state is None or self.state.visit.frozen:
+            return
+        self.page.flush()
+        if self.state.is_last:
+            self.session.finish()
+        else:
+            self.session.advance()
+
+    def go_back(self) -> None:
+        if self.state is None or not self.state.can_go_back:
+            return
+        self.page.flush()
+        self.session.back()
+
+    def _open_exit(self, step: Step) -> None:
+        self.page.flush()
+        self.session.open_exit(step)
+
+    def _on_refused(self, error) -> None:
+        self._show_missing(error.problems)
+
+    def _show_missing(self, problems) -> None:
+        self.page.show_missing(problems)
+        if not problems:
+            self.missing.setVisible(False)
+            return
+        self.missing_list.setText("\n".join(f"• {p.text(language())}" for p in problems))
+        self.missing.setVisible(True)
+
+    def missing_texts(self) -> list[str]:
+        if self.missing.isHidden():
+            return []
+        return [line[2:] for line in self.missing_list.text().splitlines()]
+
+    def _on_busy(self, busy: bool) -> None:
+        self.saving.setText(tr("正在保存…") if busy else tr("已自动保存"))
+        self.busy_changed.emit(busy)
+
+    def is_idle(self) -> bool:
+        return not self.session.busy

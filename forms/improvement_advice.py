@@ -1,0 +1,35 @@
+"""产品质量改进建议书 (improvement advice): the layout of 附件2 of
+晋市监函〔2022〕279号, issued by the lab for a failed product."""
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+
+from forms.common import BLANK_DATE, fmt_date
+from forms.context import DocumentContext, ImprovementAdvice
+from forms.layout import Doc, L, V
+
+TITLE = "产品质量改进建议书"
+
+
+def build(ctx: DocumentContext) -> bytes:
+    v = ctx.visit
+    a = ctx.advice if ctx.advice and not ctx.blank else ImprovementAdvice()
+    doc = Doc(TITLE, ctx.record_no)
+    doc.title(TITLE, size=20, gap=4 * mm)
+    doc.line(left=f"报告编号：{a.report_no}", right=f"抽样单编号：{ctx.record_no}", size=11)
+    doc.space(1 * mm)
+    rows = [[L("产品名称", 4), V(ctx.product, 8), L("规格型号", 4), V(v.sample.spec_model, 8)],
+            [L("受检单位", 4), V(v.party.name, 8), L("生产单位", 4), V(v.producer.name, 8)],
+            [L("检验机构", 4), V(ctx.agency.name, 20)],
+            [L("不合格项目", 4), V(a.failed_items, 20, min_h=22 * mm)],
+            [L("本次抽检\n质量问题描述", 4), V(a.problem, 20, min_h=38 * mm)],
+            [L("原因分析", 4), V(a.cause, 20, min_h=38 * mm)],
+            [L("改进建议", 4), V(a.advice, 20, min_h=45 * mm)],
+            [L("备注", 4), V(a.remarks, 20, min_h=14 * mm)]]
+    doc.table(rows, size=11, min_row=10 * mm)
+    doc.ensure(30 * mm)
+    doc.space(10 * mm)
+    doc.line(right="检验机构公章      ", size=11)
+    doc.space(4 * mm)
+    doc.line(right=fmt_date(a.issued_on) if a.issued_on else BLANK_DATE, size=11)
+    return doc.finish()

@@ -1,0 +1,73 @@
+"""产品质量监督抽查通知书 (inspection notice): shown on arrival and left
+with the party."""
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+
+from app.domain.visit import SignerRole
+from forms.common import BLANK_DATE, fmt_date, signer_box
+from forms.context import DocumentContext
+from forms.layout import Cell, Doc, L, V
+
+TITLE = "产品质量监督抽查通知书"
+
+DUTIES = [
+    "依法接受并配合监督抽查工作，如实提供监督抽查所需的材料和信息（营业执照、许可证、进货凭证、库存数量等），不得以任何方式阻碍、拒绝监督抽查。",
+    "在抽样单、付费单、封条等抽样文书上签字或盖章确认；对抽样文书的更正或补充，在更正或补充处签名、盖章确认。",
+    "备用样品由受检单位先行无偿提供；经省局批准封存于受检单位的备用样品，应妥善保管，不得擅自启封、转移、销售或使用。",
+]
+RIGHTS = [
+    "检验样品由抽样人员按标价（无标价的按同类产品市场价格）购买；本次监督抽查所需样品的抽取、购买、运输、检验、处置以及复查等费用由财政划拨，不向受检单位收取任何费用。",
+    "有权查验抽样人员的身份证明、本通知书和授权委托书复印件；抽样人员少于 2 人或不能出示上述文件的，有权拒绝抽样。",
+    "对检验结论有异议的，可以自收到检验结果之日起 15 日内，向组织监督抽查的市场监督管理部门提出书面复检申请。",
+    "对抽样人员违反工作纪律的行为，可以通过《工作质量及工作纪律反馈单》或投诉电话反映。",
+]
+
+
+def build(ctx: DocumentContext) -> bytes:
+    v, a, auth = ctx.visit, ctx.agency, ctx.authority
+    doc = Doc(TITLE, ctx.record_no)
+    doc.title(TITLE, size=20, gap=3 * mm)
+    doc.line(left=f"抽样单编号：{ctx.record_no}", right=f"编号：{ctx.notice_no or ctx.record_no}")
+    doc.space(2 * mm)
+    party = v.party.name or "____________________________________"
+    doc.para(f"{party}：", size=11)
+    product = ctx.product or "__________"
+    plan = f"《{ctx.plan.title}》（{ctx.plan.document_no}）" if ctx.plan else "年度产品质量监督抽查计划"
+    doc.para(f"根据《中华人民共和国产品质量法》《产品质量监督抽查管理暂行办法》和{auth.name}{plan}的安排，"
+             f"{auth.name}组织对你单位生产、销售的 {product} 进行产品质量监督抽查，由 {a.name or '__________'} "
+             f"承担抽样和检验工作。现派抽样人员前往你单位抽取样品，请予以配合。", size=11, first=22)
+    team = v.present_team()
+    people = "\n".join(f"{m.name}    抽样人员证件号：{m.certificate_no}" for m in team) or "\n\n"
+    rows = [[L("受检单位名称", 5), V(v.party.name, 19)],
+            [L("抽查产品", 5), V(ctx.product, 19)],
+            [L("抽查依据", 5), V("" if ctx.blank else "".join(ctx.basis_documents), 19)],
+            [L("抽查机构", 5), V(auth.name, 19)],
+            [L("承检机构", 5), V(a.name, 9), L("联系人", 4), V(a.contact, 6)],
+            [L("承检机构地址", 5), V(a.address, 9), L("联系电话", 4), V(a.phone, 6)],
+            [L("抽样人员", 5), V(people, 19)]]
+    doc.table(rows, min_row=8 * mm)
+    doc.space(3 * mm)
+    doc.para("受检单位的义务：", size=11, gap=0.5 * mm)
+    for i, t in enumerate(DUTIES, 1):
+        doc.para(f"{i}. {t}", size=10, first=0, indent=4 * mm, gap=0.5 * mm)
+    doc.space(1.5 * mm)
+    doc.para("受检单位的权利：", size=11, gap=0.5 * mm)
+    for i, t in enumerate(RIGHTS, 1):
+        doc.para(f"{i}. {t}", size=10, indent=4 * mm, gap=0.5 * mm)
+    doc.space(1.5 * mm)
+    contact = f"{auth.name}{auth.department}  电话：{auth.phone or '__________'}  投诉举报电话：{auth.complaint_phone}"
+    if auth.address:
+        contact += f"  地址：{auth.address}"
+    doc.para(f"监督电话：{contact}", size=10)
+    doc.ensure(45 * mm)
+    doc.space(6 * mm)
+    issued = BLANK_DATE if ctx.blank else fmt_date(v.started_at)
+    doc.line(right=f"{auth.name}（盖章）", size=11)
+    doc.space(2 * mm)
+    doc.line(right=issued, size=11)
+    doc.space(6 * mm)
+    party_sig = next(iter(ctx.signatures(SignerRole.PARTY)), None)
+    doc.table([[L("受检单位签收", 5, min_h=20 * mm),
+                Cell(span=19, draw=signer_box(ctx, "签收人签字：", party_sig), min_h=20 * mm)]])
+    return doc.finish()

@@ -1,0 +1,54 @@
+"""产品质量监督抽查拒检认定表 (refusal determination): facts and evidence
+of a refusal, determined jointly with the county bureau and reported to
+the province."""
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+
+from app.domain.visit import RefusalSituation
+from forms.common import BLANK_DATE, fmt_date, fmt_time, sampler_sign_row, signer_box
+from forms.context import DocumentContext
+from forms.layout import Cell, Doc, L, V, checks
+
+TITLE = "产品质量监督抽查拒检认定表"
+SITUATIONS = {RefusalSituation.REFUSE_SAMPLING: "拒绝抽样", RefusalSituation.OBSTRUCT: "阻碍抽样",
+              RefusalSituation.UNREASONABLE_PRICE: "以明显不合理的样品价格等方式不配合",
+              RefusalSituation.OTHER: "其他"}
+
+
+def build(ctx: DocumentContext) -> bytes:
+    v, r = ctx.visit, ctx.visit.refusal
+    doc = Doc(TITLE, ctx.record_no)
+    doc.title(TITLE, size=18, gap=3 * mm)
+    doc.line(left=f"抽查任务：{ctx.task_source}", right=f"编号：{ctx.record_no}")
+    doc.space(1 * mm)
+    filled = r is not None and not ctx.blank
+    situation = checks(list(SITUATIONS.values()), SITUATIONS[r.situation] if filled else None)
+    evidence = ""
+    if filled:
+        evidence = r.evidence_note
+        n = len(v.live_evidence())
+        if n:
+            evidence += f"\n随附照片/录像 {n} 个（文件 SHA-256 见抽样记录）"
+    bureau_box = Cell(span=10, draw=signer_box(ctx, "认定人签字："), min_h=22 * mm)
+    stamp_box = Cell(span=10, draw=signer_box(ctx, "县级市场监管部门（盖章）：", with_date=True), min_h=22 * mm)
+    rows = [[L("受检单位", 4), V(v.party.name, 20)],
+            [L("地址", 4), V(v.party.address, 12), L("法定代表人", 4), V(v.party.legal_representative, 4)],
+            [L("拒检时间", 4), V(fmt_time(r.occurred_at) if filled else fmt_time(None), 8),
+             L("拒检地点", 4), V(r.place if filled else "", 8)],
+            [L("涉及产品", 4), V(r.products if filled else "", 20)],
+            [L("拒检情形", 4), V(situation, 20)],
+            [L("事实经过", 4), V(r.facts if filled else "", 20, min_h=40 * mm)],
+            [L("证据", 4), V(evidence, 20, min_h=18 * mm)],
+            sampler_sign_row(ctx, h=20 * mm),
+            [L("县级市场\n监管部门\n认定意见", 4),
+             V(("认定部门：" + r.county_bureau + "\n" if filled and r.county_bureau else "") + "认定意见：", 20,
+               min_h=30 * mm)],
+            [L("认定", 4, min_h=22 * mm), bureau_box, stamp_box],
+            [L("报送省局", 4), V(checks(["已报送"], "已报送" if filled and r.reported_to_province else None)
+                                 + f"    报送日期：{fmt_date(r.occurred_at) if filled and r.reported_to_province else BLANK_DATE}", 20)]]
+    doc.table(rows, min_row=8 * mm)
+    doc.space(2 * mm)
+    doc.para("注：被抽样生产者、销售者以明显不合理的样品价格等方式阻碍、拒绝或者不配合抽样的，抽样人员如实记录，"
+             "与其所在地县级市场监督管理部门共同认定，同时报送省局，以拒检不合格向社会公布。", size=9)
+    return doc.finish()

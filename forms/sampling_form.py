@@ -1,0 +1,143 @@
+"""产品质量监督抽查/复查抽样单 (sampling form): the main record of a sampled
+batch, with every signer's box, the record's canonical hash and a QR of the
+record id and hash."""
+from __future__ import annotations
+
+from reportlab.lib.units import mm
+
+from app.domain.visit import SampleKind
+from forms import qr
+from forms.common import (KIND_ZH, PRICE_BASIS_ZH, fmt_date, num, party_rows, party_sign_rows,
+                          sampler_sign_row, scope_checks)
+from forms.context import DocumentContext
+from forms.layout import Cell, Doc, H, L, V, checks, draw_image
+
+TITLE = "产品质量监督抽查/复查抽样单"
+QR_BOX = 24 * mm
+FUELS = ("汽油", "柴油")
+
+
+def record_qr_text(ctx: DocumentContext) -> str:
+    """What the form's QR carries: record id and canonical hash."""
+    return f"FSR1:{ctx.visit.id}:{ctx.visit.record_hash}"
+
+
+def _header(doc: Doc, ctx: DocumentContext) -> None:
+    v = ctx.visit
+    top = doc.y
+    if ctx.record_qr and v.record_hash and not ctx.blank:
+        qr.draw(doc.c, record_qr_text(ctx), doc.x1 - QR_BOX, top - QR_BOX, QR_BOX, dpi=600)
+    doc.title(TITLE, size=17, gap=3 * mm)
+    kind = None if ctx.blank else ctx.task_kind
+    doc.line(f"任务来源：{ctx.task_source}")
+    doc.line(f"任务类别：{checks(['监督抽查', '复查'], kind)}")
+    doc.line(f"编号：{ctx.record_no}")
+    doc.y = min(doc.y, top - QR_BOX) - 1.5 * mm
+
+
+def _seal_text(ctx: DocumentContext) -> str:
+    if ctx.blank:
+        return "检验样品封条编号：\n备用样品封条编号：\n检验样品和备用样品 □一次性抽样、分别封样"
+    parts = []
+    for kind in (SampleKind.TEST, SampleKind.BACKUP):
+        nos = [s.seal_no for s in ctx.seals() if s.kind == kind]
+        if nos:
+            parts.append(f"{KIND_ZH[kind]}封条编号：{'、'.join(nos)}（共 {len(nos)} 件）")
+    parts.append("检验样品和备用样品 ■一次性抽样、分别封样")
+    return "\n".join(parts)
+
+
+def _storage_text(ctx: DocumentContext) -> str:
+    b = ctx.visit.backup_storage
+    if ctx.blank:
+        return checks(["随样携带", "封存于受检单位"], None) + "    省局批准文号："
+    text = checks(["随样携带", "封存于受检单位"], "封存于受检单位" if b.on_site else "随样携带")
+    if b.on_site:
+        text += f"    省局批准文号：{b.approval_no}\n封存地点：{b.location}"
+    return text
+
+
+def _sample_rows(ctx: DocumentContext) -> list[list[Cell]]:
+    s = ctx.visit.sample
+    u = s.unit
+    price = ""
+    if s.unit_price is not None:
+        price = f"{s.unit_price} 元/{u}" + (f"（{PRICE_BASIS_ZH[s.price_basis]}）" if s.price_basis else "")
+    rows = [[H("三、样品信息")],
+            [L("产品名称", 4), V(ctx.product, 8), L("商标", 4), V(s.trademark, 8)],
+            [L("规格型号", 4), V(s.spec_model, 8), L("质量等级", 4), V(s.quality_grade, 8)],
+            [L("生产日期", 4), V(fmt_date(s.production_date) if s.production_date else "", 8),
+             L("批号", 4), V(s.batch_no, 8)],
+            [L("执行标准", 4), V(s.standard, 8), L("单价", 4), V(price, 8)],
+            [L("抽样基数", 4), V(num(s.base_quantity, u), 4), L("检验样品数量", 4), V(num(s.test_quantity, u), 4),
+             L("备用样品数量", 4), V(num(s.backup_quantity, u), 4)],
+            [L("样品状态", 4), V(s.sample_state, 20)]]
+    if ctx.blank or s.fuel_grade or any(f in ctx.product for f in FUELS):
+        rows += [[L("油品牌号", 4), V(s.fuel_grade or ("" if not ctx.blank else "□92#  □95#\n□98#  □0#"), 4),
+                  L("油罐号", 4), V(s.tank_no, 4), L("加油机编号", 4), V(s.pump_no, 4)],
+                 [L("进货日期", 4), V(fmt_date(s.purchase_date) if s.purchase_date else "", 4),
+                  L("供货单位", 4), V(s.supplier, 12)]]
+    return rows
+
+
+def _sampling_rows(ctx: DocumentContext) -> list[list[Cell]]:
+    v, s, a = ctx.visit, ctx.visit.sample, ctx.agency
+    sampled_on = "" if ctx.blank else fmt_date(v.started_at)
+    return [[H("四、抽样情况")],
+            [L("抽样地点", 4), V(s.sampling_place, 8), L("抽样日期", 4), V(sampled_on, 8)],
+            [L("抽样方法", 4), V(s.sampling_method, 20)],
+            [L("封样情况", 4), V(_seal_text(ctx), 20)],
+            [L("备用样品存放", 4), V(_storage_text(ctx), 20)],
+            [L("样品寄送方式", 4), V("" if ctx.blank else s.shipping_method, 20)],
+            [H("五、承检机构")],
+            [L("名称", 4), V(a.name, 8), L("联系人", 4), V(a.contact, 8)],
+            [L("地址", 4), V(a.address, 8), L("电话", 4), V(a.phone, 8)]]
+
+
+def _amendment_rows(ctx: DocumentContext) -> list[list[Cell]]:
+    rows = [[H("更正/补充（须经受检单位签名或盖章确认）")],
+            [L("序号", 2), L("更正/补充内容及原因", 14), L("受检单位确认", 8)]]
+    items = ctx.visit.amendments or [None, None]
+    for i, a in enumerate(items, 1):
+        if a is None:
+            rows.append([V("", 2), V("", 14), V("", 8)])
+            continue
+        png = ctx.signature_images.get(a.party_signature_sha256)
+        text = f"{a.path}：“{a.old_value}” 更正为 “{a.new_value}”；原因：{a.reason}"
+
+        def draw(c, x, y, w, h, png=png):
+            if png:
+                draw_image(c, png, x + 1 * mm, y + 1 * mm, w - 2 * mm, h - 2 * mm)
+        rows.append([V(str(i), 2, align="center"), V(text, 14), Cell(span=8, draw=draw, min_h=12 * mm)])
+    return rows
+
+
+def _hash_rows(ctx: DocumentContext) -> list[list[Cell]]:
+    h = ctx.visit.record_hash
+    text = (f"SHA-256：{h}\n记录 ID：{ctx.visit.id}（签署后记录冻结，更正以补充记录链接至此哈希）"
+            if h else "（记录签署后生成）")
+    return [[L("记录哈希", 4), V("" if ctx.blank else text, 20, size=8.5)]]
+
+
+def build(ctx: DocumentContext) -> bytes:
+    doc = Doc(TITLE, ctx.record_no, size=9.5)
+    _header(doc, ctx)
+    v = ctx.visit
+    p = v.party
+    rows = [[H("一、受检单位")], *party_rows(ctx),
+            [L("生产许可证编号", 4), V(p.production_licence_no, 8), L("CCC 证书编号", 5), V(p.ccc_certificate_no, 7)],
+            [L("企业规模", 4), V(p.scale, 8), L("抽样领域", 5), V(scope_checks(ctx), 7)],
+            [H("二、生产单位（标称生产者）")],
+            [L("名称", 4), V(v.producer.name, 20)],
+            [L("地址", 4), V(v.producer.address, 9), L("联系人", 3), V(v.producer.contact, 2),
+             L("电话", 2), V(v.producer.phone, 4)],
+            *_sample_rows(ctx), *_sampling_rows(ctx),
+            [H("六、签字确认（抽样人员和受检单位对以上内容及样品、封样予以确认）")],
+            sampler_sign_row(ctx, h=20 * mm),
+            *party_sign_rows(ctx, h=20 * mm),
+            [L("备注", 4), V(v.remarks, 20)],
+            *_hash_rows(ctx)]
+    doc.table(rows, min_row=6.5 * mm)
+    doc.table(_amendment_rows(ctx), min_row=6.5 * mm)
+    return doc.finish()
+

@@ -1,0 +1,37 @@
+"""A complete gas-station visit driven through the services layer; shared by
+the services test, the UI test (which must reach the same record) and the
+sync end-to-end test."""
+from __future__ import annotations
+
+from app.domain.visit import EvidenceCategory as C, SignerRole
+from app.domain.workflow import Step
+from app.services import evidence, signing, steps, visits
+
+SAMPLE_FIELDS = dict(trademark="中国石化", spec_model="92号", batch_no="20221114-02", standard="GB 17930-2016",
+                     quality_grade="合格品", unit_price="7.85", price_basis="marked", base_quantity="18000",
+                     fuel_grade="92#", tank_no="2号罐", pump_no="3号加油机", purchase_date="2022-11-10",
+                     supplier="中国石化销售股份有限公司山西太原石油分公司", sampling_place="加油机",
+                     sampling_method="按GB/T 4756从加油枪取样", sample_state="液体，清澈透明")
+
+
+def complete_visit(ws, make_jpeg, signature_png, task_id="t-gas-1"):
+    v = visits.start_visit(ws, task_id)
+    steps.record_shown_documents(ws, v.id, inspection_notice=True, sampler_ids=True, authorization_letter=True)
+    assert visits.advance(ws, v.id) == Step.PARTY
+    assert visits.advance(ws, v.id) == Step.EVIDENCE
+    for cat in (C.SITE, C.STORAGE, C.LABEL, C.STOCK):
+        evidence.add_evidence(ws, v.id, cat, make_jpeg())
+    assert visits.advance(ws, v.id) == Step.SAMPLE
+    steps.record_sample(ws, v.id, **SAMPLE_FIELDS)
+    evidence.add_evidence(ws, v.id, C.SAMPLING, make_jpeg())
+    assert visits.advance(ws, v.id) == Step.PAY
+    steps.pay(ws, v.id)
+    assert visits.advance(ws, v.id) == Step.SEAL
+    steps.seal_samples(ws, v.id)
+    evidence.add_evidence(ws, v.id, C.SEALED, make_jpeg())
+    assert visits.advance(ws, v.id) == Step.SIGN
+    signing.sign(ws, v.id, role=SignerRole.SAMPLER, name="张伟", png=signature_png(1), signer_ref="s-zhang")
+    signing.sign(ws, v.id, role=SignerRole.SAMPLER, name="李娜", png=signature_png(2), signer_ref="s-li")
+    signing.sign(ws, v.id, role=SignerRole.PARTY, name="钱经理", png=signature_png(3))
+    assert visits.advance(ws, v.id) == Step.DOCUMENTS
+    return signing.finish(ws, v.id)

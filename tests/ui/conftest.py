@@ -1,0 +1,70 @@
+"""Qt widget tests run offscreen with real widgets and real events."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path, monkeypatch):
+    """Settings, logs and data of a test go to its own temp folders."""
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    monkeypatch.delenv("FIELD_SAMPLER_DATA", raising=False)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    from app.ui import i18n
+    i18n.set_language("zh_CN")
+    yield
+    i18n.set_language("zh_CN")
+
+
+@pytest.fixture
+def english():
+    from app.ui import i18n
+    i18n.set_language("en")
+    yield
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Screenshots go to $FIELD_SAMPLER_ARTIFACTS or artifacts/ (git-ignored)."""
+    d = Path(os.environ.get("FIELD_SAMPLER_ARTIFACTS", ROOT / "artifacts")) / "screenshots"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@pytest.fixture
+def type_text(qtbot):
+    """Type like a user: ASCII as key presses, Chinese as an input-method
+    commit (how a pinyin IME delivers it; QTest cannot key non-ASCII)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    def type_(widget, text: str) -> None:
+        widget.setFocus()
+        for ch in text:
+            if ch.isascii():
+                qtbot.keyClicks(widget, ch)
+            else:
+                ev = QInputMethodEvent("", [])
+                ev.setCommitString(ch)
+                QApplication.sendEvent(widget, ev)
+    return type_
+
+
+@pytest.fixture(autouse=True)
+def _ui_keyring(memory_keyring):
+    """Seal labels are signed with the device key: keep it in memory."""
+    return memory_keyring

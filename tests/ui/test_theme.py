@@ -1,0 +1,34 @@
+"""Touch-friendly theme: hit targets of at least 40 px, a CJK font, status colours."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from app.ui.theme import FONT_FAMILIES, MIN_TARGET, apply_theme, available_cjk_family, status_color
+
+
+def test_hit_targets_and_font(qtbot):
+    app = QApplication.instance()
+    saved = (app.styleSheet(), app.font(), app.style().name())
+    apply_theme(app)
+    try:
+        w = QWidget()
+        qtbot.addWidget(w)
+        lay = QVBoxLayout(w)
+        widgets = [QPushButton("确定"), QLineEdit(), QComboBox(), QCheckBox("拒绝签字")]
+        for x in widgets:
+            lay.addWidget(x)
+        w.show()
+        qtbot.waitExposed(w)
+        for x in widgets:
+            assert x.height() >= MIN_TARGET, type(x).__name__
+        assert app.font().families()[:4] == FONT_FAMILIES[:4]
+        assert available_cjk_family() == "WenQuanYi Zen Hei"  # what this machine has
+    finally:
+        app.setStyleSheet(saved[0])
+        app.setFont(saved[1])
+        app.setStyle(saved[2])
+
+
+def test_overdue_is_red():
+    c = status_color("overdue")
+    assert c.red() > 150 and c.green() < 80 and c.blue() < 80
