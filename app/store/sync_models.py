@@ -8,13 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-try:  # the desktop store's Base once it is on main; a local one until then
-    from app.store.db import Base
-except ImportError:  # pragma: no cover - removed at merge
-    class Base(DeclarativeBase):
-        pass
+from app.store.db import Base
 
 OUTBOX_STATUSES = ("pending", "accepted", "sent", "quarantined")
 

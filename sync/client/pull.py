@@ -78,6 +78,34 @@ class MirrorSink:
                     report.withdrawn.append(row.entity_id)
 
 
+class StoreSink:
+    """Writes the pull into the desktop store's master data (plan, agencies,
+    samplers, parties, tasks) through app.store.master_repo, with the
+    server's count of sampled batches per plan item."""
+
+    def apply(self, session: Session, payload: PullResponse, report: PullReport) -> None:
+        from app.store import master_repo
+        from sync.client import convert
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        for p in payload.plans:
+            master_repo.upsert_plan(session, convert.plan(p))
+            for item in p.items:
+                master_repo.set_plan_item_server_count(session, item.id, item.sampled)
+        for a in payload.agencies:
+            master_repo.upsert_agency(session, convert.agency(a))
+        for sm in payload.samplers:
+            master_repo.upsert_sampler(session, convert.sampler(sm))
+        for party in payload.parties:
+            master_repo.upsert_party(session, convert.party(party))
+        products = {i.id: i.product for p in payload.plans for i in p.items}
+        for t in payload.tasks:
+            master_repo.upsert_task(session, convert.task(t), now=now,
+                                    products=[products.get(i, "") for i in t.plan_item_ids])
+
+
+DEFAULT_SINKS = (MirrorSink, StoreSink)
+
+
 def local_tasks(session: Session) -> list[tuple[TaskOut, bool]]:
     """(task, withdrawn) from the mirror, for views and tests."""
     rows = session.scalars(select(PulledEntity).where(PulledEntity.kind == "task").order_by(PulledEntity.entity_id))
@@ -88,7 +116,7 @@ def apply_pull(session: Session, payload: PullResponse, sinks: list[PullSink] | 
                report: PullReport | None = None) -> PullReport:
     report = report or PullReport()
     report.full, report.tasks, report.cursor = payload.full, len(payload.tasks), payload.cursor
-    for sink in sinks or [MirrorSink()]:
+    for sink in sinks if sinks is not None else [cls() for cls in DEFAULT_SINKS]:
         sink.apply(session, payload, report)
     state.put(session, "cursor", payload.cursor)
     return report

@@ -15,7 +15,6 @@ from sync.server.config import settings_for
 from sync.server.db import Database
 from sync.server.runner import RunningServer, start_in_thread
 from tests.sync import world as world_mod
-from tests.sync.memkeyring import install as install_memory_keyring
 from tests.sync.pgcluster import PgCluster
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -106,8 +105,3 @@ def live_sqlite(request, tmp_path):
     yield srv
     srv.running.stop()
     srv.db.close()
-
-
-@pytest.fixture
-def memory_keyring():
-    return install_memory_keyring()

@@ -1,29 +1,12 @@
-"""The client's local database for tests: a real SQLite file with the sync
-tables (the desktop store's own migrations add them in production)."""
+"""The client's local database for tests: the desktop store itself
+(app.store.db.Database), migrated by Alembic up to 0002_sync."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine
-from sqlalchemy.orm import sessionmaker
-
-from app.store import sync_models
+from app.store.db import Database
 
 
-class LocalStore:
+class LocalStore(Database):
     def __init__(self, path: Path):
-        self.engine = create_engine(f"sqlite:///{path}")
-        sync_models.Base.metadata.create_all(self.engine, tables=[
-            sync_models.OutboxItem.__table__, sync_models.SyncStateRow.__table__,
-            sync_models.PhotoUpload.__table__, sync_models.PulledEntity.__table__])
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-
-    @contextmanager
-    def session(self):
-        with self._sessions() as s:
-            with s.begin():
-                yield s
-
-    def close(self) -> None:
-        self.engine.dispose()
+        super().__init__(path)
