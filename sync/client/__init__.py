@@ -1,0 +1,6 @@
+"""Sync client: enroll, pull, push the outbox, upload photos (see sync/PROTOCOL.md).
+
+The GUI binds to: enroll.enroll(), engine.SyncEngine(...).run() or
+worker.start_sync(engine, on_progress=..., on_done=...) -> handle.cancel(),
+outbox.enqueue_record()/enqueue_amendment() (called by the services), and
+outbox.deadlines() for the next-day entry rule."""

@@ -1,0 +1,69 @@
+"""The sync client's local state, in the desktop store's SQLite database:
+the outbox of finished records and amendments, the pull cursor, per-photo
+upload state, and a mirror of the server-owned data last pulled.
+
+Secrets are not here: the device token lives in the OS keyring."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.store.db import Base
+
+OUTBOX_STATUSES = ("pending", "accepted", "sent", "quarantined")
+
+
+class OutboxItem(Base):
+    """One record or amendment to deliver. pending -> accepted (the server
+    has it, photos outstanding) -> sent (complete); or quarantined with the
+    server's reason, set aside without blocking the others."""
+    __tablename__ = "sync_outbox"
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, unique=True)        # delivery order
+    kind: Mapped[str] = mapped_column(String(10))                       # record | amendment
+    visit_id: Mapped[str] = mapped_column(String(64), index=True)
+    task_id: Mapped[str] = mapped_column(String(64), default="")
+    record_hash: Mapped[str] = mapped_column(String(64))
+    canonical: Mapped[bytes] = mapped_column(LargeBinary)               # exactly the hashed bytes
+    photo_hashes: Mapped[str] = mapped_column(Text, default="[]")      # JSON list
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")               # JSON problems when quarantined
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sampled_at: Mapped[datetime | None] = mapped_column(default=None)   # for the next-day deadline
+    created_at: Mapped[datetime]
+    server_received_at: Mapped[datetime | None] = mapped_column(default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SyncStateRow(Base):
+    """Small facts: the pull cursor, the server URL, the device id."""
+    __tablename__ = "sync_state"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class PhotoUpload(Base):
+    """Per-photo progress, so the UI can show it and a restart resumes."""
+    __tablename__ = "sync_photo_uploads"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    offset: Mapped[int] = mapped_column(Integer, default=0)            # last offset the server confirmed
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class PulledEntity(Base):
+    """Server-owned data as last pulled (wire JSON). A task that disappears
+    from a full refresh is marked withdrawn, never deleted: a visit may be
+    in progress on it."""
+    __tablename__ = "sync_pulled"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)    # plan|agency|sampler|party|task|rule
+    entity_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)

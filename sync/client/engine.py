@@ -1,0 +1,258 @@
+"""One sync run: pull, then deliver the outbox in order, uploading the photos
+each record references, until the server says the record is complete.
+
+Runs off the GUI thread (see worker.py). Every step is persisted as it
+happens, so a cancel, a crash or a cut loses nothing and the next run picks
+up where this one stopped; retries never need a restart."""
+from __future__ import annotations
+
+import json
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from app.store.sync_models import OutboxItem, PhotoUpload
+from sync.client import credentials, outbox, photos
+from sync.client import pull as pulling
+from sync.client.cancel import CancelToken
+from sync.client.errors import AuthError, Cancelled, ServerRefused, TransientError
+from sync.client.transport import RetryPolicy, Timeouts, Transport
+from sync.protocol.messages import problem
+from sync.protocol.schemas import RecordPush
+
+Sessions = Callable[[], AbstractContextManager[Session]]
+
+
+@dataclass
+class SyncProgress:
+    """Handed to the on_progress callback (from the sync thread)."""
+    phase: str                   # pull | records | photos | done
+    records_total: int = 0
+    records_done: int = 0
+    photos_total: int = 0
+    photos_done: int = 0
+    bytes_total: int = 0
+    bytes_done: int = 0
+    current: str = ""            # visit id being sent
+
+
+@dataclass
+class ItemOutcome:
+    client_id: str
+    visit_id: str
+    kind: str
+    status: str                  # sent | accepted | quarantined | deferred | waiting
+    problems: list[dict] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
+class SyncReport:
+    pull: pulling.PullReport | None = None
+    items: list[ItemOutcome] = field(default_factory=list)
+    auth_error: AuthError | None = None     # sign in again (device revoked, token expired)
+    cancelled: bool = False
+    network_error: str = ""
+    deadlines: list[outbox.RecordDeadline] = field(default_factory=list)
+    bytes_sent: int = 0
+    resumed_uploads: int = 0
+
+    def of(self, status: str) -> list[ItemOutcome]:
+        return [i for i in self.items if i.status == status]
+
+    @property
+    def complete(self) -> bool:
+        return not (self.auth_error or self.cancelled or self.network_error) and all(
+            i.status in ("sent", "quarantined") for i in self.items)
+
+
+def defer_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=min(3600, 15 * 2 ** min(attempts, 8)))
+
+
+class SyncEngine:
+    def __init__(self, *, server_url: str, sessions: Sessions, photo_source: photos.PhotoSource,
+                 token: str | None = None, retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
+                 chunk_size: int = photos.DEFAULT_CHUNK, clock: Callable[[], datetime] | None = None,
+                 pull_sinks: list[pulling.PullSink] | None = None, defer: Callable[[int], timedelta] = defer_delay):
+        self.server_url = server_url
+        self.sessions = sessions
+        self.photo_source = photo_source
+        self.token = token
+        self.retry, self.timeouts, self.chunk_size = retry or RetryPolicy(), timeouts or Timeouts(), chunk_size
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.pull_sinks = pull_sinks
+        self.defer = defer
+
+    def _token(self) -> str | None:
+        return self.token or credentials.load_token(self.server_url)
+
+    def run(self, *, cancel: CancelToken | None = None, on_progress: Callable[[SyncProgress], None] | None = None,
+            pull: bool = True, push: bool = True) -> SyncReport:
+        cancel = cancel or CancelToken()
+        report = SyncReport()
+        prog = SyncProgress(phase="pull")
+        emit = (lambda: on_progress(SyncProgress(**vars(prog)))) if on_progress else (lambda: None)
+        t = Transport(self.server_url, self._token, retry=self.retry, timeouts=self.timeouts, cancel=cancel)
+        try:
+            if pull:
+                emit()
+                with self.sessions() as s:
+                    report.pull = pulling.pull(t, s, self.pull_sinks)
+                if report.pull.refreshed_after_412:
+                    self._recheck_delivered(t)
+            if push:
+                self._push_all(t, report, prog, emit)
+        except AuthError as e:
+            report.auth_error = e
+        except Cancelled:
+            report.cancelled = True
+        except TransientError as e:
+            report.network_error = str(e)
+        finally:
+            t.close()
+            with self.sessions() as s:
+                report.deadlines = outbox.deadlines(s, self.clock())
+            prog.phase = "done"
+            emit()
+        return report
+
+    # --- push -------------------------------------------------------------
+
+    def _push_all(self, t: Transport, report: SyncReport, prog: SyncProgress, emit) -> None:
+        with self.sessions() as s:
+            items = [i.client_id for i in outbox.deliverable(s, self.clock())]
+            shas = {h for cid in items for h in outbox.photos_of(s.get(OutboxItem, cid))}
+            done = {p.sha256 for p in s.query(PhotoUpload).filter(PhotoUpload.done.is_(True))} if shas else set()
+        todo = sorted(shas - done)
+        prog.phase, prog.records_total, prog.photos_total = "records", len(items), len(todo)
+        prog.bytes_total = sum(self._size(h) for h in todo)
+        emit()
+        consecutive_failures = 0
+        for cid in items:
+            t.cancel.check()
+            outcome = self._deliver(t, cid, report, prog, emit)
+            report.items.append(outcome)
+            if outcome.status == "deferred":
+                consecutive_failures += 1
+                if consecutive_failures >= 2:       # the link is down: leave the rest for the next run
+                    report.network_error = outcome.error
+                    return
+            else:
+                consecutive_failures = 0
+            if outcome.status in ("sent", "quarantined"):
+                prog.records_done += 1
+                emit()
+
+    def _size(self, sha: str) -> int:
+        try:
+            src = self.photo_source(sha)
+            return len(src) if isinstance(src, (bytes, bytearray)) else src.stat().st_size
+        except (OSError, KeyError):
+            return 0
+
+    def _deliver(self, t: Transport, cid: str, report: SyncReport, prog: SyncProgress, emit) -> ItemOutcome:
+        with self.sessions() as s:
+            item = s.get(OutboxItem, cid)
+            snap = ItemOutcome(cid, item.visit_id, item.kind, item.status)
+            if item.kind == "amendment" and not self._base_on_server(s, item):
+                snap.status = "waiting"
+                return snap
+            push = RecordPush(client_id=cid, kind=item.kind, visit_id=item.visit_id, task_id=item.task_id,
+                              record_hash=item.record_hash, document=json.loads(item.canonical),
+                              device_time=self.clock())
+        prog.current = snap.visit_id
+        try:
+            if snap.status == "pending":
+                code, body = t.call("POST", "/v1/records", json=push.model_dump(mode="json"))
+                if code in (409, 422):
+                    problems = body.get("problems") or [problem("sync.conflict").model_dump()]
+                    return self._quarantine(cid, snap, problems)
+                self._update(cid, status="accepted", received=body.get("received_at"))
+                missing = body.get("missing_photos", [])
+            else:
+                code, body = t.call("GET", f"/v1/records/{cid}")
+                missing = body.get("missing_photos", [])
+            for sha in missing:
+                self._upload(t, sha, report, prog, emit)
+            code, body = t.call("GET", f"/v1/records/{cid}")
+            if not body.get("complete"):
+                raise TransientError("record still incomplete", code="sync.incomplete")
+            self._update(cid, status="sent", sent=True)
+            snap.status = "sent"
+            return snap
+        except photos.PhotoDamaged as e:
+            return self._quarantine(cid, snap, [{"code": e.code, "zh": e.zh, "en": e.en, "field": "", "params": {}}])
+        except ServerRefused as e:
+            return self._quarantine(cid, snap, [e.body.get("error") or {"code": e.code, "zh": e.zh, "en": e.en}])
+        except TransientError as e:
+            with self.sessions() as s:
+                item = s.get(OutboxItem, cid)
+                item.attempts += 1
+                item.last_error = str(e)[:500]
+                item.next_try_at = outbox.utc_naive(self.clock() + self.defer(item.attempts))
+            snap.status, snap.error = "deferred", str(e)
+            return snap
+
+    def _recheck_delivered(self, t: Transport) -> None:
+        """The server was restored from an older backup: records it confirmed
+        since then may be gone. Ask about each; send again what it lacks."""
+        with self.sessions() as s:
+            cids = [i.client_id for i in s.query(OutboxItem).filter(OutboxItem.status.in_(("accepted", "sent")))]
+        for cid in cids:
+            try:
+                t.call("GET", f"/v1/records/{cid}")
+            except ServerRefused as e:
+                if e.status == 404:
+                    self._update(cid, status="pending")
+
+    def _base_on_server(self, s: Session, item: OutboxItem) -> bool:
+        base = s.query(OutboxItem).filter(OutboxItem.visit_id == item.visit_id, OutboxItem.kind == "record").first()
+        return base is None or base.status in ("accepted", "sent")
+
+    def _upload(self, t: Transport, sha: str, report: SyncReport, prog: SyncProgress, emit) -> None:
+        reader = photos.open_source(self.photo_source, sha)
+        base = prog.bytes_done
+
+        def on_offset(offset: int) -> None:
+            prog.bytes_done = base + offset
+            emit()
+        with self.sessions() as s:
+            row = s.get(PhotoUpload, sha) or PhotoUpload(sha256=sha, size=reader.size, offset=0, done=False,
+                                                        attempts=0)
+            row.attempts += 1
+            s.add(row)
+        out = photos.upload(t, sha, reader, chunk_size=self.chunk_size, on_offset=on_offset)
+        report.bytes_sent += out.sent_bytes
+        report.resumed_uploads += out.resumed
+        prog.bytes_done, prog.photos_done = base + reader.size, prog.photos_done + 1
+        emit()
+        with self.sessions() as s:
+            row = s.get(PhotoUpload, sha)
+            row.offset, row.done, row.updated_at = reader.size, True, outbox.utc_naive(self.clock())
+
+    def _quarantine(self, cid: str, snap: ItemOutcome, problems: list[dict]) -> ItemOutcome:
+        with self.sessions() as s:
+            item = s.get(OutboxItem, cid)
+            item.status, item.reason = "quarantined", json.dumps(problems, ensure_ascii=False)
+        snap.status, snap.problems = "quarantined", problems
+        return snap
+
+    def _update(self, cid: str, *, status: str, received: str | None = None, sent: bool = False) -> None:
+        with self.sessions() as s:
+            item = s.get(OutboxItem, cid)
+            item.status, item.next_try_at, item.last_error = status, None, ""
+            if received:
+                item.server_received_at = outbox.utc_naive(datetime.fromisoformat(received.replace("Z", "+00:00")))
+            if sent:
+                item.sent_at = outbox.utc_naive(self.clock())
+
+
+def release_quarantined(session: Session, client_id: str) -> None:
+    """After the cause is fixed (e.g. the province reopened the task): try again."""
+    item = session.get(OutboxItem, client_id)
+    if item is not None and item.status == "quarantined":
+        item.status, item.reason, item.attempts, item.next_try_at = "pending", "", 0, None

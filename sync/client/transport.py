@@ -1,0 +1,109 @@
+"""HTTP to the provincial server: timeouts, retries with exponential backoff
+and jitter, and strict success checks (only a body that says ok and names our
+protocol counts: a captive portal answers 200 too)."""
+from __future__ import annotations
+
+import random
+import socket
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import httpx
+
+from sync.client.cancel import CancelToken
+from sync.client.errors import AuthError, ServerRefused, TransientError
+from sync.protocol.schemas import PROTOCOL
+
+RETRY_STATUSES = {408, 423, 425, 500, 502, 503, 504}   # 429 (sign-in limit) is shown, not retried
+
+
+@dataclass
+class RetryPolicy:
+    base_s: float = 0.5
+    factor: float = 2.0
+    max_delay_s: float = 30.0
+    attempts: int = 6            # per request, before the item is deferred to a later sync
+
+    def delay(self, attempt: int, rng: random.Random = random.Random()) -> float:
+        """Full jitter: a random wait up to the exponential cap."""
+        cap = min(self.max_delay_s, self.base_s * self.factor ** max(0, attempt - 1))
+        return rng.uniform(cap / 2, cap)
+
+
+@dataclass
+class Timeouts:
+    connect_s: float = 10.0
+    read_s: float = 60.0
+
+
+class Transport:
+    def __init__(self, base_url: str, token: str | Callable[[], str | None] | None = None, *,
+                 retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
+                 cancel: CancelToken | None = None):
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self.retry = retry or RetryPolicy()
+        t = timeouts or Timeouts()
+        self.cancel = cancel or CancelToken()
+        # TCP_NODELAY: a request's head and body go out as two writes; without
+        # it the body waits for a delayed ACK (~40 ms per request).
+        nodelay = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+        self.client = httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(t.read_s, connect=t.connect_s),
+                                   headers={"User-Agent": "field-sampler-sync/1"}, transport=nodelay)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _headers(self, extra: dict[str, str] | None) -> dict[str, str]:
+        token = self._token() if callable(self._token) else self._token
+        h = {"Authorization": f"Bearer {token}"} if token else {}
+        return {**h, **(extra or {})}
+
+    def once(self, method: str, path: str, *, json: Any = None, content: bytes | None = None,
+             params: dict | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict]:
+        """One attempt. Returns (status, body) for a success or a 4xx with a
+        reason; raises TransientError, AuthError or ServerRefused."""
+        self.cancel.check()
+        try:
+            r = self.client.request(method, path, json=json, content=content, params=params,
+                                    headers=self._headers(headers))
+        except (httpx.TransportError, httpx.StreamError) as e:   # cut, refused, timeout, bad framing
+            raise TransientError(f"{type(e).__name__}: {e}", code="net.error",
+                                 zh="网络连接中断，稍后重试", en="Connection problem; will retry") from e
+        body = _our_body(r)
+        if body is None or r.status_code in RETRY_STATUSES or r.status_code >= 500:
+            raise TransientError(f"HTTP {r.status_code} ({'ours' if body else 'not our server'})",
+                                 code="net.status", zh="服务器暂时不可用，稍后重试",
+                                 en="The server is not available; will retry")
+        if r.status_code == 401:
+            err = body.get("error") or {}
+            raise AuthError(err.get("code", "auth"), code=err.get("code", ""), zh=err.get("zh", ""),
+                            en=err.get("en", ""))
+        if r.status_code >= 400 and r.status_code not in (409, 412, 422):
+            raise ServerRefused(r.status_code, body)
+        if r.status_code < 400 and body.get("ok") is not True:
+            raise TransientError("success status without an ok body", code="net.body")
+        return r.status_code, body
+
+    def call(self, method: str, path: str, **kw) -> tuple[int, dict]:
+        """once() with retries for transient failures (safe for idempotent
+        requests: every request of this protocol is)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self.once(method, path, **kw)
+            except TransientError:
+                if attempt >= self.retry.attempts:
+                    raise
+                self.cancel.sleep(self.retry.delay(attempt))
+
+
+def _our_body(r: httpx.Response) -> dict | None:
+    try:
+        body = r.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or body.get("protocol") != PROTOCOL:
+        return None
+    return body

@@ -1,0 +1,313 @@
+"""Wire schemas shared by the client and the provincial server (pydantic v2).
+
+Every successful JSON body carries ``ok: true`` and ``protocol``; a client
+treats anything else (a captive portal's 200 HTML page, a proxy's error page)
+as a transient failure, never as success. See sync/PROTOCOL.md.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL = "fs-sync/1"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+Sha256 = str  # validated with SHA256_PATTERN where it arrives
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Ok(Wire):
+    ok: Literal[True] = True
+    protocol: str = PROTOCOL
+
+
+class ProblemOut(Wire):
+    """A rule the server found broken: stable code and params, plus the text
+    in Chinese and English so the app can show it without its own catalog."""
+    code: str
+    field: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)
+    zh: str = ""
+    en: str = ""
+
+
+class ErrorBody(Wire):
+    ok: Literal[False] = False
+    protocol: str = PROTOCOL
+    error: ProblemOut
+    problems: list[ProblemOut] = Field(default_factory=list)
+
+
+# --- auth and devices --------------------------------------------------------
+
+Role = Literal["sampler", "agency_admin", "provincial_admin", "lab"]
+
+
+class UserOut(Wire):
+    id: str
+    username: str
+    name: str
+    role: Role
+    agency_id: str | None = None
+    team_id: str | None = None
+    certificate_no: str = ""
+
+
+class EnrollRequest(Wire):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    device_name: str = Field(default="", max_length=100)
+    public_key: str = Field(description="Ed25519 public key, 32 raw bytes, base64")
+
+
+class EnrollResponse(Ok):
+    device_id: str
+    token: str
+    user: UserOut
+    server_time: datetime
+
+
+class LoginRequest(Wire):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class LoginResponse(Ok):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class MeResponse(Ok):
+    user: UserOut
+    device_id: str
+    server_time: datetime
+
+
+class DeviceOut(Wire):
+    id: str
+    user_id: str
+    name: str
+    kind: Literal["device", "session"]
+    created_at: datetime
+    revoked_at: datetime | None = None
+    last_seen_at: datetime | None = None
+
+
+class DeviceList(Ok):
+    devices: list[DeviceOut]
+
+
+class PublicKeyOut(Ok):
+    device_id: str
+    public_key: str
+    revoked: bool
+
+
+# --- pull (server-owned data down) -------------------------------------------
+
+class PlanItemOut(Wire):
+    id: str
+    seq: int
+    category: str
+    product: str
+    batches: int
+    scopes: list[str]
+    sampled: int = 0             # finished records accepted by the server
+
+
+class PlanOut(Wire):
+    id: str
+    title: str
+    document_no: str = ""
+    items: list[PlanItemOut] = Field(default_factory=list)
+
+
+class AgencyOut(Wire):
+    id: str
+    name: str
+    address: str = ""
+    contact: str = ""
+    phone: str = ""
+
+
+class SamplerOut(Wire):
+    id: str
+    name: str
+    certificate_no: str = ""
+    agency_id: str = ""
+    phone: str = ""
+
+
+class PartyOut(Wire):
+    id: str
+    name: str
+    credit_code: str = ""
+    licence_no: str = ""
+    production_licence_no: str = ""
+    ccc_certificate_no: str = ""
+    address: str = ""
+    postcode: str = ""
+    legal_representative: str = ""
+    contact: str = ""
+    phone: str = ""
+    scale: str = ""
+    scope: str = "seller"
+
+
+TaskStatus = Literal["assigned", "in_progress", "done", "cancelled"]
+
+
+class TaskOut(Wire):
+    id: str
+    plan_id: str
+    plan_item_ids: list[str]
+    party: PartyOut
+    team: list[SamplerOut]
+    agency_id: str
+    team_id: str
+    due_date: str = ""
+    status: TaskStatus = "assigned"
+    cancel_reason: str = ""
+    source: str = ""
+    kind: str = "监督抽查"
+    notes: str = ""
+    updated_at: datetime
+
+
+class PullResponse(Ok):
+    """`full`: a complete snapshot (replace local server-owned data, in one
+    transaction); otherwise only what changed since the cursor sent."""
+    cursor: str
+    full: bool
+    server_time: datetime
+    plans: list[PlanOut] = Field(default_factory=list)
+    agencies: list[AgencyOut] = Field(default_factory=list)
+    samplers: list[SamplerOut] = Field(default_factory=list)
+    parties: list[PartyOut] = Field(default_factory=list)
+    tasks: list[TaskOut] = Field(default_factory=list)
+    sampling_rules: list[dict[str, Any]] = Field(default_factory=list)
+
+
+# --- push (sampler-owned records up) -----------------------------------------
+
+class RecordPush(Wire):
+    """A finished record (kind=record) or an amendment (kind=amendment).
+
+    `document` is the canonical document as a JSON object; the server hashes
+    canonical_bytes(document) and refuses it if that differs from
+    `record_hash`. For an amendment, `record_hash` is the amendment's hash and
+    the document holds prev_hash (chain)."""
+    client_id: str = Field(min_length=8, max_length=64)
+    kind: Literal["record", "amendment"] = "record"
+    visit_id: str = Field(min_length=1, max_length=64)
+    task_id: str = Field(default="", max_length=64)
+    record_hash: str = Field(pattern=SHA256_PATTERN)
+    document: dict[str, Any]
+    device_time: datetime            # the device clock when it sent this
+    device_elapsed_s: float | None = None   # monotonic seconds since the record was frozen
+
+
+PushStatus = Literal["created", "duplicate", "conflict", "rejected"]
+
+
+class PushResult(Ok):
+    client_id: str
+    status: PushStatus
+    record_hash: str = ""
+    received_at: datetime | None = None
+    complete: bool = False           # every referenced photo verified on the server
+    missing_photos: list[str] = Field(default_factory=list)
+    problems: list[ProblemOut] = Field(default_factory=list)
+
+
+class RecordStatus(Ok):
+    client_id: str
+    kind: Literal["record", "amendment"]
+    record_hash: str
+    received_at: datetime
+    complete: bool
+    missing_photos: list[str] = Field(default_factory=list)
+
+
+# --- blobs (photos, signature images) ----------------------------------------
+
+class MissingRequest(Wire):
+    hashes: list[str] = Field(max_length=2000)
+
+
+class MissingResponse(Ok):
+    missing: list[str]
+
+
+class UploadState(Ok):
+    """tus-style: the client asks the offset and continues from it."""
+    sha256: str
+    offset: int
+    length: int | None = None
+    complete: bool
+
+
+# --- administration ----------------------------------------------------------
+
+class TaskCreate(Wire):
+    plan_item_id: str
+    party_id: str
+    team_id: str
+    due_date: str = ""
+    notes: str = ""
+
+
+class TaskCancel(Wire):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DrawRequest(Wire):
+    """双随机: draw parties (from the plan item's scopes) and a team at random."""
+    plan_item_id: str
+    count: int = Field(ge=1, le=1000)
+    due_date: str = ""
+    seed: int | None = None
+
+
+class TaskList(Ok):
+    tasks: list[TaskOut]
+
+
+class ProgressRow(Wire):
+    plan_item_id: str
+    seq: int
+    product: str
+    quota: int
+    assigned: int
+    sampled: int
+    synced: int
+    refused: int
+    overdue: int
+
+
+class ProgressResponse(Ok):
+    plan_id: str
+    rows: list[ProgressRow]
+
+
+class AuditEntryOut(Wire):
+    id: int
+    at: datetime
+    actor: str
+    device_id: str | None = None
+    action: str
+    target: str = ""
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class AuditList(Ok):
+    entries: list[AuditEntryOut]
+
+
+class Health(Ok):
+    server_time: datetime

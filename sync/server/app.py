@@ -1,0 +1,47 @@
+"""The provincial server's FastAPI application."""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+
+from sync.protocol.messages import problem
+from sync.protocol.schemas import Health
+from sync.server import errors
+from sync.server.audit.routes import router as audit_router
+from sync.server.auth.ratelimit import LoginLimiter
+from sync.server.auth.routes import router as auth_router
+from sync.server.blobs.routes import router as blobs_router
+from sync.server.blobs.store import DiskBlobStore
+from sync.server.config import Settings
+from sync.server.db import Database, utcnow
+from sync.server.devices.routes import router as devices_router
+from sync.server.pull.routes import router as pull_router
+from sync.server.records.routes import router as records_router
+from sync.server.tasks.routes import router as tasks_router
+
+log = logging.getLogger("field_sampler.server")
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    app = FastAPI(title="Field Sampler provincial server (抽样助手省级服务器)", version="1",
+                  description="Sync protocol fs-sync/1: see sync/PROTOCOL.md")
+    app.state.settings = settings
+    app.state.db = db or Database(settings.db_url)
+    app.state.blobs = DiskBlobStore(settings.blob_dir)
+    app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_s)
+    errors.install(app)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_req: Request, exc: Exception):
+        log.exception("unhandled error", exc_info=exc)
+        return errors.error_response(500, problem("server.error"))
+
+    @app.get("/v1/health", response_model=Health, tags=["meta"], summary="Liveness and server clock")
+    def health():
+        return Health(server_time=utcnow())
+
+    for router in (auth_router, devices_router, pull_router, records_router, blobs_router, tasks_router,
+                   audit_router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,82 @@
+"""Agencies, teams and user accounts."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync.protocol.schemas import UserOut
+from sync.server.audit import service as audit
+from sync.server.auth.models import ROLES, Agency, Team, User
+from sync.server.auth.passwords import DUMMY_HASH, hash_password, verify_password
+from sync.server.pull.changes import record_change
+
+
+def add_agency(*, session: Session, id: str, name: str, address: str = "", contact: str = "",
+               phone: str = "", actor: str = "cli") -> Agency:
+    agency = session.get(Agency, id) or Agency(id=id)
+    agency.name, agency.address, agency.contact, agency.phone = name, address, contact, phone
+    session.add(agency)
+    session.flush()
+    record_change(session=session, kind="agency", entity_id=id)
+    audit.log(session=session, actor=actor, action="agency.save", target=id)
+    return agency
+
+
+def add_team(*, session: Session, id: str, agency_id: str, name: str, actor: str = "cli") -> Team:
+    if session.get(Agency, agency_id) is None:
+        raise ValueError(f"unknown agency {agency_id}")
+    team = session.get(Team, id) or Team(id=id, agency_id=agency_id)
+    team.agency_id, team.name = agency_id, name
+    session.add(team)
+    session.flush()
+    audit.log(session=session, actor=actor, action="team.save", target=id)
+    return team
+
+
+def add_user(*, session: Session, username: str, password: str, role: str, name: str = "",
+             agency_id: str | None = None, team_id: str | None = None, certificate_no: str = "",
+             phone: str = "", actor: str = "cli") -> User:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role in ("sampler", "agency_admin") and not agency_id:
+        raise ValueError(f"a {role} belongs to an agency")
+    if role == "sampler" and not team_id:
+        raise ValueError("a sampler belongs to a team")
+    if team_id:
+        team = session.get(Team, team_id)
+        if team is None or team.agency_id != agency_id:
+            raise ValueError(f"team {team_id} is not a team of agency {agency_id}")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise ValueError(f"user {username} exists")
+    user = User(id=f"u-{uuid.uuid4().hex[:12]}", username=username, name=name or username, role=role,
+                password_hash=hash_password(password), agency_id=agency_id, team_id=team_id,
+                certificate_no=certificate_no, phone=phone, active=True)
+    session.add(user)
+    session.flush()
+    if role == "sampler":
+        record_change(session=session, kind="sampler", entity_id=user.id)
+    audit.log(session=session, actor=actor, action="user.add", target=username, detail={"role": role})
+    return user
+
+
+def set_password(*, session: Session, username: str, password: str, actor: str = "cli") -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ValueError(f"no user {username}")
+    user.password_hash = hash_password(password)
+    audit.log(session=session, actor=actor, action="user.password", target=username)
+    return user
+
+
+def check_password(*, session: Session, username: str, password: str) -> User | None:
+    """The active user with this password, else None (same work either way)."""
+    user = session.scalar(select(User).where(User.username == username))
+    ok = verify_password(password, user.password_hash if user else DUMMY_HASH)
+    return user if ok and user is not None and user.active else None
+
+
+def user_out(user: User) -> UserOut:
+    return UserOut(id=user.id, username=user.username, name=user.name, role=user.role,
+                   agency_id=user.agency_id, team_id=user.team_id, certificate_no=user.certificate_no)

@@ -1,0 +1,102 @@
+"""Photos up, tus-style: ask the offset, PATCH from it, in chunks.
+
+The body is streamed to the partial file as it arrives, so a cut keeps what
+got through and the client re-sends less than one chunk. The blob counts only
+after its SHA-256 matches its name."""
+from __future__ import annotations
+
+import weakref
+import asyncio
+
+from fastapi import APIRouter, Header, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from starlette.requests import ClientDisconnect
+
+from sync.protocol.schemas import SHA256_PATTERN, MissingRequest, MissingResponse, UploadState
+from sync.server.blobs import service
+from sync.server.deps import Token, unit
+from sync.server.errors import ERROR_RESPONSES, ApiError
+
+router = APIRouter(prefix="/v1/blobs", tags=["blobs"], responses=ERROR_RESPONSES)
+Sha = Path(pattern=SHA256_PATTERN)
+_locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
+
+
+def _auth(request: Request, token, *roles: str):
+    with unit(request, token, *roles) as (_session, p):
+        return p
+
+
+def _has(request: Request, sha256: str) -> bool:
+    with request.app.state.db.session() as session:
+        return bool(service.present(session=session, hashes=[sha256]))
+
+
+def _register(request: Request, sha256: str, size: int, device_id: str) -> None:
+    with request.app.state.db.session() as session:
+        service.register(session=session, sha256=sha256, size=size, device_id=device_id)
+
+
+@router.post("/missing", response_model=MissingResponse, summary="Which of these hashes the server lacks")
+def missing(body: MissingRequest, request: Request, token: Token):
+    with unit(request, token, "sampler") as (session, _p):
+        return MissingResponse(missing=service.missing(session=session, hashes=body.hashes))
+
+
+@router.get("/{sha256}/upload", response_model=UploadState, summary="Upload offset (resume from here)")
+def upload_state(request: Request, token: Token, sha256: str = Sha, length: int | None = None):
+    with unit(request, token, "sampler") as (session, _p):
+        if service.present(session=session, hashes=[sha256]):
+            return UploadState(sha256=sha256, offset=length or 0, length=length, complete=True)
+    offset = request.app.state.blobs.partial_size(sha256, length) if length is not None else 0
+    return UploadState(sha256=sha256, offset=offset, length=length, complete=False)
+
+
+@router.patch("/{sha256}", response_model=UploadState,
+              responses={409: {"description": "Offset differs: resume at the offset in the body"},
+                         422: {"description": "Complete, but the bytes do not hash to the name: start again"},
+                         423: {"description": "Another upload of this blob is running"}},
+              summary="Append a chunk at Upload-Offset (body: raw bytes)")
+async def upload(request: Request, token: Token, sha256: str = Sha,
+                 upload_offset: int = Header(alias="Upload-Offset", ge=0),
+                 upload_length: int = Header(alias="Upload-Length", ge=0)):
+    p = await run_in_threadpool(_auth, request, token, "sampler")
+    store, limit = request.app.state.blobs, request.app.state.settings.max_blob_bytes
+    if upload_length > limit:
+        raise ApiError(413, "blob.too_large", limit=limit)
+    lock = _locks.get(sha256)
+    if lock is None:
+        lock = _locks[sha256] = asyncio.Lock()
+    if lock.locked():
+        raise ApiError(423, "blob.busy", headers={"Retry-After": "1"})
+    async with lock:
+        if await run_in_threadpool(_has, request, sha256):
+            return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
+        size = store.partial_size(sha256, upload_length)
+        if size != upload_offset:
+            raise ApiError(409, "blob.offset_mismatch", headers={"Upload-Offset": str(size)}, offset=size)
+        try:
+            with store.open_append(sha256, upload_length) as f:
+                async for piece in request.stream():
+                    if size + len(piece) > upload_length:
+                        f.truncate(size)
+                        raise ApiError(400, "blob.length")
+                    f.write(piece)
+                    size += len(piece)
+        except ClientDisconnect:
+            return UploadState(sha256=sha256, offset=size, length=upload_length, complete=False)
+        if size == upload_length:
+            if not await run_in_threadpool(store.finish, sha256, upload_length):
+                raise ApiError(422, "blob.hash_mismatch")
+            await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
+        return UploadState(sha256=sha256, offset=size, length=upload_length, complete=size == upload_length)
+
+
+@router.get("/{sha256}", response_class=FileResponse, summary="Download a verified blob",
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def download(request: Request, token: Token, sha256: str = Sha):
+    with unit(request, token) as (session, p):
+        if not service.may_read(session=session, principal=p, sha256=sha256):
+            raise ApiError(404, "blob.not_found")
+    return FileResponse(request.app.state.blobs.path(sha256), media_type="application/octet-stream")

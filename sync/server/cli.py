@@ -1,0 +1,197 @@
+"""`field-sampler-server`: set up, run and administer the provincial server."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_DATA = os.environ.get("FIELD_SAMPLER_SERVER_DATA", "server-data")
+
+
+def _db(args):
+    from sync.server.config import settings_for
+    from sync.server.db import Database
+    settings = settings_for(args.data, args.database_url)
+    return settings, Database(settings.db_url)
+
+
+def cmd_init(args) -> int:
+    settings, db = _db(args)
+    print(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}; blobs in {settings.blob_dir}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from sync.server.app import create_app
+    from sync.server.runner import serve_forever
+    settings, db = _db(args)
+    serve_forever(create_app(settings, db), args.host, args.port)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from sync.server import demo
+    from sync.server.app import create_app
+    from sync.server.runner import serve_forever
+    settings, db = _db(args)
+    with db.session() as session:
+        info = demo.seed(session=session)
+    serve_forever(create_app(settings, db), args.host, args.port, banner=demo.banner(info))
+    return 0
+
+
+def cmd_add_agency(args) -> int:
+    from sync.server.auth import service
+    _, db = _db(args)
+    with db.session() as s:
+        service.add_agency(session=s, id=args.id, name=args.name, address=args.address, phone=args.phone)
+        if args.team:
+            service.add_team(session=s, id=args.team, agency_id=args.id, name=args.team_name or args.team)
+    print(f"agency {args.id} saved" + (f", team {args.team}" if args.team else ""))
+    return 0
+
+
+def cmd_add_team(args) -> int:
+    from sync.server.auth import service
+    _, db = _db(args)
+    with db.session() as s:
+        service.add_team(session=s, id=args.id, agency_id=args.agency, name=args.name or args.id)
+    print(f"team {args.id} saved")
+    return 0
+
+
+def cmd_add_user(args) -> int:
+    from sync.server.auth import service
+    from sync.server.auth.passwords import generate_password
+    password = args.password
+    generated = False
+    if password is None:
+        if sys.stdin.isatty():
+            password = getpass.getpass(f"Password for {args.username} (empty: generate one): ")
+        if not password:
+            password, generated = generate_password(), True
+    _, db = _db(args)
+    with db.session() as s:
+        user = service.add_user(session=s, username=args.username, password=password, role=args.role,
+                                name=args.name or args.username, agency_id=args.agency, team_id=args.team,
+                                certificate_no=args.certificate_no)
+    print(f"user {user.username} ({user.role}) added" + (f"; password: {password}" if generated else ""))
+    return 0
+
+
+def cmd_import_plan(args) -> int:
+    from sync.server.plan import service
+    _, db = _db(args)
+    data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    with db.session() as s:
+        plan = service.import_plan(session=s, data=data)
+        n = service.import_rules(session=s, rules=_rules(args.rules)) if args.rules else 0
+    print(f"plan {plan.id}: {len(data['items'])} items, {sum(i['batches'] for i in data['items'])} batches"
+          + (f"; {n} sampling rules" if n else ""))
+    return 0
+
+
+def _rules(path: str) -> list[dict]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if isinstance(data, dict):
+        data = data.get("rules", list(data.values()))
+    return list(data)
+
+
+def cmd_import_parties(args) -> int:
+    from sync.server.parties import service
+    _, db = _db(args)
+    text = Path(args.file).read_text(encoding="utf-8-sig")
+    with db.session() as s:
+        report = service.import_csv(session=s, text=text)
+    print(f"parties: {report.added} added, {report.updated} updated, {len(report.errors)} rows refused")
+    for line, message in report.errors:
+        print(f"  line {line}: {message}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def cmd_assign(args) -> int:
+    from sync.server.errors import ApiError
+    from sync.server.tasks import draw, service
+    _, db = _db(args)
+    try:
+        with db.session() as s:
+            if args.draw:
+                made = draw.draw(session=s, plan_item_id=args.plan_item, count=args.count, agency_id=args.agency,
+                                 due_date=args.due or "", seed=args.seed)
+            else:
+                if not (args.party and args.team):
+                    print("assign needs --party and --team (or --draw --count N)", file=sys.stderr)
+                    return 2
+                made = [service.create_task(session=s, plan_item_id=args.plan_item, party_id=args.party,
+                                            team_id=args.team, due_date=args.due or "")]
+            for t in made:
+                print(f"task {t.id}: item {t.plan_item_id} party {t.party_id} team {t.team_id} due {t.due_date}")
+    except ApiError as e:
+        print(f"refused: {e.error.zh} ({e.error.en})", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_cancel_task(args) -> int:
+    from sync.server.errors import ApiError
+    from sync.server.tasks import service
+    _, db = _db(args)
+    try:
+        with db.session() as s:
+            t = service.cancel_task(session=s, task_id=args.task_id, reason=args.reason)
+    except ApiError as e:
+        print(f"refused: {e.error.zh} ({e.error.en})", file=sys.stderr)
+        return 1
+    print(f"task {t.id} cancelled: {t.cancel_reason}")
+    return 0
+
+
+def cmd_revoke_device(args) -> int:
+    from sqlalchemy import select
+    from sync.server.auth.models import User
+    from sync.server.devices import service
+    from sync.server.devices.models import Device
+    _, db = _db(args)
+    with db.session() as s:
+        if args.user:
+            user = s.scalar(select(User).where(User.username == args.user))
+            ids = [d.id for d in s.scalars(select(Device).where(Device.user_id == (user.id if user else "")))]
+        else:
+            ids = [args.device_id]
+        for device_id in ids:
+            service.revoke(session=s, device_id=device_id, actor="cli")
+    print(f"revoked: {', '.join(ids) or 'nothing'}")
+    return 0
+
+
+def cmd_progress(args) -> int:
+    from sync.server.records import progress
+    _, db = _db(args)
+    with db.session() as s:
+        rows = progress.progress(session=s, plan_id=args.plan, agency_id=args.agency)
+    if args.json:
+        print(json.dumps([r.model_dump() for r in rows], ensure_ascii=False, indent=1))
+    else:
+        print(progress.format_table(rows))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sync.server.cli_parser import build_parser
+    args = build_parser(sys.modules[__name__], DEFAULT_DATA).parse_args(argv)
+    if args.command == "revoke-device" and not (args.device_id or args.user):
+        print("revoke-device needs a device id or --user", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Argument parser of `field-sampler-server` (kept apart from the commands)."""
+from __future__ import annotations
+
+import argparse
+
+
+def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="field-sampler-server",
+                                     description="抽样助手 provincial server (Field Sampler)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, fn, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--data", default=default_data, help="folder of the database and blobs")
+        p.add_argument("--database-url", default=None,
+                       help="e.g. postgresql://user@host/db (default: SQLite in --data)")
+        p.set_defaults(func=fn)
+        return p
+
+    add("init", cmds.cmd_init, "create or upgrade the database")
+    for name, fn, port in (("serve", cmds.cmd_serve, 8765), ("demo", cmds.cmd_demo, 8765)):
+        p = add(name, fn, "run the server" if name == "serve" else "seed a demo server and run it")
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=port, help="0: any free port (printed)")
+    p = add("add-agency", cmds.cmd_add_agency, "add or update an inspection agency (承检机构)")
+    p.add_argument("id")
+    p.add_argument("--name", required=True)
+    p.add_argument("--address", default="")
+    p.add_argument("--phone", default="")
+    p.add_argument("--team", help="also add a team with this id")
+    p.add_argument("--team-name")
+    p = add("add-team", cmds.cmd_add_team, "add a sampling team to an agency")
+    p.add_argument("id")
+    p.add_argument("--agency", required=True)
+    p.add_argument("--name")
+    p = add("add-user", cmds.cmd_add_user, "add a user account")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=("sampler", "agency_admin", "provincial_admin", "lab"))
+    p.add_argument("--name")
+    p.add_argument("--agency")
+    p.add_argument("--team")
+    p.add_argument("--certificate-no", default="")
+    p.add_argument("--password", help="default: ask, or generate and print one")
+    p = add("import-plan", cmds.cmd_import_plan, "import the plan JSON (and sampling rules)")
+    p.add_argument("file")
+    p.add_argument("--rules", help="sampling rules JSON")
+    p = add("import-parties", cmds.cmd_import_parties, "import inspected parties from CSV")
+    p.add_argument("file")
+    p = add("assign", cmds.cmd_assign, "assign tasks, or draw them at random (双随机)")
+    p.add_argument("--plan-item", required=True)
+    p.add_argument("--party")
+    p.add_argument("--team")
+    p.add_argument("--due", help="due date YYYY-MM-DD")
+    p.add_argument("--draw", action="store_true", help="draw parties and teams at random")
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--agency", help="draw only teams of this agency")
+    p.add_argument("--seed", type=int)
+    p = add("cancel-task", cmds.cmd_cancel_task, "cancel a task")
+    p.add_argument("task_id")
+    p.add_argument("--reason", required=True)
+    p = add("revoke-device", cmds.cmd_revoke_device, "revoke a device (or all of a user's)")
+    p.add_argument("device_id", nargs="?")
+    p.add_argument("--user")
+    p = add("progress", cmds.cmd_progress, "progress per plan item")
+    p.add_argument("--plan", default="2022-4")
+    p.add_argument("--agency")
+    p.add_argument("--json", action="store_true")
+    return parser

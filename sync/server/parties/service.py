@@ -1,0 +1,95 @@
+"""Inspected parties: CSV import (bad rows reported by line, good rows kept)."""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.credit_code import credit_code_problem, normalize
+from app.domain.messages import CATALOG
+from sync.protocol.schemas import PartyOut
+from sync.server.audit import service as audit
+from sync.server.parties.models import PARTY_FIELDS, Party
+from sync.server.pull.changes import record_change
+
+# CSV headers: the sampling form's labels (FORMS.md) or the field names.
+HEADERS = {
+    "名称": "name", "受检单位名称": "name", "统一社会信用代码": "credit_code",
+    "营业执照/许可证编号": "licence_no", "营业执照编号": "licence_no", "许可证编号": "licence_no",
+    "生产许可证": "production_licence_no", "生产许可证编号": "production_licence_no",
+    "CCC证书": "ccc_certificate_no", "CCC证书编号": "ccc_certificate_no",
+    "地址": "address", "邮编": "postcode", "法定代表人": "legal_representative", "联系人": "contact",
+    "电话": "phone", "企业规模": "scale", "抽样领域": "scope", "地区": "region",
+}
+SCOPE_WORDS = {"生产": "producer", "生产者": "producer", "流通": "seller", "销售者": "seller",
+               "销售": "seller", "加油站": "gas_station", "producer": "producer", "seller": "seller",
+               "gas_station": "gas_station"}
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)   # (line, message)
+
+
+def _row_problem(row: dict) -> str | None:
+    if not row.get("name"):
+        return "缺少名称 (name is missing)"
+    code_problem = credit_code_problem(row.get("credit_code", ""))
+    if code_problem:
+        zh, en = CATALOG[code_problem]
+        return f"{zh} ({en}): {row.get('credit_code', '')}"
+    if row.get("scope", "seller") not in ("producer", "seller", "gas_station"):
+        return f"抽样领域无效 (scope must be 生产/流通/加油站): {row.get('scope')}"
+    if not row.get("address"):
+        return "缺少地址 (address is missing)"
+    return None
+
+
+def save_party(*, session: Session, data: dict) -> tuple[Party, bool]:
+    code = normalize(data["credit_code"])
+    party = session.scalar(select(Party).where(Party.credit_code == code))
+    created = party is None
+    if created:
+        party = Party(id=data.get("id") or f"p-{uuid.uuid4().hex[:12]}", credit_code=code)
+    for f in PARTY_FIELDS + ("region",):
+        if f in data and f != "credit_code":
+            setattr(party, f, data[f])
+    session.add(party)
+    session.flush()
+    record_change(session=session, kind="party", entity_id=party.id)
+    return party, created
+
+
+def import_csv(*, session: Session, text: str, actor: str = "cli") -> ImportReport:
+    report = ImportReport()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    seen: set[str] = set()
+    for line_no, raw in enumerate(reader, start=2):
+        row = {HEADERS.get((k or "").strip(), (k or "").strip()): (v or "").strip() for k, v in raw.items()}
+        if "scope" in row:
+            row["scope"] = SCOPE_WORDS.get(row["scope"], row["scope"]) if row["scope"] else "seller"
+        problem = _row_problem(row)
+        code = normalize(row.get("credit_code", ""))
+        if problem is None and code in seen:
+            problem = f"统一社会信用代码重复 (duplicate credit code in the file): {code}"
+        if problem:
+            report.errors.append((line_no, problem))
+            continue
+        seen.add(code)
+        with session.begin_nested():
+            _, created = save_party(session=session, data=row)
+        report.added += created
+        report.updated += not created
+    audit.log(session=session, actor=actor, action="parties.import",
+              detail={"added": report.added, "updated": report.updated, "errors": len(report.errors)})
+    return report
+
+
+def party_out(p: Party) -> PartyOut:
+    return PartyOut(id=p.id, **{f: getattr(p, f) for f in PARTY_FIELDS})

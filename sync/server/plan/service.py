@@ -1,0 +1,72 @@
+"""Import the plan (附件1) and the sampling rules; read them back."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sync.protocol.schemas import PlanItemOut, PlanOut
+from sync.server.audit import service as audit
+from sync.server.plan.models import Plan, PlanItem, SamplingRuleRow
+from sync.server.pull.changes import record_change
+
+SCOPES = ("producer", "seller", "gas_station")
+
+
+def import_plan(*, session: Session, data: dict, actor: str = "cli") -> Plan:
+    """data: {"id","title","document_no","items":[{"id","seq","category",
+    "product","batches","scopes":[...]}]} (resources/plan_2022_4.json)."""
+    for item in data["items"]:
+        bad = [s for s in item["scopes"] if s not in SCOPES]
+        if bad or int(item["batches"]) < 0:
+            raise ValueError(f"plan item {item.get('id')}: bad scopes {bad} or batches")
+    plan = session.get(Plan, data["id"]) or Plan(id=data["id"])
+    plan.title, plan.document_no = data["title"], data.get("document_no", "")
+    session.add(plan)
+    for item in data["items"]:
+        row = session.get(PlanItem, item["id"]) or PlanItem(id=item["id"], plan_id=plan.id)
+        row.plan_id, row.seq, row.category = plan.id, int(item["seq"]), item["category"]
+        row.product, row.batches, row.scopes = item["product"], int(item["batches"]), list(item["scopes"])
+        session.add(row)
+    session.flush()
+    record_change(session=session, kind="plan", entity_id=plan.id)
+    audit.log(session=session, actor=actor, action="plan.import", target=plan.id,
+              detail={"items": len(data["items"])})
+    return plan
+
+
+def import_rules(*, session: Session, rules: list[dict], actor: str = "cli") -> int:
+    for rule in rules:
+        row = session.get(SamplingRuleRow, rule["product"]) or SamplingRuleRow(product=rule["product"])
+        row.data = dict(rule)
+        session.add(row)
+        session.flush()
+        record_change(session=session, kind="rule", entity_id=rule["product"])
+    audit.log(session=session, actor=actor, action="rules.import", detail={"rules": len(rules)})
+    return len(rules)
+
+
+def sampled_counts(*, session: Session, plan_id: str) -> dict[str, int]:
+    from sync.server.records.models import Record
+    rows = session.execute(select(Record.plan_item_id, func.count()).join(PlanItem, PlanItem.id == Record.plan_item_id)
+                           .where(PlanItem.plan_id == plan_id, Record.status == "finished")
+                           .group_by(Record.plan_item_id))
+    return {item_id: n for item_id, n in rows}
+
+
+def plan_out(*, session: Session, plan: Plan) -> PlanOut:
+    counts = sampled_counts(session=session, plan_id=plan.id)
+    items = session.scalars(select(PlanItem).where(PlanItem.plan_id == plan.id).order_by(PlanItem.seq, PlanItem.id))
+    return PlanOut(id=plan.id, title=plan.title, document_no=plan.document_no, items=[
+        PlanItemOut(id=i.id, seq=i.seq, category=i.category, product=i.product, batches=i.batches,
+                    scopes=list(i.scopes), sampled=counts.get(i.id, 0)) for i in items])
+
+
+def all_plans(*, session: Session) -> list[PlanOut]:
+    return [plan_out(session=session, plan=p) for p in session.scalars(select(Plan).order_by(Plan.id))]
+
+
+def rules_out(*, session: Session, products: list[str] | None = None) -> list[dict]:
+    q = select(SamplingRuleRow).order_by(SamplingRuleRow.product)
+    if products is not None:
+        q = q.where(SamplingRuleRow.product.in_(products))
+    return [r.data for r in session.scalars(q)]

@@ -1,0 +1,49 @@
+"""Append to the change log (see pull/models.py) and read cursors."""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from sync.server.db import is_postgres
+from sync.server.pull.models import Change
+
+CURSOR_VERSION = "1"
+_PG_CHANGE_LOCK = 72010401   # advisory lock id: change rows commit in seq order
+
+
+def record_change(*, session: Session, kind: str, entity_id: str) -> None:
+    """Log a change to server-owned data. On PostgreSQL writers take a
+    transaction-scoped advisory lock first, so sequence numbers commit in
+    order and a pull never skips a row committed late (SQLite writers are
+    serialized anyway)."""
+    if is_postgres(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHANGE_LOCK})
+    session.add(Change(token=secrets.token_hex(4), kind=kind, entity_id=entity_id))
+    session.flush()
+
+
+def current_cursor(*, session: Session) -> tuple[int, str]:
+    row = session.execute(select(Change.seq, Change.token).order_by(Change.seq.desc()).limit(1)).first()
+    return (row.seq, row.token) if row else (0, "0")
+
+
+def format_cursor(seq: int, token: str) -> str:
+    return f"{CURSOR_VERSION}.{seq}.{token}"
+
+
+def parse_cursor(cursor: str) -> tuple[int, str] | None:
+    parts = cursor.split(".")
+    if len(parts) != 3 or parts[0] != CURSOR_VERSION or not parts[1].isdigit():
+        return None
+    return int(parts[1]), parts[2]
+
+
+def cursor_valid(*, session: Session, seq: int, token: str) -> bool:
+    """The change the device saw last is still this server's change number
+    `seq` (a restored older backup lacks it or has another one there)."""
+    if seq == 0:
+        return token == "0"
+    row = session.get(Change, seq)
+    return row is not None and row.token == token

@@ -1,0 +1,19 @@
+"""GET /v1/pull: tasks, plan, parties, samplers, rules since a cursor."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+
+from sync.protocol.schemas import ErrorBody, PullResponse
+from sync.server.deps import Token, unit
+from sync.server.errors import ERROR_RESPONSES
+from sync.server.pull import service
+
+router = APIRouter(prefix="/v1", tags=["sync"],
+                   responses={**ERROR_RESPONSES, 412: {"model": ErrorBody,
+                                                      "description": "Unknown or stale cursor: pull again without one"}})
+
+
+@router.get("/pull", response_model=PullResponse, summary="Server-owned data for the device, incrementally")
+def pull(request: Request, token: Token, cursor: str | None = Query(default=None, max_length=100)):
+    with unit(request, token, "sampler") as (session, p):
+        return service.pull(session=session, principal=p, cursor=cursor)

@@ -1,0 +1,68 @@
+"""Domain rules the server re-checks on a received record (it cannot see
+the site, but it sees every other record): plan scope, quota, batch limits,
+the credit code, and the task's state."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain import rules
+from app.domain.credit_code import credit_code_problem
+from app.domain.messages import Problem
+from app.domain.plan import PlanItem as DomainItem
+from app.domain.plan import Scope
+from sync.protocol.messages import from_domain, problem
+from sync.protocol.schemas import ProblemOut
+from sync.server.auth.models import User
+from sync.server.parties.models import Party
+from sync.server.plan.models import PlanItem
+from sync.server.records.models import Record
+from sync.server.tasks.models import Task
+
+END_STATES = ("finished", "refused", "problem_reported")
+
+
+def _domain_item(item: PlanItem) -> DomainItem:
+    return DomainItem(id=item.id, seq=item.seq, category=item.category, product=item.product,
+                      batches=item.batches, scopes=tuple(Scope(s) for s in item.scopes))
+
+
+def task_problems(*, task: Task | None, task_id: str, user: User) -> list[ProblemOut]:
+    if task is None:
+        return [problem("sync.task_unknown", "task_id", task_id=task_id)]
+    if task.team_id != user.team_id or task.agency_id != user.agency_id:
+        return [problem("sync.task_not_yours", "task_id")]
+    if task.status == "cancelled":
+        return [problem("task.cancelled", "task_id", reason=task.cancel_reason)]
+    return []
+
+
+def record_problems(*, session: Session, document: dict, task: Task, visit_id: str) -> list[ProblemOut]:
+    """Run with the task, plan item and party rows locked (see service), so
+    two devices cannot both take the last batch."""
+    status = document.get("status")
+    if status not in END_STATES:
+        return [problem("sync.bad_status", "status", status=status)]
+    party_doc = document.get("party") or {}
+    found: list[Problem] = []
+    code = credit_code_problem(party_doc.get("credit_code") or "")
+    if code:
+        found.append(Problem(code, "party.credit_code"))
+    if status != "finished":
+        return [from_domain(p) for p in found]     # a refusal or a problem report takes no batch
+    item = session.get(PlanItem, task.plan_item_id, with_for_update=True)
+    session.get(Party, task.party_id, with_for_update=True)
+    try:
+        scope = Scope(party_doc.get("scope") or "seller")
+    except ValueError:
+        scope = Scope.SELLER
+    found += rules.scope_allowed(_domain_item(item), scope)
+    taken = session.scalar(select(func.count()).select_from(Record).where(
+        Record.plan_item_id == item.id, Record.status == "finished", Record.visit_id != visit_id)) or 0
+    found += rules.plan_quota(_domain_item(item), taken)
+    at_party = list(session.scalars(
+        select(Record.product).join(PlanItem, PlanItem.id == Record.plan_item_id).where(
+            Record.party_id == task.party_id, Record.status == "finished", PlanItem.plan_id == item.plan_id,
+            Record.visit_id != visit_id)))
+    found += rules.batch_limits(item.product, at_party)
+    return [from_domain(p) for p in found]

@@ -1,0 +1,52 @@
+"""Records (finished visits) and amendments received from devices.
+
+The client id is the dedupe key and is UNIQUE in the database (not only in
+code: two requests with one id at once must not both insert). A record is
+complete only when every photo it references is a verified blob."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sync.server.db import Base, UTCDateTime
+
+
+class Record(Base):
+    __tablename__ = "records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    visit_id: Mapped[str] = mapped_column(String(64), unique=True)
+    record_hash: Mapped[str] = mapped_column(String(64), index=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), index=True)
+    plan_item_id: Mapped[str] = mapped_column(String(64), index=True)
+    party_id: Mapped[str] = mapped_column(String(64), index=True)
+    agency_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))          # finished | refused | problem_reported
+    product: Mapped[str] = mapped_column(String(100), default="")
+    document: Mapped[str] = mapped_column(Text)              # canonical JSON text
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)   # device-stated
+    device_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class RecordPhoto(Base):
+    __tablename__ = "record_photos"
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class AmendmentRecord(Base):
+    __tablename__ = "amendments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)   # a chain has no forks
+    document: Mapped[str] = mapped_column(Text)
+    device_id: Mapped[str] = mapped_column(String(64))
+    device_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,199 @@
+"""Receive records and amendments: exactly once, re-checked, complete only
+with every photo.
+
+Idempotency follows OpenRosa: the client id is the key; the same id with the
+same hash is "already have it" (200), with another hash a conflict (409). The
+uniqueness is in the database; a concurrent twin that loses the insert race
+re-reads and answers as a duplicate."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.domain.canonical import canonical_bytes, canonical_hash
+from sync.protocol.messages import problem
+from sync.protocol.schemas import PushResult, RecordPush, RecordStatus
+from sync.server.audit import service as audit
+from sync.server.blobs.models import Blob
+from sync.server.blobs.store import SHA_RE
+from sync.server.db import utcnow
+from sync.server.devices.service import Principal
+from sync.server.errors import ApiError
+from sync.server.plan.models import PlanItem
+from sync.server.records.checks import record_problems, task_problems
+from sync.server.records.models import AmendmentRecord, Record, RecordPhoto
+from sync.server.tasks import service as tasks
+from sync.server.tasks.models import Task
+
+CLOCK_SKEW_TOLERANCE = timedelta(minutes=5)
+
+
+def _photos(document: dict) -> list[str]:
+    return sorted({h for h in document.get("photo_hashes") or [] if isinstance(h, str) and SHA_RE.match(h)})
+
+
+def _missing(session: Session, hashes: list[str]) -> list[str]:
+    if not hashes:
+        return []
+    have = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(hashes))))
+    return [h for h in hashes if h not in have]
+
+
+def record_photos(session: Session, record: Record) -> list[str]:
+    return list(session.scalars(select(RecordPhoto.sha256).where(RecordPhoto.record_id == record.id)))
+
+
+def _parse_time(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+
+
+def _answer(session: Session, status: str, client_id: str, record_hash: str, received_at, photos) -> PushResult:
+    missing = _missing(session, photos)
+    return PushResult(client_id=client_id, status=status, record_hash=record_hash, received_at=received_at,
+                      complete=not missing, missing_photos=missing)
+
+
+def _existing(session: Session, push: RecordPush) -> tuple[int, PushResult] | None:
+    """An earlier delivery of this record (by client id, or by visit id)."""
+    rec = session.scalar(select(Record).where(Record.client_id == push.client_id))
+    if rec is None:
+        rec = session.scalar(select(Record).where(Record.visit_id == push.visit_id))
+    if rec is None:
+        return None
+    if rec.record_hash != push.record_hash or rec.visit_id != push.visit_id:
+        return 409, PushResult(client_id=push.client_id, status="conflict", record_hash=rec.record_hash,
+                               received_at=rec.received_at, problems=[problem("sync.conflict")])
+    return 200, _answer(session, "duplicate", push.client_id, rec.record_hash, rec.received_at,
+                        record_photos(session, rec))
+
+
+def _reject(session: Session, principal: Principal, push: RecordPush, problems) -> tuple[int, PushResult]:
+    audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action=f"{push.kind}.rejected",
+              target=push.client_id, detail={"codes": [p.code for p in problems], "visit_id": push.visit_id})
+    return 422, PushResult(client_id=push.client_id, status="rejected", record_hash=push.record_hash,
+                           problems=problems)
+
+
+def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult]:
+    """Returns (HTTP status, result). The caller commits before replying."""
+    if principal.user.role != "sampler":
+        raise ApiError(403, "auth.forbidden")
+    expected = canonical_hash(push.document)
+    if expected != push.record_hash:
+        return _reject(session, principal, push, [problem("sync.hash_mismatch", "record_hash", expected=expected[:12])])
+    if push.kind == "amendment":
+        return _push_amendment(session, principal, push)
+    earlier = _existing(session, push)
+    if earlier:
+        return earlier
+    task = session.get(Task, push.task_id, with_for_update=True) if push.task_id else None
+    problems = task_problems(task=task, task_id=push.task_id, user=principal.user)
+    if not problems:
+        problems = record_problems(session=session, document=push.document, task=task, visit_id=push.visit_id)
+    if problems:
+        return _reject(session, principal, push, problems)
+    now = utcnow()
+    item = session.get(PlanItem, task.plan_item_id)
+    rec = Record(client_id=push.client_id, visit_id=push.visit_id, record_hash=push.record_hash, task_id=task.id,
+                 plan_item_id=task.plan_item_id, party_id=task.party_id, agency_id=task.agency_id,
+                 user_id=principal.user.id, device_id=principal.device.id, status=push.document["status"],
+                 product=item.product, document=canonical_bytes(push.document).decode("utf-8"),
+                 finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
+                 received_at=now)
+    photos = _photos(push.document)
+    try:
+        with session.begin_nested():
+            session.add(rec)
+            session.flush()
+            session.add_all(RecordPhoto(record_id=rec.id, sha256=h) for h in photos)
+            session.flush()
+    except IntegrityError:
+        # A twin with this id committed first: answer as it would be answered.
+        earlier = _existing(session, push)
+        if earlier:
+            return earlier
+        raise
+    if rec.status == "finished":
+        tasks.mark_done(session=session, task=task)
+    skew = (now - push.device_time).total_seconds()
+    audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="record.received",
+              target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash,
+                                             "clock_skew_s": round(skew, 1) if abs(skew) > 60 else 0})
+    return 201, _answer(session, "created", push.client_id, push.record_hash, now, photos)
+
+
+def _push_amendment(session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult]:
+    doc = push.document
+    photos = _photos({"photo_hashes": [doc.get("party_signature_sha256")]})
+    am = session.scalar(select(AmendmentRecord).where(
+        (AmendmentRecord.client_id == push.client_id) | (AmendmentRecord.hash == push.record_hash)))
+    if am is not None:
+        if am.hash != push.record_hash:
+            return 409, PushResult(client_id=push.client_id, status="conflict", record_hash=am.hash,
+                                   problems=[problem("sync.conflict")])
+        return 200, _answer(session, "duplicate", push.client_id, am.hash, am.received_at, photos)
+    rec = session.scalar(select(Record).where(Record.visit_id == push.visit_id).with_for_update())
+    if rec is None or rec.agency_id != principal.user.agency_id:
+        return _reject(session, principal, push, [problem("sync.base_missing", "visit_id")])
+    chain = list(session.scalars(select(AmendmentRecord).where(AmendmentRecord.record_id == rec.id)
+                                 .order_by(AmendmentRecord.id)))
+    head = chain[-1].hash if chain else rec.record_hash
+    if doc.get("prev_hash") != head:
+        if any(a.prev_hash == doc.get("prev_hash") for a in chain):
+            return 409, PushResult(client_id=push.client_id, status="conflict", problems=[problem("sync.conflict")])
+        return _reject(session, principal, push, [problem("sync.chain_broken", "prev_hash")])
+    now = utcnow()
+    try:
+        with session.begin_nested():
+            session.add(AmendmentRecord(client_id=push.client_id, record_id=rec.id, hash=push.record_hash,
+                                        prev_hash=doc["prev_hash"], document=canonical_bytes(doc).decode("utf-8"),
+                                        device_id=principal.device.id, device_time=push.device_time,
+                                        received_at=now))
+            session.flush()
+    except IntegrityError:
+        return _push_amendment(session, principal, push)
+    audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="amendment.received",
+              target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash})
+    return 201, _answer(session, "created", push.client_id, push.record_hash, now, photos)
+
+
+def status(*, session: Session, principal: Principal, client_id: str) -> RecordStatus:
+    rec = session.scalar(select(Record).where(Record.client_id == client_id))
+    if rec is None:
+        am = session.scalar(select(AmendmentRecord).where(AmendmentRecord.client_id == client_id))
+        base = session.get(Record, am.record_id) if am else None
+        if am is None or not _may_see(principal, base):
+            raise ApiError(404, "not_found", what=client_id)
+        photos = _photos({"photo_hashes": [json.loads(am.document).get("party_signature_sha256")]})
+        missing = _missing(session, photos)
+        return RecordStatus(client_id=client_id, kind="amendment", record_hash=am.hash, received_at=am.received_at,
+                            complete=not missing, missing_photos=missing)
+    if not _may_see(principal, rec):
+        raise ApiError(404, "not_found", what=client_id)
+    missing = _missing(session, record_photos(session, rec))
+    return RecordStatus(client_id=client_id, kind="record", record_hash=rec.record_hash, received_at=rec.received_at,
+                        complete=not missing, missing_photos=missing)
+
+
+def _may_see(principal: Principal, rec: Record | None) -> bool:
+    if rec is None:
+        return False
+    u = principal.user
+    if u.role == "provincial_admin" or (u.role == "lab" and not u.agency_id):
+        return True
+    if u.role == "sampler":
+        return rec.user_id == u.id or (rec.agency_id == u.agency_id and _same_team(rec, u))
+    return rec.agency_id == u.agency_id
+
+
+def _same_team(rec: Record, user) -> bool:
+    from sqlalchemy.orm import object_session
+    task = object_session(rec).get(Task, rec.task_id)
+    return task is not None and task.team_id == user.team_id

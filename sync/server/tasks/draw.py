@@ -1,0 +1,52 @@
+"""双随机: draw the inspected parties and the sampling teams at random.
+
+Parties are drawn from those whose scope the plan item allows and that can
+still take this batch (no task yet for this product there, fewer than two
+tasks there in this plan); each drawn party gets a randomly drawn team of the
+agency. A seed makes a draw reproducible for the record."""
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.rules import MAX_BATCHES_PER_PARTY
+from sync.server.audit import service as audit
+from sync.server.auth.models import Team
+from sync.server.errors import ApiError
+from sync.server.parties.models import Party
+from sync.server.plan.models import PlanItem
+from sync.server.tasks.models import Task
+from sync.server.tasks.service import create_task
+
+
+def draw(*, session: Session, plan_item_id: str, count: int, agency_id: str | None = None,
+         due_date: str = "", seed: int | None = None, actor: str = "cli") -> list[Task]:
+    item = session.get(PlanItem, plan_item_id)
+    if item is None:
+        raise ApiError(404, "not_found", what=plan_item_id)
+    teams_q = select(Team).order_by(Team.id)
+    if agency_id:
+        teams_q = teams_q.where(Team.agency_id == agency_id)
+    teams = list(session.scalars(teams_q))
+    if not teams:
+        raise ApiError(404, "not_found", what="team")
+    live = select(Task).where(Task.plan_id == item.plan_id, Task.status != "cancelled")
+    tasks = list(session.scalars(live))
+    per_party: dict[str, int] = {}
+    same_item = set()
+    for t in tasks:
+        per_party[t.party_id] = per_party.get(t.party_id, 0) + 1
+        if t.plan_item_id == item.id:
+            same_item.add(t.party_id)
+    candidates = [p for p in session.scalars(select(Party).order_by(Party.id))
+                  if p.scope in item.scopes and p.id not in same_item
+                  and per_party.get(p.id, 0) < MAX_BATCHES_PER_PARTY]
+    rng = random.Random(seed)
+    drawn = rng.sample(candidates, min(count, len(candidates)))
+    made = [create_task(session=session, plan_item_id=item.id, party_id=p.id, team_id=rng.choice(teams).id,
+                        due_date=due_date, actor=actor, agency_scope=agency_id) for p in drawn]
+    audit.log(session=session, actor=actor, action="task.draw", target=item.id,
+              detail={"requested": count, "drawn": len(made), "candidates": len(candidates), "seed": seed})
+    return made

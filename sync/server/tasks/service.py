@@ -1,0 +1,105 @@
+"""Assign and cancel sampling tasks; build their wire form."""
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sync.protocol.schemas import SamplerOut, TaskOut
+from sync.server.audit import service as audit
+from sync.server.auth.models import Team, User
+from sync.server.db import utcnow
+from sync.server.errors import ApiError
+from sync.server.parties.models import Party
+from sync.server.parties.service import party_out
+from sync.server.plan.models import PlanItem
+from sync.server.pull.changes import record_change
+from sync.server.tasks.models import Task
+
+DEFAULT_SOURCE = "2022年第四批产品质量监督抽查"
+
+
+def create_task(*, session: Session, plan_item_id: str, party_id: str, team_id: str, due_date: str = "",
+                notes: str = "", actor: str = "cli", agency_scope: str | None = None) -> Task:
+    """agency_scope: an agency admin may assign only to its own teams."""
+    item = session.get(PlanItem, plan_item_id)
+    party = session.get(Party, party_id)
+    team = session.get(Team, team_id)
+    if item is None or party is None or team is None:
+        missing = plan_item_id if item is None else party_id if party is None else team_id
+        raise ApiError(404, "not_found", what=missing)
+    if agency_scope is not None and team.agency_id != agency_scope:
+        raise ApiError(403, "auth.forbidden")
+    if party.scope not in item.scopes:
+        raise ApiError(422, "plan.scope", product=item.product, scope=party.scope, scopes="、".join(item.scopes))
+    task = Task(id=f"t-{uuid.uuid4().hex[:12]}", plan_id=item.plan_id, plan_item_id=item.id,
+                party_id=party.id, agency_id=team.agency_id, team_id=team.id, due_date=due_date,
+                status="assigned", source=DEFAULT_SOURCE, notes=notes)
+    session.add(task)
+    session.flush()
+    record_change(session=session, kind="task", entity_id=task.id)
+    audit.log(session=session, actor=actor, action="task.assign", target=task.id,
+              detail={"party": party.name, "product": item.product, "team": team.id})
+    return task
+
+
+def cancel_task(*, session: Session, task_id: str, reason: str, actor: str = "cli",
+                agency_scope: str | None = None) -> Task:
+    task = session.get(Task, task_id, with_for_update=True)
+    if task is None:
+        raise ApiError(404, "not_found", what=task_id)
+    if agency_scope is not None and task.agency_id != agency_scope:
+        raise ApiError(403, "auth.forbidden")
+    if task.status != "cancelled":
+        task.status, task.cancel_reason, task.updated_at = "cancelled", reason, utcnow()
+        record_change(session=session, kind="task", entity_id=task.id)
+        audit.log(session=session, actor=actor, action="task.cancel", target=task.id, detail={"reason": reason})
+    return task
+
+
+def mark_done(*, session: Session, task: Task) -> None:
+    if task.status in ("assigned", "in_progress"):
+        task.status, task.updated_at = "done", utcnow()
+        record_change(session=session, kind="task", entity_id=task.id)
+
+
+def team_samplers(*, session: Session, team_ids: set[str]) -> dict[str, list[SamplerOut]]:
+    out: dict[str, list[SamplerOut]] = defaultdict(list)
+    if not team_ids:
+        return out
+    q = (select(User).where(User.team_id.in_(team_ids), User.role == "sampler", User.active.is_(True))
+         .order_by(User.username))
+    for u in session.scalars(q):
+        out[u.team_id].append(sampler_out(u))
+    return out
+
+
+def sampler_out(u: User) -> SamplerOut:
+    return SamplerOut(id=u.id, name=u.name, certificate_no=u.certificate_no, agency_id=u.agency_id or "",
+                      phone=u.phone)
+
+
+def tasks_out(*, session: Session, tasks: list[Task]) -> list[TaskOut]:
+    parties = {p.id: p for p in session.scalars(select(Party).where(Party.id.in_({t.party_id for t in tasks})))}
+    teams = team_samplers(session=session, team_ids={t.team_id for t in tasks})
+    return [TaskOut(id=t.id, plan_id=t.plan_id, plan_item_ids=[t.plan_item_id], party=party_out(parties[t.party_id]),
+                    team=teams.get(t.team_id, []), agency_id=t.agency_id, team_id=t.team_id,
+                    due_date=t.due_date, status=t.status, cancel_reason=t.cancel_reason, source=t.source,
+                    kind=t.kind, notes=t.notes, updated_at=t.updated_at) for t in tasks]
+
+
+def visible_tasks(*, session: Session, user: User, ids: set[str] | None = None) -> list[Task]:
+    """A sampler sees its team's tasks; an agency admin its agency's; the
+    province and the lab all."""
+    q = select(Task).order_by(Task.due_date, Task.id)
+    if user.role == "sampler":
+        q = q.where(Task.team_id == user.team_id, Task.agency_id == user.agency_id)
+    elif user.role == "agency_admin":
+        q = q.where(Task.agency_id == user.agency_id)
+    if ids is not None:
+        if not ids:
+            return []
+        q = q.where(Task.id.in_(ids))
+    return list(session.scalars(q))
