@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test test-fast bench setup sysdeps lint-imports clean
+.PHONY: run test test-slow test-fast bench setup sysdeps lint-imports clean
 
 setup: $(STAMP)
 
@@ -25,9 +25,13 @@ run: $(STAMP)
 lint-imports: $(STAMP)
 	$(VENV)/bin/lint-imports
 
+# The long randomized runs (500 fault schedules) are marked slow: `make test-slow`.
 test: $(STAMP)
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not slow"
+
+test-slow: $(STAMP)
+	$(PY) -m pytest -q -m slow
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow" -x
