@@ -16,6 +16,7 @@ from app.services.evidence import store_image_bytes
 from app.services.visits import context_for, editing, mutate
 from app.services.workspace import Workspace
 from app.store import master_repo, visits_repo
+from sync.client import outbox
 
 
 def sign(ws: Workspace, visit_id: str, *, role: SignerRole, name: str, png: bytes,
@@ -61,6 +62,9 @@ def finish(ws: Workspace, visit_id: str) -> Visit:
         v.record_hash = record_hash(v)
         visits_repo.store_signed_record(s, visit_id=v.id, record_hash=v.record_hash,
                                         canonical=record_bytes(v), signed_at=v.finished_at)
+        # Queued for the province in the same transaction that freezes it:
+        # a frozen record can never miss the outbox.
+        outbox.enqueue_record(s, v, now=v.finished_at)
         if v.task_id and status == VisitStatus.FINISHED:
             master_repo.set_task_status(s, v.task_id, TaskStatus.DONE)
     return v
@@ -106,4 +110,5 @@ def amend(ws: Workspace, visit_id: str, *, path: str, new_value: str, reason: st
         visits_repo.store_amendment(s, visit_id=v.id, amendment_id=a.id, seq=len(v.amendments),
                                     prev_hash=prev, hash_=a.hash,
                                     canonical=canonical_bytes(amendment_document(a)), created_at=a.created_at)
+        outbox.enqueue_amendment(s, v, a, now=a.created_at)
     return a

@@ -124,3 +124,18 @@ def test_complete_visit_runs_without_qt():
     assert out.returncode == 0, out.stderr
     status, digest = out.stdout.split()
     assert status == "finished" and len(digest) == 64
+
+
+def test_finishing_and_amending_queue_the_record_for_the_province(seeded, make_jpeg):
+    from sync.client import outbox
+    v = complete_visit(seeded, make_jpeg, signature_png)
+    with seeded.db.session() as s:
+        [item] = outbox.deliverable(s, seeded.now())
+        assert item.kind == "record" and item.record_hash == v.record_hash
+        assert set(outbox.photos_of(item)) >= {e.sha256 for e in v.live_evidence()}
+    a = signing.amend(seeded, v.id, path="sample.batch_no", new_value="X2", reason="笔误", party_png=signature_png(7))
+    with seeded.db.session() as s:
+        items = outbox.deliverable(s, seeded.now())
+        assert [i.kind for i in items] == ["record", "amendment"] and items[1].record_hash == a.hash
+        states = {d.kind: d.state for d in outbox.deadlines(s, seeded.now())}
+        assert states == {"record": "due", "amendment": "due"}
