@@ -14,7 +14,10 @@ SAMPLE_FIELDS = dict(trademark="中国石化", spec_model="92号", batch_no="202
                      sampling_method="按GB/T 4756从加油枪取样", sample_state="液体，清澈透明")
 
 
-def complete_visit(ws, make_jpeg, signature_png, task_id="t-gas-1"):
+def complete_visit(ws, make_jpeg, signature_png, task_id="t-gas-1", samplers=None):
+    """samplers: (signer_ref, name) of the two signing samplers (default: the
+    seeded team of tests/conftest.py; a pulled task has its own team)."""
+    samplers = samplers or [("s-zhang", "张伟"), ("s-li", "李娜")]
     v = visits.start_visit(ws, task_id)
     steps.record_shown_documents(ws, v.id, inspection_notice=True, sampler_ids=True, authorization_letter=True)
     assert visits.advance(ws, v.id) == Step.PARTY
@@ -30,8 +33,8 @@ def complete_visit(ws, make_jpeg, signature_png, task_id="t-gas-1"):
     steps.seal_samples(ws, v.id)
     evidence.add_evidence(ws, v.id, C.SEALED, make_jpeg())
     assert visits.advance(ws, v.id) == Step.SIGN
-    signing.sign(ws, v.id, role=SignerRole.SAMPLER, name="张伟", png=signature_png(1), signer_ref="s-zhang")
-    signing.sign(ws, v.id, role=SignerRole.SAMPLER, name="李娜", png=signature_png(2), signer_ref="s-li")
+    for n, (ref, name) in enumerate(samplers[:2], start=1):
+        signing.sign(ws, v.id, role=SignerRole.SAMPLER, name=name, png=signature_png(n), signer_ref=ref)
     signing.sign(ws, v.id, role=SignerRole.PARTY, name="钱经理", png=signature_png(3))
     assert visits.advance(ws, v.id) == Step.DOCUMENTS
     return signing.finish(ws, v.id)

@@ -1,0 +1,182 @@
+"""What the sync screen does, without Qt: sign in (enrollment with this
+device's public key; the token to the OS keyring, the password nowhere),
+a cheap reachability probe, the sync engine over the workspace, the
+per-record list with its e-CQS deadline state, and releasing a record the
+server set aside. Every function here may block (network, keyring, disk):
+the GUI calls them off its thread."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from app.services.workspace import Workspace
+from app.store import sync_repo
+from sync.client import credentials, state
+from sync.client.deadline import deadline_state, entry_deadline
+from sync.client.engine import SyncEngine, release_quarantined
+from sync.client.errors import SyncError, TransientError
+from sync.client.transport import RetryPolicy, Timeouts, Transport
+
+LAST_SYNC_KEY = "ui.last_sync"
+USER_KEY = "ui.user"
+PROBE_TIMEOUT_S = 3.0
+
+
+class SignInError(Exception):
+    """Sign-in refused or impossible; `zh`/`en` are ready to show."""
+
+    def __init__(self, zh: str, en: str, code: str = ""):
+        super().__init__(en)
+        self.zh, self.en, self.code = zh, en, code
+
+    def text(self, lang: str) -> str:
+        return self.en if lang.startswith("en") else self.zh
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    server_url: str
+    username: str
+    name: str
+    device_id: str
+
+
+def normalize_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if url and "://" not in url:
+        url = "http://" + url
+    return url
+
+
+def signed_in(ws: Workspace, server_url: str) -> SignedIn | None:
+    """Who this device is signed in as on server_url (a token in the keyring)."""
+    server_url = normalize_url(server_url)
+    if not server_url or credentials.load_token(server_url) is None:
+        return None
+    with ws.db.session() as s:
+        raw = state.get(s, USER_KEY)
+    info = json.loads(raw) if raw else {}
+    if info.get("server_url") not in (None, server_url):
+        info = {}
+    return SignedIn(server_url, info.get("username", ""), info.get("name", ""), info.get("device_id", ""))
+
+
+def sign_in(ws: Workspace, server_url: str, username: str, password: str) -> SignedIn:
+    """Enroll this device. The password is sent once and kept nowhere."""
+    from app.services.device_key import DeviceKey, DeviceKeyError
+    from sync.client.enroll import enroll
+    server_url = normalize_url(server_url)
+    if not server_url:
+        raise SignInError("请先填写服务器地址", "Enter the server address first", "server.missing")
+    if not username.strip() or not password:
+        raise SignInError("请输入用户名和密码", "Enter your user name and password", "auth.empty")
+    try:
+        key = DeviceKey.load_or_create()
+        e = enroll(server_url, username.strip(), password, key.public_key_bytes(),
+                   retry=RetryPolicy(base_s=0.3, attempts=2))
+    except DeviceKeyError as err:
+        raise SignInError(str(err), str(err), "device_key") from err
+    except TransientError as err:
+        raise SignInError(f"无法连接服务器 {server_url}：{err.zh}", f"Cannot reach the server {server_url}: {err.en}",
+                          err.code) from err
+    except SyncError as err:      # AuthError (wrong password, revoked…), ServerRefused (429: too many attempts)
+        raise SignInError(err.zh, err.en, err.code) from err
+    except RuntimeError as err:   # no usable keyring
+        raise SignInError(str(err), str(err), "keyring") from err
+    who = SignedIn(server_url, e.user.username, e.user.name, e.device_id)
+    with ws.db.session() as s:
+        state.put(s, USER_KEY, json.dumps(vars(who), ensure_ascii=False))
+    return who
+
+
+def sign_out(server_url: str) -> None:
+    """Forget the token (e.g. the server revoked this device)."""
+    credentials.forget_token(normalize_url(server_url))
+
+
+def probe(server_url: str, timeout_s: float = PROBE_TIMEOUT_S) -> bool:
+    """Does our server answer? One cheap GET; a captive portal's page is 'no'."""
+    server_url = normalize_url(server_url)
+    if not server_url:
+        return False
+    t = Transport(server_url, retry=RetryPolicy(attempts=1), timeouts=Timeouts(connect_s=timeout_s, read_s=timeout_s))
+    try:
+        t.once("GET", "/v1/health")
+        return True
+    except SyncError:
+        return False
+    finally:
+        t.close()
+
+
+def make_engine(ws: Workspace, server_url: str, **kw) -> SyncEngine:
+    """The sync engine over this workspace: its database and evidence store."""
+    return SyncEngine(server_url=normalize_url(server_url), sessions=ws.db.session,
+                      photo_source=ws.evidence.path, **kw)
+
+
+def has_work(ws: Workspace) -> bool:
+    """Something in the outbox is due for delivery."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    with ws.db.session() as s:
+        return sync_repo.count_deliverable(s, now) > 0
+
+
+def mark_synced(ws: Workspace, when: datetime | None = None) -> datetime:
+    when = when or datetime.now(timezone.utc)
+    with ws.db.session() as s:
+        state.put(s, LAST_SYNC_KEY, when.isoformat())
+    return when
+
+
+def last_sync(ws: Workspace) -> datetime | None:
+    with ws.db.session() as s:
+        raw = state.get(s, LAST_SYNC_KEY)
+    return datetime.fromisoformat(raw) if raw else None
+
+
+@dataclass(frozen=True)
+class RecordStatus:
+    """One row of the sync screen's list."""
+    client_id: str
+    kind: str
+    status: str                 # pending | accepted | sent | quarantined
+    record_no: str
+    party_name: str
+    product: str
+    deadline: datetime | None   # aware
+    deadline_state: str         # met | missed | due | near | overdue
+    problems: list[dict] = field(default_factory=list)
+    last_error: str = ""
+
+    def reason(self, lang: str) -> str:
+        key = "en" if lang.startswith("en") else "zh"
+        return "；".join(p.get(key) or p.get("zh") or p.get("code", "") for p in self.problems)
+
+
+def _aware(t: datetime | None) -> datetime | None:
+    return None if t is None else (t if t.tzinfo else t.replace(tzinfo=timezone.utc))
+
+
+def records(ws: Workspace, now: datetime | None = None) -> list[RecordStatus]:
+    """Undelivered records first, then recently delivered ones, each with
+    the next-day entry deadline state (sync.client.deadline)."""
+    now = now or datetime.now(timezone.utc)
+    with ws.db.session() as s:
+        rows = sync_repo.outbox_rows(s)
+    out = []
+    for r in rows:
+        sampled = _aware(r.sampled_at) or _aware(r.created_at)
+        received = _aware(r.server_received_at) if r.status in ("accepted", "sent") else None
+        dl = entry_deadline(sampled) if sampled else None
+        st = deadline_state(sampled, received, now) if sampled else "due"
+        out.append(RecordStatus(r.client_id, r.kind, r.status, r.record_no, r.party_name, r.product, dl, st,
+                                json.loads(r.reason) if r.reason else [], r.last_error))
+    return out
+
+
+def release(ws: Workspace, client_id: str) -> None:
+    """Queue a record the server set aside again, once its cause is fixed."""
+    with ws.db.session() as s:
+        release_quarantined(s, client_id)
