@@ -46,6 +46,7 @@ class AwaitingSync:
     visit: VisitSummary
     deadline: datetime | None
     state: str              # ok | near | overdue (deadline_state)
+    sync_status: str = ""   # outbox status: pending | accepted | quarantined ("" = not queued)
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,11 @@ def plan_progress(ws: Workspace, plan_id: str) -> list[PlanProgress]:
                          it.sampled_on_server or 0) for it in items]
 
 
-def with_deadline(v: VisitSummary, now: datetime) -> AwaitingSync:
+def with_deadline(v: VisitSummary, now: datetime, sync_status: str = "") -> AwaitingSync:
     sampled = as_utc(v.started_at or v.finished_at)
     if sampled is None:
-        return AwaitingSync(v, None, "ok")
-    return AwaitingSync(v, entry_deadline(sampled), deadline_state(sampled, now))
+        return AwaitingSync(v, None, "ok", sync_status)
+    return AwaitingSync(v, entry_deadline(sampled), deadline_state(sampled, now), sync_status)
 
 
 def awaiting_sync(ws: Workspace, *, limit: int = PAGE, offset: int = 0) -> list[AwaitingSync]:
@@ -95,7 +96,8 @@ def awaiting_sync(ws: Workspace, *, limit: int = PAGE, offset: int = 0) -> list[
     now = ws.now()
     with ws.db.session() as s:
         rows = overview_repo.awaiting_sync(s, limit=limit, offset=offset)
-    return [with_deadline(v, now) for v in rows]
+        statuses = overview_repo.sync_statuses(s, [v.id for v in rows])
+    return [with_deadline(v, now, statuses.get(v.id, "")) for v in rows]
 
 
 def count_awaiting_sync(ws: Workspace) -> int:

@@ -3,24 +3,44 @@ search by party name / record number that stays fast with tens of thousands
 of visits (it scans the narrow indexes, never the wide `doc` rows)."""
 from __future__ import annotations
 
-from sqlalchemy import func, literal_column, or_, select, union
+from sqlalchemy import and_, exists, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session
 
 from app.domain.visit import VisitStatus
 from app.store.models import PlanItemRow, VisitRow
+from app.store.sync_models import OutboxItem
 from app.store.visits_repo import _SUMMARY_COLS, VisitSummary, _summary
 
 # Visits that ended on site and so carry an e-CQS entry deadline.
 ENDED = (VisitStatus.FINISHED, VisitStatus.REFUSED, VisitStatus.PROBLEM_REPORTED)
 
 
-def _awaiting_sync_clause():
-    """Ended visits not yet accepted by the server.
+# Outbox statuses of a record the server holds completely (every photo
+# verified). pending (not delivered), accepted (the server has the record but
+# still lacks photos) and quarantined (refused: it needs the sampler's
+# attention and is still not on the server) all keep the visit waiting.
+DELIVERED = ("sent",)
 
-    The local store has no sync marker yet (the sync client's outbox lands
-    with the sync branch); until then every ended visit counts as waiting.
-    This is the one place to join the outbox when it exists."""
-    return VisitRow.status.in_([s.value for s in ENDED])
+
+def _awaiting_sync_clause():
+    """Ended visits whose record the server does not yet hold completely.
+
+    Defined by the absence of a delivered record rather than the presence of
+    a pending one, so an ended visit without an outbox item (a store older
+    than the outbox) still shows as waiting instead of silently dropping off.
+    Amendments do not count: the entry deadline concerns the record."""
+    delivered = exists().where(and_(OutboxItem.visit_id == VisitRow.id, OutboxItem.kind == "record",
+                                    OutboxItem.status.in_(DELIVERED)))
+    return and_(VisitRow.status.in_([s.value for s in ENDED]), ~delivered)
+
+
+def sync_statuses(session: Session, visit_ids: list[str]) -> dict[str, str]:
+    """visit id -> outbox status of its record (absent: not queued)."""
+    if not visit_ids:
+        return {}
+    q = select(OutboxItem.visit_id, OutboxItem.status).where(OutboxItem.visit_id.in_(visit_ids),
+                                                            OutboxItem.kind == "record")
+    return dict(session.execute(q).all())
 
 
 def plan_items(session: Session, plan_id: str) -> list[PlanItemRow]:

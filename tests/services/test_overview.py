@@ -115,3 +115,32 @@ def test_search_reads_the_narrow_indexes_not_the_visit_documents(seeded):
         plan = [r[-1] for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)]
     scans = [p for p in plan if p.startswith("SCAN")]
     assert scans and all("COVERING INDEX" in p for p in scans), plan
+
+
+def _set_outbox(ws, visit_id, status):
+    from app.store.sync_models import OutboxItem
+    with ws.db.session() as s:
+        item = s.query(OutboxItem).filter_by(visit_id=visit_id, kind="record").one()
+        item.status = status
+
+
+def test_only_a_record_the_server_holds_completely_stops_waiting(seeded, make_jpeg, clock):
+    """pending (not delivered), accepted (photos outstanding) and quarantined
+    (refused, needs the sampler) keep a visit waiting; sent ends the wait."""
+    done = complete_visit(seeded, make_jpeg, signature_png)
+    assert [(w.visit.id, w.sync_status) for w in overview.awaiting_sync(seeded)] == [(done.id, "pending")]
+    _set_outbox(seeded, done.id, "accepted")
+    assert [w.sync_status for w in overview.awaiting_sync(seeded)] == ["accepted"]
+    _set_outbox(seeded, done.id, "quarantined")
+    assert [w.sync_status for w in overview.awaiting_sync(seeded)] == ["quarantined"]
+    assert overview.count_awaiting_sync(seeded) == 1
+    _set_outbox(seeded, done.id, "sent")
+    assert overview.awaiting_sync(seeded) == [] and overview.count_awaiting_sync(seeded) == 0
+    assert overview.home(seeded, "2022-4").awaiting_total == 0
+
+
+def test_an_ended_visit_missing_from_the_outbox_still_waits(seeded, clock):
+    """A store older than the outbox: nothing says the server has it."""
+    v = visits.start_visit(seeded, "t-gas-1")
+    visits.mutate(seeded, v.id, lambda x: setattr(x, "status", VisitStatus.REFUSED))
+    assert [(w.visit.id, w.sync_status) for w in overview.awaiting_sync(seeded)] == [(v.id, "")]

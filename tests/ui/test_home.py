@@ -227,3 +227,23 @@ def test_long_lists_load_page_by_page_as_the_user_scrolls(qtbot, home, seeded, m
     qtbot.waitUntil(lambda: m.rowCount() == 250)
     assert not m.canFetchMore()
     assert len({a.visit.id for a in m.rows}) == 250
+
+
+def test_awaiting_list_follows_the_outbox(qtbot, home, seeded, make_jpeg):
+    """A record the server refused stays in the list, marked red; once the
+    server holds it completely it leaves the list."""
+    from app.store.sync_models import OutboxItem
+    done = complete_visit(seeded, make_jpeg, signature_png)
+
+    def set_status(status):
+        with seeded.db.session() as s:
+            s.query(OutboxItem).filter_by(visit_id=done.id).one().status = status
+    set_status("quarantined")
+    load(qtbot, home, seeded)
+    m = home.awaiting.model
+    assert m.data(m.index(0, 2)) == "已完成（被服务器退回）"
+    assert m.data(m.index(0, 0), Qt.ItemDataRole.ForegroundRole).color() == RED
+    set_status("sent")
+    with qtbot.waitSignal(home.loaded):
+        home.refresh()
+    assert m.rowCount() == 0 and home.awaiting.title.text() == "待同步（0）"

@@ -60,6 +60,12 @@ def deadline_text(a: AwaitingSync) -> str:
     return due
 
 
+def awaiting_result(a: AwaitingSync) -> str:
+    """The visit's outcome and, when the sync got somewhere, how far."""
+    note = {"accepted": tr("照片上传中"), "quarantined": tr("被服务器退回")}.get(a.sync_status)
+    return visit_status(a.visit.status) + (tr("（{note}）", note=note) if note else "")
+
+
 def deadline_color(a: AwaitingSync) -> str | None:
     return STATUS_COLORS["overdue"] if a.state in ("near", "overdue") else None
 
@@ -88,10 +94,11 @@ def awaiting_model(parent=None) -> PagedModel:
     return PagedModel([
         Column(tr("受检单位"), lambda a: a.visit.party_name),
         Column(tr("产品"), lambda a: a.visit.product),
-        Column(tr("结果"), lambda a: visit_status(a.visit.status)),
+        Column(tr("结果"), awaiting_result),
         Column(tr("录入截止"), deadline_text),
         Column(tr("抽样单编号"), lambda a: a.visit.record_no),
-    ], color=deadline_color, bold=lambda a: a.state == "overdue",
+    ], color=lambda a: deadline_color(a) or (STATUS_COLORS["overdue"] if a.sync_status == "quarantined" else None),
+        bold=lambda a: a.state == "overdue",
         tip=lambda a: tr("e-CQS：抽样次日24时前须录入（同步）") if a.state != "ok" else "", parent=parent)
 
 
