@@ -62,8 +62,10 @@ def signed_in(ws: Workspace, server_url: str) -> SignedIn | None:
     return SignedIn(server_url, info.get("username", ""), info.get("name", ""), info.get("device_id", ""))
 
 
-def sign_in(ws: Workspace, server_url: str, username: str, password: str) -> SignedIn:
-    """Enroll this device. The password is sent once and kept nowhere."""
+def enroll_device(server_url: str, username: str, password: str) -> SignedIn:
+    """Enroll this device with its public key; the token goes to the OS
+    keyring. The password is sent once and kept nowhere. Network and
+    keyring only: remember() stores who signed in."""
     from app.services.device_key import DeviceKey, DeviceKeyError
     from sync.client.enroll import enroll
     server_url = normalize_url(server_url)
@@ -84,10 +86,18 @@ def sign_in(ws: Workspace, server_url: str, username: str, password: str) -> Sig
         raise SignInError(err.zh, err.en, err.code) from err
     except RuntimeError as err:   # no usable keyring
         raise SignInError(str(err), str(err), "keyring") from err
-    who = SignedIn(server_url, e.user.username, e.user.name, e.device_id)
+    return SignedIn(server_url, e.user.username, e.user.name, e.device_id)
+
+
+def remember(ws: Workspace, who: SignedIn) -> SignedIn:
     with ws.db.session() as s:
         state.put(s, USER_KEY, json.dumps(vars(who), ensure_ascii=False))
     return who
+
+
+def sign_in(ws: Workspace, server_url: str, username: str, password: str) -> SignedIn:
+    """enroll_device() then remember() (headless callers: the demo launcher)."""
+    return remember(ws, enroll_device(server_url, username, password))
 
 
 def sign_out(server_url: str) -> None:

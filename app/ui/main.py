@@ -22,6 +22,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from app import settings
+    return start_gui(settings.data_dir(getattr(args, "data_dir", None)), language=getattr(args, "lang", None),
+                     exit_after_show=getattr(args, "exit_after_show", False),
+                     exit_after_load=getattr(args, "exit_after_load", False))
+
+
+def start_gui(data, *, language: str | None = None, settings_model=None, exit_after_show: bool = False,
+              exit_after_load: bool = False, loaded_enough=None) -> int:
+    """Show the main window on the data folder `data` and run the event
+    loop; also used by `run-demo`. settings_model: the settings to edit
+    (default: the user's settings file). exit_after_load quits once the home
+    screen shows its data (and loaded_enough(home), if given, is true)."""
     import sys
 
     from PySide6.QtCore import QTimer
@@ -30,13 +42,12 @@ def run(args: argparse.Namespace) -> int:
     from app.ui.app_shell import LOG_FILE, ExceptHook, MainWindow, create_app, setup_logging
     from app.ui.settings import SettingsModel
 
-    data = settings.data_dir(getattr(args, "data_dir", None))
     log_dir = settings.log_dir(data)
-    app = create_app(language=getattr(args, "lang", None), qt_translations=False)
+    app = create_app(language=language, qt_translations=False)
     hook = sys.excepthook = ExceptHook(log_dir / LOG_FILE)
-    window = MainWindow(SettingsModel(data_dir=data))
+    window = MainWindow(settings_model or SettingsModel(data_dir=data))
     window.show()
-    if getattr(args, "exit_after_show", False):
+    if exit_after_show:
         QTimer.singleShot(0, app.quit)
         return app.exec()
 
@@ -45,8 +56,14 @@ def run(args: argparse.Namespace) -> int:
         install_qt_translations(app)  # Qt's own dialogs: none can open before this
         hook.log_path = setup_logging(log_dir)
         from app.ui.home.startup import install_home
+        from app.ui.sync_screen import install_sync
+        sync = install_sync(window)    # first: it stops a running sync before the workspace closes
         home = install_home(window, data)
-        if getattr(args, "exit_after_load", False):
-            home.loaded.connect(app.quit)
+        sync.attach_home(home)
+        if exit_after_load:
+            def maybe_quit() -> None:
+                if loaded_enough is None or loaded_enough(home):
+                    app.quit()
+            home.loaded.connect(maybe_quit)
     QTimer.singleShot(0, after_show)
     return app.exec()

@@ -1,0 +1,117 @@
+"""`field-sampler run-demo` (`make run`): a demo provincial server on
+loopback and this app signed in to it, so a newcomer can walk a visit and
+sync it with no set-up.
+
+Everything lives in one demo folder (default <user data>/demo, or
+--data-dir): server/ (its database, photos and demo.json), client/ (the
+app's data) and config/settings.json (the demo's settings: the user's own
+settings file is never touched). Secrets go to the OS keyring, or to a
+keyring in memory when there is none (then each run signs in again).
+
+PySide6 is imported only in run()."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=["zh_CN", "en"], help="UI language for this run")
+    parser.add_argument("--data-dir", default=argparse.SUPPRESS,
+                        help="demo folder (default: <user data folder>/demo)")
+    # smoke tests: quit once the home screen shows the pulled tasks
+    parser.add_argument("--exit-after-load", action="store_true", help=argparse.SUPPRESS)
+
+
+def demo_root(override: str | None) -> Path:
+    if override:
+        root = Path(override)
+    else:
+        from app.store.paths import APP_NAME, _platformdirs
+        root = Path(_platformdirs().user_data_dir(APP_NAME, False)) / "demo"
+    root.mkdir(parents=True, exist_ok=True)
+    return root.resolve()
+
+
+def prepare(root: Path, say=print):
+    """Start the server child, sign this device in, pull the tasks.
+    Returns (DemoServer, DemoAccess, settings path, task count)."""
+    from dataclasses import replace
+
+    from app import settings as store
+    from app.services import syncing
+    from app.services.demo_server import DemoServer
+    from app.services.keyring_setup import ensure_keyring
+    from app.services.reference import ensure_plan, list_tasks
+    from app.services.workspace import Workspace
+
+    os_keyring = ensure_keyring(demo=True)
+    say("抽样助手演示 / Field Sampler demo: starting the demo server…")
+    server = DemoServer(root / "server")
+    access = server.start()
+    try:
+        config = root / "config" / "settings.json"
+        current = store.load(config)
+        store.save(replace(current, server_url=access.url), config)   # this run's address
+        ws = Workspace(root / "client")
+        try:
+            ensure_plan(ws)
+            syncing.sign_in(ws, access.url, access.username, access.password)
+            report = syncing.make_engine(ws, access.url).run(push=False)
+            if report.network_error or report.auth_error:
+                raise RuntimeError(f"first pull failed: {report.network_error or report.auth_error}")
+            tasks = len(list_tasks(ws))
+            syncing.mark_synced(ws)
+        finally:
+            ws.close()
+    except BaseException:
+        server.stop()
+        raise
+    say(banner(root, access, tasks, os_keyring))
+    return server, access, config, tasks
+
+
+def banner(root: Path, access, tasks: int, os_keyring: bool) -> str:
+    others = ", ".join(u for u in access.usernames if u != access.username)
+    keyring_note = ("device token and key: OS keyring" if os_keyring
+                    else "no OS keyring: device token and key kept in memory for this run only")
+    return "\n".join([
+        "=" * 72,
+        f"抽样助手演示已就绪 / Demo ready — {tasks} tasks for today pulled",
+        f"  demo folder   {root}",
+        f"    server data {root / 'server'}   (log: server/server.log)",
+        f"    app data    {root / 'client'}   settings: {root / 'config' / 'settings.json'}",
+        f"  server        {access.url}   (loopback only; stops when the app quits)",
+        f"  sign in       user {access.username}   password {access.password}   (new each run)",
+        f"                演示账号 {access.username} / 密码 {access.password}",
+        f"  other accounts (same password): {others}",
+        f"  progress      field-sampler-server progress --data {root / 'server'}",
+        f"  {keyring_note}",
+        "=" * 72,
+    ])
+
+
+def run(args: argparse.Namespace) -> int:
+    root = demo_root(getattr(args, "data_dir", None))
+    from app.services.demo_server import DemoServerError
+    try:
+        server, access, config, _tasks = prepare(root)
+    except (DemoServerError, RuntimeError) as e:
+        print(f"run-demo: {e}", file=sys.stderr)
+        return 1
+    try:
+        from app import settings as store
+        from app.ui.main import start_gui
+        from app.ui.settings import SettingsModel
+
+        lang = getattr(args, "lang", None) or store.load(config).language
+        model = SettingsModel(path=config, data_dir=root / "client")
+        code = start_gui(root / "client", language=lang, settings_model=model,
+                         exit_after_load=getattr(args, "exit_after_load", False),
+                         loaded_enough=lambda home: bool(home.data and home.data.tasks))
+    finally:
+        server.stop()
+        from app.services.syncing import sign_out
+        sign_out(access.url)     # this run's port is never used again: leave no token behind
+    return code

@@ -1,0 +1,1 @@
+"""Parts of the sync screen (app/ui/sync_screen.py)."""

@@ -1,0 +1,55 @@
+"""The sync screen's per-record list: record number, party, status, the
+e-CQS entry deadline state (red when near, overdue or missed) and the
+server's reason for a record it set aside."""
+from __future__ import annotations
+
+from app.domain.deadline import CHINA
+from app.services.syncing import RecordStatus
+from app.ui.home.models import Column, RowsModel
+from app.ui.i18n import language, tr
+from app.ui.theme import STATUS_COLORS
+
+RED_STATES = ("near", "overdue", "missed")
+
+
+def status_text(r: RecordStatus) -> str:
+    text = {"pending": tr("待发送"), "accepted": tr("已接收，照片上传中"), "sent": tr("已送达"),
+            "quarantined": tr("被退回")}.get(r.status, r.status)
+    return tr("更正：{status}", status=text) if r.kind == "amendment" else text
+
+
+def deadline_text(r: RecordStatus) -> str:
+    if r.deadline is None:
+        return ""
+    due = r.deadline.astimezone(CHINA).strftime("%m-%d %H:%M")
+    return {"met": tr("已按期录入"), "missed": tr("逾期录入（截止{due}）", due=due),
+            "due": tr("截止{due}", due=due), "near": tr("截止{due}（即将到期）", due=due),
+            "overdue": tr("截止{due}（已超期）", due=due)}.get(r.deadline_state, due)
+
+
+def reason_text(r: RecordStatus) -> str:
+    if r.status == "quarantined":
+        return r.reason(language()) or tr("服务器未说明原因")
+    if r.status in ("pending", "accepted") and r.last_error:
+        return tr("上次发送失败，将自动重试")
+    return ""
+
+
+def color(r: RecordStatus) -> str | None:
+    if r.deadline_state in RED_STATES or r.status == "quarantined":
+        return STATUS_COLORS["overdue"]
+    if r.status == "sent":
+        return STATUS_COLORS["ok"]
+    return None
+
+
+def records_model(parent=None) -> RowsModel:
+    return RowsModel([
+        Column(tr("抽样单编号"), lambda r: r.record_no or r.client_id[:12]),
+        Column(tr("受检单位"), lambda r: r.party_name),
+        Column(tr("产品"), lambda r: r.product),
+        Column(tr("同步状态"), status_text),
+        Column(tr("录入期限"), deadline_text),
+        Column(tr("原因"), reason_text),
+    ], color=color, bold=lambda r: r.deadline_state in ("overdue", "missed") or r.status == "quarantined",
+        tip=lambda r: reason_text(r) or deadline_text(r), parent=parent)

@@ -1,0 +1,67 @@
+"""One sync run on its own thread (sync.client.worker.start_sync, not the
+DB worker), its progress and result delivered to the GUI thread through
+queued signals: the engine's callbacks never touch a widget."""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from sync.client.engine import SyncEngine, SyncReport
+from sync.client.worker import SyncHandle, start_sync
+
+log = logging.getLogger(__name__)
+
+
+class _Guarded:
+    """The engine, but an unexpected error still ends the run with a report
+    (the GUI must never be left showing a sync that will not finish)."""
+
+    def __init__(self, engine: SyncEngine) -> None:
+        self.engine = engine
+
+    def run(self, **kw) -> SyncReport:
+        try:
+            return self.engine.run(**kw)
+        except Exception as e:  # noqa: BLE001 - logged, shown as a failed run; the outbox is untouched
+            log.exception("sync run failed")
+            return SyncReport(network_error=f"{type(e).__name__}: {e}")
+
+
+class SyncRunner(QObject):
+    """progress(SyncProgress) and finished(SyncReport) arrive on the GUI
+    thread (the signals are emitted from the sync thread: queued)."""
+    progress = Signal(object)
+    finished = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.handle: SyncHandle | None = None
+        self.auto = False
+        self.finished.connect(self._clear)
+
+    @property
+    def running(self) -> bool:
+        return self.handle is not None
+
+    def start(self, engine: SyncEngine, *, auto: bool = False) -> bool:
+        if self.handle is not None:
+            return False
+        self.auto = auto
+        self.handle = start_sync(_Guarded(engine), on_progress=self.progress.emit,  # type: ignore[arg-type]
+                                 on_done=self.finished.emit)
+        return True
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """On quit: cancel and give the run a moment to persist its step."""
+        h = self.handle
+        if h is not None:
+            h.cancel()
+            h.thread.join(timeout)
+
+    def _clear(self, _report) -> None:
+        self.handle = None
