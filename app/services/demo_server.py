@@ -67,7 +67,7 @@ def child_main(argv: list[str] | None = None) -> int:
                         usernames=list(info.usernames), data_dir=str(data.resolve()), pid=os.getpid())
     write_atomic(data / INFO_FILE, json.dumps(vars(access), ensure_ascii=False).encode("utf-8"), prefix=".demo-")
     os.chmod(data / INFO_FILE, 0o600)
-    print(f"demo server listening on {running.url}", flush=True)
+    print(f"demo server (pid {os.getpid()}) listening on {running.url}", flush=True)
     stop = threading.Event()
     try:
         _watch_parent(stop, args.parent_pid)

@@ -228,9 +228,9 @@ class SyncScreen(QWidget):
             return
         self.records_bar.setRange(0, max(1, p.records_total))
         self.records_bar.setValue(p.records_done if p.records_total else 1)
-        kib_total, kib_done = (p.bytes_total + 1023) // 1024, p.bytes_done // 1024
-        self.bytes_bar.setRange(0, max(1, kib_total))
-        self.bytes_bar.setValue(min(kib_done, kib_total) if kib_total else 1)
+        # per mille: byte counts overflow a progress bar's int
+        self.bytes_bar.setRange(0, 1000)
+        self.bytes_bar.setValue(min(1000, p.bytes_done * 1000 // p.bytes_total) if p.bytes_total else 1000)
         self.bytes_bar.setFormat(bytes_text(p.bytes_done, p.bytes_total))
 
     def _finished(self, report) -> None:
