@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 INFO_FILE = "demo.json"
+STARTING = "抽样助手演示 / Field Sampler demo: starting the demo server…"
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,26 @@ class DemoServer:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def banner(root: Path, access, tasks: int, os_keyring: bool) -> str:
+    others = ", ".join(u for u in access.usernames if u != access.username)
+    keyring_note = ("device token and key: OS keyring" if os_keyring
+                    else "no OS keyring: device token and key kept in memory for this run only")
+    return "\n".join([
+        "=" * 72,
+        f"抽样助手演示已就绪 / Demo ready — {tasks} tasks for today pulled",
+        f"  demo folder   {root}",
+        f"    server data {root / 'server'}   (log: server/server.log)",
+        f"    app data    {root / 'client'}   settings: {root / 'config' / 'settings.json'}",
+        f"  server        {access.url}   (loopback only; stops when the app quits)",
+        f"  sign in       user {access.username}   password {access.password}   (new each run)",
+        f"                演示账号 {access.username} / 密码 {access.password}",
+        f"  other accounts (same password): {others}",
+        f"  progress      field-sampler-server progress --data {root / 'server'}",
+        f"  {keyring_note}",
+        "=" * 72,
+    ])
 
 
 if __name__ == "__main__":

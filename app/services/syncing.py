@@ -162,7 +162,7 @@ class RecordStatus:
 
     def reason(self, lang: str) -> str:
         key = "en" if lang.startswith("en") else "zh"
-        return "；".join(p.get(key) or p.get("zh") or p.get("code", "") for p in self.problems)
+        return ("; " if key == "en" else "；").join(p.get(key) or p.get("zh") or p.get("code", "") for p in self.problems)
 
 
 def _aware(t: datetime | None) -> datetime | None:

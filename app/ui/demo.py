@@ -41,13 +41,13 @@ def prepare(root: Path, say=print):
 
     from app import settings as store
     from app.services import syncing
-    from app.services.demo_server import DemoServer
+    from app.services.demo_server import STARTING, DemoServer, banner
     from app.services.keyring_setup import ensure_keyring
     from app.services.reference import ensure_plan, list_tasks
     from app.services.workspace import Workspace
 
     os_keyring = ensure_keyring(demo=True)
-    say("抽样助手演示 / Field Sampler demo: starting the demo server…")
+    say(STARTING)
     server = DemoServer(root / "server")
     access = server.start()
     try:
@@ -70,26 +70,6 @@ def prepare(root: Path, say=print):
         raise
     say(banner(root, access, tasks, os_keyring))
     return server, access, config, tasks
-
-
-def banner(root: Path, access, tasks: int, os_keyring: bool) -> str:
-    others = ", ".join(u for u in access.usernames if u != access.username)
-    keyring_note = ("device token and key: OS keyring" if os_keyring
-                    else "no OS keyring: device token and key kept in memory for this run only")
-    return "\n".join([
-        "=" * 72,
-        f"抽样助手演示已就绪 / Demo ready — {tasks} tasks for today pulled",
-        f"  demo folder   {root}",
-        f"    server data {root / 'server'}   (log: server/server.log)",
-        f"    app data    {root / 'client'}   settings: {root / 'config' / 'settings.json'}",
-        f"  server        {access.url}   (loopback only; stops when the app quits)",
-        f"  sign in       user {access.username}   password {access.password}   (new each run)",
-        f"                演示账号 {access.username} / 密码 {access.password}",
-        f"  other accounts (same password): {others}",
-        f"  progress      field-sampler-server progress --data {root / 'server'}",
-        f"  {keyring_note}",
-        "=" * 72,
-    ])
 
 
 def run(args: argparse.Namespace) -> int:

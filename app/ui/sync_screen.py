@@ -168,7 +168,7 @@ class SyncScreen(QWidget):
             self.form.reset(self.server_url(), username, message)
             self.pages.setCurrentWidget(self.form)
         else:
-            name = f"{who.name}（{who.username}）" if who.name else who.username
+            name = tr("{name}（{user}）", name=who.name, user=who.username) if who.name else who.username
             self.who_label.setText(tr("已登录：{name}　服务器：{url}", name=name, url=who.server_url))
             self.pages.setCurrentIndex(2)
         self.signed_in_changed.emit(who)

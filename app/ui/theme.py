@@ -33,6 +33,7 @@ QPushButton, QToolButton {{
 }}
 QPushButton:hover, QToolButton:hover {{ background: #e3eaf0; }}
 QPushButton:pressed, QToolButton:pressed {{ background: #cfd8dc; }}
+QToolButton:checked {{ background: #dbe8f6; border: 2px solid {ACCENT}; font-weight: bold; }}
 QPushButton:disabled, QToolButton:disabled {{ color: #9e9e9e; background: #eeeeee; }}
 QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
 QPushButton[primary="true"]:disabled {{ background: #90a4ae; border-color: #90a4ae; }}

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from app.ui.i18n import is_english, tr
 
 
-def mb(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB" if n >= 104_858 else f"{n / 1024:.0f} KB"
+def size(n: int, scale: int) -> str:
+    """n bytes in the unit that suits `scale` (the total), so both match."""
+    return f"{n / 1_048_576:.1f} MB" if scale >= 1_048_576 else f"{n / 1024:.0f} KB"
 
 
 def bytes_text(done: int, total: int) -> str:
     if not total:
         return tr("数据：无需上传照片")
-    return tr("数据 {done} / {total}", done=mb(done), total=mb(total))
+    return tr("数据 {done} / {total}", done=size(done, total), total=size(total, total))
 
 
 def phase_text(p) -> str:
@@ -32,7 +33,7 @@ def problem_text(problem) -> str:
 
 
 def auth_message(error) -> str:
-    return tr("{reason}。请重新登录后继续同步；未同步的记录仍保存在本机。", reason=problem_text(error).rstrip("。."))
+    return tr("{reason}。请重新登录后继续同步；未同步的记录仍保存在本机。", reason=problem_text(error).rstrip(".").rstrip(chr(0x3002)))
 
 
 @dataclass
@@ -56,7 +57,8 @@ def summary(report) -> Summary:
         parts.append(tr("{n}条记录稍后重试", n=deferred))
     cancelled = [tr("省局已取消任务：{party}（{reason}）", party=t.party.name, reason=t.cancel_reason or tr("未说明原因"))
                  for t in (report.pull.cancelled if report.pull is not None else [])]
-    done = "；".join(parts)
+    sep = tr("；")
+    done = sep.join(parts)
     if report.auth_error is not None:
         phase = tr("同步停止：需要重新登录")
     elif report.cancelled:
@@ -66,5 +68,5 @@ def summary(report) -> Summary:
     else:
         phase = tr("同步完成")
     message = "\n".join([done] + cancelled if done else cancelled)
-    status = "；".join([phase] + cancelled) if (cancelled or refused or report.network_error) else ""
+    status = sep.join([phase] + cancelled) if (cancelled or refused or report.network_error) else ""
     return Summary(phase, message, status)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 from app.ui.home.screen import make_table
 
 # widths in ems (one em ~ one Chinese character) of columns 0..4
-EMS = (13, 12, 5, 8, 10)
+EMS = (13, 16, 5, 8, 10)
 
 
 def records_table(model) -> QTableView:
