@@ -241,7 +241,7 @@ def test_awaiting_list_follows_the_outbox(qtbot, home, seeded, make_jpeg):
     set_status("quarantined")
     load(qtbot, home, seeded)
     m = home.awaiting.model
-    assert m.data(m.index(0, 2)) == "已完成（被服务器退回）"
+    assert m.data(m.index(0, 2)) == "已完成（被退回）"
     assert m.data(m.index(0, 0), Qt.ItemDataRole.ForegroundRole).color() == RED
     set_status("sent")
     with qtbot.waitSignal(home.loaded):

@@ -62,7 +62,7 @@ def deadline_text(a: AwaitingSync) -> str:
 
 def awaiting_result(a: AwaitingSync) -> str:
     """The visit's outcome and, when the sync got somewhere, how far."""
-    note = {"accepted": tr("照片上传中"), "quarantined": tr("被服务器退回")}.get(a.sync_status)
+    note = {"accepted": tr("传图中"), "quarantined": tr("被退回")}.get(a.sync_status)
     return visit_status(a.visit.status) + (tr("（{note}）", note=note) if note else "")
 
 
@@ -99,7 +99,8 @@ def awaiting_model(parent=None) -> PagedModel:
         Column(tr("抽样单编号"), lambda a: a.visit.record_no),
     ], color=lambda a: deadline_color(a) or (STATUS_COLORS["overdue"] if a.sync_status == "quarantined" else None),
         bold=lambda a: a.state == "overdue",
-        tip=lambda a: tr("e-CQS：抽样次日24时前须录入（同步）") if a.state != "ok" else "", parent=parent)
+        tip=lambda a: (tr("服务器退回了此记录，原因见“同步”页") if a.sync_status == "quarantined" else
+                       tr("e-CQS：抽样次日24时前须录入（同步）") if a.state != "ok" else ""), parent=parent)
 
 
 def progress_model(parent=None) -> RowsModel:

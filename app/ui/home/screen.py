@@ -147,7 +147,7 @@ class HomeScreen(QWidget):
                                (7, 10, 6))
         self.awaiting = Section(tr("待同步"), columns.awaiting_model(self), "awaiting_view", tr("查看"),
                                 tr("没有待同步的记录。"),
-                                (7, 4, 11, 12.5))
+                                (7, 6.5, 11, 12.5))
         self.progress = Section(tr("计划进度"), columns.progress_model(self), "progress_view",
                                 empty=tr("尚未载入抽查计划。"), ems=(2.5, 2.5, 2.5, 2.5), row_height=30)
         self.awaiting.note.setText(tr("抽样次日24时前须录入e-CQS"))
