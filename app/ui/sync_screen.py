@@ -85,13 +85,17 @@ class SyncScreen(QWidget):
             bar.setRange(0, 1)
             bar.setValue(0)
             bar.setMinimumHeight(22)
-        self.records_bar.setFormat(tr("记录 %v / %m"))
-        self.bytes_bar.setFormat(bytes_text(0, 0))
+        for bar in (self.records_bar, self.bytes_bar):
+            bar.setFormat("")       # numbers once a sync has counted them
         self.message = QLabel()
         self.message.setObjectName("sync_message")
         self.message.setWordWrap(True)
         self.model = records_model(self)
         self.table = records_table(self.model)
+        self.empty = QLabel(tr("还没有完成的抽样记录。抽样完成后，记录会在这里显示同步状态和录入期限。"))
+        self.empty.setObjectName("sync_empty")
+        self.empty.setStyleSheet("color: #90a4ae; padding: 4px;")
+        self.empty.setVisible(False)
         self.release_button = QPushButton(tr("重新提交所选记录"))
         self.release_button.setObjectName("release_button")
         self.release_button.setEnabled(False)
@@ -125,6 +129,7 @@ class SyncScreen(QWidget):
         lay.addLayout(bars)
         lay.addWidget(self.message)
         lay.addLayout(list_head)
+        lay.addWidget(self.empty)
         lay.addWidget(self.table, 1)
 
         self.sync_button.clicked.connect(lambda: self.sync_now(auto=False))
@@ -224,10 +229,11 @@ class SyncScreen(QWidget):
 
     def _progress(self, p) -> None:
         self.phase_label.setText(phase_text(p))
-        if p.phase == "pull":
-            return
+        if p.phase == "pull" or (p.phase == "done" and not p.records_total):
+            return   # nothing counted yet (a failed pull must not look like a full bar)
         self.records_bar.setRange(0, max(1, p.records_total))
         self.records_bar.setValue(p.records_done if p.records_total else 1)
+        self.records_bar.setFormat(tr("记录 %v / %m") if p.records_total else tr("没有待发送的记录"))
         # per mille: byte counts overflow a progress bar's int
         self.bytes_bar.setRange(0, 1000)
         self.bytes_bar.setValue(min(1000, p.bytes_done * 1000 // p.bytes_total) if p.bytes_total else 1000)
@@ -238,9 +244,10 @@ class SyncScreen(QWidget):
         self.signout_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         for bar in (self.records_bar, self.bytes_bar):
-            if bar.maximum() == 0:
+            if bar.maximum() == 0:     # never got past the pull
                 bar.setRange(0, 1)
                 bar.setValue(0)
+                bar.setFormat("")
         text = summary(report)
         self.phase_label.setText(text.phase)
         self.message.setText(text.message)
@@ -293,6 +300,7 @@ class SyncScreen(QWidget):
 
         def show(rows) -> None:
             self.model.set_rows(rows)
+            self.empty.setVisible(not rows)
             waiting = sum(1 for r in rows if r.status != "sent")
             self.records_title.setText(tr("同步记录（{n}条未送达）", n=waiting))
             self.records_loaded.emit()

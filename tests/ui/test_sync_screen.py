@@ -168,3 +168,30 @@ def test_cancel_stops_a_sync_in_progress_without_losing_anything(qtbot, demo_ser
             assert s.query(OutboxItem).filter_by(visit_id=v.id).one().status == "sent"
     finally:
         proxy.close()
+
+
+def test_sync_starts_by_itself_when_the_server_is_reachable_again(qtbot, demo_server, open_window, make_jpeg):
+    """The link goes down (a proxy answers with an HTML error page, like a
+    captive portal), the indicator turns 离线; when it comes back the
+    waiting record goes up without a click."""
+    from tests.sync.faultproxy import FaultProxy
+    host, port = demo_server.url.removeprefix("http://").split(":")
+    link = {"up": True}
+    proxy = FaultProxy((host, int(port)), lambda r: "pass" if link["up"] else "error_5xx")
+    try:
+        w = open_window(proxy.url, auto=True, probe_ms=150)
+        sync = w.sync_screen
+        sign_in(qtbot, w, "demo", demo_server.password)
+        link["up"] = False
+        qtbot.waitUntil(lambda: w.connectivity.online is False, timeout=10_000)
+        assert "离线" in w.connectivity.text()
+        ws = w.workspace
+        task = _task(ws, "晋阳加油站", "车用汽油")
+        v = complete_visit(ws, make_jpeg, signature_png, task_id=task.id, samplers=team_of(ws, task.id))
+        with qtbot.waitSignal(sync.sync_finished, timeout=20_000) as sig:
+            link["up"] = True
+        assert [(i.visit_id, i.status) for i in sig.args[0].items] == [(v.id, "sent")]
+        assert "在线" in w.connectivity.text()
+        assert demo_server.progress()["车用汽油"]["synced"] == 1
+    finally:
+        proxy.close()

@@ -48,7 +48,8 @@ def summary(report) -> Summary:
     deferred = len(report.of("deferred")) + len(report.of("waiting"))
     parts = []
     if report.pull is not None:
-        parts.append(tr("已更新任务{n}个", n=report.pull.tasks))
+        changed = report.pull.tasks or report.pull.full
+        parts.append(tr("已更新任务{n}个", n=report.pull.tasks) if changed else tr("任务没有变化"))
     if sent:
         parts.append(tr("送达{n}条记录", n=sent))
     if refused:
