@@ -195,3 +195,24 @@ def test_sync_starts_by_itself_when_the_server_is_reachable_again(qtbot, demo_se
         assert demo_server.progress()["车用汽油"]["synced"] == 1
     finally:
         proxy.close()
+
+
+def test_revoked_device_is_asked_to_sign_in_again_and_keeps_its_records(qtbot, demo_server, open_window,
+                                                                         make_jpeg):
+    import httpx
+    w = open_window(demo_server.url)
+    sign_in(qtbot, w, "demo", demo_server.password)
+    sync = w.sync_screen
+    with httpx.Client(base_url=demo_server.url, timeout=10) as c:
+        token = c.post("/v1/auth/login", json={"username": "agency", "password": demo_server.password}).json()["token"]
+        r = c.post(f"/v1/devices/{sync.who.device_id}/revoke", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text
+    ws = w.workspace
+    task = _task(ws, "晋阳加油站", "车用汽油")
+    v = complete_visit(ws, make_jpeg, signature_png, task_id=task.id, samplers=team_of(ws, task.id))
+    report = sync_now(qtbot, w)
+    assert report.auth_error is not None
+    assert sync.pages.currentWidget() is sync.form and sync.form.username.text() == "demo"
+    assert sync.form.error.text().startswith("此设备已被停用") and "请重新登录" in sync.form.error.text()
+    report = sign_in(qtbot, w, "demo", demo_server.password)          # a new device token
+    assert [(i.visit_id, i.status) for i in report.items] == [(v.id, "sent")]
