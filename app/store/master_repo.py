@@ -96,6 +96,11 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
     """Server-owned fields win. A cancellation is kept (never a delete) so a
     sampler mid-visit sees it."""
     row = session.get(TaskRow, task.id) or TaskRow(id=task.id)
+    local = TaskStatus(row.status) if row.status else None
+    if task.status == TaskStatus.ASSIGNED and local in (TaskStatus.IN_PROGRESS, TaskStatus.DONE):
+        # The server only knows "assigned" until the record arrives; what the
+        # sampler already did here is not undone by a pull.
+        task.status = local
     row.plan_id, row.party_id, row.party_name = task.plan_id, task.party.id, task.party.name
     row.products = "、".join(products)
     row.status, row.due_date = task.status.value, task.due_date

@@ -141,3 +141,7 @@ class SettingRow(Base):
     __tablename__ = "device_settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# The sync client's tables (outbox, cursor, uploads, pulled mirror; migration 0002).
+from app.store import sync_models  # noqa: E402,F401

@@ -76,6 +76,7 @@ class _Runner:
             if job is None:
                 return
             job()
+            job = None  # not held while waiting for the next one
 
     def submit(self, job: Callable[[], None], db: bool) -> None:
         with self.lock:
@@ -107,6 +108,8 @@ def runner() -> _Runner:
     if app is None or QThread.currentThread() is not app.thread():
         raise RuntimeError("background ops must be started from the GUI thread")
     if _runner is None:
+        from app.ui import gc_guard
+        gc_guard.install()  # before any worker exists: no collection off the GUI thread
         _runner = _Runner()
     return _runner
 
@@ -208,15 +211,22 @@ class _Op:
 
     def _finish(self, r: _Runner, result: Any = None, error: BaseException | None = None) -> None:
         r.done()
-        if not self._alive():
-            return
-        if error is None:
-            if self._success is not None:
-                self._success(result)
-        elif self._failure is not None:
-            self._failure(error)
-        else:
-            show_failure(error, self._parent)
+        try:
+            if not self._alive():
+                return
+            if error is None:
+                if self._success is not None:
+                    self._success(result)
+            elif self._failure is not None:
+                self._failure(error)
+            else:
+                show_failure(error, self._parent)
+        finally:
+            # Drop every reference to widgets here, on the GUI thread: the
+            # worker may hold the op a little longer and must not be the one
+            # that frees a Qt object.
+            self._success = self._failure = self._progress = None
+            self._parent = self._fn = self._args = self._kwargs = None
 
 
 class DbOp(_Op):

@@ -178,7 +178,10 @@ class SyncEngine:
                 missing = body.get("missing_photos", [])
             for sha in missing:
                 self._upload(t, sha, report, prog, emit)
-            code, body = t.call("GET", f"/v1/records/{cid}")
+            if snap.status != "pending" or missing:
+                # Each upload was confirmed verified; ask once more only when
+                # resuming, or after uploads (another blob may still be absent).
+                code, body = t.call("GET", f"/v1/records/{cid}")
             if not body.get("complete"):
                 raise TransientError("record still incomplete", code="sync.incomplete")
             self._update(cid, status="sent", sent=True)
@@ -224,8 +227,10 @@ class SyncEngine:
             row = s.get(PhotoUpload, sha) or PhotoUpload(sha256=sha, size=reader.size, offset=0, done=False,
                                                         attempts=0)
             row.attempts += 1
+            first_try = row.attempts == 1
             s.add(row)
-        out = photos.upload(t, sha, reader, chunk_size=self.chunk_size, on_offset=on_offset)
+        out = photos.upload(t, sha, reader, chunk_size=self.chunk_size, on_offset=on_offset,
+                            start_offset=0 if first_try else None)
         report.bytes_sent += out.sent_bytes
         report.resumed_uploads += out.resumed
         prog.bytes_done, prog.photos_done = base + reader.size, prog.photos_done + 1

@@ -61,12 +61,15 @@ def open_source(source: PhotoSource, sha256: str) -> _Reader:
 
 
 def upload(transport: Transport, sha256: str, reader: _Reader, *, chunk_size: int = DEFAULT_CHUNK,
-           on_offset: Callable[[int], None] | None = None, max_failures: int = 8) -> UploadOutcome:
+           on_offset: Callable[[int], None] | None = None, max_failures: int = 8,
+           start_offset: int | None = None) -> UploadOutcome:
     """Upload until the server has verified the blob. Raises TransientError
     after max_failures consecutive failures without progress."""
     size, out = reader.size, UploadOutcome(sha256, reader.size)
     failures, corrupt = 0, 0
-    offset: int | None = None
+    # Start at the given offset (0 for a photo the server just said it lacks)
+    # without asking: a wrong guess costs one 409 that names the right one.
+    offset: int | None = start_offset
     while True:
         transport.cancel.check()
         try:

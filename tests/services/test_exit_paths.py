@@ -119,3 +119,16 @@ def test_bad_photos_are_refused_and_the_visit_is_unchanged(seeded, make_jpeg, tm
     after = visits.load(seeded, v.id)
     assert after == before
     assert list(seeded.evidence.iter_shas()) == []
+
+
+def test_pull_keeps_local_progress_but_a_cancellation_wins(seeded):
+    from app.domain.entities import TaskStatus
+    from app.services.reference import import_master_data, load_task
+    from tests.conftest import make_task
+    visits.start_visit(seeded, "t-gas-1")
+    import_master_data(seeded, tasks=[make_task()])            # the server still says "assigned"
+    assert load_task(seeded, "t-gas-1").status == TaskStatus.IN_PROGRESS
+    cancelled = make_task()
+    cancelled.status, cancelled.cancel_reason = TaskStatus.CANCELLED, "计划调整"
+    import_master_data(seeded, tasks=[cancelled])
+    assert load_task(seeded, "t-gas-1").status == TaskStatus.CANCELLED

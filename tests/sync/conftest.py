@@ -105,3 +105,15 @@ def live_sqlite(request, tmp_path):
     yield srv
     srv.running.stop()
     srv.db.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The 500-schedule run is slow-marked and runs only when asked for
+    (`pytest -m slow tests/sync`); the default run keeps the 100 schedules."""
+    if config.getoption("-m"):
+        return
+    here = Path(__file__).parent
+    slow = [i for i in items if i.get_closest_marker("slow") and here in Path(str(i.fspath)).parents]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [i for i in items if i not in slow]

@@ -32,6 +32,7 @@ class Request:
 class Stats:
     requests: int = 0
     bytes_up: int = 0                       # client -> server, everything forwarded
+    bytes_down: int = 0                     # server -> client
     body_bytes_up: dict[str, int] = field(default_factory=dict)   # per method
     faults: dict[str, int] = field(default_factory=dict)
 
@@ -209,6 +210,8 @@ class FaultProxy:
                 if fault == "slow":
                     time.sleep(self.rng.uniform(*self.slow_s))
                 client.sendall(response)
+                with self._lock:
+                    self.stats.bytes_down += len(response)
                 if b"connection: close" in response.split(b"\r\n\r\n", 1)[0].lower():
                     return
         except OSError:

@@ -68,3 +68,12 @@ def type_text(qtbot):
 def _ui_keyring(memory_keyring):
     """Seal labels are signed with the device key: keep it in memory."""
     return memory_keyring
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_gui_thread():
+    """Automatic GC is off once ops run (app/ui/gc_guard.py); collect here,
+    on the GUI thread, between tests."""
+    yield
+    import gc
+    gc.collect()

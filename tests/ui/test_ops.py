@@ -156,3 +156,34 @@ def test_ops_must_start_on_gui_thread(qtbot):
     t.join()
     assert errors and "GUI thread" in str(errors[0])
     assert OpCancelled  # exported for ops that check cancellation themselves
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot):
+    """Automatic GC off (it could run in a worker and free a Qt object there);
+    the guard's timer still collects cycles, on the GUI thread."""
+    import gc
+    import threading
+    import weakref
+
+    from app.ui.ops import DbOp
+
+    done = []
+    DbOp(lambda: 1).success(done.append).run_in_background()
+    qtbot.waitUntil(lambda: done == [1])
+    assert not gc.isenabled()
+
+    class Node:
+        pass
+    seen_threads = []
+
+    class Probe:
+        def __del__(self):
+            seen_threads.append(threading.current_thread().name)
+    a, b = Node(), Node()
+    a.other, b.other, a.probe = b, a, Probe()          # a cycle: only the collector frees it
+    ref = weakref.ref(a)
+    del a, b
+    for _ in range(800):                               # cross the generation-0 threshold
+        DbOp(lambda: [object() for _ in range(50)]).run_in_background()
+    qtbot.waitUntil(lambda: ref() is None, timeout=5_000)
+    assert seen_threads == [threading.main_thread().name]

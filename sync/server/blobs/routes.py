@@ -28,11 +28,6 @@ def _auth(request: Request, token, *roles: str):
         return p
 
 
-def _has(request: Request, sha256: str) -> bool:
-    with request.app.state.db.session() as session:
-        return bool(service.present(session=session, hashes=[sha256]))
-
-
 def _register(request: Request, sha256: str, size: int, device_id: str) -> None:
     with request.app.state.db.session() as session:
         service.register(session=session, sha256=sha256, size=size, device_id=device_id)
@@ -71,7 +66,8 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
     if lock.locked():
         raise ApiError(423, "blob.busy", headers={"Retry-After": "1"})
     async with lock:
-        if await run_in_threadpool(_has, request, sha256):
+        if store.has(sha256):          # published only after verification; (re)register: idempotent
+            await run_in_threadpool(_register, request, sha256, store.size(sha256), p.device.id)
             return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
         size = store.partial_size(sha256, upload_length)
         if size != upload_offset:

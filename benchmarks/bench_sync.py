@@ -1,0 +1,293 @@
+"""Sync benchmarks, on loopback, in one run:
+(a) bytes on the wire per photo byte during an upload, and bytes re-sent
+    after a cut in the middle of it;
+(b) photo upload throughput relative to a plain HTTP PUT of the same bytes
+    to a minimal server;
+(c) 300 simulated devices pushing an end-of-day sync concurrently against a
+    real PostgreSQL: errors and p99 push latency."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib.util
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import report  # noqa: E402
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "sync" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+faultproxy = _load("faultproxy")
+pgcluster = _load("pgcluster")
+
+CHUNK = 1 << 20
+
+
+def _server(tmp: Path, url: str | None = None):
+    """A seeded server in a thread; returns (running, db, token)."""
+    from sync.server import demo
+    from sync.server.app import create_app
+    from sync.server.config import settings_for
+    from sync.server.db import Database
+    from sync.server.devices import service as devices
+    from sync.server.auth.models import User
+    from sync.server.runner import start_in_thread
+    from sqlalchemy import select
+    settings = settings_for(tmp, url)
+    db = Database(settings.db_url)
+    with db.session() as s:
+        demo.seed(session=s)
+        user = s.scalar(select(User).where(User.username == "demo"))
+        _, token = devices.issue_token(session=s, user=user, kind="device", ttl=timedelta(days=1),
+                                       public_key="A" * 44)
+    return start_in_thread(create_app(settings, db)), db, token
+
+
+def bench_wire(tmp: Path) -> None:
+    from sync.client import photos
+    from sync.client.transport import Transport
+    running, db, token = _server(tmp / "a")
+    data = random.Random(1).randbytes(8 * CHUNK + 12345)
+    sha = hashlib.sha256(data).hexdigest()
+    host, port = running.url.rsplit("//", 1)[1].rsplit(":", 1)
+    proxy = faultproxy.FaultProxy((host, int(port)))
+    t = Transport(proxy.url, token)
+    photos.upload(t, sha, photos._Reader(data), chunk_size=CHUNK, start_offset=0)
+    wire = proxy.stats.bytes_up + proxy.stats.bytes_down
+    report("sync_wire_bytes_per_photo_byte", wire / len(data), "ratio", "<=", 1.02)
+    proxy.close()
+    # A cut in the middle of the fourth chunk, then resume.
+    data2 = random.Random(2).randbytes(8 * CHUNK)
+    sha2 = hashlib.sha256(data2).hexdigest()
+    n = {"patch": 0}
+
+    def schedule(req):
+        if req.method == "PATCH":
+            n["patch"] += 1
+            if n["patch"] == 4:
+                return "drop_mid_body"
+        return "pass"
+    proxy = faultproxy.FaultProxy((host, int(port)), schedule, seed=5)
+    t2 = Transport(proxy.url, token)
+    out = photos.upload(t2, sha2, photos._Reader(data2), chunk_size=CHUNK, start_offset=0)
+    report("sync_resent_bytes_after_cut", out.sent_bytes - len(data2), "bytes", "<=", CHUNK)
+    proxy.close()
+    t.close(), t2.close()
+    running.stop()
+    db.close()
+
+
+MINIMAL_SERVER = r'''
+import sys, uvicorn
+out = sys.argv[2]
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    with open(out, "wb") as f:
+        more = True
+        while more:
+            m = await receive()
+            f.write(m.get("body", b""))
+            more = m.get("more_body", False)
+    await send({"type": "http.response.start", "status": 201, "headers": [(b"content-length", b"0")]})
+    await send({"type": "http.response.body", "body": b""})
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+'''
+
+
+def bench_throughput(tmp: Path) -> None:
+    import httpx
+    from sync.client import photos
+    from sync.client.transport import Transport
+    running, db, token = _server(tmp / "b")
+    port = pgcluster.free_port()
+    script = tmp / "minimal.py"
+    script.write_text(MINIMAL_SERVER)
+    proc = subprocess.Popen([sys.executable, str(script), str(port), str(tmp / "put.bin")])
+    try:
+        for _ in range(200):
+            try:
+                httpx.put(f"http://127.0.0.1:{port}/", content=b"x")
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        plain, ours = [], []
+        with httpx.Client() as c:
+            for i in range(3):
+                data = random.Random(10 + i).randbytes(32 * CHUNK)
+                t0 = time.perf_counter()
+                c.put(f"http://127.0.0.1:{port}/photo", content=data)
+                plain.append(time.perf_counter() - t0)
+                sha = hashlib.sha256(data).hexdigest()
+                t = Transport(running.url, token)
+                t0 = time.perf_counter()
+                photos.upload(t, sha, photos._Reader(data), chunk_size=CHUNK, start_offset=0)
+                ours.append(time.perf_counter() - t0)
+                t.close()
+        report("sync_upload_throughput_vs_plain_put", statistics.median(plain) / statistics.median(ours),
+               "ratio", ">=", 0.8)
+    finally:
+        proc.kill()
+        proc.wait()
+        running.stop()
+        db.close()
+
+
+def _seed_load(url: str, devices_n: int, records: int) -> list[dict]:
+    """Teams of three, one task per record at its own gas station; tokens
+    issued directly (no password hashing for 300 accounts)."""
+    from sync.server.auth import service as accounts
+    from sync.server.auth.models import Team, User
+    from sync.server.db import Database
+    from sync.server.devices import service as devices
+    from sync.server.parties.service import save_party
+    from sync.server.plan import service as plans
+    from sync.server.tasks import service as tasks
+    from app.domain.credit_code import ALPHABET, check_char
+    db = Database(url)
+    rng = random.Random(3)
+    out = []
+    with db.session() as s:
+        plans.import_plan(session=s, data={"id": "B", "title": "bench", "document_no": "", "items": [
+            {"id": "B-1", "seq": 1, "category": "c", "product": "车用汽油", "batches": 10 ** 6,
+             "scopes": ["gas_station"]}]})
+        accounts.add_agency(session=s, id="ag", name="承检机构")
+        for d in range(devices_n):
+            if d % 3 == 0:
+                s.add(Team(id=f"tm{d // 3}", agency_id="ag", name=f"组{d // 3}"))
+                s.flush()
+            user = User(id=f"u{d}", username=f"u{d}", name=f"抽样员{d}", role="sampler", password_hash="x",
+                        agency_id="ag", team_id=f"tm{d // 3}", active=True)
+            s.add(user)
+            s.flush()
+            _, token = devices.issue_token(session=s, user=user, kind="device", ttl=timedelta(days=1),
+                                           public_key="A" * 44)
+            tids = []
+            for r in range(records):
+                body = "91140105" + "".join(rng.choice(ALPHABET) for _ in range(9))
+                party, _ = save_party(session=s, data={"name": f"站{d}-{r}", "credit_code": body + check_char(body),
+                                                       "address": "太原", "scope": "gas_station"})
+                tids.append(tasks.create_task(session=s, plan_item_id="B-1", party_id=party.id,
+                                              team_id=f"tm{d // 3}").id)
+            out.append({"token": token, "tasks": tids, "party_ids": None})
+    db.close()
+    return out
+
+
+async def _device(client, dev: dict, rng: random.Random, latencies: list[float], errors: list[str],
+                  start_delay: float) -> None:
+    from app.domain.record import record_document
+    from tests_sync_visits import finished_visit   # noqa
+    await asyncio.sleep(start_delay)
+    h = {"Authorization": f"Bearer {dev['token']}"}
+    for task_id in dev["tasks"]:
+        v, blobs = finished_visit(task_id=task_id, party={"scope": "gas_station", "credit_code": dev["codes"][task_id]},
+                                  product="车用汽油", plan_item_id="B-1", rng=rng, photo_sizes=(30_000, 20_000))
+        body = {"client_id": f"c-{v.id}", "kind": "record", "visit_id": v.id, "task_id": task_id,
+                "record_hash": v.record_hash, "document": record_document(v),
+                "device_time": datetime.now(timezone.utc).isoformat()}
+        from app.domain.canonical import to_plain
+        body["document"] = to_plain(body["document"])
+        try:
+            t0 = time.perf_counter()
+            r = await client.post("/v1/records", json=body, headers=h)
+            latencies.append(time.perf_counter() - t0)
+            if r.status_code != 201:
+                errors.append(f"push {r.status_code} {r.text[:200]}")
+                continue
+            for sha in r.json()["missing_photos"]:
+                data = blobs[sha]
+                p = await client.patch(f"/v1/blobs/{sha}", content=data, headers={
+                    **h, "Upload-Offset": "0", "Upload-Length": str(len(data))})
+                if p.status_code != 200 or not p.json()["complete"]:
+                    errors.append(f"photo {p.status_code}")
+            st = await client.get(f"/v1/records/{body['client_id']}", headers=h)
+            if not st.json().get("complete"):
+                errors.append("incomplete")
+        except Exception as e:   # noqa: BLE001 - every failure is an error in the count
+            errors.append(f"{type(e).__name__}: {e}")
+
+
+def bench_load(tmp: Path, devices_n: int = 300, records: int = 3, window_s: float = 60.0) -> None:
+    import httpx
+    sys.modules["tests_sync_visits"] = _load("visits")
+    cluster = pgcluster.PgCluster(fast=False).start()
+    proc = None
+    try:
+        url = cluster.create_database("bench")
+        from sync.server.db import Database
+        Database(url).close()                                  # migrate
+        devs = _seed_load(url, devices_n, records)
+        from sqlalchemy import create_engine, text
+        eng = create_engine(url)
+        with eng.connect() as c:
+            codes = dict(c.execute(text("SELECT t.id, p.credit_code FROM tasks t JOIN parties p ON p.id = t.party_id")).all())
+        eng.dispose()
+        for d in devs:
+            d["codes"] = {t: codes[t] for t in d["tasks"]}
+        port = pgcluster.free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "sync.server.cli", "serve", "--data", str(tmp / "c"),
+                                 "--database-url", url, "--port", str(port)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                httpx.get(base + "/v1/health")
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        latencies: list[float] = []
+        errors: list[str] = []
+
+        async def main() -> float:
+            limits = httpx.Limits(max_connections=devices_n, max_keepalive_connections=devices_n)
+            async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+                rng = random.Random(9)
+                t0 = time.perf_counter()
+                await asyncio.gather(*[_device(client, d, random.Random(i), latencies, errors,
+                                               rng.uniform(0, window_s)) for i, d in enumerate(devs)])
+                return time.perf_counter() - t0
+        elapsed = asyncio.run(main())
+        latencies.sort()
+        p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else float("inf")
+        print(f"# {devices_n} devices x {records} records (+5 blobs each) over a {window_s:.0f} s arrival window "
+              f"in {elapsed:.1f} s; pushes {len(latencies)}, median {statistics.median(latencies) * 1000:.0f} ms",
+              flush=True)
+        if errors:
+            print("# first errors:", errors[:3], flush=True)
+        report("sync_300_devices_errors", len(errors), "errors", "<=", 0)
+        report("sync_300_devices_p99_push_latency", p99, "ms", "<=", 500)
+    finally:
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+        cluster.stop()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        bench_wire(tmp)
+        bench_throughput(tmp)
+        bench_load(tmp)
+
+
+if __name__ == "__main__":
+    main()
