@@ -28,8 +28,8 @@ def demo_root(override: str | None) -> Path:
     if override:
         root = Path(override)
     else:
-        from app.store.paths import APP_NAME, _platformdirs
-        root = Path(_platformdirs().user_data_dir(APP_NAME, False)) / "demo"
+        from app.store.paths import data_dir  # the user data folder, or $FIELD_SAMPLER_DATA
+        root = data_dir() / "demo"
     root.mkdir(parents=True, exist_ok=True)
     return root.resolve()
 
