@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 
 import keyring
+import keyring.errors
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -34,7 +35,11 @@ class DeviceKey:
 
     @classmethod
     def load(cls, service: str = SERVICE) -> "DeviceKey | None":
-        secret = keyring.get_password(service, USERNAME)
+        try:
+            secret = keyring.get_password(service, USERNAME)
+        except keyring.errors.KeyringError:
+            from app.services.keyring_setup import NO_KEYRING_MESSAGE
+            raise DeviceKeyError(NO_KEYRING_MESSAGE) from None
         if secret is None:
             return None
         try:
@@ -52,7 +57,11 @@ class DeviceKey:
         key = Ed25519PrivateKey.generate()
         raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                 serialization.NoEncryption())
-        keyring.set_password(service, USERNAME, base64.b64encode(raw).decode("ascii"))
+        try:
+            keyring.set_password(service, USERNAME, base64.b64encode(raw).decode("ascii"))
+        except keyring.errors.KeyringError:
+            from app.services.keyring_setup import NO_KEYRING_MESSAGE
+            raise DeviceKeyError(NO_KEYRING_MESSAGE) from None
         # Read back: a keyring that silently drops writes must fail now, not
         # after labels were printed with a key nobody can register.
         stored = cls.load(service)

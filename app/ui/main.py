@@ -60,6 +60,10 @@ def start_gui(data, *, language: str | None = None, settings_model=None, exit_af
         sync = install_sync(window)    # first: it stops a running sync before the workspace closes
         home = install_home(window, data)
         sync.attach_home(home)
+        from app.services.keyring_setup import os_keyring_available
+        if not os_keyring_available():
+            from app.ui.i18n import tr
+            window.show_message(tr("未找到系统密钥环：封条无法签名，也无法登录同步。请安装并启用 gnome-keyring 或 KWallet。"))
         if exit_after_load:
             def maybe_quit() -> None:
                 if loaded_enough is None or loaded_enough(home):

@@ -55,3 +55,16 @@ def test_corrupt_keyring_entry(ring):
     with pytest.raises(DeviceKeyError) as e:
         DeviceKey.load()
     assert "not base64" not in str(e.value)
+
+
+def test_no_os_keyring_gives_a_message_the_sampler_can_act_on():
+    import keyring
+    from keyring.backends import fail
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with pytest.raises(DeviceKeyError) as e:
+            DeviceKey.load_or_create()
+        assert "未找到系统密钥环" in str(e.value) and "gnome-keyring" in str(e.value)
+    finally:
+        keyring.set_keyring(previous)
