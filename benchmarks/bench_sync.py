@@ -37,7 +37,7 @@ def _load(name: str):
 faultproxy = _load("faultproxy")
 pgcluster = _load("pgcluster")
 
-CHUNK = 1 << 20
+from sync.client.photos import DEFAULT_CHUNK as CHUNK  # noqa: E402  (the client's own chunk size)
 
 
 def _server(tmp: Path, url: str | None = None):
@@ -131,7 +131,7 @@ def bench_throughput(tmp: Path) -> None:
         plain, ours = [], []
         with httpx.Client() as c:
             for i in range(3):
-                data = random.Random(10 + i).randbytes(32 * CHUNK)
+                data = random.Random(10 + i).randbytes(32 << 20)          # 32 MiB, a few photos
                 t0 = time.perf_counter()
                 c.put(f"http://127.0.0.1:{port}/photo", content=data)
                 plain.append(time.perf_counter() - t0)

@@ -11,7 +11,7 @@ from typing import Callable
 from sync.client.errors import SyncError, TransientError
 from sync.client.transport import Transport
 
-DEFAULT_CHUNK = 1 << 20
+DEFAULT_CHUNK = 4 << 20  # 4 MiB: a phone photo in one or two requests; a cut re-sends at most this
 PhotoSource = Callable[[str], "Path | bytes"]      # sha256 -> file path (evidence store) or bytes
 
 

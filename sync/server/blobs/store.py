@@ -25,11 +25,49 @@ class BlobStore(Protocol):
     def size(self, sha256: str) -> int: ...
 
 
+class _HashingAppend:
+    """The partial file opened for appending; hashes what it writes so the
+    finished upload need not be read back. The running hash is kept only
+    while the file grows without gaps in this process; otherwise (a server
+    restart, a truncation) finish() re-reads the file."""
+
+    def __init__(self, f: BinaryIO, store: "DiskBlobStore", key: tuple[str, int]):
+        self.f, self.store, self.key = f, store, key
+        size = f.seek(0, os.SEEK_END)
+        state = store._running.get(key)
+        if state is None and size == 0:
+            state = (0, hashlib.sha256())
+        self.state = state if state is not None and state[0] == size else None
+
+    def write(self, data: bytes) -> int:
+        n = self.f.write(data)
+        if self.state is not None:
+            self.state[1].update(data)
+            self.state = (self.state[0] + len(data), self.state[1])
+        return n
+
+    def truncate(self, size: int) -> int:
+        self.state = None
+        return self.f.truncate(size)
+
+    def __enter__(self) -> "_HashingAppend":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.f.close()
+        if self.state is None:
+            self.store._running.pop(self.key, None)
+        else:
+            self.store._running[self.key] = self.state
+
+
 class DiskBlobStore:
     def __init__(self, root: Path):
         self.root = Path(root)
         (self.root / "objects").mkdir(parents=True, exist_ok=True)
         (self.root / "partial").mkdir(parents=True, exist_ok=True)
+        # (sha, length) -> (bytes hashed, running SHA-256) of partial uploads
+        self._running: dict[tuple[str, int], tuple[int, "hashlib._Hash"]] = {}
 
     def _check(self, sha256: str) -> str:
         if not SHA_RE.match(sha256):
@@ -55,22 +93,28 @@ class DiskBlobStore:
         except FileNotFoundError:
             return 0
 
-    def open_append(self, sha256: str, length: int) -> BinaryIO:
-        return open(self._partial(sha256, length), "ab")
+    def open_append(self, sha256: str, length: int) -> _HashingAppend:
+        return _HashingAppend(open(self._partial(sha256, length), "ab"), self, (sha256, int(length)))
 
     def discard(self, sha256: str, length: int) -> None:
+        self._running.pop((sha256, int(length)), None)
         self._partial(sha256, length).unlink(missing_ok=True)
 
     def finish(self, sha256: str, length: int) -> bool:
         """Verify the complete partial upload; publish it if its SHA-256 is
         its name, else throw it away (the client starts again)."""
         part = self._partial(sha256, length)
-        h = hashlib.sha256()
+        state = self._running.pop((sha256, int(length)), None)
         with open(part, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
+            if state is not None and state[0] == length == os.fstat(f.fileno()).st_size:
+                digest = state[1].hexdigest()          # hashed while it arrived
+            else:
+                h = hashlib.sha256()
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    h.update(block)
+                digest = h.hexdigest()
             os.fsync(f.fileno())
-        if h.hexdigest() != sha256:
+        if digest != sha256:
             part.unlink(missing_ok=True)
             return False
         dest = self.path(sha256)
