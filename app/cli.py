@@ -15,23 +15,35 @@ COMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _requested(argv: list[str]) -> str | None:
+    """The subcommand named on the command line, if any (skips --data-dir X)."""
+    args = iter(argv)
+    for a in args:
+        if a == "--data-dir":
+            next(args, None)
+        elif not a.startswith("-"):
+            return a
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """All subcommands; only the one being run imports its module (start-up
+    time: the GUI should not pay for importing the PDF tools)."""
     parser = argparse.ArgumentParser(prog="field-sampler", description="抽样助手 Field Sampler")
     parser.add_argument("--data-dir", help="data folder (default: the user data folder, or $FIELD_SAMPLER_DATA)")
     sub = parser.add_subparsers(dest="command")
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text)
         p.set_defaults(_module=module)
-        try:
+        if only is None or only == name:
             importlib.import_module(module).add_arguments(p)
-        except ModuleNotFoundError as e:
-            if e.name is None or not module.startswith(e.name):
-                raise
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    name = _requested(argv)
+    parser = build_parser(name if name in COMMANDS else None)
     args = parser.parse_args(argv)
     module = getattr(args, "_module", COMMANDS["gui"][0])
     return int(importlib.import_module(module).run(args) or 0)
