@@ -4,7 +4,6 @@ keys are ignored and bad values fall back to their defaults."""
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -14,7 +13,9 @@ from app.store.paths import APP_NAME, ENV_DATA as DATA_ENV, _platformdirs, data_
 LANGUAGES = ("zh_CN", "en")
 LABEL_SIZES = ("100x70", "70x50", "a4")  # mm; "a4" = a sheet of labels
 
-log = logging.getLogger(__name__)
+def _log():
+    import logging  # deferred: a few ms of start-up; only needed when something goes wrong
+    return logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,7 +47,7 @@ def load(path: Path | None = None) -> Settings:
     except FileNotFoundError:
         return Settings()
     except (OSError, ValueError) as e:
-        log.warning("settings file %s unreadable (%s); using defaults", path, e)
+        _log().warning("settings file %s unreadable (%s); using defaults", path, e)
         return Settings()
     if not isinstance(raw, dict):
         return Settings()

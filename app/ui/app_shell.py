@@ -6,7 +6,6 @@ last-sync time, and a stacked central area with one slot per screen
 placeholders until it lands: set_screen() swaps the real widget in."""
 from __future__ import annotations
 
-import logging
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +20,9 @@ from app.ui.i18n import tr
 from app.ui.settings import SettingsModel
 from app.ui.theme import STATUS_COLORS, apply_theme
 
-log = logging.getLogger(__name__)
+def _log():
+    import logging  # deferred: a few ms of start-up; only needed when something goes wrong
+    return logging.getLogger(__name__)
 
 SCREENS = ("tasks", "visit", "sync")
 LOG_FILE = "field-sampler.log"
@@ -34,6 +35,7 @@ def setup_logging(log_dir: Path | None = None) -> Path:
     log_dir = log_dir or store.log_dir()
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_FILE
+    import logging
     root = logging.getLogger()
     if not any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers):
         handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
@@ -55,7 +57,7 @@ class ExceptHook:
     def __call__(self, etype, value, tb) -> None:
         import traceback
 
-        log.critical("unhandled exception:\n%s", "".join(traceback.format_exception(etype, value, tb)))
+        _log().critical("unhandled exception:\n%s", "".join(traceback.format_exception(etype, value, tb)))
         app = QApplication.instance()
         if app is None or self._showing:
             return  # no GUI, or an error while the box is up: logged is enough
@@ -74,7 +76,7 @@ class ExceptHook:
             box.open()
             self.shown += 1
         except Exception:  # noqa: BLE001 - the hook must never raise
-            log.exception("could not show the error dialog")
+            _log().exception("could not show the error dialog")
             self._showing = False
 
     def _closed(self, _result: int) -> None:
@@ -82,8 +84,9 @@ class ExceptHook:
 
 
 def _shutdown_ops() -> None:
-    from app.ui import ops  # imported on first use, not at start-up
-    ops.shutdown()
+    ops = sys.modules.get("app.ui.ops")   # never imported: nothing ran, nothing to drain
+    if ops is not None:
+        ops.shutdown()
 
 
 def create_app(argv: list[str] | None = None, language: str | None = None, *,

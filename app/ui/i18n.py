@@ -12,12 +12,13 @@ Qt's own dialogs (file dialogs, message box buttons) use Qt's qtbase .qm.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from functools import lru_cache
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+def _log():
+    import logging  # deferred: a few ms of start-up; only needed when something goes wrong
+    return logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}  # each in its own language
@@ -43,7 +44,7 @@ def catalog(lang: str) -> dict[str, str]:
     try:
         return json.loads(catalog_path(lang).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        log.error("translation catalog for %s unusable: %s", lang, e)
+        _log().error("translation catalog for %s unusable: %s", lang, e)
         return {}
 
 
@@ -77,4 +78,4 @@ def install_qt_translations(app) -> None:
     if translator.load(f"qtbase_{qt_lang}", path):
         app.installTranslator(translator)
     else:
-        log.info("no Qt translation qtbase_%s in %s", qt_lang, path)
+        _log().info("no Qt translation qtbase_%s in %s", qt_lang, path)
