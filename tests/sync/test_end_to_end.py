@@ -12,44 +12,15 @@ import sys
 import time
 from datetime import date
 
-from app.domain.visit import EvidenceCategory as C
-from app.domain.visit import SignerRole
-from app.domain.workflow import Step
-from app.services import evidence, signing, steps, visits
 from app.services.device_key import DeviceKey
 from app.services.workspace import Workspace
 from sync.client import outbox
 from sync.client.engine import SyncEngine
 from sync.client.enroll import enroll
 from tests.conftest import signature_png
-from tests.scenarios import SAMPLE_FIELDS
+from tests.scenarios import complete_visit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def complete_visit(ws, task, make_jpeg):
-    """The wizard's path through the services, signed by the task's team."""
-    v = visits.start_visit(ws, task.id)
-    steps.record_shown_documents(ws, v.id, inspection_notice=True, sampler_ids=True, authorization_letter=True)
-    assert visits.advance(ws, v.id) == Step.PARTY
-    assert visits.advance(ws, v.id) == Step.EVIDENCE
-    for cat in (C.SITE, C.STORAGE, C.LABEL, C.STOCK):
-        evidence.add_evidence(ws, v.id, cat, make_jpeg())
-    assert visits.advance(ws, v.id) == Step.SAMPLE
-    steps.record_sample(ws, v.id, **SAMPLE_FIELDS)
-    evidence.add_evidence(ws, v.id, C.SAMPLING, make_jpeg())
-    assert visits.advance(ws, v.id) == Step.PAY
-    steps.pay(ws, v.id)
-    assert visits.advance(ws, v.id) == Step.SEAL
-    steps.seal_samples(ws, v.id)
-    evidence.add_evidence(ws, v.id, C.SEALED, make_jpeg())
-    assert visits.advance(ws, v.id) == Step.SIGN
-    for i, member in enumerate(task.team[:2]):
-        signing.sign(ws, v.id, role=SignerRole.SAMPLER, name=member.name, png=signature_png(i + 1),
-                     signer_ref=member.id)
-    signing.sign(ws, v.id, role=SignerRole.PARTY, name=task.party.contact, png=signature_png(9))
-    assert visits.advance(ws, v.id) == Step.DOCUMENTS
-    return signing.finish(ws, v.id)
 
 
 def test_demo_server_enroll_pull_push_progress(tmp_path, memory_keyring, make_jpeg):
@@ -86,7 +57,8 @@ def test_demo_server_enroll_pull_push_progress(tmp_path, memory_keyring, make_jp
         assert len(tasks) == 7 and all(t.due_date == date.today().isoformat() for t in tasks)
         petrol = [t for t in tasks if t.plan_item_ids == ["2022-4-11"]][0]
         assert petrol.party.scope.value == "gas_station" and len(petrol.team) == 3
-        v = complete_visit(ws, petrol, make_jpeg)
+        v = complete_visit(ws, make_jpeg, signature_png, petrol.id,
+                           samplers=[(m.id, m.name) for m in petrol.team])
         with ws.db.session() as s:       # the finish service will call this itself
             outbox.enqueue_record(s, v)
         report = engine.run()
