@@ -77,3 +77,18 @@ def _collect_on_gui_thread():
     yield
     import gc
     gc.collect()
+
+
+@pytest.fixture
+def themed():
+    """The app's theme for a screenshot test, restored afterwards."""
+    from PySide6.QtWidgets import QApplication
+    from app.ui.theme import apply_theme
+    app = QApplication.instance()
+    saved = (app.styleSheet(), app.font(), app.palette(), app.style().name())
+    apply_theme(app)
+    yield
+    app.setStyleSheet(saved[0])
+    app.setFont(saved[1])
+    app.setPalette(saved[2])
+    app.setStyle(saved[3])

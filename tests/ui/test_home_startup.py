@@ -20,7 +20,6 @@ from app.ui.app_shell import MainWindow
 from app.ui.home.screen import HomeScreen
 from app.ui.home.startup import install_home
 from app.ui.settings import SettingsModel
-from app.ui.theme import apply_theme
 from tests.conftest import make_task, signature_png
 from tests.scenarios import complete_visit
 
@@ -63,18 +62,6 @@ def test_gui_command_shows_the_home_screen_for_the_data_dir(tmp_path):
                    cwd=ROOT, env=env, check=True, timeout=60, capture_output=True)
     assert (data / "field-sampler.sqlite").is_file()
     assert (data / "logs" / "field-sampler.log").is_file()  # file log set up right after show
-
-
-@pytest.fixture
-def themed():
-    app = QApplication.instance()
-    saved = (app.styleSheet(), app.font(), app.palette(), app.style().name())
-    apply_theme(app)
-    yield
-    app.setStyleSheet(saved[0])
-    app.setFont(saved[1])
-    app.setPalette(saved[2])
-    app.setStyle(saved[3])
 
 
 @pytest.fixture(params=["zh_CN", "en"])

@@ -18,19 +18,7 @@ from app.ui.photo_grid import PhotoGrid
 from app.ui.settings import SettingsModel
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.signature_pad import SignaturePad
-from app.ui.theme import apply_theme, available_cjk_family
-
-
-@pytest.fixture
-def themed():
-    app = QApplication.instance()
-    saved = (app.styleSheet(), app.font(), app.palette(), app.style().name())
-    apply_theme(app)
-    yield
-    app.setStyleSheet(saved[0])
-    app.setFont(saved[1])
-    app.setPalette(saved[2])
-    app.setStyle(saved[3])
+from app.ui.theme import available_cjk_family
 
 
 def _cut_off(widget) -> list[str]:

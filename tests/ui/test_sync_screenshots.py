@@ -11,7 +11,7 @@ from tests.conftest import signature_png
 from tests.scenarios import complete_visit
 from tests.ui.sync_harness import (cell, column, demo_server, open_window, sign_in, sync_now,  # noqa: F401
                                    team_of)
-from tests.ui.test_screenshots import _shoot, lang, themed  # noqa: F401
+from tests.ui.test_screenshots import _shoot, lang  # noqa: F401
 
 
 def _cancel_on_server(server, task_id: str, reason: str) -> None:

@@ -4,13 +4,11 @@ the data a sampler would have entered by then."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from app.domain.visit import EvidenceCategory as C, SignerRole
 from app.domain.workflow import ORDER, Step
 from app.services import evidence, signing, steps, visits
 from app.ui import i18n
-from app.ui.theme import apply_theme
 from tests.conftest import signature_png
 from tests.scenarios import SAMPLE_FIELDS
 from tests.ui.wizard_driver import SIZE, open_wizard
@@ -36,17 +34,6 @@ def _fill(ws, vid, step, make_jpeg) -> None:
         signing.sign(ws, vid, role=SignerRole.SAMPLER, name="张伟", png=signature_png(1), signer_ref="s-zhang")
         signing.sign(ws, vid, role=SignerRole.SAMPLER, name="李娜", png=signature_png(2), signer_ref="s-li")
         signing.sign(ws, vid, role=SignerRole.PARTY, name="钱经理", png=signature_png(3))
-
-
-@pytest.fixture
-def themed():
-    app = QApplication.instance()
-    font, sheet, style = app.font(), app.styleSheet(), app.style().name()
-    apply_theme(app)
-    yield
-    app.setStyleSheet(sheet)
-    app.setFont(font)
-    app.setStyle(style)
 
 
 def _shoot(qtbot, ws, vid, path) -> None:
