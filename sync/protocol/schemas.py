@@ -179,9 +179,21 @@ class TaskOut(Wire):
     updated_at: datetime
 
 
+class TaskWithdrawal(Wire):
+    """A task this team held and no longer does (改派: the province or the
+    agency gave it to another team). The device keeps the task and any visit
+    of it, marks it withdrawn with the reason, and starts no new visit."""
+    task_id: str
+    kind: Literal["reassigned"] = "reassigned"
+    reason: str = ""
+    at: datetime
+
+
 class PullResponse(Ok):
     """`full`: a complete snapshot (replace local server-owned data, in one
-    transaction); otherwise only what changed since the cursor sent."""
+    transaction); otherwise only what changed since the cursor sent.
+    `withdrawn` (optional, added in fs-sync/1; older clients ignore it):
+    tasks taken away from this team, also in a full refresh."""
     cursor: str
     full: bool
     server_time: datetime
@@ -191,6 +203,7 @@ class PullResponse(Ok):
     parties: list[PartyOut] = Field(default_factory=list)
     tasks: list[TaskOut] = Field(default_factory=list)
     sampling_rules: list[dict[str, Any]] = Field(default_factory=list)
+    withdrawn: list[TaskWithdrawal] = Field(default_factory=list)
 
 
 # --- push (sampler-owned records up) -----------------------------------------
@@ -263,6 +276,12 @@ class TaskCreate(Wire):
 
 
 class TaskCancel(Wire):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class TaskReassign(Wire):
+    """改派: give the task to another team (of the same agency, for an agency admin)."""
+    team_id: str = Field(min_length=1, max_length=64)
     reason: str = Field(min_length=1, max_length=500)
 
 

@@ -150,6 +150,21 @@ def cmd_cancel_task(args) -> int:
     return 0
 
 
+def cmd_reassign_task(args) -> int:
+    from sync.server.errors import ApiError
+    from sync.server.tasks import service
+    _, db = _db(args)
+    try:
+        with db.session() as s:
+            t = service.reassign_task(session=s, task_id=args.task_id, team_id=args.team, reason=args.reason)
+            line = f"task {t.id} reassigned to team {t.team_id}: {args.reason.strip()}"
+    except ApiError as e:
+        print(f"refused: {e.error.zh} ({e.error.en})", file=sys.stderr)
+        return 1
+    print(line)
+    return 0
+
+
 def cmd_revoke_device(args) -> int:
     from sqlalchemy import select
     from sync.server.auth.models import User

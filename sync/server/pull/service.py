@@ -2,7 +2,12 @@
 
 A missing cursor gives a full snapshot. An unknown or stale one (the server
 was restored from an older backup, or the cursor is garbage) is refused with
-412 and the device asks again without one: the full refresh."""
+412 and the device asks again without one: the full refresh.
+
+A task moved to another team (改派) drops out of the former team's view;
+`withdrawn` tells that team so, incrementally when the task changed since
+the cursor, and in every full refresh (a device offline for days, or with
+a stale cursor, still learns it)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -18,6 +23,7 @@ from sync.server.errors import ApiError
 from sync.server.plan import service as plans
 from sync.server.pull import changes
 from sync.server.pull.models import Change
+from sync.server.tasks import moves
 from sync.server.tasks import service as tasks
 
 
@@ -48,6 +54,9 @@ def pull(*, session: Session, principal: Principal, cursor: str | None) -> PullR
     sent_tasks = [t for t in team_tasks
                   if full or t.id in changed.get("task", set()) or t.party_id in party_ids_changed]
     task_out = tasks.tasks_out(session=session, tasks=sent_tasks)
+    withdrawn = moves.withdrawals(session=session, team_id=user.team_id,
+                                  task_ids=None if full else changed.get("task", set()),
+                                  still_held={t.id for t in team_tasks})
     parties = {t.party.id: t.party for t in task_out}
     samplers = tasks.team_samplers(session=session, team_ids={user.team_id}).get(user.team_id, [])
     if not full and not changed.get("sampler"):
@@ -57,5 +66,6 @@ def pull(*, session: Session, principal: Principal, cursor: str | None) -> PullR
     rules = plans.rules_out(session=session, products=None if full else sorted(changed.get("rule", set())))
     return PullResponse(cursor=changes.format_cursor(head_seq, head_token), full=full, server_time=utcnow(),
                         plans=plans.all_plans(session=session), agencies=agencies, samplers=samplers,
-                        parties=list(parties.values()), tasks=task_out, sampling_rules=rules)
+                        parties=list(parties.values()), tasks=task_out, sampling_rules=rules,
+                        withdrawn=withdrawn)
 

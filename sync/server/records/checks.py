@@ -1,10 +1,11 @@
 """Domain rules the server re-checks on a received record (it cannot see
 the site, but it sees every other record): plan scope, quota, batch limits,
-the credit code, and the task's state."""
+the credit code, the task's state and who holds it (a team a task was moved
+away from may still send what it signed on site)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from app.domain import rules
 from app.domain.credit_code import credit_code_problem
@@ -13,10 +14,12 @@ from app.domain.plan import PlanItem as DomainItem
 from app.domain.plan import Scope
 from sync.protocol.messages import from_domain, problem
 from sync.protocol.schemas import ProblemOut
+from sync.server.audit import service as audit
 from sync.server.auth.models import User
 from sync.server.parties.models import Party
 from sync.server.plan.models import PlanItem
 from sync.server.records.models import Record
+from sync.server.tasks import moves
 from sync.server.tasks.models import Task
 
 END_STATES = ("finished", "refused", "problem_reported")
@@ -31,9 +34,33 @@ def task_problems(*, task: Task | None, task_id: str, user: User) -> list[Proble
     if task is None:
         return [problem("sync.task_unknown", "task_id", task_id=task_id)]
     if task.team_id != user.team_id or task.agency_id != user.agency_id:
+        return _former_team(task, user)
+    if task.status == "cancelled":
+        return [problem("task.cancelled", "task_id", reason=task.cancel_reason)]
+    return []
+
+
+def _former_team(task: Task, user: User) -> list[ProblemOut]:
+    """A task moved to another team (改派): a record from the team that held
+    it is evidence of a real visit, signed on site before the device heard
+    of the move (the app starts no visit on a withdrawn task). It is
+    accepted, subject to every other rule (the batch limits keep the two
+    teams from both taking the batch), and flagged in the audit log. A
+    cancelled task refuses it as it refuses its own team's. A task moved to
+    another agency refuses it with the move's reason: the record would be
+    filed, and paid, under the wrong agency; it stays quarantined on the
+    device for the agencies to settle."""
+    session = object_session(task)
+    move = moves.latest_move_from(session=session, task_id=task.id, team_id=user.team_id)
+    if move is None or move.from_agency_id != user.agency_id:
         return [problem("sync.task_not_yours", "task_id")]
     if task.status == "cancelled":
         return [problem("task.cancelled", "task_id", reason=task.cancel_reason)]
+    if task.agency_id != user.agency_id:
+        return [problem("task.reassigned", "task_id", reason=move.reason)]
+    audit.log(session=session, actor=user.username, action="record.former_team", target=task.id,
+              detail={"team": user.team_id, "task_team": task.team_id, "moved_at": move.at.isoformat(),
+                      "move_reason": move.reason})
     return []
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db import Base, UTCDateTime, utcnow
@@ -27,3 +27,20 @@ class Task(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TaskMove(Base):
+    """One reassignment of a task to another team (改派). Kept for good: the
+    former team's devices learn of the withdrawal from it (also in a full
+    refresh, days later), and a record the former team signed on site before
+    it knew is recognised as theirs to send (see records/checks.py)."""
+    __tablename__ = "task_moves"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), index=True)
+    from_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"), index=True)
+    from_agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    to_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
+    to_agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

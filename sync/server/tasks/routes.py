@@ -1,9 +1,9 @@
-"""Tasks for admins: list, assign, draw at random (双随机), cancel."""
+"""Tasks for admins: list, assign, draw at random (双随机), cancel, reassign (改派)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from sync.protocol.schemas import DrawRequest, TaskCancel, TaskCreate, TaskList, TaskOut
+from sync.protocol.schemas import DrawRequest, TaskCancel, TaskCreate, TaskList, TaskOut, TaskReassign
 from sync.server.deps import ADMINS, Token, unit
 from sync.server.errors import ERROR_RESPONSES
 from sync.server.tasks import draw as draws
@@ -44,4 +44,13 @@ def cancel(task_id: str, body: TaskCancel, request: Request, token: Token):
     with unit(request, token, *ADMINS) as (session, p):
         task = service.cancel_task(session=session, task_id=task_id, reason=body.reason, actor=p.actor,
                                    agency_scope=_scope(p))
+        return service.tasks_out(session=session, tasks=[task])[0]
+
+
+@router.post("/{task_id}/reassign", response_model=TaskOut,
+             summary="改派: give the task to another team (both teams' devices see it at their next pull)")
+def reassign(task_id: str, body: TaskReassign, request: Request, token: Token):
+    with unit(request, token, *ADMINS) as (session, p):
+        task = service.reassign_task(session=session, task_id=task_id, team_id=body.team_id, reason=body.reason,
+                                     actor=p.actor, agency_scope=_scope(p))
         return service.tasks_out(session=session, tasks=[task])[0]

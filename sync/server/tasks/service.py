@@ -1,4 +1,4 @@
-"""Assign and cancel sampling tasks; build their wire form."""
+"""Assign, cancel and reassign sampling tasks; build their wire form."""
 from __future__ import annotations
 
 import uuid
@@ -16,7 +16,7 @@ from sync.server.parties.models import Party
 from sync.server.parties.service import party_out
 from sync.server.plan.models import PlanItem
 from sync.server.pull.changes import record_change
-from sync.server.tasks.models import Task
+from sync.server.tasks.models import Task, TaskMove
 
 DEFAULT_SOURCE = "2022年第四批产品质量监督抽查"
 
@@ -56,6 +56,41 @@ def cancel_task(*, session: Session, task_id: str, reason: str, actor: str = "cl
         task.status, task.cancel_reason, task.updated_at = "cancelled", reason, utcnow()
         record_change(session=session, kind="task", entity_id=task.id)
         audit.log(session=session, actor=actor, action="task.cancel", target=task.id, detail={"reason": reason})
+    return task
+
+
+def reassign_task(*, session: Session, task_id: str, team_id: str, reason: str, actor: str = "cli",
+                  agency_scope: str | None = None) -> Task:
+    """改派: give the task to another team. Both teams' devices learn it at
+    their next pull: the new team gets the task, the former one a withdrawal
+    (kept in task_moves, so a full refresh days later still tells it)."""
+    task = session.get(Task, task_id, with_for_update=True)
+    if task is None:
+        raise ApiError(404, "not_found", what=task_id)
+    if agency_scope is not None and task.agency_id != agency_scope:
+        raise ApiError(403, "auth.forbidden")
+    team = session.get(Team, team_id)
+    if team is None:
+        raise ApiError(404, "not_found", what=team_id)
+    if agency_scope is not None and team.agency_id != agency_scope:
+        raise ApiError(403, "auth.forbidden")
+    if task.status == "cancelled":
+        raise ApiError(409, "task.move_cancelled", reason=task.cancel_reason or "—")
+    if task.status == "done":
+        raise ApiError(409, "task.move_done")
+    if team.id == task.team_id:
+        raise ApiError(409, "task.same_team", team=team.name)
+    reason = reason.strip()
+    if not reason:
+        raise ApiError(422, "task.move_reason")
+    session.add(TaskMove(task_id=task.id, from_team_id=task.team_id, from_agency_id=task.agency_id,
+                         to_team_id=team.id, to_agency_id=team.agency_id, reason=reason, actor=actor))
+    old_team = task.team_id
+    task.team_id, task.agency_id, task.updated_at = team.id, team.agency_id, utcnow()
+    session.flush()
+    record_change(session=session, kind="task", entity_id=task.id)
+    audit.log(session=session, actor=actor, action="task.reassign", target=task.id,
+              detail={"from": old_team, "to": team.id, "reason": reason})
     return task
 
 
