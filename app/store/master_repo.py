@@ -111,6 +111,35 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
         upsert_sampler(session, s)
 
 
+# A withdrawn task (改派: the server gave it to another team) is kept as a
+# cancellation whose reason says so; the home screen shows it as withdrawn.
+WITHDRAWN_PREFIX = "已改派给其他抽样组："
+
+
+def withdrawal_reason(cancel_reason: str) -> str | None:
+    """The server's reason if this cancellation is a withdrawal, else None."""
+    return cancel_reason[len(WITHDRAWN_PREFIX):] if cancel_reason.startswith(WITHDRAWN_PREFIX) else None
+
+
+def withdraw_task(session: Session, task_id: str, *, reason: str, at: datetime) -> bool:
+    """The server took this task from the team: like a cancellation, no new
+    visit starts on it, a visit in progress stays, nothing is deleted; a task
+    the sampler already finished here stays done (its record is the
+    sampler's). Returns whether this is news (False: unknown here, or
+    already withdrawn)."""
+    r = session.get(TaskRow, task_id)
+    if r is None:
+        return False
+    task = from_plain(Task, json.loads(r.data))
+    if "withdrawn" in task.extra:
+        return False
+    task.extra["withdrawn"] = {"kind": "reassigned", "reason": reason, "at": at.isoformat()}
+    if task.status != TaskStatus.DONE:
+        task.status, task.cancel_reason = TaskStatus.CANCELLED, WITHDRAWN_PREFIX + (reason or "—")
+    r.status, r.data = task.status.value, _json(task)
+    return True
+
+
 def load_task(session: Session, task_id: str) -> Task | None:
     r = session.get(TaskRow, task_id)
     return None if r is None else from_plain(Task, json.loads(r.data))

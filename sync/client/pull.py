@@ -4,7 +4,8 @@ replace the local copy in one transaction.
 
 The server owns tasks, cancellations and the plan; the sampler owns what was
 observed and signed. A pull never touches a visit or a record: a task the
-server cancelled or withdrew is marked so, never deleted."""
+server cancelled or withdrew (改派: given to another team; `withdrawn` in the
+pull, also in a full refresh) is marked so, never deleted."""
 from __future__ import annotations
 
 import json
@@ -18,7 +19,15 @@ from sqlalchemy.orm import Session
 from app.store.sync_models import PulledEntity
 from sync.client import state
 from sync.client.transport import Transport
-from sync.protocol.schemas import PullResponse, TaskOut
+from sync.protocol.schemas import PullResponse, TaskOut, TaskWithdrawal
+
+
+@dataclass(frozen=True)
+class Reassigned:
+    """A task newly taken from this team (改派), to show the sampler."""
+    task_id: str
+    party_name: str
+    reason: str
 
 
 @dataclass
@@ -27,7 +36,8 @@ class PullReport:
     refreshed_after_412: bool = False
     tasks: int = 0
     cancelled: list[TaskOut] = field(default_factory=list)     # newly cancelled: show them
-    withdrawn: list[str] = field(default_factory=list)         # gone from a full refresh
+    withdrawn: list[str] = field(default_factory=list)         # newly withdrawn (reassigned, or gone from a full refresh)
+    reassigned: list[Reassigned] = field(default_factory=list)  # newly reassigned, with the server's reason
     cursor: str = ""
 
 
@@ -51,11 +61,16 @@ class MirrorSink:
             row.data, row.withdrawn, row.updated_at = obj.model_dump_json(), False, now
             return row
 
+        for w in payload.withdrawn:
+            self._withdraw(session, w, report, now)
         for t in payload.tasks:
             old = session.get(PulledEntity, ("task", t.id))
             old_status = json.loads(old.data)["status"] if old is not None else None
             if t.status == "cancelled" and old_status not in (None, "cancelled"):
                 report.cancelled.append(t)
+            gone = session.get(PulledEntity, ("withdrawal", t.id))
+            if gone is not None:        # moved back to this team: it is ours again
+                session.delete(gone)
             put("task", t.id, t)
             seen_tasks.add(t.id)
         for kind, objs in (("plan", payload.plans), ("agency", payload.agencies), ("party", payload.parties)):
@@ -76,6 +91,25 @@ class MirrorSink:
                 if row.entity_id not in seen_tasks and not row.withdrawn:
                     row.withdrawn = True
                     report.withdrawn.append(row.entity_id)
+
+    @staticmethod
+    def _withdraw(session: Session, w: TaskWithdrawal, report: PullReport, now: datetime) -> None:
+        """Mark the task withdrawn and keep the server's word for it; a task
+        this device never had is not news."""
+        row = session.get(PulledEntity, ("task", w.task_id))
+        if row is None:
+            return
+        known = session.get(PulledEntity, ("withdrawal", w.task_id))
+        if known is None:
+            known = PulledEntity(kind="withdrawal", entity_id=w.task_id, withdrawn=True)
+            session.add(known)
+        news = not row.withdrawn or known.data is None or TaskWithdrawal.model_validate_json(known.data).at != w.at
+        known.data, known.updated_at = w.model_dump_json(), now
+        row.withdrawn = True
+        if news:
+            report.withdrawn.append(w.task_id)
+            party = TaskOut.model_validate_json(row.data).party.name
+            report.reassigned.append(Reassigned(w.task_id, party, w.reason))
 
 
 class StoreSink:
@@ -101,9 +135,17 @@ class StoreSink:
         for t in payload.tasks:
             master_repo.upsert_task(session, convert.task(t), now=now,
                                     products=[products.get(i, "") for i in t.plan_item_ids])
+        for w in payload.withdrawn:
+            master_repo.withdraw_task(session, w.task_id, reason=w.reason, at=w.at)
 
 
 DEFAULT_SINKS = (MirrorSink, StoreSink)
+
+
+def local_withdrawals(session: Session) -> dict[str, TaskWithdrawal]:
+    """task id -> the server's withdrawal (改派) of it, from the mirror."""
+    rows = session.scalars(select(PulledEntity).where(PulledEntity.kind == "withdrawal"))
+    return {r.entity_id: TaskWithdrawal.model_validate_json(r.data) for r in rows}
 
 
 def local_tasks(session: Session) -> list[tuple[TaskOut, bool]]:

@@ -10,6 +10,7 @@ from app.domain.visit import VisitStatus
 from app.domain.workflow import STEP_TITLES, Step
 from app.services.overview import AwaitingSync, as_utc
 from app.services.reference import TaskSummary
+from app.store.master_repo import withdrawal_reason
 from app.store.visits_repo import VisitSummary
 from app.ui.home.models import Column, PagedModel, RowsModel
 from app.ui.i18n import is_english, tr
@@ -23,6 +24,9 @@ def when(t: datetime | None) -> str:
 
 def task_status(t: TaskSummary) -> str:
     if t.status == TaskStatus.CANCELLED:
+        moved = withdrawal_reason(t.cancel_reason or "")
+        if moved is not None:       # 改派: the server gave it to another team
+            return tr("已改派给其他抽样组：{reason}", reason=moved or tr("未说明原因"))
         return tr("已取消：{reason}", reason=t.cancel_reason or tr("未说明原因"))
     return {TaskStatus.ASSIGNED: tr("待抽样"), TaskStatus.IN_PROGRESS: tr("抽样中"),
             TaskStatus.DONE: tr("已完成")}.get(t.status, str(t.status))
