@@ -191,20 +191,35 @@ def _seed_load(url: str, devices_n: int, records: int) -> list[dict]:
     return out
 
 
-async def _device(client, dev: dict, rng: random.Random, latencies: list[float], errors: list[str],
-                  start_delay: float) -> None:
+def _prepare(dev: dict, rng: random.Random) -> list[tuple[dict, dict[str, bytes]]]:
+    """A device's finished records and their photo bytes, made before the
+    clock starts: at the end of the day they are already on the laptop."""
+    from app.domain.canonical import to_plain
     from app.domain.record import record_document
     from tests_sync_visits import finished_visit   # noqa
-    await asyncio.sleep(start_delay)
-    h = {"Authorization": f"Bearer {dev['token']}"}
+    out = []
     for task_id in dev["tasks"]:
         v, blobs = finished_visit(task_id=task_id, party={"scope": "gas_station", "credit_code": dev["codes"][task_id]},
                                   product="车用汽油", plan_item_id="B-1", rng=rng, photo_sizes=(30_000, 20_000))
-        body = {"client_id": f"c-{v.id}", "kind": "record", "visit_id": v.id, "task_id": task_id,
-                "record_hash": v.record_hash, "document": record_document(v),
-                "device_time": datetime.now(timezone.utc).isoformat()}
-        from app.domain.canonical import to_plain
-        body["document"] = to_plain(body["document"])
+        out.append(({"client_id": f"c-{v.id}", "kind": "record", "visit_id": v.id, "task_id": task_id,
+                     "record_hash": v.record_hash, "document": to_plain(record_document(v))}, blobs))
+    return out
+
+
+async def _device(base: str, dev: dict, latencies: list[float], errors: list[str], start_delay: float) -> None:
+    """What the app's sync engine sends per record: the push, each photo the
+    server lacks (one PATCH: these fit in a chunk), the completeness check.
+    One keep-alive connection per device, like the real thing."""
+    from benchmarks.loadclient import Connection
+    await asyncio.sleep(start_delay)
+    h = {"Authorization": f"Bearer {dev['token']}"}
+    async with Connection(base) as client:
+        await _records(client, dev, h, latencies, errors)
+
+
+async def _records(client, dev: dict, h: dict, latencies: list[float], errors: list[str]) -> None:
+    for body, blobs in dev["records"]:
+        body = {**body, "device_time": datetime.now(timezone.utc).isoformat()}
         try:
             t0 = time.perf_counter()
             r = await client.post("/v1/records", json=body, headers=h)
@@ -240,12 +255,13 @@ def bench_load(tmp: Path, devices_n: int = 300, records: int = 3, window_s: floa
         with eng.connect() as c:
             codes = dict(c.execute(text("SELECT t.id, p.credit_code FROM tasks t JOIN parties p ON p.id = t.party_id")).all())
         eng.dispose()
-        for d in devs:
+        for i, d in enumerate(devs):
             d["codes"] = {t: codes[t] for t in d["tasks"]}
+            d["records"] = _prepare(d, random.Random(i))
         port = pgcluster.free_port()
         proc = subprocess.Popen([sys.executable, "-m", "sync.server.cli", "serve", "--data", str(tmp / "c"),
-                                 "--database-url", url, "--port", str(port)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 "--database-url", url, "--port", str(port), *os.environ.get("BENCH_SERVER_ARGS", "").split()], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):
             try:
@@ -257,13 +273,10 @@ def bench_load(tmp: Path, devices_n: int = 300, records: int = 3, window_s: floa
         errors: list[str] = []
 
         async def main() -> float:
-            limits = httpx.Limits(max_connections=devices_n, max_keepalive_connections=devices_n)
-            async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-                rng = random.Random(9)
-                t0 = time.perf_counter()
-                await asyncio.gather(*[_device(client, d, random.Random(i), latencies, errors,
-                                               rng.uniform(0, window_s)) for i, d in enumerate(devs)])
-                return time.perf_counter() - t0
+            rng = random.Random(9)
+            t0 = time.perf_counter()
+            await asyncio.gather(*[_device(base, d, latencies, errors, rng.uniform(0, window_s)) for d in devs])
+            return time.perf_counter() - t0
         elapsed = asyncio.run(main())
         latencies.sort()
         p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else float("inf")
@@ -276,8 +289,12 @@ def bench_load(tmp: Path, devices_n: int = 300, records: int = 3, window_s: floa
         report("sync_300_devices_p99_push_latency", p99, "ms", "<=", 500)
     finally:
         if proc is not None:
-            proc.kill()
-            proc.wait()
+            proc.terminate()             # the supervisor stops its worker processes
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+                proc.wait()
         cluster.stop()
 
 

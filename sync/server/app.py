@@ -1,8 +1,14 @@
 """The provincial server's FastAPI application."""
 from __future__ import annotations
 
+import json
 import logging
+import os
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 
 from sync.protocol.messages import problem
@@ -24,8 +30,15 @@ log = logging.getLogger("field_sampler.server")
 
 
 def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        # Few request threads: beyond a handful they only fight over the GIL
+        # and the locked rows (a plan item's quota), and every reply is later.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+        yield
+
     app = FastAPI(title="Field Sampler provincial server (抽样助手省级服务器)", version="1",
-                  description="Sync protocol fs-sync/1: see sync/PROTOCOL.md")
+                  description="Sync protocol fs-sync/1: see sync/PROTOCOL.md", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db or Database(settings.db_url)
     app.state.blobs = DiskBlobStore(settings.blob_dir)
@@ -45,3 +58,18 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
                    audit_router):
         app.include_router(router)
     return app
+
+
+SETTINGS_ENV = "FIELD_SAMPLER_SERVER_SETTINGS"
+
+
+def settings_to_env(settings: Settings) -> str:
+    return json.dumps({k: str(v) if k == "data_dir" else v for k, v in asdict(settings).items()})
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker process of a multi-process `serve`: settings
+    from the environment, the database already migrated by the parent."""
+    data = json.loads(os.environ[SETTINGS_ENV])
+    settings = Settings(**{**data, "data_dir": Path(data["data_dir"])})
+    return create_app(settings, Database(settings.db_url, run_migrations=False))

@@ -28,8 +28,16 @@ def cmd_serve(args) -> int:
     from sync.server.app import create_app
     from sync.server.runner import serve_forever
     settings, db = _db(args)
-    serve_forever(create_app(settings, db), args.host, args.port)
+    serve_forever(create_app(settings, db), args.host, args.port, workers=_workers(args, db))
     return 0
+
+
+def _workers(args, db) -> int:
+    """--workers, or by default one per CPU on PostgreSQL (SQLite has one
+    writer anyway: one process)."""
+    if args.workers:
+        return args.workers
+    return min(os.cpu_count() or 1, 8) if db.engine.dialect.name == "postgresql" else 1
 
 
 def cmd_demo(args) -> int:

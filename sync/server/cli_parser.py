@@ -22,6 +22,9 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
         p = add(name, fn, "run the server" if name == "serve" else "seed a demo server and run it")
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=port, help="0: any free port (printed)")
+        if name == "serve":
+            p.add_argument("--workers", type=int, default=0,
+                           help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite)")
     p = add("add-agency", cmds.cmd_add_agency, "add or update an inspection agency (承检机构)")
     p.add_argument("id")
     p.add_argument("--name", required=True)

@@ -14,6 +14,7 @@ class Settings:
     max_blob_bytes: int = 512 * 1024 * 1024
     login_max_failures: int = 5      # per user name and per address ...
     login_window_s: int = 300        # ... within this window
+    request_threads: int = 4         # per worker process (see app.py)
 
     @property
     def db_url(self) -> str:

@@ -107,3 +107,13 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def insert_ignore(session: Session, model, **values) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING on either database: idempotent
+    inserts without a savepoint round trip."""
+    if is_postgres(session):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())

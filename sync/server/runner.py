@@ -2,6 +2,7 @@
 (tests, the desktop app's run-demo)."""
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -34,12 +35,29 @@ def _config(app: FastAPI, sock: socket.socket, log_level: str) -> uvicorn.Config
                           timeout_keep_alive=30, backlog=2048)
 
 
-def serve_forever(app: FastAPI, host: str, port: int, *, log_level: str = "info", banner: str = "") -> None:
+def serve_forever(app: FastAPI, host: str, port: int, *, log_level: str = "info", banner: str = "",
+                  workers: int = 1) -> None:
+    """workers > 1: that many processes share the socket (uvicorn's
+    supervisor restarts one that dies); each builds its app from the
+    settings passed in the environment (app.app_from_env)."""
     sock = bind(host, port)
-    print(f"Field Sampler server listening on {url_of(sock)}", flush=True)
+    print(f"Field Sampler server listening on {url_of(sock)}"
+          + (f" ({workers} worker processes)" if workers > 1 else ""), flush=True)
     if banner:
         print(banner, flush=True)
-    uvicorn.Server(_config(app, sock, log_level)).run(sockets=[sock])
+    if workers <= 1:
+        uvicorn.Server(_config(app, sock, log_level)).run(sockets=[sock])
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    from sync.server.app import SETTINGS_ENV, settings_to_env
+    os.environ[SETTINGS_ENV] = settings_to_env(app.state.settings)
+    app.state.db.close()                  # the workers open their own connections
+    host_, port_ = sock.getsockname()[:2]
+    config = uvicorn.Config("sync.server.app:app_from_env", factory=True, host=host_, port=port_,
+                            workers=workers, log_level=log_level, access_log=False, timeout_keep_alive=30,
+                            backlog=2048)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 @dataclass

@@ -1,25 +1,41 @@
 """Sign-in: enroll a sampler's device, or open an admin/lab session."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Iterator
 
 from fastapi import APIRouter, Request
 
 from sync.protocol.schemas import EnrollRequest, EnrollResponse, LoginRequest, LoginResponse, MeResponse
+from sync.server.auth.ratelimit import sign_in_keys
 from sync.server.auth.service import user_out
 from sync.server.db import utcnow
 from sync.server.deps import Token, client_address, tx, unit
 from sync.server.devices import service as devices
-from sync.server.errors import ERROR_RESPONSES
+from sync.server.errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/v1", tags=["auth"], responses=ERROR_RESPONSES)
+
+
+@contextmanager
+def _counting_failures(request: Request, username: str) -> Iterator[None]:
+    """A wrong password is counted after the sign-in transaction is rolled
+    back, in a transaction of its own (so it is not rolled back with it)."""
+    try:
+        yield
+    except ApiError as e:
+        if e.error.code == "auth.invalid":
+            s = request.app.state
+            s.limiter.failed(db=s.db, keys=sign_in_keys(username, client_address(request)))
+        raise
 
 
 @router.post("/auth/enroll", response_model=EnrollResponse, status_code=201,
              summary="Sampler signs in once; the device gets a token and registers its Ed25519 public key")
 def enroll(body: EnrollRequest, request: Request):
     s = request.app.state
-    with tx(request) as session:
+    with _counting_failures(request, body.username), tx(request) as session:
         device, token, user = devices.enroll(
             session=session, limiter=s.limiter, username=body.username, password=body.password,
             device_name=body.device_name, public_key_b64=body.public_key, address=client_address(request),
@@ -30,7 +46,7 @@ def enroll(body: EnrollRequest, request: Request):
 @router.post("/auth/login", response_model=LoginResponse, summary="Admin or lab sign-in (session token)")
 def login(body: LoginRequest, request: Request):
     s = request.app.state
-    with tx(request) as session:
+    with _counting_failures(request, body.username), tx(request) as session:
         device, token, user = devices.login(
             session=session, limiter=s.limiter, username=body.username, password=body.password,
             address=client_address(request), ttl=timedelta(hours=s.settings.session_ttl_hours))

@@ -5,9 +5,6 @@ got through and the client re-sends less than one chunk. The blob counts only
 after its SHA-256 matches its name."""
 from __future__ import annotations
 
-import weakref
-import asyncio
-
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
@@ -15,12 +12,12 @@ from starlette.requests import ClientDisconnect
 
 from sync.protocol.schemas import SHA256_PATTERN, MissingRequest, MissingResponse, UploadState
 from sync.server.blobs import service
+from sync.server.blobs.store import BlobBusy
 from sync.server.deps import Token, unit
 from sync.server.errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/v1/blobs", tags=["blobs"], responses=ERROR_RESPONSES)
 Sha = Path(pattern=SHA256_PATTERN)
-_locks: "weakref.WeakValueDictionary[str, asyncio.Lock]" = weakref.WeakValueDictionary()
 
 
 def _auth(request: Request, token, *roles: str):
@@ -60,33 +57,34 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
     store, limit = request.app.state.blobs, request.app.state.settings.max_blob_bytes
     if upload_length > limit:
         raise ApiError(413, "blob.too_large", limit=limit)
-    lock = _locks.get(sha256)
-    if lock is None:
-        lock = _locks[sha256] = asyncio.Lock()
-    if lock.locked():
-        raise ApiError(423, "blob.busy", headers={"Retry-After": "1"})
-    async with lock:
-        if store.has(sha256):          # published only after verification; (re)register: idempotent
+    if store.has(sha256):              # published only after verification; (re)register: idempotent
+        await run_in_threadpool(_register, request, sha256, store.size(sha256), p.device.id)
+        return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
+    try:
+        f = store.open_append(sha256, upload_length)       # locked across worker processes
+    except BlobBusy:
+        raise ApiError(423, "blob.busy", headers={"Retry-After": "1"}) from None
+    with f:
+        if store.has(sha256):          # published by the upload that held the lock before us
             await run_in_threadpool(_register, request, sha256, store.size(sha256), p.device.id)
             return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
-        size = store.partial_size(sha256, upload_length)
+        size = f.size()
         if size != upload_offset:
             raise ApiError(409, "blob.offset_mismatch", headers={"Upload-Offset": str(size)}, offset=size)
         try:
-            with store.open_append(sha256, upload_length) as f:
-                async for piece in request.stream():
-                    if size + len(piece) > upload_length:
-                        f.truncate(size)
-                        raise ApiError(400, "blob.length")
-                    f.write(piece)
-                    size += len(piece)
+            async for piece in request.stream():
+                if size + len(piece) > upload_length:
+                    f.truncate(size)
+                    raise ApiError(400, "blob.length")
+                f.write(piece)
+                size += len(piece)
         except ClientDisconnect:
             return UploadState(sha256=sha256, offset=size, length=upload_length, complete=False)
         if size == upload_length:
-            if not await run_in_threadpool(store.finish, sha256, upload_length):
+            if not await run_in_threadpool(f.finish):
                 raise ApiError(422, "blob.hash_mismatch")
             await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
-        return UploadState(sha256=sha256, offset=size, length=upload_length, complete=size == upload_length)
+    return UploadState(sha256=sha256, offset=size, length=upload_length, complete=size == upload_length)
 
 
 @router.get("/{sha256}", response_class=FileResponse, summary="Download a verified blob",

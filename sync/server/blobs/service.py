@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync.server.blobs.models import Blob
+from sync.server.db import insert_ignore
 from sync.server.devices.service import Principal
 from sync.server.records.models import Record, RecordPhoto
 
@@ -25,13 +25,7 @@ def missing(*, session: Session, hashes: list[str]) -> list[str]:
 
 def register(*, session: Session, sha256: str, size: int, device_id: str) -> None:
     """Idempotent: a second upload of the same bytes changes nothing."""
-    if session.get(Blob, sha256) is not None:
-        return
-    try:
-        with session.begin_nested():
-            session.add(Blob(sha256=sha256, size=size, device_id=device_id))
-    except IntegrityError:
-        pass
+    insert_ignore(session, Blob, sha256=sha256, size=size, device_id=device_id)
 
 
 def may_read(*, session: Session, principal: Principal, sha256: str) -> bool:

@@ -3,16 +3,31 @@ interface so an S3-compatible store can be added later.
 
 Partial uploads live in partial/<sha>.<length>.part and grow by appends; a
 blob becomes visible (objects/ab/<sha>) only after its bytes hash to its
-name, via fsync + atomic rename."""
+name, via fsync + atomic rename.
+
+One upload of a blob at a time: the partial file is locked (flock) while it
+is appended to and published, so this holds across server worker
+processes; where flock does not exist (Windows: one worker) a set of the
+keys held in this process does the same."""
 from __future__ import annotations
 
 import hashlib
 import os
 import re
+import threading
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+try:
+    import fcntl
+except ImportError:          # Windows
+    fcntl = None
+
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+class BlobBusy(Exception):
+    """Another upload of this blob is running (this or another process)."""
 
 
 class BlobStore(Protocol):
@@ -26,10 +41,11 @@ class BlobStore(Protocol):
 
 
 class _HashingAppend:
-    """The partial file opened for appending; hashes what it writes so the
-    finished upload need not be read back. The running hash is kept only
-    while the file grows without gaps in this process; otherwise (a server
-    restart, a truncation) finish() re-reads the file."""
+    """The partial file opened for appending and locked; hashes what it
+    writes so the finished upload need not be read back. The running hash is
+    kept only while the file grows without gaps in this process; otherwise
+    (a server restart, a truncation, the previous chunk went to another
+    worker) finishing re-reads the file."""
 
     def __init__(self, f: BinaryIO, store: "DiskBlobStore", key: tuple[str, int]):
         self.f, self.store, self.key = f, store, key
@@ -50,11 +66,25 @@ class _HashingAppend:
         self.state = None
         return self.f.truncate(size)
 
+    def size(self) -> int:
+        return self.f.tell()
+
+    def finish(self) -> bool:
+        """Verify and publish while still holding the lock (see store.finish)."""
+        self.f.flush()
+        if fcntl is None:
+            self.f.close()      # Windows cannot rename an open file; the held-key set still locks it
+        state, self.state = self.state, None
+        return self.store._publish(*self.key, state)
+
     def __enter__(self) -> "_HashingAppend":
         return self
 
     def __exit__(self, *exc) -> None:
-        self.f.close()
+        try:
+            self.f.close()
+        finally:
+            self.store._unlock(self.key)
         if self.state is None:
             self.store._running.pop(self.key, None)
         else:
@@ -68,6 +98,8 @@ class DiskBlobStore:
         (self.root / "partial").mkdir(parents=True, exist_ok=True)
         # (sha, length) -> (bytes hashed, running SHA-256) of partial uploads
         self._running: dict[tuple[str, int], tuple[int, "hashlib._Hash"]] = {}
+        self._held: set[tuple[str, int]] = set()      # only where flock is missing
+        self._held_lock = threading.Lock()
 
     def _check(self, sha256: str) -> str:
         if not SHA_RE.match(sha256):
@@ -94,7 +126,29 @@ class DiskBlobStore:
             return 0
 
     def open_append(self, sha256: str, length: int) -> _HashingAppend:
-        return _HashingAppend(open(self._partial(sha256, length), "ab"), self, (sha256, int(length)))
+        """Raises BlobBusy when another upload of this blob holds it."""
+        key = (sha256, int(length))
+        f = open(self._partial(sha256, length), "ab")
+        try:
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            else:
+                with self._held_lock:
+                    if key in self._held:
+                        raise BlobBusy(sha256)
+                    self._held.add(key)
+        except BlockingIOError:
+            f.close()
+            raise BlobBusy(sha256) from None
+        except BaseException:
+            f.close()
+            raise
+        return _HashingAppend(f, self, key)
+
+    def _unlock(self, key: tuple[str, int]) -> None:
+        if fcntl is None:               # flock goes with the closed file
+            with self._held_lock:
+                self._held.discard(key)
 
     def discard(self, sha256: str, length: int) -> None:
         self._running.pop((sha256, int(length)), None)
@@ -103,8 +157,10 @@ class DiskBlobStore:
     def finish(self, sha256: str, length: int) -> bool:
         """Verify the complete partial upload; publish it if its SHA-256 is
         its name, else throw it away (the client starts again)."""
+        return self._publish(sha256, int(length), self._running.pop((sha256, int(length)), None))
+
+    def _publish(self, sha256: str, length: int, state) -> bool:
         part = self._partial(sha256, length)
-        state = self._running.pop((sha256, int(length)), None)
         with open(part, "rb") as f:
             if state is not None and state[0] == length == os.fstat(f.fileno()).st_size:
                 digest = state[1].hexdigest()          # hashed while it arrived

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sync.server.audit import service as audit
 from sync.server.auth import service as accounts
 from sync.server.auth.models import User
-from sync.server.auth.ratelimit import LoginLimiter
+from sync.server.auth.ratelimit import LoginLimiter, sign_in_keys
 from sync.server.db import utcnow
 from sync.server.devices.models import Device
 from sync.server.errors import ApiError
@@ -50,15 +50,16 @@ def issue_token(*, session: Session, user: User, kind: str, ttl: timedelta, name
 
 def _sign_in(*, session: Session, limiter: LoginLimiter, username: str, password: str,
              address: str) -> User:
-    keys = (f"user:{username.lower()}", f"addr:{address}")
-    wait = limiter.retry_after(*keys)
+    """A wrong password raises auth.invalid; the caller counts the failure
+    once this transaction is rolled back (auth/routes.py)."""
+    keys = sign_in_keys(username, address)
+    wait = limiter.retry_after(session=session, keys=keys)
     if wait:
         raise ApiError(429, "auth.rate_limited", headers={"Retry-After": str(wait)}, seconds=wait)
     user = accounts.check_password(session=session, username=username, password=password)
     if user is None:
-        limiter.failed(*keys)
         raise ApiError(401, "auth.invalid")
-    limiter.succeeded(keys[0])
+    limiter.succeeded(session=session, user_key=keys[0])
     return user
 
 
@@ -99,15 +100,17 @@ def authenticate(*, session: Session, token: str | None) -> Principal:
     user active. Revocation takes effect on the very next request."""
     if not token:
         raise ApiError(401, "auth.token_missing", headers={"WWW-Authenticate": "Bearer"})
-    device = session.scalar(select(Device).where(Device.token_sha256 == _token_sha(token)))
-    if device is None:
+    # One round trip for both rows: this runs on every request.
+    row = session.execute(select(Device, User).outerjoin(User, User.id == Device.user_id)
+                          .where(Device.token_sha256 == _token_sha(token))).first()
+    if row is None:
         raise ApiError(401, "auth.token_invalid", headers={"WWW-Authenticate": "Bearer"})
+    device, user = row
     if device.revoked_at is not None:
         raise ApiError(401, "auth.device_revoked", headers={"WWW-Authenticate": "Bearer"})
     now = utcnow()
     if device.expires_at <= now:
         raise ApiError(401, "auth.token_expired", headers={"WWW-Authenticate": "Bearer"})
-    user = session.get(User, device.user_id)
     if user is None or not user.active:
         raise ApiError(401, "auth.user_inactive", headers={"WWW-Authenticate": "Bearer"})
     if device.last_seen_at is None or now - device.last_seen_at > _SEEN_EVERY:
