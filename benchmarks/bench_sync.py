@@ -4,7 +4,9 @@
 (b) photo upload throughput relative to a plain HTTP PUT of the same bytes
     to a minimal server;
 (c) 300 simulated devices pushing an end-of-day sync concurrently against a
-    real PostgreSQL: errors and p99 push latency."""
+    real PostgreSQL (fsync on) and `serve` with its default worker processes:
+    errors and p99 push latency, with the fleet arriving within 20 s, and the
+    same with all 300 at one instant (reported, see bench_load)."""
 from __future__ import annotations
 
 import asyncio
@@ -17,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -206,15 +209,19 @@ def _prepare(dev: dict, rng: random.Random) -> list[tuple[dict, dict[str, bytes]
     return out
 
 
-async def _device(base: str, dev: dict, latencies: list[float], errors: list[str], start_delay: float) -> None:
+async def _device(base: str, dev: dict, latencies: list[float], errors: list[str], start_delay: float,
+                  spans: list[tuple[float, float]] | None = None) -> None:
     """What the app's sync engine sends per record: the push, each photo the
     server lacks (one PATCH: these fit in a chunk), the completeness check.
     One keep-alive connection per device, like the real thing."""
     from benchmarks.loadclient import Connection
     await asyncio.sleep(start_delay)
     h = {"Authorization": f"Bearer {dev['token']}"}
+    t0 = time.perf_counter()
     async with Connection(base) as client:
         await _records(client, dev, h, latencies, errors)
+    if spans is not None:
+        spans.append((t0, time.perf_counter()))
 
 
 async def _records(client, dev: dict, h: dict, latencies: list[float], errors: list[str]) -> None:
@@ -240,7 +247,30 @@ async def _records(client, dev: dict, h: dict, latencies: list[float], errors: l
             errors.append(f"{type(e).__name__}: {e}")
 
 
-def bench_load(tmp: Path, devices_n: int = 300, records: int = 3, window_s: float = 60.0) -> None:
+@dataclass
+class LoadResult:
+    window_s: float
+    elapsed_s: float
+    latencies: list[float]          # push (POST /v1/records) latencies, seconds, sorted
+    errors: list[str]
+    spans: list[tuple[float, float]]  # each device's sync, start and end
+
+    def peak_concurrency(self) -> int:
+        events = sorted([(a, 1) for a, _ in self.spans] + [(b, -1) for _, b in self.spans])
+        now = peak = 0
+        for _, step in events:
+            now += step
+            peak = max(peak, now)
+        return peak
+
+    def pct(self, q: float) -> float:
+        return self.latencies[int(q * (len(self.latencies) - 1))] * 1000 if self.latencies else float("inf")
+
+
+def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: float = 20.0) -> LoadResult:
+    """A fresh PostgreSQL (fsync on), `serve` with its default workers, and
+    devices_n devices each starting its end-of-day sync at a random moment
+    within window_s (0: all at the same instant)."""
     import httpx
     sys.modules["tests_sync_visits"] = _load("visits")
     cluster = pgcluster.PgCluster(fast=False).start()
@@ -259,8 +289,9 @@ def bench_load(tmp: Path, devices_n: int = 300, records: int = 3, window_s: floa
             d["codes"] = {t: codes[t] for t in d["tasks"]}
             d["records"] = _prepare(d, random.Random(i))
         port = pgcluster.free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "sync.server.cli", "serve", "--data", str(tmp / "c"),
-                                 "--database-url", url, "--port", str(port), *os.environ.get("BENCH_SERVER_ARGS", "").split()], cwd=ROOT,
+        extra = os.environ.get("BENCH_SERVER_ARGS", "").split()      # e.g. --workers 1, to compare
+        proc = subprocess.Popen([sys.executable, "-m", "sync.server.cli", "serve", "--data", str(tmp / f"c{window_s}"),
+                                 "--database-url", url, "--port", str(port), *extra], cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         for _ in range(300):
@@ -271,22 +302,16 @@ def bench_load(tmp: Path, devices_n: int = 300, records: int = 3, window_s: floa
                 time.sleep(0.05)
         latencies: list[float] = []
         errors: list[str] = []
+        spans: list[tuple[float, float]] = []
 
         async def main() -> float:
             rng = random.Random(9)
             t0 = time.perf_counter()
-            await asyncio.gather(*[_device(base, d, latencies, errors, rng.uniform(0, window_s)) for d in devs])
+            await asyncio.gather(*[_device(base, d, latencies, errors, rng.uniform(0, window_s), spans)
+                                   for d in devs])
             return time.perf_counter() - t0
         elapsed = asyncio.run(main())
-        latencies.sort()
-        p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else float("inf")
-        print(f"# {devices_n} devices x {records} records (+5 blobs each) over a {window_s:.0f} s arrival window "
-              f"in {elapsed:.1f} s; pushes {len(latencies)}, median {statistics.median(latencies) * 1000:.0f} ms",
-              flush=True)
-        if errors:
-            print("# first errors:", errors[:3], flush=True)
-        report("sync_300_devices_errors", len(errors), "errors", "<=", 0)
-        report("sync_300_devices_p99_push_latency", p99, "ms", "<=", 500)
+        return LoadResult(window_s, elapsed, sorted(latencies), errors, spans)
     finally:
         if proc is not None:
             proc.terminate()             # the supervisor stops its worker processes
@@ -296,6 +321,29 @@ def bench_load(tmp: Path, devices_n: int = 300, records: int = 3, window_s: floa
                 os.killpg(proc.pid, 9)
                 proc.wait()
         cluster.stop()
+
+
+def bench_load(tmp: Path, devices_n: int = 300, records: int = 3) -> None:
+    """The target is met with the fleet arriving within 20 s: shorter than
+    one period of the app's reachability probe (30 s, jittered), which is
+    what starts a sync when a laptop gets a network or the server is back.
+    All 300 at the same instant is shown too: that queue is bounded by the
+    server's throughput (Little's law), not by its latency."""
+    for window in (20.0, 0.0):
+        r = run_load(tmp, devices_n=devices_n, records=records, window_s=window)
+        n = len(r.latencies)
+        print(f"# {devices_n} devices x {records} records (+5 blobs each), arrivals within {window:.0f} s: "
+              f"done in {r.elapsed_s:.1f} s, pushes {n}, median {statistics.median(r.latencies) * 1000:.0f} ms, "
+              f"p99 {r.pct(0.99):.0f} ms, errors {len(r.errors)}, at most {r.peak_concurrency()} devices syncing at once",
+              flush=True)
+        if r.errors:
+            print("# first errors:", r.errors[:3], flush=True)
+        if window:
+            report("sync_300_devices_errors", len(r.errors), "errors", "<=", 0)
+            report("sync_300_devices_p99_push_latency", r.pct(0.99), "ms", "<=", 500)
+        else:
+            print(f"# all at once: the server worked through {devices_n / r.elapsed_s:.1f} device syncs/s "
+                  f"({devices_n * records * 7 / r.elapsed_s:.0f} requests/s)", flush=True)
 
 
 def main() -> None:

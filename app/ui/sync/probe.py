@@ -1,9 +1,16 @@
 """Is the provincial server reachable? A cheap GET /v1/health on the thread
 pool every 30 s while it answers; while it does not, the wait doubles up to
 5 minutes (a laptop in a dead zone should not keep the radio busy). A
-manual sync or a changed address probes at once."""
+manual sync or a changed address probes at once.
+
+Each wait is drawn within ±25 % of its nominal length, so laptops that
+started together, or that all lost a server which then came back, drift
+apart instead of syncing in step (benchmarks/bench_sync.py measures the
+server with the whole fleet arriving within 20 s, shorter than one 30 s
+period)."""
 from __future__ import annotations
 
+import random
 from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -13,6 +20,7 @@ from app.ui.ops import BgOp
 
 PROBE_MS = 30_000
 MAX_PROBE_MS = 300_000
+JITTER = 0.25
 
 
 class Connectivity(QObject):
@@ -29,6 +37,7 @@ class Connectivity(QObject):
         self.interval_ms = interval_ms
         self.online: bool | None = None
         self._busy = False
+        self._rng = random.Random()
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.probe_now)
 
@@ -67,7 +76,7 @@ class Connectivity(QObject):
             self.interval_ms = wait = self.base_ms
         else:   # 30 s, 60 s, 120 s … up to the cap
             wait, self.interval_ms = self.interval_ms, min(self.max_ms, self.interval_ms * 2)
-        self._timer.start(wait)
+        self._timer.start(round(wait * self._rng.uniform(1 - JITTER, 1 + JITTER)))
 
     def _set(self, online: bool | None) -> None:
         if online != self.online:
