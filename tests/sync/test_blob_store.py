@@ -54,3 +54,23 @@ def test_truncated_chunk_falls_back_to_reading_back(tmp_path):
         f.truncate(1000)                                 # a chunk that overran was cut back
     _append(store, sha, len(data), data[1000:])
     assert store.finish(sha, len(data))
+
+
+def test_a_partial_restarted_by_another_worker_is_read_back_not_trusted(tmp_path):
+    """Two worker processes share the folder. Worker A hashed the first
+    half of the true bytes; the upload then failed, and worker B started the
+    partial afresh with damaged bytes of the same length. When A receives
+    the (true) rest, A's running hash must not vouch for B's bytes."""
+    data = os.urandom(4000)
+    sha = hashlib.sha256(data).hexdigest()
+    a, b = DiskBlobStore(tmp_path), DiskBlobStore(tmp_path)
+    _append(a, sha, len(data), data[:2000])
+    b.discard(sha, len(data))
+    damaged = bytearray(data[:2000])
+    damaged[7] ^= 0x01
+    _append(b, sha, len(data), bytes(damaged))
+    with a.open_append(sha, len(data)) as f:
+        assert f.size() == 2000
+        f.write(data[2000:])
+        assert not f.finish()                      # read back: the bytes do not hash to the name
+    assert not a.has(sha)

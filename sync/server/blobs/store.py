@@ -43,17 +43,21 @@ class BlobStore(Protocol):
 class _HashingAppend:
     """The partial file opened for appending and locked; hashes what it
     writes so the finished upload need not be read back. The running hash is
-    kept only while the file grows without gaps in this process; otherwise
-    (a server restart, a truncation, the previous chunk went to another
-    worker) finishing re-reads the file."""
+    used only if the file is still exactly as this process left it (same
+    inode, size and modification time); otherwise (a server restart, a
+    truncation, another worker process wrote to it or started it afresh)
+    finishing re-reads the file."""
 
     def __init__(self, f: BinaryIO, store: "DiskBlobStore", key: tuple[str, int]):
         self.f, self.store, self.key = f, store, key
         size = f.seek(0, os.SEEK_END)
-        state = store._running.get(key)
-        if state is None and size == 0:
-            state = (0, hashlib.sha256())
-        self.state = state if state is not None and state[0] == size else None
+        kept = store._running.get(key)
+        if size == 0:
+            self.state = (0, hashlib.sha256())
+        elif kept is not None and kept[0] == _fingerprint(f):
+            self.state = kept[1]
+        else:
+            self.state = None
 
     def write(self, data: bytes) -> int:
         n = self.f.write(data)
@@ -82,13 +86,19 @@ class _HashingAppend:
 
     def __exit__(self, *exc) -> None:
         try:
+            if self.state is not None and not self.f.closed:
+                self.f.flush()
+                self.store._running[self.key] = (_fingerprint(self.f), self.state)
+            else:
+                self.store._running.pop(self.key, None)
             self.f.close()
         finally:
             self.store._unlock(self.key)
-        if self.state is None:
-            self.store._running.pop(self.key, None)
-        else:
-            self.store._running[self.key] = self.state
+
+
+def _fingerprint(f: BinaryIO) -> tuple[int, int, int]:
+    st = os.fstat(f.fileno())
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 class DiskBlobStore:
@@ -96,8 +106,8 @@ class DiskBlobStore:
         self.root = Path(root)
         (self.root / "objects").mkdir(parents=True, exist_ok=True)
         (self.root / "partial").mkdir(parents=True, exist_ok=True)
-        # (sha, length) -> (bytes hashed, running SHA-256) of partial uploads
-        self._running: dict[tuple[str, int], tuple[int, "hashlib._Hash"]] = {}
+        # (sha, length) -> (file fingerprint, (bytes hashed, running SHA-256)) of partial uploads
+        self._running: dict[tuple[str, int], tuple[tuple[int, int, int], tuple[int, "hashlib._Hash"]]] = {}
         self._held: set[tuple[str, int]] = set()      # only where flock is missing
         self._held_lock = threading.Lock()
 
@@ -157,7 +167,12 @@ class DiskBlobStore:
     def finish(self, sha256: str, length: int) -> bool:
         """Verify the complete partial upload; publish it if its SHA-256 is
         its name, else throw it away (the client starts again)."""
-        return self._publish(sha256, int(length), self._running.pop((sha256, int(length)), None))
+        kept = self._running.pop((sha256, int(length)), None)
+        if kept is not None:
+            st = self._partial(sha256, length).stat()
+            if kept[0] != (st.st_ino, st.st_size, st.st_mtime_ns):
+                kept = None
+        return self._publish(sha256, int(length), kept[1] if kept else None)
 
     def _publish(self, sha256: str, length: int, state) -> bool:
         part = self._partial(sha256, length)

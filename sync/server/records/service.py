@@ -95,8 +95,6 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
         return earlier
     task = session.get(Task, push.task_id, with_for_update=True) if push.task_id else None
     problems = task_problems(task=task, task_id=push.task_id, user=principal.user)
-    if not problems:
-        problems = record_problems(session=session, document=push.document, task=task, visit_id=push.visit_id)
     if problems:
         return _reject(session, principal, push, problems)
     now = utcnow()
@@ -108,25 +106,36 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
                  finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
                  received_at=now)
     photos = _photos(push.document)
+    # Write first, then take the plan item's lock for the quota check: the
+    # lock that every push of this product waits for is held only for the
+    # counts, the change-log entry and the commit.
+    saved = session.begin_nested()
     try:
-        with session.begin_nested():
-            session.add(rec)
-            session.flush()
-            session.add_all(RecordPhoto(record_id=rec.id, sha256=h) for h in photos)
-            session.flush()
+        session.add(rec)
+        session.flush()
+        session.add_all(RecordPhoto(record_id=rec.id, sha256=h) for h in photos)
+        session.flush()
     except IntegrityError:
         # A twin with this id committed first: answer as it would be answered.
+        saved.rollback()
         earlier = _existing(session, push)
         if earlier:
             return earlier
         raise
+    missing = _missing(session, photos)
+    problems = record_problems(session=session, document=push.document, task=task, visit_id=push.visit_id)
+    if problems:
+        saved.rollback()
+        return _reject(session, principal, push, problems)
+    saved.commit()
     if rec.status == "finished":
         tasks.mark_done(session=session, task=task)
     skew = (now - push.device_time).total_seconds()
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="record.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash,
                                              "clock_skew_s": round(skew, 1) if abs(skew) > 60 else 0})
-    return 201, _answer(session, "created", push.client_id, push.record_hash, now, photos)
+    return 201, PushResult(client_id=push.client_id, status="created", record_hash=push.record_hash,
+                           received_at=now, complete=not missing, missing_photos=missing)
 
 
 def _push_amendment(session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult]:
