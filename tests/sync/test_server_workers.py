@@ -74,15 +74,7 @@ def test_two_worker_processes_act_as_one_server(request, tmp_path):
         line = proc.stdout.readline()
         assert "(2 worker processes)" in line, line
         base = line.split("listening on ", 1)[1].split()[0]
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(base + "/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "workers did not start"
-            time.sleep(0.1)
+        _wait_healthy(base)
         workers = _workers(proc.pid)
         assert len(workers) == 2
 
@@ -113,6 +105,45 @@ def test_two_worker_processes_act_as_one_server(request, tmp_path):
     # Stopping the server stops its workers too: nothing keeps the port.
     for pid in workers:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+@pytest.mark.postgres
+def test_exactly_once_under_fault_schedules_with_two_workers(request, tmp_path):
+    """The random fault schedules (drops, duplicates delivered twice, 5xx,
+    corruption) against `serve --workers 2`: a duplicate may now be handled
+    by the other process at the same moment."""
+    from types import SimpleNamespace
+
+    from sync.server.db import Database
+    from tests.sync.test_faults import run_schedule
+    url, world = make_database("postgresql", request, tmp_path)
+    data = tmp_path / "data"
+    proc = subprocess.Popen([sys.executable, "-m", "sync.server.cli", "serve", "--workers", "2", "--port", "0",
+                             "--data", str(data), "--database-url", url],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    db = Database(url)
+    try:
+        base = proc.stdout.readline().split("listening on ", 1)[1].split()[0]
+        _wait_healthy(base)
+        live = SimpleNamespace(url=base, db=db, world=world, data_dir=data)
+        for seed in range(2000, 2015):
+            run_schedule(live, tmp_path, seed)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        db.close()
+
+
+def _wait_healthy(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(base + "/v1/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "workers did not start"
+        time.sleep(0.1)
 
 
 def test_sign_in_failures_survive_a_server_restart(live):
