@@ -78,7 +78,8 @@ def deadline_color(a: AwaitingSync) -> str | None:
 
 
 def tasks_model(parent=None) -> RowsModel:
-    cancelled = lambda t: t.status == TaskStatus.CANCELLED or (t.withdrawn and t.status != TaskStatus.DONE)  # noqa: E731
+    # Greyed: cancelled, or withdrawn (改派) unless it was finished here.
+    cancelled = lambda t: t.status == TaskStatus.CANCELLED or (t.withdrawn and t.status != TaskStatus.DONE)  # noqa
     return RowsModel([
         Column(tr("受检单位"), lambda t: t.party_name),
         Column(tr("产品"), lambda t: t.products),
