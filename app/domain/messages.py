@@ -86,6 +86,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "problem.evidence": ("请附问题证据照片", "Attach a photo of the problem"),
     "visit.not_in_progress": ("本次抽样已结束", "This visit has ended"),
     "task.cancelled": ("该任务已被省局取消：{reason}", "The province cancelled this task: {reason}"),
+    "task.withdrawn": ("该任务已改派给其他抽样组（原因：{reason}），不能再开始抽样",
+                       "This task has been reassigned to another sampling team (reason: {reason}); "
+                       "a new visit cannot be started on it"),
     # evidence store
     "photo.not_image": ("文件不是可识别的图片：{name}", "Not an image file: {name}"),
     "photo.truncated": ("图片文件不完整或已损坏：{name}", "The image is truncated or damaged: {name}"),

@@ -45,6 +45,13 @@ class TaskSummary:
     status: TaskStatus
     due_date: str
     cancel_reason: str
+    withdrawn: bool = False         # 改派: given to another team; no new visit here
+    withdrawn_reason: str = ""      # the server's reason for the move
+
+    @property
+    def closed(self) -> bool:
+        """No new visit may start on it (cancelled, or withdrawn)."""
+        return self.status == TaskStatus.CANCELLED or self.withdrawn
 
 
 def list_tasks(ws: Workspace, *, include_done: bool = True) -> list[TaskSummary]:
@@ -56,7 +63,8 @@ def list_tasks(ws: Workspace, *, include_done: bool = True) -> list[TaskSummary]
                 continue
             out.append(TaskSummary(task.id, task.party.name, row.products,
                                    "、".join(m.name for m in task.team), task.status,
-                                   task.due_date, task.cancel_reason))
+                                   task.due_date, task.cancel_reason,
+                                   row.withdrawn_at is not None, row.withdrawn_reason))
         return out
 
 

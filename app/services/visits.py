@@ -72,6 +72,9 @@ def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None)
         task = master_repo.load_task(s, task_id)
         if task is None:
             raise LookupError(task_id)
+        moved = master_repo.withdrawal_reason(s, task_id)
+        if moved is not None:       # 改派: another team's task now, whatever its status here
+            raise RuleViolation([Problem("task.withdrawn", "", {"reason": moved or "—"})])
         if task.status == TaskStatus.CANCELLED:
             raise RuleViolation([Problem("task.cancelled", "", {"reason": task.cancel_reason or "—"})])
         item_id = plan_item_id or (task.plan_item_ids[0] if task.plan_item_ids else "")

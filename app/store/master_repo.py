@@ -105,39 +105,40 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
     row.products = "、".join(products)
     row.status, row.due_date = task.status.value, task.due_date
     row.data, row.updated_at = _json(task), now
+    # The server sends a task only to the team holding it: one withdrawn
+    # from here and sent again was moved back, and is this team's again.
+    row.withdrawn_at, row.withdrawn_reason = None, ""
     session.add(row)
     upsert_party(session, task.party)
     for s in task.team:
         upsert_sampler(session, s)
 
 
-# A withdrawn task (改派: the server gave it to another team) is kept as a
-# cancellation whose reason says so; the home screen shows it as withdrawn.
-WITHDRAWN_PREFIX = "已改派给其他抽样组："
-
-
-def withdrawal_reason(cancel_reason: str) -> str | None:
-    """The server's reason if this cancellation is a withdrawal, else None."""
-    return cancel_reason[len(WITHDRAWN_PREFIX):] if cancel_reason.startswith(WITHDRAWN_PREFIX) else None
-
-
 def withdraw_task(session: Session, task_id: str, *, reason: str, at: datetime) -> bool:
-    """The server took this task from the team: like a cancellation, no new
+    """改派: the server gave this task to another team. It is flagged
+    withdrawn (not cancelled: the text differs, the outcome is alike): no new
     visit starts on it, a visit in progress stays, nothing is deleted; a task
     the sampler already finished here stays done (its record is the
     sampler's). Returns whether this is news (False: unknown here, or
     already withdrawn)."""
     r = session.get(TaskRow, task_id)
-    if r is None:
+    if r is None or r.withdrawn_at is not None:
         return False
     task = from_plain(Task, json.loads(r.data))
-    if "withdrawn" in task.extra:
-        return False
     task.extra["withdrawn"] = {"kind": "reassigned", "reason": reason, "at": at.isoformat()}
     if task.status != TaskStatus.DONE:
-        task.status, task.cancel_reason = TaskStatus.CANCELLED, WITHDRAWN_PREFIX + (reason or "—")
+        # Kept as CANCELLED so every guard on cancelled tasks holds (no new
+        # visit, the task's status is not moved by a visit finishing).
+        task.status = TaskStatus.CANCELLED
     r.status, r.data = task.status.value, _json(task)
+    r.withdrawn_at, r.withdrawn_reason = at, reason
     return True
+
+
+def withdrawal_reason(session: Session, task_id: str) -> str | None:
+    """The server's reason if this task was withdrawn (改派), else None."""
+    r = session.get(TaskRow, task_id)
+    return None if r is None or r.withdrawn_at is None else r.withdrawn_reason
 
 
 def load_task(session: Session, task_id: str) -> Task | None:

@@ -72,6 +72,10 @@ class TaskRow(Base):
     due_date: Mapped[str] = mapped_column(String(10), default="", index=True)
     data: Mapped[str] = mapped_column(Text)                   # Task as JSON
     updated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # 改派: the server gave the task to another team (migration 0003). Set,
+    # no new visit starts on it; a visit already under way goes on.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class VisitRow(Base):

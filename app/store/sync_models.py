@@ -60,9 +60,11 @@ class PhotoUpload(Base):
 class PulledEntity(Base):
     """Server-owned data as last pulled (wire JSON). A task that disappears
     from a full refresh is marked withdrawn, never deleted: a visit may be
-    in progress on it."""
+    in progress on it. A task the server gave to another team (改派) is
+    marked withdrawn too, and the server's word for it (reason, time) is
+    kept as a "withdrawal" row with the task's id."""
     __tablename__ = "sync_pulled"
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)    # plan|agency|sampler|party|task|rule
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)    # plan|agency|sampler|party|task|rule|withdrawal
     entity_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     data: Mapped[str] = mapped_column(Text)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)

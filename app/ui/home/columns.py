@@ -10,7 +10,6 @@ from app.domain.visit import VisitStatus
 from app.domain.workflow import STEP_TITLES, Step
 from app.services.overview import AwaitingSync, as_utc
 from app.services.reference import TaskSummary
-from app.store.master_repo import withdrawal_reason
 from app.store.visits_repo import VisitSummary
 from app.ui.home.models import Column, PagedModel, RowsModel
 from app.ui.i18n import is_english, tr
@@ -22,11 +21,15 @@ def when(t: datetime | None) -> str:
     return t.astimezone(CHINA).strftime("%m-%d %H:%M") if t else ""
 
 
+def withdrawn_text(t: TaskSummary) -> str:
+    """改派: the server gave the task to another team."""
+    return tr("已改派给其他抽样组：{reason}", reason=t.withdrawn_reason or tr("未说明原因"))
+
+
 def task_status(t: TaskSummary) -> str:
+    if t.withdrawn and t.status != TaskStatus.DONE:     # one finished here stays done
+        return withdrawn_text(t)
     if t.status == TaskStatus.CANCELLED:
-        moved = withdrawal_reason(t.cancel_reason or "")
-        if moved is not None:       # 改派: the server gave it to another team
-            return tr("已改派给其他抽样组：{reason}", reason=moved or tr("未说明原因"))
         return tr("已取消：{reason}", reason=t.cancel_reason or tr("未说明原因"))
     return {TaskStatus.ASSIGNED: tr("待抽样"), TaskStatus.IN_PROGRESS: tr("抽样中"),
             TaskStatus.DONE: tr("已完成")}.get(t.status, str(t.status))
@@ -75,7 +78,8 @@ def deadline_color(a: AwaitingSync) -> str | None:
 
 
 def tasks_model(parent=None) -> RowsModel:
-    cancelled = lambda t: t.status == TaskStatus.CANCELLED  # noqa: E731
+    # Greyed: cancelled, or withdrawn (改派) unless it was finished here.
+    cancelled = lambda t: t.status == TaskStatus.CANCELLED or (t.withdrawn and t.status != TaskStatus.DONE)  # noqa
     return RowsModel([
         Column(tr("受检单位"), lambda t: t.party_name),
         Column(tr("产品"), lambda t: t.products),

@@ -141,7 +141,7 @@ class HomeScreen(QWidget):
         self.tasks = Section(tr("今日任务"), columns.tasks_model(self), "tasks_view", tr("开始抽样"),
                              tr("暂无任务。连接网络后同步即可收到任务。"),
                              (7, 5, 6, 9))
-        self.tasks._can_act = lambda t: t.status != TaskStatus.CANCELLED
+        self.tasks._can_act = lambda t: not t.closed
         self.running = Section(tr("进行中的抽样"), columns.in_progress_model(self), "in_progress_view",
                                tr("继续抽样"), tr("没有未完成的抽样。"),
                                (7, 10, 6))
@@ -265,6 +265,9 @@ class HomeScreen(QWidget):
     # --- actions ----------------------------------------------------------
     def _activate_task(self, task) -> None:
         if task is None:
+            return
+        if task.withdrawn:          # also one finished here: no new visit on another team's task
+            self.status_label.setText(columns.withdrawn_text(task))
             return
         if task.status == TaskStatus.CANCELLED:
             self.status_label.setText(columns.task_status(task))

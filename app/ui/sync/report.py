@@ -47,17 +47,25 @@ def summary(report) -> Summary:
     sent, refused = len(report.of("sent")), len(report.of("quarantined"))
     deferred = len(report.of("deferred")) + len(report.of("waiting"))
     parts = []
-    if report.pull is not None:
-        changed = report.pull.tasks or report.pull.full
-        parts.append(tr("已更新任务{n}个", n=report.pull.tasks) if changed else tr("任务没有变化"))
+    pull = report.pull
+    if pull is not None:
+        if pull.tasks or pull.full:
+            parts.append(tr("已更新任务{n}个", n=pull.tasks))
+        elif not pull.reassigned:           # the reassigned ones are told below
+            parts.append(tr("任务没有变化"))
     if sent:
         parts.append(tr("送达{n}条记录", n=sent))
     if refused:
         parts.append(tr("{n}条记录被服务器退回，原因见下表", n=refused))
     if deferred:
         parts.append(tr("{n}条记录稍后重试", n=deferred))
+    # One line per task taken from this team: a sampler must not plan to
+    # visit a station that is no longer theirs.
     cancelled = [tr("省局已取消任务：{party}（{reason}）", party=t.party.name, reason=t.cancel_reason or tr("未说明原因"))
-                 for t in (report.pull.cancelled if report.pull is not None else [])]
+                 for t in (pull.cancelled if pull is not None else [])]
+    cancelled += [tr("任务已改派给其他抽样组：{party}（{reason}）", party=r.party_name,
+                     reason=r.reason or tr("未说明原因"))
+                  for r in (pull.reassigned if pull is not None else [])]
     sep = tr("；")
     done = sep.join(parts)
     if report.auth_error is not None:
