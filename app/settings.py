@@ -4,8 +4,8 @@ keys are ignored and bad values fall back to their defaults."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import NamedTuple
 
 
 from app.store.paths import APP_NAME, ENV_DATA as DATA_ENV, _platformdirs, data_dir, log_dir  # noqa: F401 (one place decides folders)
@@ -18,8 +18,10 @@ def _log():
     return logging.getLogger(__name__)
 
 
-@dataclass
-class Settings:
+class Settings(NamedTuple):
+    """Immutable: change with `_replace(...)`. A NamedTuple rather than a
+    dataclass because it is read before the main window shows, and the
+    dataclasses module (with inspect) costs ~6 ms of cold start."""
     server_url: str = ""
     label_size: str = "100x70"
     printer: str = ""          # "" = the system default printer
@@ -51,8 +53,7 @@ def load(path: Path | None = None) -> Settings:
         return Settings()
     if not isinstance(raw, dict):
         return Settings()
-    known = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in raw.items() if k in known}).validated()
+    return Settings(**{k: v for k, v in raw.items() if k in Settings._fields}).validated()
 
 
 def save(settings: Settings, path: Path | None = None) -> Path:
@@ -61,7 +62,7 @@ def save(settings: Settings, path: Path | None = None) -> Path:
     from app.store.files import write_atomic  # deferred: start-up time
 
     path = path or config_path()
-    text = json.dumps(asdict(settings.validated()), ensure_ascii=False, indent=2)
+    text = json.dumps(settings.validated()._asdict(), ensure_ascii=False, indent=2)
     write_atomic(path, text.encode("utf-8"), prefix=".settings-")
     return path
 

@@ -37,8 +37,6 @@ def demo_root(override: str | None) -> Path:
 def prepare(root: Path, say=print):
     """Start the server child, sign this device in, pull the tasks.
     Returns (DemoServer, DemoAccess, settings path, task count)."""
-    from dataclasses import replace
-
     from app import settings as store
     from app.services import syncing
     from app.services.demo_server import STARTING, DemoServer, banner
@@ -53,7 +51,7 @@ def prepare(root: Path, say=print):
     try:
         config = root / "config" / "settings.json"
         current = store.load(config)
-        store.save(replace(current, server_url=access.url), config)   # this run's address
+        store.save(current._replace(server_url=access.url), config)   # this run's address
         ws = Workspace(root / "client")
         try:
             ensure_plan(ws)

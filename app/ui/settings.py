@@ -2,7 +2,6 @@
 dialog share, saved off the GUI thread, plus the translated choice lists."""
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -40,7 +39,7 @@ class SettingsModel(QObject):
         self.started_language = self.settings.language
 
     def update(self, **changes) -> Settings:
-        self.settings = replace(self.settings, **changes).validated()
+        self.settings = self.settings._replace(**changes).validated()
         self.changed.emit(self.settings)
         from app.ui.ops import BgOp  # deferred: start-up time
         BgOp(store.save, self.settings, self.path).success(lambda p: self.saved.emit(str(p))).run_in_background()

@@ -2,7 +2,6 @@
 and gloves), a CJK-capable font, and one place for status colours."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QFormLayout, QLabel
 
@@ -65,6 +64,8 @@ class TouchForm(QFormLayout):
 
     def addRow(self, label, field=None):  # noqa: N802 - Qt naming
         if isinstance(label, str) and label and field is not None:
+            from PySide6.QtCore import Qt  # not at import: see app_shell (start-up)
+
             lab = QLabel(label)
             lab.setMinimumHeight(MIN_TARGET)
             lab.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
