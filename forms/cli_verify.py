@@ -45,9 +45,17 @@ def load_key_file(path: Path) -> bytes:
 
 
 def load_registry(path: Path) -> dict[bytes, str]:
+    """`field-sampler-server export-keys` (or GET /v1/devices/keys) output.
+    A revoked device's key stays in it: seals it printed before are genuine;
+    the date is shown so the lab can compare it with the sampling date."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {base64.b64decode(d["public_key"]): d.get("name") or d.get("device_id", "")
-            for d in data.get("devices", [])}
+    out = {}
+    for d in data.get("devices", []):
+        name = d.get("name") or d.get("device_id", "")
+        if d.get("revoked_at"):
+            name += f"（{str(d['revoked_at'])[:10]} 起停用 / revoked）"
+        out[base64.b64decode(d["public_key"])] = name
+    return out
 
 
 def _keys(args) -> dict[bytes, str]:

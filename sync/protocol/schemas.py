@@ -108,6 +108,21 @@ class PublicKeyOut(Ok):
     revoked: bool
 
 
+class KeyEntry(Wire):
+    """One enrolled device in the registry a lab checks seal QR signatures
+    against (`field-sampler verify-seal --keys FILE` reads this document)."""
+    device_id: str
+    name: str                      # who and which laptop, for the lab's report
+    public_key: str                # Ed25519, base64 of the 32 raw bytes
+    agency_id: str = ""
+    enrolled_at: datetime
+    revoked_at: datetime | None = None   # seals printed before this stay valid
+
+
+class KeyRegistry(Ok):
+    devices: list[KeyEntry]
+
+
 # --- pull (server-owned data down) -------------------------------------------
 
 class PlanItemOut(Wire):

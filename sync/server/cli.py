@@ -173,6 +173,23 @@ def cmd_reassign_task(args) -> int:
     return 0
 
 
+def cmd_export_keys(args) -> int:
+    """The registry of device public keys a lab gives to `field-sampler
+    verify-seal --keys FILE`."""
+    from sync.protocol.schemas import KeyRegistry
+    from sync.server.devices import service
+    _, db = _db(args)
+    with db.session() as s:
+        registry = KeyRegistry(devices=service.key_registry(session=s, agency_id=args.agency))
+    text = registry.model_dump_json(indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"{len(registry.devices)} device keys written to {args.out}")
+    else:
+        print(text)
+    return 0
+
+
 def cmd_revoke_device(args) -> int:
     from sqlalchemy import select
     from sync.server.auth.models import User

@@ -68,6 +68,10 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     p = add("revoke-device", cmds.cmd_revoke_device, "revoke a device (or all of a user's)")
     p.add_argument("device_id", nargs="?")
     p.add_argument("--user")
+    p = add("export-keys", cmds.cmd_export_keys,
+            "write the enrolled devices' public keys (for verify-seal --keys at the lab)")
+    p.add_argument("--agency", help="only this agency's devices")
+    p.add_argument("--out", help="file to write (default: standard output)")
     p = add("progress", cmds.cmd_progress, "progress per plan item")
     p.add_argument("--plan", default="2022-4")
     p.add_argument("--agency")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from sync.protocol.schemas import DeviceList, DeviceOut, Ok, PublicKeyOut
+from sync.protocol.schemas import DeviceList, DeviceOut, KeyRegistry, Ok, PublicKeyOut
 from sync.server.auth.models import User
 from sync.server.deps import Token, unit
 from sync.server.devices import service
@@ -22,6 +22,16 @@ def _out(d: Device) -> DeviceOut:
 def list_devices(request: Request, token: Token):
     with unit(request, token) as (session, p):
         return DeviceList(devices=[_out(d) for d in service.devices_visible(session=session, principal=p)])
+
+
+@router.get("/keys", response_model=KeyRegistry,
+            summary="Public keys of all enrolled devices (the lab's registry for checking seals)")
+def keys(request: Request, token: Token):
+    with unit(request, token, "lab", "agency_admin", "provincial_admin") as (session, p):
+        agency = None if p.user.role == "provincial_admin" else (p.user.agency_id or None)
+        if p.user.role == "agency_admin" and agency is None:
+            raise ApiError(403, "auth.forbidden")
+        return KeyRegistry(devices=service.key_registry(session=session, agency_id=agency))
 
 
 @router.post("/{device_id}/revoke", response_model=Ok, summary="Revoke a device or session token")

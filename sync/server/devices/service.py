@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync.protocol.schemas import KeyEntry
 from sync.server.audit import service as audit
 from sync.server.auth import service as accounts
 from sync.server.auth.models import User
@@ -148,3 +149,15 @@ def devices_visible(*, session: Session, principal: Principal) -> list[Device]:
     elif u.role != "provincial_admin":
         q = q.where(Device.user_id == u.id)
     return list(session.scalars(q))
+
+
+def key_registry(*, session: Session, agency_id: str | None = None) -> list[KeyEntry]:
+    """Every enrolled device's public key (revoked ones too: a seal printed
+    before the revocation is still genuine), of one agency or all."""
+    q = (select(Device, User).join(User, User.id == Device.user_id)
+         .where(Device.kind == "device", Device.public_key != "").order_by(Device.created_at, Device.id))
+    if agency_id:
+        q = q.where(User.agency_id == agency_id)
+    return [KeyEntry(device_id=d.id, name=f"{u.name}（{u.username}）· {d.name or d.id}", public_key=d.public_key,
+                     agency_id=u.agency_id or "", enrolled_at=d.created_at, revoked_at=d.revoked_at)
+            for d, u in session.execute(q)]
