@@ -13,6 +13,13 @@ CATALOG: dict[str, tuple[str, str]] = {
                      "At least two samplers must be present (now {count})"),
     "team.missing_certificate": ("抽样人员{name}缺少身份证明/证件编号",
                                  "Sampler {name} has no ID / certificate number"),
+    "team.name_required": ("请填写现场添加的抽样人员姓名", "Enter the name of the sampler added on site"),
+    "team.certificate_required": ("请填写抽样证/执法证编号", "Enter the sampling / law-enforcement certificate number"),
+    "team.duplicate_certificate": ("证件编号{certificate_no}已在抽样人员名单中（{name}），不能重复添加；如其在场，请勾选“在场”",
+                                   "Certificate number {certificate_no} is already in the team ({name}) and cannot be "
+                                   "added twice; if that person is here, tick “present”"),
+    "team.not_added_on_site": ("{name}是任务指派的抽样人员，不能删除；不在场请取消勾选“在场”",
+                               "{name} is on the task's team and cannot be removed; untick “present” instead"),
     "shown.notice": ("尚未出示监督抽查通知书", "The inspection notice has not been shown"),
     "shown.sampler_ids": ("尚未出示抽样人员身份证明", "The samplers' IDs have not been shown"),
     "shown.authorization": ("尚未出示授权委托书复印件",

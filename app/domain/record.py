@@ -10,6 +10,11 @@ def record_document(visit: Visit) -> dict:
     hashes of the live photos (removed ones are not part of it), no
     navigation state. Lists are put in a stable order."""
     doc = to_plain(visit)
+    # Records signed before TeamMember.added_on_site existed must keep their
+    # hash: the flag is written only for a sampler actually added on site.
+    for member in doc["team"]:
+        if not member.get("added_on_site"):
+            member.pop("added_on_site", None)
     doc["evidence"] = sorted((to_plain(e) for e in visit.live_evidence()),
                              key=lambda e: (e["category"], e["sha256"], e["id"]))
     doc["seals"] = sorted(doc["seals"], key=lambda s: s["seal_no"])

@@ -32,12 +32,35 @@ def at_least_two_samplers(visit: Visit) -> list[Problem]:
     present = visit.present_team()
     problems = []
     # One person listed twice is still one sampler: count distinct people.
-    people = {(m.certificate_no or "").strip() or m.sampler_id or m.name for m in present}
+    people = {certificate_key(m.certificate_no) or m.sampler_id or m.name for m in present}
     if len(people) < MIN_SAMPLERS:
         problems.append(Problem("team.too_few", "team", {"count": len(people)}))
     for m in present:
         if _blank(m.certificate_no):
             problems.append(Problem("team.missing_certificate", "team", {"name": m.name}))
+    return problems
+
+
+def certificate_key(certificate_no: str | None) -> str:
+    """One certificate number however it was typed (spaces, letter case)."""
+    return "".join((certificate_no or "").split()).casefold()
+
+
+def sampler_addable(visit: Visit, name: str, certificate_no: str) -> list[Problem]:
+    """A sampler not on the task's team joins on site (a replacement, a
+    colleague of the agency): name and certificate number are required, and
+    a certificate already in the team is the same person, not a new one."""
+    problems = []
+    if _blank(name):
+        problems.append(Problem("team.name_required", "team.new.name"))
+    key = certificate_key(certificate_no)
+    if not key:
+        problems.append(Problem("team.certificate_required", "team.new.certificate_no"))
+    else:
+        same = next((m for m in visit.team if certificate_key(m.certificate_no) == key), None)
+        if same is not None:
+            problems.append(Problem("team.duplicate_certificate", "team.new.certificate_no",
+                                    {"certificate_no": certificate_no.strip(), "name": same.name}))
     return problems
 
 

@@ -59,6 +59,10 @@ class TeamMember:
     name: str
     certificate_no: str
     present: bool = True
+    # Not on the task's team: added by the samplers on site (a replacement,
+    # or a colleague who joined). Left out of the record when False, so
+    # records signed before this field existed keep their hash.
+    added_on_site: bool = False
 
 
 @dataclass

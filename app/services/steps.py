@@ -13,14 +13,51 @@ from app.domain.messages import Problem, RuleViolation
 from app.domain.parse import apply_changes, parse_decimal
 from app.domain.record import sealing_hash
 from app.domain.visit import (EvidenceCategory, ProblemReport, RefusalRecord, SampleKind, Seal,
-                              TeamMember, Visit)
+                              SignerRole, TeamMember, Visit)
 from app.services.visits import context_for, editing, mutate
 from app.services.workspace import Workspace
 
 
 def confirm_team(ws: Workspace, visit_id: str, members: list[TeamMember]) -> Visit:
-    """Who is actually present, each with an ID / certificate number."""
-    return mutate(ws, visit_id, lambda v: setattr(v, "team", list(members)))
+    """Who is actually present, each with an ID / certificate number. Only
+    presence and certificate numbers change here, matched by sampler id:
+    joining and leaving go through add/remove_sampler_on_site, so a stale
+    list cannot undo an addition or bring back a removed person."""
+    given = {m.sampler_id: m for m in members}
+
+    def change(v: Visit) -> None:
+        for m in v.team:
+            if m.sampler_id in given:
+                m.present = given[m.sampler_id].present
+                m.certificate_no = given[m.sampler_id].certificate_no.strip()
+    return mutate(ws, visit_id, change)
+
+
+def add_sampler_on_site(ws: Workspace, visit_id: str, *, name: str, certificate_no: str) -> Visit:
+    """A sampler not on the task's team joins on site (a replacement for
+    someone ill, a colleague of the agency); present, marked added on site."""
+    def change(v: Visit) -> None:
+        problems = rules.sampler_addable(v, name, certificate_no)
+        if problems:
+            raise RuleViolation(problems)
+        v.team.append(TeamMember(f"onsite-{uuid.uuid4()}", name.strip(), certificate_no.strip(),
+                                 present=True, added_on_site=True))
+    return mutate(ws, visit_id, change)
+
+
+def remove_sampler_on_site(ws: Workspace, visit_id: str, sampler_id: str) -> Visit:
+    """Take back an on-site addition before signing (with any signature that
+    person gave). The task's own team members are marked absent instead."""
+    def change(v: Visit) -> None:
+        member = next((m for m in v.team if m.sampler_id == sampler_id), None)
+        if member is None:
+            return                  # already removed (a double tap)
+        if not member.added_on_site:
+            raise RuleViolation([Problem("team.not_added_on_site", "team", {"name": member.name})])
+        v.team.remove(member)
+        v.signatures = [s for s in v.signatures
+                        if not (s.role == SignerRole.SAMPLER and s.signer_ref == sampler_id)]
+    return mutate(ws, visit_id, change)
 
 
 def record_shown_documents(ws: Workspace, visit_id: str, **shown: bool) -> Visit:
