@@ -14,11 +14,15 @@ SAMPLE_FIELDS = dict(trademark="中国石化", spec_model="92号", batch_no="202
                      sampling_method="按GB/T 4756从加油枪取样", sample_state="液体，清澈透明")
 
 
-def complete_visit(ws, make_jpeg, signature_png, task_id="t-gas-1", samplers=None):
+def complete_visit(ws, make_jpeg, signature_png, task_id="t-gas-1", samplers=None, arrive=None):
     """samplers: (signer_ref, name) of the two signing samplers (default: the
-    seeded team of tests/conftest.py; a pulled task has its own team)."""
-    samplers = samplers or [("s-zhang", "张伟"), ("s-li", "李娜")]
+    first two present on the visit's team, e.g. the seeded team of
+    tests/conftest.py). arrive(ws, visit): team changes on site, before the
+    first step is completed."""
     v = visits.start_visit(ws, task_id)
+    if arrive is not None:
+        arrive(ws, v)
+    samplers = samplers or [(m.sampler_id, m.name) for m in visits.load(ws, v.id).present_team()]
     steps.record_shown_documents(ws, v.id, inspection_notice=True, sampler_ids=True, authorization_letter=True)
     assert visits.advance(ws, v.id) == Step.PARTY
     assert visits.advance(ws, v.id) == Step.EVIDENCE
