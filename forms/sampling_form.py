@@ -94,6 +94,15 @@ def _sampling_rows(ctx: DocumentContext) -> list[list[Cell]]:
             [L("地址", 4), V(a.address, 8), L("电话", 4), V(a.phone, 8)]]
 
 
+def samplers_text(ctx: DocumentContext) -> str:
+    """The samplers present, one a line with the certificate number; one who
+    joined on site (not on the task's team) is marked so the lab can tell."""
+    if ctx.blank:
+        return "\n"
+    return "\n".join(f"{m.name}（证件编号：{m.certificate_no}{'，现场添加' if m.added_on_site else ''}）"
+                     for m in ctx.visit.present_team())
+
+
 def _amendment_rows(ctx: DocumentContext) -> list[list[Cell]]:
     rows = [[H("更正/补充（须经受检单位签名或盖章确认）")],
             [L("序号", 2), L("更正/补充内容及原因", 14), L("受检单位确认", 8)]]
@@ -133,6 +142,7 @@ def build(ctx: DocumentContext) -> bytes:
              L("电话", 2), V(v.producer.phone, 4)],
             *_sample_rows(ctx), *_sampling_rows(ctx),
             [H("六、签字确认（抽样人员和受检单位对以上内容及样品、封样予以确认）")],
+            [L("抽样人员", 4), V(samplers_text(ctx), 20)],
             sampler_sign_row(ctx, h=20 * mm),
             *party_sign_rows(ctx, h=20 * mm),
             [L("备注", 4), V(v.remarks, 20)],
