@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QApplication, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
+from app.domain.deadline import CHINA
 from app.services import syncing
 from app.services.syncing import SignedIn, SignInError
 from app.ui.app_shell import placeholder
@@ -268,7 +269,9 @@ class SyncScreen(QWidget):
         self.load_records(then=lambda: self.sync_finished.emit(report))
 
     def _show_last_sync(self, when: datetime | None) -> None:
-        self.window.set_last_sync(when.astimezone() if when else None)
+        # China time, like every other time on screen (deadlines are in it),
+        # whatever the laptop's own time zone is set to.
+        self.window.set_last_sync(when.astimezone(CHINA) if when else None)
 
     # --- connectivity -----------------------------------------------------
     def _online_changed(self, online) -> None:

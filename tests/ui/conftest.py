@@ -92,3 +92,17 @@ def themed():
     app.setFont(saved[1])
     app.setPalette(saved[2])
     app.setStyle(saved[3])
+
+
+@pytest.fixture
+def home(qtbot):
+    """The home screen, shown at 1280x720; no DB op may outlive the test's
+    workspace, so the test ends only when the op queue is drained."""
+    from app.ui import ops
+    from app.ui.home.screen import HomeScreen
+    w = HomeScreen()
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    yield w
+    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=10_000)

@@ -7,7 +7,6 @@ import uuid
 from dataclasses import replace
 from datetime import datetime, timezone
 
-import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QColor, QMouseEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -17,30 +16,12 @@ from app.domain.visit import VisitStatus
 from app.services import steps, visits
 from app.services.reference import import_master_data
 from app.store.models import VisitRow
-from app.ui import ops
-from app.ui.home.screen import HomeScreen
 from app.ui.theme import STATUS_COLORS
 from tests.conftest import GAS_STATION, make_task, signature_png
 from tests.scenarios import complete_visit
 
 UTC = timezone.utc
 RED = QColor(STATUS_COLORS["overdue"])
-
-
-@pytest.fixture(autouse=True)
-def drained(qtbot):
-    """No DB op may outlive the test's workspace."""
-    yield
-    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=10_000)
-
-
-@pytest.fixture
-def home(qtbot):
-    w = HomeScreen()
-    qtbot.addWidget(w)
-    w.resize(1280, 720)
-    w.show()
-    return w
 
 
 def load(qtbot, home, ws, **kw):

@@ -12,27 +12,10 @@ from PySide6.QtGui import QColor
 from app.domain.messages import RuleViolation
 from app.domain.visit import VisitStatus
 from app.services import steps, visits
-from app.ui import ops
-from app.ui.home.screen import HomeScreen
 from sync.client.pull import StoreSink, apply_pull
 from sync.protocol.schemas import PullResponse, TaskWithdrawal
 
 NOW = datetime(2022, 11, 14, 3, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(autouse=True)
-def drained(qtbot):
-    yield
-    qtbot.waitUntil(lambda: ops.pending() == 0, timeout=10_000)
-
-
-@pytest.fixture
-def home(qtbot):
-    w = HomeScreen()
-    qtbot.addWidget(w)
-    w.resize(1280, 720)
-    w.show()
-    return w
 
 
 def withdraw(ws, task_id: str, reason: str) -> None:

@@ -45,6 +45,11 @@ def test_sign_in_then_sync_brings_the_tasks_to_the_home_screen(qtbot, demo_serve
     assert "太原市小店区晋阳加油站（示例）" in [t.party_name for t in w.home.tasks.model.rows]
     assert "已更新任务7个" in sync.message.text()
     qtbot.waitUntil(lambda: "从未同步" not in w.last_sync_label.text(), timeout=5_000)
+    # In China time, like the deadlines, whatever the laptop's time zone.
+    from datetime import datetime, timedelta, timezone
+    china_now = datetime.now(timezone(timedelta(hours=8)))
+    shown = datetime.strptime(w.last_sync_label.text().split("：", 1)[1], "%Y-%m-%d %H:%M")
+    assert abs(shown - china_now.replace(tzinfo=None, second=0, microsecond=0)) <= timedelta(minutes=2)
     assert w.connectivity.online is True
     # the token is in the keyring; the password is nowhere on disk
     assert any(k[1].startswith("sync-token:") for k in memory_keyring.store)
