@@ -174,13 +174,13 @@ def forget(markers: list[Marker]) -> None:
 
 def visit_opened(data_dir: str | os.PathLike, visit_id: str) -> None:
     """The wizard shows this visit (no-op without a session on the folder)."""
-    for s in _sessions_on(data_dir):
+    for s in sessions_on(data_dir):
         s.set_visit(visit_id)
 
 
 def visit_closed(data_dir: str | os.PathLike, visit_id: str) -> None:
     """The wizard of this visit closed or froze it; a newer wizard is kept."""
-    for s in _sessions_on(data_dir):
+    for s in sessions_on(data_dir):
         if s.visit_id == visit_id:
             s.set_visit(None)
 
@@ -190,7 +190,7 @@ def end_all() -> None:
         s.end()
 
 
-def _sessions_on(data_dir: str | os.PathLike) -> list[Session]:
+def sessions_on(data_dir: str | os.PathLike) -> list[Session]:
     folder = Path(data_dir).resolve()
     return [s for s in list(_active.values()) if s.data_dir == folder]
 
