@@ -36,6 +36,11 @@ def evidence_root(data: Path) -> Path:
     return data / "evidence"
 
 
+def sessions_dir(data: Path) -> Path:
+    """Markers of the app sessions running (or that died) on this data folder."""
+    return data / "sessions"
+
+
 def _platformdirs():
     import platformdirs  # deferred: a few ms of start-up, needed only without an override
     return platformdirs

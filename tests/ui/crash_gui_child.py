@@ -55,8 +55,11 @@ def main(data: str) -> None:
     from app.services.workspace import Workspace
     from tests.ui.wizard_driver import Driver, open_wizard
 
+    from app.services import session_marker
+
     keyring.set_keyring(MemoryKeyring())
     QApplication([])
+    session_marker.start(data)          # as the app does at start: the marker a crash leaves behind
     ws = Workspace(data)
     v = visits.start_visit(ws, "t-gas-1")
     bot = Bot()

@@ -1,5 +1,7 @@
-"""The start-up prompt for a visit left unfinished (after a crash, a flat
-battery or a plain close): continue it now, or later from the list."""
+"""The start-up prompt for a visit left unfinished when the last session
+ended abnormally (a crash, a flat battery, a killed process; see
+app.services.session_marker): continue it now, or later from the list.
+After a clean quit unfinished visits are only listed as in progress."""
 from __future__ import annotations
 
 from typing import Callable

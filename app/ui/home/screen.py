@@ -124,6 +124,7 @@ class HomeScreen(QWidget):
         self.plan_id = ""
         self.data: HomeData | None = None
         self._prompt_pending = False
+        self._prefer: str | None = None
         self._search_gen = 0
         self.recovery_box = None
 
@@ -194,10 +195,14 @@ class HomeScreen(QWidget):
         self.results.model.page_loaded.connect(self._update_results_note)
 
     # --- data -------------------------------------------------------------
-    def set_workspace(self, ws: Workspace, plan_id: str = "", *, prompt_recovery: bool = True) -> None:
-        """Show this workspace; at start-up, offer to continue an unfinished visit."""
+    def set_workspace(self, ws: Workspace, plan_id: str = "", *, prompt_recovery: bool = True,
+                      prefer: str | None = None) -> None:
+        """Show this workspace. prompt_recovery (the last session crashed):
+        offer to continue an unfinished visit, `prefer` (the one that was open
+        in the wizard) if it is still unfinished, else the newest."""
         self.ws, self.plan_id = ws, plan_id
         self._prompt_pending = prompt_recovery
+        self._prefer = prefer
         self._refresh_timer.start()
         self.refresh()
 
@@ -226,7 +231,8 @@ class HomeScreen(QWidget):
         if self._prompt_pending:
             self._prompt_pending = False
             if data.resume:
-                self.recovery_box = ask_to_resume(self, data.resume, self.continue_visit.emit)
+                points = sorted(data.resume, key=lambda p: p.visit.id != self._prefer)  # stable
+                self.recovery_box = ask_to_resume(self, points, self.continue_visit.emit)
                 self.recovery_box.finished.connect(lambda _r: setattr(self, "recovery_box", None))
 
     # --- search -----------------------------------------------------------

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWi
 
 from app.domain.visit import Visit, VisitStatus
 from app.domain.workflow import ORDER, Step
+from app.services import session_marker
 from app.services.visits import StepState
 from app.services.workspace import Workspace
 from app.ui.i18n import language, tr
@@ -63,7 +64,15 @@ class VisitWizard(QWidget):
         s.refused.connect(self._on_refused)
         s.finished.connect(lambda v: self.finished.emit(v.id, v.status.value))
         s.busy_changed.connect(self._on_busy)
+        self._note_open(ws.data_dir, visit_id)
         s.refresh()
+
+    def _note_open(self, data_dir, visit_id: str) -> None:
+        """The session marker names this visit while its wizard lives, so a
+        crash is followed by a prompt about it (a tiny write, off this thread)."""
+        session_marker.visit_opened(data_dir, visit_id)
+        self.session.finished.connect(lambda v: session_marker.visit_closed(data_dir, v.id))
+        self.destroyed.connect(lambda *_: session_marker.visit_closed(data_dir, visit_id))
 
     # --- layout ------------------------------------------------------------
     def _build(self) -> None:
