@@ -43,15 +43,13 @@ pgcluster = _load("pgcluster")
 from sync.client.photos import DEFAULT_CHUNK as CHUNK  # noqa: E402  (the client's own chunk size)
 
 
-def _server(tmp: Path, url: str | None = None):
-    """A seeded server in a thread; returns (running, db, token)."""
+def _seed_only(tmp: Path, url: str | None = None):
+    """A seeded server database; returns (settings, db, device token)."""
     from sync.server import demo
-    from sync.server.app import create_app
     from sync.server.config import settings_for
     from sync.server.db import Database
     from sync.server.devices import service as devices
     from sync.server.auth.models import User
-    from sync.server.runner import start_in_thread
     from sqlalchemy import select
     settings = settings_for(tmp, url)
     db = Database(settings.db_url)
@@ -60,6 +58,14 @@ def _server(tmp: Path, url: str | None = None):
         user = s.scalar(select(User).where(User.username == "demo"))
         _, token = devices.issue_token(session=s, user=user, kind="device", ttl=timedelta(days=1),
                                        public_key="A" * 44)
+    return settings, db, token
+
+
+def _server(tmp: Path, url: str | None = None):
+    """A seeded server in a thread; returns (running, db, token)."""
+    from sync.server.app import create_app
+    from sync.server.runner import start_in_thread
+    settings, db, token = _seed_only(tmp, url)
     return start_in_thread(create_app(settings, db)), db, token
 
 
@@ -115,42 +121,63 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 '''
 
 
+def _server_process(tmp: Path):
+    """A seeded server as its own process, the way it is deployed (as the
+    plain PUT server is): returns (process, url, token)."""
+    _, db, token = _seed_only(tmp)
+    port = pgcluster.free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "sync.server.cli", "serve", "--data", str(tmp), "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, f"http://127.0.0.1:{port}", token
+
+
+def _wait_up(url: str) -> None:
+    import httpx
+    for _ in range(300):
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not start")
+
+
 def bench_throughput(tmp: Path) -> None:
+    """Both servers in their own process on loopback; ours stores each chunk,
+    hashes it, fsyncs and publishes the blob, and checks the token on every
+    request — the plain PUT only writes the bytes."""
     import httpx
     from sync.client import photos
     from sync.client.transport import Transport
-    running, db, token = _server(tmp / "b")
+    ours_proc, url, token = _server_process(tmp / "b")
     port = pgcluster.free_port()
     script = tmp / "minimal.py"
     script.write_text(MINIMAL_SERVER)
     proc = subprocess.Popen([sys.executable, str(script), str(port), str(tmp / "put.bin")])
     try:
-        for _ in range(200):
-            try:
-                httpx.put(f"http://127.0.0.1:{port}/", content=b"x")
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        _wait_up(f"http://127.0.0.1:{port}/")
+        _wait_up(url + "/v1/health")
         plain, ours = [], []
         with httpx.Client() as c:
-            for i in range(3):
+            for i in range(5):
                 data = random.Random(10 + i).randbytes(32 << 20)          # 32 MiB, a few photos
                 t0 = time.perf_counter()
                 c.put(f"http://127.0.0.1:{port}/photo", content=data)
                 plain.append(time.perf_counter() - t0)
                 sha = hashlib.sha256(data).hexdigest()
-                t = Transport(running.url, token)
+                t = Transport(url, token)
                 t0 = time.perf_counter()
                 photos.upload(t, sha, photos._Reader(data), chunk_size=CHUNK, start_offset=0)
                 ours.append(time.perf_counter() - t0)
                 t.close()
+        print(f"# 32 MiB: plain PUT {statistics.median(plain) * 1000:.0f} ms, "
+              f"chunked upload {statistics.median(ours) * 1000:.0f} ms (medians of 5)", flush=True)
         report("sync_upload_throughput_vs_plain_put", statistics.median(plain) / statistics.median(ours),
                "ratio", ">=", 0.8)
     finally:
-        proc.kill()
-        proc.wait()
-        running.stop()
-        db.close()
+        for p in (proc, ours_proc):
+            p.kill()
+            p.wait()
 
 
 def _seed_load(url: str, devices_n: int, records: int) -> list[dict]:

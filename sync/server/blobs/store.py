@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -50,6 +51,9 @@ class _HashingAppend:
 
     def __init__(self, f: BinaryIO, store: "DiskBlobStore", key: tuple[str, int]):
         self.f, self.store, self.key = f, store, key
+        self._buf: list[bytes] = []
+        self._buffered = 0
+        self._pending: Future | None = None
         size = f.seek(0, os.SEEK_END)
         kept = store._running.get(key)
         if size == 0:
@@ -62,11 +66,32 @@ class _HashingAppend:
     def write(self, data: bytes) -> int:
         n = self.f.write(data)
         if self.state is not None:
-            self.state[1].update(data)
+            self._buf.append(data)
+            self._buffered += len(data)
             self.state = (self.state[0] + len(data), self.state[1])
+            if self._buffered >= HASH_BATCH:
+                self._submit()
         return n
 
+    def _submit(self) -> None:
+        """Hash the buffered bytes on the hashing thread (hashlib lets go of
+        the GIL), so the next bytes are received meanwhile; one thread, so
+        the updates keep their order."""
+        data = b"".join(self._buf)
+        self._buf.clear()
+        self._buffered = 0
+        self._pending = _hash_pool().submit(self.state[1].update, data)
+
+    def _settle(self) -> None:
+        """Every byte written is in the running hash."""
+        if self.state is not None and self._buf:
+            self._submit()
+        if self._pending is not None:
+            self._pending.result()
+            self._pending = None
+
     def truncate(self, size: int) -> int:
+        self._settle()
         self.state = None
         return self.f.truncate(size)
 
@@ -75,6 +100,7 @@ class _HashingAppend:
 
     def finish(self) -> bool:
         """Verify and publish while still holding the lock (see store.finish)."""
+        self._settle()
         self.f.flush()
         if fcntl is None:
             self.f.close()      # Windows cannot rename an open file; the held-key set still locks it
@@ -86,6 +112,7 @@ class _HashingAppend:
 
     def __exit__(self, *exc) -> None:
         try:
+            self._settle()
             if self.state is not None and not self.f.closed:
                 self.f.flush()
                 self.store._running[self.key] = (_fingerprint(self.f), self.state)
@@ -94,6 +121,19 @@ class _HashingAppend:
             self.f.close()
         finally:
             self.store._unlock(self.key)
+
+
+HASH_BATCH = 1 << 20
+_hasher: ThreadPoolExecutor | None = None
+_hasher_lock = threading.Lock()
+
+
+def _hash_pool() -> ThreadPoolExecutor:
+    global _hasher
+    with _hasher_lock:
+        if _hasher is None:
+            _hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blob-hash")
+        return _hasher
 
 
 def _fingerprint(f: BinaryIO) -> tuple[int, int, int]:
