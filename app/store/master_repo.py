@@ -12,8 +12,9 @@ from app.domain.canonical import to_plain
 from app.domain.entities import Agency, InspectedParty, Sampler, Task, TaskStatus
 from app.domain.plain import from_plain
 from app.domain.plan import Plan, PlanItem, Scope
+from app.domain.visit import VisitStatus
 from app.store.models import (AgencyRow, CounterRow, PartyRow, PlanItemRow, PlanRow, SamplerRow,
-                              SettingRow, TaskRow)
+                              SettingRow, TaskRow, VisitRow)
 
 
 def _json(obj) -> str:
@@ -101,6 +102,10 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
         # The server only knows "assigned" until the record arrives; what the
         # sampler already did here is not undone by a pull.
         task.status = local
+    elif task.status == TaskStatus.ASSIGNED and row.withdrawn_at is not None and _visit_under_way(session, task.id):
+        # Moved away while a visit was under way, then moved back: it is
+        # under way again, not waiting to be started.
+        task.status = TaskStatus.IN_PROGRESS
     row.plan_id, row.party_id, row.party_name = task.plan_id, task.party.id, task.party.name
     row.products = "、".join(products)
     row.status, row.due_date = task.status.value, task.due_date
@@ -112,6 +117,11 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
     upsert_party(session, task.party)
     for s in task.team:
         upsert_sampler(session, s)
+
+
+def _visit_under_way(session: Session, task_id: str) -> bool:
+    return session.scalar(select(VisitRow.id).where(VisitRow.task_id == task_id,
+                                                    VisitRow.status == VisitStatus.IN_PROGRESS.value).limit(1)) is not None
 
 
 def withdraw_task(session: Session, task_id: str, *, reason: str, at: datetime) -> bool:

@@ -127,3 +127,12 @@ def test_task_moved_back_is_the_teams_again(seeded):
     t = summary(seeded, "t-gas-2")
     assert not t.withdrawn and t.status == TaskStatus.ASSIGNED and not t.closed
     assert visits.start_visit(seeded, "t-gas-2").task_id == "t-gas-2"
+
+
+def test_task_moved_back_while_its_visit_is_under_way_shows_under_way(seeded):
+    v = visits.start_visit(seeded, "t-gas-2")
+    withdraw(seeded, "t-gas-2")
+    import_master_data(seeded, tasks=[make_task("t-gas-2", ("2022-4-10",))])   # moved back to this team
+    t = summary(seeded, "t-gas-2")
+    assert t.status == TaskStatus.IN_PROGRESS and not t.withdrawn and not t.closed
+    assert visits.load(seeded, v.id).status == VisitStatus.IN_PROGRESS
