@@ -298,7 +298,6 @@ def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: flo
     """A fresh PostgreSQL (fsync on), `serve` with its default workers, and
     devices_n devices each starting its end-of-day sync at a random moment
     within window_s (0: all at the same instant)."""
-    import httpx
     sys.modules["tests_sync_visits"] = _load("visits")
     cluster = pgcluster.PgCluster(fast=False).start()
     proc = None
@@ -321,12 +320,7 @@ def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: flo
                                  "--database-url", url, "--port", str(port), *extra], cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                httpx.get(base + "/v1/health")
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+        _wait_up(base + "/v1/health")
         latencies: list[float] = []
         errors: list[str] = []
         spans: list[tuple[float, float]] = []
