@@ -27,6 +27,9 @@ class Record(Base):
     device_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))          # finished | refused | problem_reported
     product: Mapped[str] = mapped_column(String(100), default="")
+    # Copied from the document for the console's search (抽样单编号, 受检单位).
+    record_no: Mapped[str] = mapped_column(String(64), default="", index=True)
+    party_name: Mapped[str] = mapped_column(String(300), default="")
     document: Mapped[str] = mapped_column(Text)              # canonical JSON text
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)   # device-stated
     device_time: Mapped[datetime] = mapped_column(UTCDateTime)

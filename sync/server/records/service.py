@@ -103,6 +103,8 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
                  plan_item_id=task.plan_item_id, party_id=task.party_id, agency_id=task.agency_id,
                  user_id=principal.user.id, device_id=principal.device.id, status=push.document["status"],
                  product=item.product, document=canonical_bytes(push.document).decode("utf-8"),
+                 record_no=str(push.document.get("record_no") or "")[:64],
+                 party_name=str((push.document.get("party") or {}).get("name") or "")[:300],
                  finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
                  received_at=now)
     photos = _photos(push.document)

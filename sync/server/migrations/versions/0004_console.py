@@ -1,0 +1,102 @@
+"""Web console: audit before/after, record search columns, device app version, draws kept for
+replay, refusal/problem follow-ups with attached files.
+
+Revision ID: 0004_console
+Revises: 0003_login_failures
+Create Date: 2026-11-30
+"""
+import json
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0004_console'
+down_revision = '0003_login_failures'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('before', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('after', sa.JSON(), nullable=True))
+    with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('app_version', sa.String(length=40), nullable=False, server_default=''))
+    with op.batch_alter_table('records', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('record_no', sa.String(length=64), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('party_name', sa.String(length=300), nullable=False, server_default=''))
+        batch_op.create_index('ix_records_record_no', ['record_no'], unique=False)
+    _backfill_records()
+    op.create_table('draws',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('plan_item_id', sa.String(length=64), nullable=False),
+    sa.Column('agency_id', sa.String(length=64), nullable=False),
+    sa.Column('requested', sa.Integer(), nullable=False),
+    sa.Column('seed', sa.BigInteger(), nullable=False),
+    sa.Column('due_date', sa.String(length=10), nullable=False),
+    sa.Column('candidates', sa.JSON(), nullable=False),
+    sa.Column('teams', sa.JSON(), nullable=False),
+    sa.Column('drawn', sa.JSON(), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['plan_item_id'], ['plan_items.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_draws_plan_item_id', 'draws', ['plan_item_id'], unique=False)
+    op.create_table('followups',
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('determination_done', sa.Boolean(), nullable=False),
+    sa.Column('determined_on', sa.String(length=10), nullable=False),
+    sa.Column('reported_to_province', sa.Boolean(), nullable=False),
+    sa.Column('reported_on', sa.String(length=10), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('updated_by', sa.String(length=64), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['record_id'], ['records.id'], ),
+    sa.PrimaryKeyConstraint('record_id')
+    )
+    op.create_table('followup_files',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('record_id', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('media', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['record_id'], ['records.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_index('ix_followup_files_record_id', 'followup_files', ['record_id'], unique=False)
+
+
+def _backfill_records() -> None:
+    """Records received before this revision: copy the number and the party
+    name out of their stored document."""
+    conn = op.get_bind()
+    rows = conn.execute(sa.text("SELECT id, document FROM records")).fetchall()
+    for rid, document in rows:
+        try:
+            doc = json.loads(document)
+        except ValueError:
+            continue
+        conn.execute(sa.text("UPDATE records SET record_no = :n, party_name = :p WHERE id = :id"),
+                     {"n": str(doc.get("record_no") or "")[:64],
+                      "p": str((doc.get("party") or {}).get("name") or "")[:300], "id": rid})
+
+
+def downgrade() -> None:
+    op.drop_table('followup_files')
+    op.drop_table('followups')
+    op.drop_index('ix_draws_plan_item_id', table_name='draws')
+    op.drop_table('draws')
+    with op.batch_alter_table('records', schema=None) as batch_op:
+        batch_op.drop_index('ix_records_record_no')
+        batch_op.drop_column('party_name')
+        batch_op.drop_column('record_no')
+    with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.drop_column('app_version')
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_column('after')
+        batch_op.drop_column('before')
