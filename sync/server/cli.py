@@ -47,7 +47,9 @@ def cmd_demo(args) -> int:
     settings, db = _db(args)
     with db.session() as session:
         info = demo.seed(session=session)
-    serve_forever(create_app(settings, db), args.host, args.port, banner=demo.banner(info))
+        demo.seed_history(data_dir=settings.data_dir, session=session, info=info)
+    app = create_app(settings, db)
+    serve_forever(app, args.host, args.port, banner=lambda url: demo.banner(info, url))
     return 0
 
 

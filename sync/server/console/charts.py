@@ -48,12 +48,13 @@ def burnup_svg(b: BurnUp, labels: dict[str, str], width: int = 900, height: int 
                f'<line x1="{left}" x2="{left + w}" y1="{top + h}" y2="{top + h}" stroke="{GREY}"/>')
     # the plan total and the deadlines
     out.append(f'<line x1="{left}" x2="{left + w}" y1="{y(b.total):.1f}" y2="{y(b.total):.1f}" stroke="{GREEN}" '
-               f'stroke-width="1.5"/><text x="{left + w + 6}" y="{y(b.total) + 4:.1f}" fill="{GREEN}">'
+               f'stroke-width="1.5"/><text x="{left + 6}" y="{y(b.total) - 6:.1f}" fill="{GREEN}">'
                f'{escape(labels["target"])}</text>')
     for i, dl in enumerate(b.deadlines):
+        # labels left of their line, one above the other, clear of the plan line
         out.append(f'<line class="deadline" x1="{x(dl):.1f}" x2="{x(dl):.1f}" y1="{top}" y2="{top + h}" stroke="{RED}" '
-                   f'stroke-dasharray="4 3"/><text x="{x(dl) + 4:.1f}" y="{top + 12 + 14 * i}" fill="{RED}">'
-                   f'{escape(labels["deadline"].format(date=dl.strftime("%m-%d")))}</text>')
+                   f'stroke-dasharray="4 3"/><text x="{x(dl) - 4:.1f}" y="{top + h * 0.35 + 16 * i:.1f}" '
+                   f'text-anchor="end" fill="{RED}">{escape(labels["deadline"].format(date=dl.strftime("%m-%d")))}</text>')
     # sampled so far
     pts = " ".join(f"{x(d):.1f},{y(n):.1f}" for d, n in b.cumulative)
     if pts:
