@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
@@ -35,8 +37,10 @@ class ConsoleServer:
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
 
-    def signed_in(self, username: str) -> httpx.Client:
-        return sign_in(self.client(), username, self.password)
+    @contextmanager
+    def signed_in(self, username: str) -> Iterator[httpx.Client]:
+        with self.client() as c:
+            yield sign_in(c, username, self.password)
 
 
 def csrf_of(html: str) -> str:

@@ -47,6 +47,10 @@ def update(request: Request, user: Admin, form: AdminForm, record_id: int):
 
 @router.post("/followups/{record_id}/files")
 async def attach(request: Request, user: Admin, form: AdminForm, record_id: int):
+    def visible():
+        with tx(request) as session:
+            _record(session, user, record_id)
+    await run_in_threadpool(visible)               # another agency's: 404 before anything else
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
         return redirect(request, "/console/followups", flash=text(request, "party.import.no_file"), error=True)
