@@ -98,6 +98,16 @@ class Browser:
         from selenium.webdriver.common.by import By
         return self.d.find_elements(By.CSS_SELECTOR, selector)
 
+    def click(self, element):
+        """Click something that loads a new page, and wait for that page."""
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+        old = self.css("html")
+        element.click()
+        WebDriverWait(self.d, 30).until(ec.staleness_of(old))
+        WebDriverWait(self.d, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        return self
+
     def shot(self, name: str, full: bool = False) -> Path:
         """A screenshot at 1366x768; full: the whole page height too."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -115,11 +125,10 @@ class Browser:
         self.get("/console/signin")
         self.css("#username").send_keys(username)
         self.css("#password").send_keys(password)
-        self.css("#signin").click()
-        return self
+        return self.click(self.css("#signin"))
 
     def sign_out(self):
-        self.css("form[action='/console/signout'] button").click()
+        self.click(self.css("form[action='/console/signout'] button"))
 
 
 @pytest.fixture(scope="module")

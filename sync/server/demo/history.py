@@ -43,6 +43,7 @@ from sync.server.followups import service as followups
 from sync.server.parties.models import Party
 from sync.server.parties.service import save_party
 from sync.server.plan.models import PlanItem
+from sync.server.records import fields
 from sync.server.records.models import AmendmentRecord, Record, RecordPhoto
 from sync.server.tasks import service as tasks
 
@@ -246,7 +247,9 @@ class _Builder:
         doc = record_document(v)
         rec = Record(client_id=v.id, visit_id=v.id, record_hash=v.record_hash, task_id=v.task_id, plan_item_id=item.id,
                      party_id=party.id, agency_id=sender.agency_id, user_id=sender.user.id, device_id=sender.device.id,
-                     status=v.status.value, product=item.product, record_no=v.record_no, party_name=party.name,
+                     status=v.status.value, product=item.product, **fields.from_document(doc),
+                     **fields.timing(finished_at=v.finished_at, device_time=received - timedelta(seconds=3),
+                                     received_at=received),
                      document=canonical_bytes(doc).decode("utf-8"), finished_at=v.finished_at,
                      device_time=received - timedelta(seconds=3), received_at=received)
         self.session.add(rec)
@@ -263,6 +266,8 @@ class _Builder:
         self.session.add(AmendmentRecord(client_id=a.id, record_id=rec.id, hash=a.hash, prev_hash=a.prev_hash,
                                          document=canonical_bytes(amendment_document(a)).decode("utf-8"),
                                          device_id=rec.device_id, device_time=when, received_at=when + timedelta(hours=1)))
+        for col, value in fields.amended(a.path, a.new_value).items():
+            setattr(rec, col, value)
 
 
 def seed_history(*, session: Session, store: DiskBlobStore, password: str, today: date | None = None) -> int:

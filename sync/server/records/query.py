@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from sync.server.records.dashboard import sampled_day
+from sync.server.records.fields import sampled_at
 from sync.server.records.models import Record
-from sync.server.records.progress import CHINA, entry_deadline
+from sync.server.records.progress import CHINA
 from sync.server.tasks.models import Task
 
 OUTCOMES = ("finished", "refused", "problem_reported")
@@ -72,29 +72,21 @@ def _filtered(q: Select, f: RecordFilter, scope: str | None) -> Select:
     return q
 
 
-def late_ids(*, session: Session, scope: str | None) -> list[int]:
-    q = select(Record.id, Record.finished_at, Record.device_time, Record.received_at)
-    if scope is not None:
-        q = q.where(Record.agency_id == scope)
-    return [rid for rid, fin, dev, rec in session.execute(q) if rec > entry_deadline(sampled_day(fin, dev, rec))]
-
-
 def search(*, session: Session, f: RecordFilter, scope: str | None, page: int = 1,
            per_page: int = 50) -> tuple[list[ListRow], int]:
     """(rows of this page, how many match). `scope`: an agency, or None for all."""
     base = select(Record.id).join(Task, Task.id == Record.task_id)
     base = _filtered(base, f, scope)
     if f.late_only:
-        base = base.where(Record.id.in_(late_ids(session=session, scope=scope) or [-1]))
+        base = base.where(Record.late_entry.is_(True))
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     q = (select(Record.id, Record.record_no, Record.party_name, Record.product, Record.agency_id, Task.team_id,
-                Record.status, Record.finished_at, Record.device_time, Record.received_at)
+                Record.status, Record.finished_at, Record.device_time, Record.received_at, Record.late_entry)
          .join(Task, Task.id == Record.task_id).where(Record.id.in_(base.scalar_subquery()))
          .order_by(Record.received_at.desc(), Record.id.desc())
          .limit(per_page).offset((max(page, 1) - 1) * per_page))
     rows = []
-    for rid, no, party, product, agency, team, status, fin, dev, rec in session.execute(q):
-        when = sampled_day(fin, dev, rec)
+    for rid, no, party, product, agency, team, status, fin, dev, rec, late in session.execute(q):
         rows.append(ListRow(id=rid, record_no=no, party_name=party, product=product, agency_id=agency, team_id=team,
-                            status=status, sampled_at=when, received_at=rec, late=rec > entry_deadline(when)))
+                            status=status, sampled_at=sampled_at(fin, dev, rec), received_at=rec, late=late))
     return rows, total

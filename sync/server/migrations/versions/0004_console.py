@@ -26,6 +26,13 @@ def upgrade() -> None:
     with op.batch_alter_table('records', schema=None) as batch_op:
         batch_op.add_column(sa.Column('record_no', sa.String(length=64), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('party_name', sa.String(length=300), nullable=False, server_default=''))
+        for name, length in (('party_address', 300), ('producer', 300), ('trademark', 100), ('spec_model', 100),
+                             ('production_date', 50), ('batch_no', 200)):
+            batch_op.add_column(sa.Column(name, sa.String(length=length), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('remarks', sa.Text(), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('sampled_on', sa.String(length=10), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('late_entry', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.create_index('ix_records_sampled_on', ['sampled_on'], unique=False)
         batch_op.create_index('ix_records_record_no', ['record_no'], unique=False)
     _backfill_records()
     op.create_table('draws',
@@ -72,18 +79,24 @@ def upgrade() -> None:
 
 
 def _backfill_records() -> None:
-    """Records received before this revision: copy the number and the party
-    name out of their stored document."""
+    """Records received before this revision: copy the listed fields out of
+    their stored document (as records/fields.py does on receipt)."""
+    from sync.server.db import UTCDateTime
+    from sync.server.records.fields import PATHS, from_document, timing
     conn = op.get_bind()
-    rows = conn.execute(sa.text("SELECT id, document FROM records")).fetchall()
-    for rid, document in rows:
+    utc = UTCDateTime()
+    rows = conn.execute(sa.select(sa.column("id"), sa.column("document"), sa.column("finished_at", utc),
+                                  sa.column("device_time", utc), sa.column("received_at", utc))
+                        .select_from(sa.table("records"))).fetchall()
+    sets = ", ".join(f"{col} = :{col}" for col in (*PATHS, "sampled_on", "late_entry"))
+    for rid, document, finished_at, device_time, received_at in rows:
         try:
             doc = json.loads(document)
         except ValueError:
-            continue
-        conn.execute(sa.text("UPDATE records SET record_no = :n, party_name = :p WHERE id = :id"),
-                     {"n": str(doc.get("record_no") or "")[:64],
-                      "p": str((doc.get("party") or {}).get("name") or "")[:300], "id": rid})
+            doc = {}
+        values = {**from_document(doc), **timing(finished_at=finished_at, device_time=device_time,
+                                                 received_at=received_at)}
+        conn.execute(sa.text(f"UPDATE records SET {sets} WHERE id = :id"), {**values, "id": rid})
 
 
 def downgrade() -> None:
@@ -93,7 +106,12 @@ def downgrade() -> None:
     op.drop_table('draws')
     with op.batch_alter_table('records', schema=None) as batch_op:
         batch_op.drop_index('ix_records_record_no')
-        batch_op.drop_column('party_name')
+        batch_op.drop_index('ix_records_sampled_on')
+        batch_op.drop_column('late_entry')
+        batch_op.drop_column('sampled_on')
+        for name in ('party_name', 'party_address', 'producer', 'trademark', 'spec_model', 'production_date',
+                     'batch_no', 'remarks'):
+            batch_op.drop_column(name)
         batch_op.drop_column('record_no')
     with op.batch_alter_table('devices', schema=None) as batch_op:
         batch_op.drop_column('app_version')
