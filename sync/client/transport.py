@@ -17,8 +17,6 @@ from sync.protocol.schemas import PROTOCOL
 RETRY_STATUSES = {408, 423, 425, 500, 502, 503, 504}   # 429 (sign-in limit) is shown, not retried
 
 
-@dataclass
-
 def user_agent() -> str:
     """Tells the server the app's version (shown in the console's devices)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -28,6 +26,8 @@ def user_agent() -> str:
         v = "dev"
     return f"field-sampler/{v} fs-sync/1"
 
+
+@dataclass
 class RetryPolicy:
     base_s: float = 0.5
     factor: float = 2.0

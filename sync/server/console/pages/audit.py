@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sync.server.audit.models import AuditEntry
 from sync.server.auth.models import User
 from sync.server.console.access import Admin, agency_scope
+from sync.server.console.strings import TEXT
 from sync.server.console.web import render
 from sync.server.deps import tx
 
@@ -35,4 +36,4 @@ def audit_page(request: Request, user: Admin, action: str = "", actor: str = "",
         actions = sorted(session.scalars(select(AuditEntry.action).distinct()))
     dump = lambda v: json.dumps(v, ensure_ascii=False, indent=1, sort_keys=True) if v else ""  # noqa: E731
     return render(request, "audit.html", user, entries=entries, total=total, page=max(page, 1), per_page=PER_PAGE,
-                  actions=actions, sel={"action": action, "actor": actor}, dump=dump)
+                  actions=actions, sel={"action": action, "actor": actor}, dump=dump, labels=TEXT)
