@@ -107,7 +107,7 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
         # under way again, not waiting to be started.
         task.status = TaskStatus.IN_PROGRESS
     row.plan_id, row.party_id, row.party_name = task.plan_id, task.party.id, task.party.name
-    row.products = "、".join(products)
+    row.products = "、".join(products)  # i18n: joins product names (plan data)
     row.status, row.due_date = task.status.value, task.due_date
     row.data, row.updated_at = _json(task), now
     # The server sends a task only to the team holding it: one withdrawn
