@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.messages import Problem
-from app.domain.visit import EvidenceCategory, Visit
+from app.domain.visit import Visit
 from app.domain.workflow import Step, step_title
 from app.services import steps
 from app.ui.wizard.fields import Binder, mark_invalid
@@ -29,7 +29,6 @@ SAVERS = {
 
 class WizardPage(QWidget):
     step: Step
-    evidence_categories: tuple[EvidenceCategory, ...] = ()
 
     def __init__(self, session: VisitSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
