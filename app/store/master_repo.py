@@ -8,9 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.canonical import to_plain
 from app.domain.entities import Agency, InspectedParty, Sampler, Task, TaskStatus
-from app.domain.plain import from_plain
+from app.domain.plain import from_plain, to_plain
 from app.domain.plan import Plan, PlanItem, Scope
 from app.domain.visit import VisitStatus
 from app.store.models import (AgencyRow, CounterRow, PartyRow, PlanItemRow, PlanRow, SamplerRow,

@@ -25,8 +25,8 @@ def document_name(kind: DocumentKind) -> str:
 
 def _build(ws, visit_id: str, kind: DocumentKind) -> bytes:
     """Worker side: seal labels come out at the label size chosen in settings."""
-    from app import settings
-    return documents.build_pdf(ws, visit_id, kind, label_size=settings.load().label_size)
+    from app import settings_file
+    return documents.build_pdf(ws, visit_id, kind, label_size=settings_file.load().label_size)
 
 
 class DocumentActions:

@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.canonical import to_plain
 from app.domain.credit_code import ALPHABET, check_char
+from app.domain.plain import to_plain
 from app.store.reference_data import load_plan, load_sampling_rules
 from sync.server.auth import service as accounts
 from sync.server.auth.models import Agency
