@@ -62,12 +62,26 @@ def _catalogue_literals(tree: ast.AST) -> list[ast.Constant]:
     return out
 
 
+# Web console templates call the same tr() (a Jinja global): tr("中文", ...).
+TEMPLATE_SUFFIXES = {".html", ".jinja", ".j2"}
+TEMPLATE_CALL = re.compile(r"""\b(?:tr|N_)\(\s*(?P<q>["'])(?P<text>.*?)(?<!\\)(?P=q)""", re.S)
+TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+
+
+def _templates() -> list[Path]:
+    return sorted(p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*") if p.suffix in TEMPLATE_SUFFIXES)
+
+
 def catalogue_strings() -> dict[str, str]:
     """literal -> 'file:line' of every catalogue call in the tree."""
     found: dict[str, str] = {}
     for path in _sources():
         for c in _catalogue_literals(ast.parse(path.read_text(encoding="utf-8"))):
             found.setdefault(c.value, f"{_rel(path)}:{c.lineno}")
+    for path in _templates():
+        text = path.read_text(encoding="utf-8")
+        for m in TEMPLATE_CALL.finditer(text):
+            found.setdefault(m.group("text"), f"{_rel(path)}:{text.count(chr(10), 0, m.start()) + 1}")
     return found
 
 
@@ -128,6 +142,14 @@ def test_no_chinese_outside_the_catalogue():
             if id(n) in ok or n.value in SELF_NAMED or any("# i18n:" in ln for ln in span):
                 continue
             offenders.append(f"{rel}:{n.lineno}: {n.value}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_no_chinese_outside_tr_in_templates():
+    offenders = []
+    for path in _templates():
+        rest = TEMPLATE_CALL.sub("", TEMPLATE_COMMENT.sub("", path.read_text(encoding="utf-8")))
+        offenders += [f"{_rel(path)}: {line.strip()}" for line in rest.splitlines() if CJK.search(line)]
     assert not offenders, "\n".join(offenders)
 
 

@@ -19,7 +19,9 @@ How to add a string
    returns it unchanged and only tells the catalogue test it is an entry:
        WORDS = {"done": N_("已完成")}   ...   tr(WORDS[key])
    Placeholders are named ({n}) and filled after translation, so the word
-   order may differ between languages.
+   order may differ between languages. In the web console's Jinja templates
+   tr is a global: {{ tr("待抽样") }} (env.globals["tr"] = tr, with the
+   page's language passed as lang=).
 2. Add  "中文": "English"  to resources/i18n/en.json, same placeholders.
 3. Words several screens show exist once; use them, never a second copy:
    scope / evidence category / sample kind / visit and task status words in
@@ -27,11 +29,12 @@ How to add a string
    titles in app/domain/documents.py, rule problems (by code) in
    app/domain/messages.py, sync problems in sync/protocol/messages.py.
 
-tests/test_i18n.py reads app/, sync/ and forms/ and fails on a tr()/N_()
-literal without its English, on an English entry no code uses, on
-placeholders that differ, and on a Chinese literal outside tr()/N_() (the
-official documents, which print in Chinese only, and data such as demo
-records are exempt there, each with its reason).
+tests/test_i18n.py reads app/, sync/ and forms/ (Python and templates) and
+fails on a literal without its English, on an English entry no code uses,
+on placeholders that differ, and on a Chinese literal outside these calls.
+Chinese that is not interface text (the official documents, which print in
+Chinese only; recorded values; demo data) is exempt there by file, or by a
+"# i18n: <reason>" comment on its line.
 """
 from __future__ import annotations
 
