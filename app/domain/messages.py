@@ -103,7 +103,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "value.negative": ("数值不能为负数", "The value cannot be negative"),
     "value.choice": ("“{value}”不是有效的选项", "“{value}” is not a valid choice"),
     "value.unknown_field": ("未知字段：{name}", "Unknown field: {name}"),
-    "photo.too_large": ("图片像素过大，可能是恶意文件：{name}", "The image has too many pixels (possible decompression bomb): {name}"),
+    "photo.too_large": ("图片尺寸过大，无法导入：{name}。请用相机或手机的常规分辨率重新拍摄或导出后再导入",
+                        "The image is too large to import: {name}. Take or export it again at the camera's "
+                        "or phone's usual resolution, then import it"),
 }
 
 CATEGORY_LABELS = {
