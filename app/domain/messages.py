@@ -103,6 +103,30 @@ CATALOG: dict[str, tuple[str, str]] = {
     "value.negative": ("数值不能为负数", "The value cannot be negative"),
     "value.choice": ("“{value}”不是有效的选项", "“{value}” is not a valid choice"),
     "value.unknown_field": ("未知字段：{name}", "Unknown field: {name}"),
+    "photo.heic": ("“{name}”是HEIC/HEIF格式（苹果手机的默认格式），暂不能导入。请在手机“设置→相机→格式”中选择"
+                   "“兼容性最佳”后重拍，或把照片导出为JPEG后再导入",
+                   "“{name}” is a HEIC/HEIF photo (the iPhone's default format), which cannot be imported yet. "
+                   "Set the phone's camera format to “Most Compatible” and take it again, or export it as JPEG"),
+    # failures outside the rules (app/services/failures.py)
+    "storage.disk_full": ("磁盘空间已满，无法保存。已经保存的内容不会丢失；请删除不需要的文件、腾出空间后再试一次",
+                          "The disk is full, so this could not be saved. What was already saved is safe; free "
+                          "some space (delete files you do not need) and try again"),
+    "storage.busy": ("数据文件正被另一个程序占用，请稍后再试；如果一直出现，请关闭其他抽样助手窗口",
+                     "The data file is in use by another program; try again in a moment, and if this keeps "
+                     "happening close other Field Sampler windows"),
+    "storage.io": ("读写磁盘时出错。请检查磁盘或存储卡是否插好后再试；详细信息已写入日志",
+                   "The disk could not be read or written. Check that the disk or memory card is "
+                   "connected and try again; the details are in the log"),
+    "file.gone": ("找不到文件“{name}”：它可能已被删除、移动，或存储卡已拔出。请重新选择",
+                  "The file “{name}” is gone: it may have been deleted or moved, or the memory card was "
+                  "removed. Choose it again"),
+    "file.is_folder": ("“{name}”是一个文件夹，不是照片或视频文件", "“{name}” is a folder, not a photo or video"),
+    "file.denied": ("没有权限读取或写入“{name}”。请把文件复制到“图片”文件夹后再导入，或请管理员检查权限",
+                    "No permission to read or write “{name}”. Copy the file into your Pictures folder and "
+                    "import it from there, or ask the administrator to check the permissions"),
+    "error.unexpected": ("操作没有完成。已经录入的内容不会丢失；请再试一次，如果仍然失败，请联系技术支持（详细信息已写入日志）",
+                         "The operation did not complete. Nothing already entered is lost; try again, and if it "
+                         "still fails contact support (the details are in the log)"),
     "photo.too_large": ("图片尺寸过大，无法导入：{name}。请用相机或手机的常规分辨率重新拍摄或导出后再导入",
                         "The image is too large to import: {name}. Take or export it again at the camera's "
                         "or phone's usual resolution, then import it"),

@@ -87,6 +87,8 @@ def _open(data: bytes, name: str, max_pixels: int) -> Image.Image:
     except Image.DecompressionBombError:
         raise reject("photo.too_large", name) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        if data[4:8] == b"ftyp" and data[8:12] in _IMAGE_BRANDS:
+            raise reject("photo.heic", name) from None     # said by name: the sampler can fix it
         raise reject("photo.not_image", name) from None
     w, h = im.size
     if w <= 0 or h <= 0:
