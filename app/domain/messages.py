@@ -83,6 +83,31 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sign.party": ("需要受检单位签字，或注明拒签情况", "The party must sign, or the refusal to sign must be written"),
     "sign.refusal_reason": ("请注明受检单位拒签情况", "Write how the party refused to sign"),
     # frozen records
+    # tampering with the local store (app/services/integrity.py)
+    "integrity.signed_altered": ("记录{record_no}签字确认时保存的原始记录已被改动（哈希校验不符）。该记录不能打印，也不会同步；"
+                                 "请联系省局技术支持",
+                                 "The original of record {record_no}, kept when it was signed, has been altered (its "
+                                 "hash does not match). It cannot be printed or synced; contact the province's support"),
+    "integrity.record_altered": ("本机显示的记录{record_no}与签字确认时的记录（哈希{hash}…）不一致，可能被篡改。该记录不能打印；"
+                                 "同步时只发送签字时的原始记录",
+                                 "Record {record_no} as stored on this laptop differs from the record that was signed "
+                                 "(hash {hash}…): it may have been tampered with. It cannot be printed; the sync sends "
+                                 "only the signed original"),
+    "integrity.reopened": ("记录{record_no}已签字确认，但本机数据显示它又被改回“进行中”，可能被篡改。不能继续编辑或打印；"
+                           "请联系省局技术支持",
+                           "Record {record_no} was signed, yet this laptop's data shows it back in progress: it may "
+                           "have been tampered with. It cannot be edited or printed; contact the province's support"),
+    "integrity.amendments_altered": ("记录{record_no}的更正/补充链条不完整或被改动。该记录不能打印；请联系省局技术支持",
+                                     "The amendments of record {record_no} are incomplete or altered. It cannot be "
+                                     "printed; contact the province's support"),
+    "integrity.unsigned": ("记录{record_no}显示已结束，但本机找不到签字确认时保存的原始记录，可能被篡改。该记录不能打印，也不会同步；"
+                           "请联系省局技术支持",
+                           "Record {record_no} shows as ended, but the original kept when it was signed is missing: "
+                           "it may have been tampered with. It cannot be printed or synced; contact the province's "
+                           "support"),
+    "integrity.outbox_altered_sent": ("已同步的记录{record_no}在本机的副本被改动；省局收到的是签字时的原始记录",
+                                      "The local copy of record {record_no}, already synced, has been altered; the "
+                                      "province holds the signed original"),
     "record.frozen": ("该记录已签字确认，不能直接修改；请使用更正/补充", "This record is signed and cannot be changed; use an amendment"),
     "amendment.unconfirmed": ("更正/补充须经受检单位签名或盖章确认", "An amendment must be confirmed by the party's signature"),
     "amendment.empty": ("请填写更正内容和原因", "Enter the correction and its reason"),
