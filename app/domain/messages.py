@@ -69,6 +69,13 @@ CATALOG: dict[str, str] = {
     "sign.party": N_("需要受检单位签字，或注明拒签情况"),
     "sign.refusal_reason": N_("请注明受检单位拒签情况"),
     # frozen records
+    # tampering with the local store (app/services/integrity.py)
+    "integrity.signed_altered": N_("记录{record_no}签字确认时保存的原始记录已被改动（哈希校验不符）。该记录不能打印，也不会同步；请联系省局技术支持"),
+    "integrity.record_altered": N_("本机显示的记录{record_no}与签字确认时的记录（哈希{hash}…）不一致，可能被篡改。该记录不能打印；同步时只发送签字时的原始记录"),
+    "integrity.reopened": N_("记录{record_no}已签字确认，但本机数据显示它又被改回“进行中”，可能被篡改。不能继续编辑或打印；请联系省局技术支持"),
+    "integrity.amendments_altered": N_("记录{record_no}的更正/补充链条不完整或被改动。该记录不能打印；请联系省局技术支持"),
+    "integrity.unsigned": N_("记录{record_no}显示已结束，但本机找不到签字确认时保存的原始记录，可能被篡改。该记录不能打印，也不会同步；请联系省局技术支持"),
+    "integrity.outbox_altered_sent": N_("已同步的记录{record_no}在本机的副本被改动；省局收到的是签字时的原始记录"),
     "record.frozen": N_("该记录已签字确认，不能直接修改；请使用更正/补充"),
     "amendment.unconfirmed": N_("更正/补充须经受检单位签名或盖章确认"),
     "amendment.empty": N_("请填写更正内容和原因"),
@@ -87,7 +94,16 @@ CATALOG: dict[str, str] = {
     "value.negative": N_("数值不能为负数"),
     "value.choice": N_("“{value}”不是有效的选项"),
     "value.unknown_field": N_("未知字段：{name}"),
-    "photo.too_large": N_("图片像素过大，可能是恶意文件：{name}"),
+    "photo.heic": N_("“{name}”是HEIC/HEIF格式（苹果手机的默认格式），暂不能导入。请在手机“设置→相机→格式”中选择“兼容性最佳”后重拍，或把照片导出为JPEG后再导入"),
+    # failures outside the rules (app/services/failures.py)
+    "storage.disk_full": N_("磁盘空间已满，无法保存。已经保存的内容不会丢失；请删除不需要的文件、腾出空间后再试一次"),
+    "storage.busy": N_("数据文件正被另一个程序占用，请稍后再试；如果一直出现，请关闭其他抽样助手窗口"),
+    "storage.io": N_("读写磁盘时出错。请检查磁盘或存储卡是否插好后再试；详细信息已写入日志"),
+    "file.gone": N_("找不到文件“{name}”：它可能已被删除、移动，或存储卡已拔出。请重新选择"),
+    "file.is_folder": N_("“{name}”是一个文件夹，不是照片或视频文件"),
+    "file.denied": N_("没有权限读取或写入“{name}”。请把文件复制到“图片”文件夹后再导入，或请管理员检查权限"),
+    "error.unexpected": N_("操作没有完成。已经录入的内容不会丢失；请再试一次，如果仍然失败，请联系技术支持（详细信息已写入日志）"),
+    "photo.too_large": N_("图片尺寸过大，无法导入：{name}。请用相机或手机的常规分辨率重新拍摄或导出后再导入"),
 }
 
 # Params naming a category, sample kind or scope carry the stable key (e.g.

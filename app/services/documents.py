@@ -14,6 +14,7 @@ from app.domain.documents import REGISTRY, DocumentKind, DocumentNeed, documents
 from app.domain.entities import Agency
 from app.domain.seal_payload import encode, payload_for_seal
 from app.domain.visit import Visit
+from app.services import integrity
 from app.services.visits import load
 from app.services.workspace import Workspace
 from app.store import master_repo
@@ -61,12 +62,14 @@ def context(ws: Workspace, visit_id: str, *, sign_seals: bool = True) -> Documen
 def build_pdf(ws: Workspace, visit_id: str, kind: DocumentKind | str, *, label_size: str = "100x70") -> bytes:
     """One document as PDF bytes; seal labels at the configured label size."""
     kind = DocumentKind(kind)
+    integrity.require_intact(ws, visit_id)
     ctx = context(ws, visit_id, sign_seals=REGISTRY[kind].seal_qr)
     return forms_documents.build(kind, ctx, label_size=label_size)
 
 
 def build_set(ws: Workspace, visit_id: str, *, label_size: str = "100x70") -> dict[str, bytes]:
     """Every document the visit leaves, from one context."""
+    integrity.require_intact(ws, visit_id)
     visit = load(ws, visit_id)
     ctx = context(ws, visit_id, sign_seals=bool(visit.seals))
     return {need.kind.value: forms_documents.build(need.kind, ctx, label_size=label_size)

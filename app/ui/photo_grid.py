@@ -256,7 +256,7 @@ class CategorySection(QGroupBox):
 
 
 class PhotoGrid(QScrollArea):
-    """Sections for `categories` (keys of CATEGORY_LABELS), stacked vertically."""
+    """Sections for `categories` (keys of labels.EVIDENCE_CATEGORY), stacked vertically."""
     files_added = Signal(str, list)
     removed = Signal(str, str)
     waiver_changed = Signal(str, str)
