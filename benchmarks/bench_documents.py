@@ -2,7 +2,7 @@
 the registry decides the set (app.domain.documents.documents_to_leave) and
 forms.documents builds each one. The demo visit (paid, four seals, backup
 left at the party) leaves the inspection notice, sampling form, feedback
-form, payment slip, seal labels and storage notice. Target <= 300 ms in
+form, payment slip, seal labels and storage notice. Target <= 100 ms in
 steady state (font registered once per process); the first build, which
 also loads the CJK font, is reported alongside."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import best_of, report  # noqa: E402
+from benchmarks.common import MISSED, best_of, report  # noqa: E402
 
 
 def main() -> int:
@@ -35,10 +35,11 @@ def main() -> int:
                           "storage_notice", "feedback_form"}, sorted(first)
     assert len(ctx.visit.seals) == 4
     steady = best_of(build_set, repeat=7)
-    ok = report("documents_full_set_ms", steady * 1000, "ms", "<=", 300)
+    ok = report("documents_full_set_ms", steady * 1000, "ms", "<=", 100,
+                baseline=f"first build with font load {(first_build + (t1 - t0)) * 1000:.0f} ms")
     # informational: import + font load + first build (no target of its own)
     report("documents_first_build_ms", (first_build + (t1 - t0)) * 1000, "ms", "<=", 3000)
-    return 0 if ok else 1
+    return 0 if ok else MISSED
 
 
 if __name__ == "__main__":
