@@ -155,8 +155,9 @@ def banner(root: Path, access, tasks: int, os_keyring: bool) -> str:
         f"  sign in       user {access.username}   password {access.password}   (new each run)",
         f"                演示账号 {access.username} / 密码 {access.password}",  # i18n: terminal, both
         f"  other accounts (same password): {others}",
-        f"  web console   {access.url}/console/   (管理平台)",
-        f"                province {access.password} (省局)  ·  agency / agency2 {access.password} (承检机构)",
+        f"  web console   {access.url}/console/   (管理平台)",  # i18n: terminal, both languages
+        f"                province {access.password} (省局)  ·  "  # i18n: terminal, both languages
+        f"agency / agency2 {access.password} (承检机构)",  # i18n: terminal, both languages
         f"  progress      field-sampler-server progress --data {root / 'server'}",
         f"  {keyring_note}",
         "=" * 72,

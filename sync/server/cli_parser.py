@@ -72,7 +72,7 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
             "write the enrolled devices' public keys (for verify-seal --keys at the lab)")
     p.add_argument("--agency", help="only this agency's devices")
     p.add_argument("--out", help="file to write (default: standard output)")
-    p = add("export-summary", cmds.cmd_export_summary, "write the plan's 检验情况汇总表 (.xlsx, or .csv)")
+    p = add("export-summary", cmds.cmd_export_summary, "write the plan's summary sheet (.xlsx, or .csv)")
     p.add_argument("--plan", default="2022-4")
     p.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
     p.add_argument("--agency", help="only this agency's samples")
