@@ -6,13 +6,14 @@ import io
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from app.domain.credit_code import credit_code_problem, normalize
 from app.domain.messages import CATALOG
 from sync.protocol.schemas import PartyOut
 from sync.server.audit import service as audit
+from sync.server.guard import InputError, check_value
 from sync.server.parties.models import PARTY_FIELDS, Party
 from sync.server.pull.changes import record_change
 
@@ -37,7 +38,23 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)   # (line, message)
 
 
+def _field_problem(row: dict) -> str | None:
+    """A value the parties table cannot hold (too long for its column, a NUL)."""
+    for key, value in row.items():
+        column = Party.__table__.columns.get(key)
+        if column is None:
+            continue
+        try:
+            check_value(value, key, column.type.length if isinstance(column.type, String) else None)
+        except InputError as e:
+            return f"{e.problem.zh} ({e.problem.en})"
+    return None
+
+
 def _row_problem(row: dict) -> str | None:
+    bad = _field_problem(row)
+    if bad:
+        return bad
     if not row.get("name"):
         return "缺少名称 (name is missing)"
     code_problem = credit_code_problem(row.get("credit_code", ""))
