@@ -17,6 +17,9 @@ from pydantic import AfterValidator, Field, StrictStr
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+NO_NUL_PATTERN = r"^[^\x00]*$"
+DATE_PATTERN = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
+PUBLIC_KEY_PATTERN = r"^[A-Za-z0-9+/]{43}=$"          # base64 of 32 bytes
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 DECIMAL_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$"
 MAX_INT = 2**63 - 1                # the widest integer column (BIGINT)
@@ -57,15 +60,17 @@ def iso_date_text(value: str) -> str:
 
 def Text(max_length: int, min_length: int = 0):  # noqa: N802 - a type factory, used like a type
     """A string of at most `max_length` characters (its column's length)."""
-    return Annotated[StrictStr, Field(min_length=min_length, max_length=max_length), AfterValidator(clean_text)]
+    return Annotated[StrictStr, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL_PATTERN),
+                     AfterValidator(clean_text)]
 
 
-Id = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
-ClientId = Annotated[StrictStr, Field(min_length=8, max_length=64, pattern=ID_PATTERN)]
-OptionalId = Annotated[StrictStr, Field(max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")]
+Id = Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=ID_PATTERN), AfterValidator(clean_text)]
+ClientId = Annotated[StrictStr, Field(min_length=8, max_length=64, pattern=ID_PATTERN), AfterValidator(clean_text)]
+OptionalId = Annotated[StrictStr, Field(max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$"), AfterValidator(clean_text)]
 Sha256 = Annotated[StrictStr, Field(pattern=SHA256_PATTERN)]
 Sha256OrEmpty = Annotated[StrictStr, Field(pattern=r"^([0-9a-f]{64})?$")]
 DecimalText = Annotated[StrictStr, Field(pattern=DECIMAL_PATTERN, max_length=24)]
 AwareTimeText = Annotated[StrictStr, Field(max_length=40), AfterValidator(aware_time_text)]
-IsoDate = Annotated[StrictStr, Field(max_length=10), AfterValidator(iso_date_text)]
+IsoDate = Annotated[StrictStr, Field(max_length=10, pattern=DATE_PATTERN), AfterValidator(iso_date_text)]
 BigInt = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
+Seed = Annotated[int, Field(ge=0, le=2**53)]      # exact in every JSON reader

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from sync.protocol.fields import BigInt, ClientId, Id, IsoDate, OptionalId, Text
+from sync.protocol.fields import PUBLIC_KEY_PATTERN, ClientId, Id, IsoDate, OptionalId, Seed, Text
 from sync.protocol.fields import Sha256 as Sha256Text
 
 PROTOCOL = "fs-sync/1"
@@ -64,7 +64,7 @@ class EnrollRequest(Wire):
     username: Text(64, 1)
     password: Text(256, 1)
     device_name: Text(100) = ""
-    public_key: Text(100) = Field(description="Ed25519 public key, 32 raw bytes, base64")
+    public_key: str = Field(pattern=PUBLIC_KEY_PATTERN, description="Ed25519 public key, 32 raw bytes, base64")
 
 
 class EnrollResponse(Ok):
@@ -320,7 +320,7 @@ class DrawRequest(Wire):
     plan_item_id: Id
     count: int = Field(ge=1, le=1000)
     due_date: IsoDate = ""
-    seed: BigInt | None = None
+    seed: Seed | None = None
 
 
 class TaskList(Ok):

@@ -8,6 +8,7 @@ the field named, Chinese and English text), like the server's own errors.
 declared on each route in OpenAPI."""
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from fastapi import FastAPI, Request
@@ -46,7 +47,7 @@ def problem_for(err: dict) -> ProblemOut:
         return input_problem("input.unknown", field)
     if kind in ("json_invalid", "json_type"):
         return input_problem("input.json", field or "body")
-    if kind in ("text_nul", "text_surrogate"):
+    if kind in ("text_nul", "text_surrogate", "string_unicode"):
         return input_problem("input.text", field)
     if kind == "datetime_naive" or kind == "timezone_aware":
         return input_problem("input.timezone", field)
@@ -59,6 +60,8 @@ def problem_for(err: dict) -> ProblemOut:
     if kind == "finite_number":
         return input_problem("input.number", field)
     if kind == "string_pattern_mismatch":
+        if isinstance(value, str) and "\x00" in value:
+            return input_problem("input.text", field)
         return input_problem("input.decimal" if ctx.get("pattern") == DECIMAL_PATTERN else "input.format", field)
     if kind in ("string_too_long", "too_long"):
         return input_problem("input.too_long", field, max=ctx.get("max_length", ""))
@@ -84,6 +87,21 @@ def _method_problem(request: Request) -> ProblemOut:
     return input_problem("request.method", "", method=request.method)
 
 
+def _allowed(request: Request) -> list[str]:
+    """Every method documented for this path (Starlette names only the first
+    route's, and a path has one route per method)."""
+    app = request.app
+    table = getattr(app.state, "allowed_methods", None)
+    if table is None:
+        table = []
+        for template, ops in app.openapi()["paths"].items():
+            pattern = re.sub(r"\{(\w+)\}", lambda m: "[0-9a-f]{64}" if m.group(1) == "sha256" else "[^/]+",
+                             re.escape(template).replace("\\{", "{").replace("\\}", "}"))
+            table.append((re.compile(f"^{pattern}$"), {m.upper() for m in ops}))
+        app.state.allowed_methods = table
+    return sorted({m for rx, methods in table if rx.match(request.url.path) for m in methods})
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_req: Request, exc: RequestValidationError):
@@ -99,6 +117,7 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 404:
             return error_response(404, problem("not_found", what=request.url.path[:200]), headers=headers)
         if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed(request))
             return error_response(405, _method_problem(request), headers=headers)
         if exc.status_code == 400:       # FastAPI: "There was an error parsing the body"
             p = input_problem("input.json", "body")

@@ -16,6 +16,7 @@ from sync.server.blobs import service
 from sync.server.blobs.store import BlobBusy
 from sync.server.deps import Token, unit
 from sync.server.errors import ERROR_RESPONSES, ApiError
+from sync.server.params import Sha256Convertor  # noqa: F401 - registers {sha256:sha256}
 
 router = APIRouter(prefix="/v1/blobs", tags=["blobs"], responses=ERROR_RESPONSES)
 Sha = Path(pattern=SHA256_PATTERN)
@@ -37,7 +38,7 @@ def missing(body: MissingRequest, request: Request, token: Token):
         return MissingResponse(missing=service.missing(session=session, hashes=body.hashes))
 
 
-@router.get("/{sha256}/upload", response_model=UploadState, summary="Upload offset (resume from here)")
+@router.get("/{sha256:sha256}/upload", response_model=UploadState, summary="Upload offset (resume from here)")
 def upload_state(request: Request, token: Token, sha256: str = Sha,
                  length: int | None = Query(None, ge=0, le=MAX_INT)):
     with unit(request, token, "sampler") as (session, _p):
@@ -50,7 +51,7 @@ def upload_state(request: Request, token: Token, sha256: str = Sha,
     return UploadState(sha256=sha256, offset=offset, length=length, complete=False)
 
 
-@router.patch("/{sha256}", response_model=UploadState,
+@router.patch("/{sha256:sha256}", response_model=UploadState,
               responses={409: {"model": ErrorBody, "description": "Offset differs: resume at the offset in the body"},
                          422: {"model": ErrorBody,
                                "description": "Complete, but the bytes do not hash to the name: start again"},
@@ -93,10 +94,11 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
     return UploadState(sha256=sha256, offset=size, length=upload_length, complete=size == upload_length)
 
 
-@router.get("/{sha256}", response_class=FileResponse, summary="Download a verified blob",
+@router.get("/{sha256:sha256}", response_class=FileResponse, summary="Download a verified blob",
             responses={200: {"content": {"application/octet-stream": {}}}})
 def download(request: Request, token: Token, sha256: str = Sha):
     with unit(request, token) as (session, p):
-        if not service.may_read(session=session, principal=p, sha256=sha256):
-            raise ApiError(404, "blob.not_found")
+        readable = service.may_read(session=session, principal=p, sha256=sha256)
+    if not readable or not request.app.state.blobs.has(sha256):
+        raise ApiError(404, "blob.not_found")
     return FileResponse(request.app.state.blobs.path(sha256), media_type="application/octet-stream")
