@@ -108,10 +108,10 @@ class Database:
     def __init__(self, url: str, *, run_migrations: bool = True):
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        guard.install(self.engine, self.sessions)       # before the first connection
         if run_migrations:
             migrate(self.engine)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        guard.install(self.engine, self.sessions)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -43,7 +43,7 @@ def sampled_at(rec: Record) -> datetime | None:
         if abs(skew) > SKEW_TOLERANCE:
             stated = stated + skew
         return min(stated, rec.received_at)
-    except (TypeError, ValueError, OverflowError):    # a time missing or at the ends of the calendar
+    except (TypeError, ValueError, OverflowError, AttributeError):   # a time missing or at the ends of time
         return rec.received_at
 
 
@@ -51,7 +51,7 @@ def late(rec: Record) -> bool:
     """Reached the server after the entry deadline of its sampling day."""
     try:
         return rec.received_at > entry_deadline(sampled_at(rec))
-    except (TypeError, ValueError, OverflowError):
+    except (TypeError, ValueError, OverflowError, AttributeError):
         return False
 
 
