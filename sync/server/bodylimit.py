@@ -26,7 +26,10 @@ ROUTE_LIMITS: list[tuple[str, re.Pattern, int]] = [
     ("POST", re.compile(r"^/v1/blobs/missing$"), 256 * KiB),   # up to 2000 hashes
 ]
 STREAMED = ("PATCH", re.compile(r"^/v1/blobs/[^/]+$"))         # photo chunks, to disk
-CLOSE_AFTER = 1 * MiB            # this far over the limit (or chunked): close rather than drain
+# A declared body up to this far over the limit is drained (read and dropped,
+# memory flat) so that the client, still sending, can read the 413; beyond
+# it, and for a chunked body (it may never end), the connection is closed.
+CLOSE_AFTER = 64 * MiB
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict]]
