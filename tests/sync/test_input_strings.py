@@ -11,6 +11,7 @@ from sync.server.auth.models import Agency, User
 from sync.server.cli import main
 from sync.server.guard import InputError
 from sync.server.parties.models import Party
+from sync.server.plan.models import Plan
 from sync.server.tasks.models import Task
 from sync.server.tasks.service import create_task
 
@@ -120,6 +121,13 @@ def test_the_command_line_refuses_what_the_columns_cannot_hold(cli_db, tmp_path,
     assert main(["add-agency", "ag1", "--name", "某检验院", *cli_db]) == 0
     assert main(["add-user", "u" * 65, "--role", "provincial_admin", "--password", "pw", *cli_db]) == 1
     assert "users.username" in capsys.readouterr().err
+    plan = tmp_path / "plan.json"
+    for bad in ('{"id": "P", "title": "计划"}', '{"id": "P", "title": "计划", "items": [{"id": "P-1", "seq": 1, '
+                '"category": "类", "product": "品", "batches": 1.5, "scopes": ["seller"]}]}',
+                '{"id": "P\\u0000", "title": "计划", "items": []}', '[1, 2]', '{"id": 1'):
+        plan.write_text(bad, encoding="utf-8")
+        assert main(["import-plan", str(plan), *cli_db]) == 1, bad
+        assert "error:" in capsys.readouterr().err
     with pytest.raises(SystemExit):        # argparse: not a date
         main(["assign", "--plan-item", "x", "--party", "p", "--team", "t", "--due", "2" * 300, *cli_db])
     csv = tmp_path / "parties.csv"
@@ -140,4 +148,5 @@ def test_the_command_line_refuses_what_the_columns_cannot_hold(cli_db, tmp_path,
         assert [a.id for a in s.scalars(select(Agency))] == ["ag1"]
         assert [p.name for p in s.scalars(select(Party))] == ["好店"]
         assert s.scalar(select(func.count()).select_from(User)) == 0
+        assert s.scalar(select(func.count()).select_from(Plan)) == 0
     db.close()
