@@ -36,7 +36,7 @@ from app.domain.canonical import CANONICAL_VERSION
 from app.domain.visit import Amendment, Visit
 from sync.protocol.fields import (AwareTimeText, DecimalText, Id, IsoDate, OptionalId, Sha256, Sha256OrEmpty, Text)
 
-LONG_TEXT = 4000           # free text: remarks, facts, notes (the document is one Text column)
+LONG_TEXT = 10000          # free text: remarks, facts, notes (the document is one Text column; 1 MiB in all)
 SHORT_TEXT = 200
 MAX_ITEMS = 500            # list entries (evidence, seals, ...)
 MAX_PHOTOS = 1000
@@ -52,7 +52,7 @@ LIMITS: dict[tuple[str, str], int] = {
     ("TeamMember", "name"): 100, ("TeamMember", "certificate_no"): 100,
     ("SampleDetails", "product"): 100,
     ("Visit", "record_no"): 64,
-    ("Seal", "seal_no"): 64, ("Signature", "name"): 100, ("Signature", "signer_ref"): 64,
+    ("Seal", "seal_no"): 100, ("Signature", "name"): 100, ("Signature", "signer_ref"): 64,
     ("Amendment", "path"): 200, ("EvidenceItem", "media"): 100,
 }
 SHORT_FIELDS = {"unit", "method", "fuel_grade", "tank_no", "pump_no", "purchase_date", "production_date",
