@@ -30,7 +30,9 @@ def field_name(loc: Iterable[Any]) -> str:
     """("body", "document", "evidence", 2, "sha256") -> "document.evidence[2].sha256"."""
     parts = list(loc)
     if parts and parts[0] in _LOCATIONS:
-        parts = parts[1:]
+        where, parts = parts[0], parts[1:]
+        if not parts:
+            return str(where)             # the body itself (missing, not an object)
     out = ""
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))

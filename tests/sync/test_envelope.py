@@ -28,6 +28,14 @@ def test_errors_the_framework_answers_are_in_the_envelope(live_sqlite):
         body = _error(c.post("/v1/tasks", json={"party_id": 5}), 422)
         assert {(p["field"], p["code"]) for p in body["problems"]} >= {
             ("plan_item_id", "input.missing"), ("party_id", "input.type"), ("team_id", "input.missing")}
+        empty = _error(c.post("/v1/tasks", content=b"", headers={"Content-Type": "application/json"}), 422)
+        assert empty["error"]["field"] == "body"
+        _error(c.post("/v1/tasks", content=b"[" * 300_000 + b"]" * 300_000,
+                      headers={"Content-Type": "application/json"}), 413)
+        _error(c.post("/v1/tasks", content=b"[" * 60_000, headers={"Content-Type": "application/json"}),
+               422, "input.json")
+        _error(c.post("/v1/tasks/draw", content=b'{"plan_item_id": "2022-4-11", "count": 1' + b"0" * 5000 + b"}",
+                      headers={"Content-Type": "application/json"}), 422)
         _error(c.get("/v1/no-such-thing"), 404, "not_found")
         r = c.delete("/v1/tasks")
         _error(r, 405, "request.method")
