@@ -48,7 +48,7 @@ def problem_for(err: dict) -> ProblemOut:
     if kind == "extra_forbidden":
         return input_problem("input.unknown", field)
     if kind in ("json_invalid", "json_type"):
-        return input_problem("input.json", field or "body")
+        return input_problem("input.json", "body")
     if kind in ("text_nul", "text_surrogate", "string_unicode"):
         return input_problem("input.text", field)
     if kind == "datetime_naive" or kind == "timezone_aware":
