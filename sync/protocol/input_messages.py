@@ -32,9 +32,8 @@ INPUT_CATALOG: dict[str, tuple[str, str]] = {
     "request.method": ("此地址不支持 {method} 请求", "{method} is not allowed here"),
     "sync.canonical_version": ("不支持的记录格式版本（{version}），请升级服务器或应用",
                                "Unsupported record format version ({version}); update the server or the app"),
-    "sync.time_range": ("时间不合理：{field} = {value}（应在 {earliest} 至 {latest} 之间），请检查设备时钟",
-                        "{field} = {value} is not a plausible time (between {earliest} and {latest}); "
-                        "check the device clock"),
+    "sync.time_range": ("请检查设备时钟：{field}为 {value}，不在 {earliest} 至 {latest} 之间",
+                        "Check the device clock: {field} is {value}, not between {earliest} and {latest}"),
     "sync.document_mismatch": ("记录中的 {field} 与请求中的 {other} 不一致",
                                "{field} in the record differs from {other} in the request"),
 }
@@ -59,7 +58,8 @@ LABELS_ZH: dict[str, str] = {
 }
 
 
-def _zh_field(field: str) -> str:
+def zh_field(field: str) -> str:
+    """The field as the Chinese texts name it: its label, then its path."""
     if not field:
         return "请求"
     label = LABELS_ZH.get(field.rsplit(".", 1)[-1].split("[", 1)[0])
@@ -70,5 +70,5 @@ def input_problem(code: str, field: str, **params: Any) -> ProblemOut:
     """A problem of this catalog, the field named in both texts."""
     zh, en = INPUT_CATALOG[code]
     safe = {k: v if isinstance(v, (int, bool)) or v is None else str(v)[:200] for k, v in params.items()}
-    return ProblemOut(code=code, field=field, params=safe, zh=zh.format(field=_zh_field(field), **safe),
+    return ProblemOut(code=code, field=field, params=safe, zh=zh.format(field=zh_field(field), **safe),
                       en=en.format(field=field or "request", **safe))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.messages import CATALOG as DOMAIN_CATALOG
-from sync.protocol.input_messages import INPUT_CATALOG
+from sync.protocol.input_messages import INPUT_CATALOG, zh_field
 from sync.protocol.schemas import ProblemOut
 
 SYNC_CATALOG: dict[str, tuple[str, str]] = {
@@ -52,7 +52,7 @@ def problem(code: str, field: str = "", **params: Any) -> ProblemOut:
     zh, en = SYNC_CATALOG.get(code) or INPUT_CATALOG.get(code) or DOMAIN_CATALOG.get(code) or (code, code)
     safe = {k: v for k, v in params.items()}
     try:
-        zh_text, en_text = zh.format(field=field, **safe), en.format(field=field, **safe)
+        zh_text, en_text = zh.format(field=zh_field(field), **safe), en.format(field=field, **safe)
     except (KeyError, IndexError):
         zh_text, en_text = zh, en
     return ProblemOut(code=code, field=field, params=safe, zh=zh_text, en=en_text)

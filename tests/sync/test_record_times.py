@@ -27,12 +27,15 @@ def test_times_outside_the_window_are_refused_naming_the_field(live):
     now = datetime.now(UTC).replace(microsecond=0)
     with live.client("s_a1") as c:
         for device_time in ("9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "1980-01-01T00:00:00+08:00",
+                            "0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00",
                             (now + timedelta(days=400)).isoformat()):
             body = dict(record_body(live), device_time=device_time)
             code, field = _refusal(c.post("/v1/records", json=body))
             assert (code, field) == ("sync.time_range", "device_time"), device_time
         r = c.post("/v1/records", json=dict(record_body(live), device_time="9999-12-31T23:59:59Z"))
-        assert "设备时钟" in r.json()["error"]["zh"] and "clock" in r.json()["error"]["en"]
+        error = r.json()["error"]
+        assert error["zh"].startswith("请检查设备时钟：设备时间（device_time）为 9999-12-31 23:59 UTC")
+        assert error["en"].startswith("Check the device clock: device_time is 9999-12-31 23:59 UTC")
         for finished in (datetime(9999, 12, 31, 22, tzinfo=UTC), datetime(1, 1, 2, tzinfo=UTC)):
             code, field = _refusal(c.post("/v1/records", json=record_body(live, finished_at=finished)))
             assert code == "sync.time_range" and field.startswith("document."), finished

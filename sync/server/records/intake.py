@@ -14,7 +14,7 @@ audit entry carries the skew (`clock_skew_s`) and progress corrects the
 record's sampling time by it."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
@@ -54,9 +54,16 @@ def check(push: RecordPush, now: datetime) -> None:
     stated += [(f"document.{field}", _parse(value)) for field, value in schema.times_in(doc, times)]
     for field, at in stated:
         if not earliest <= at <= latest:
-            raise ApiError(422, "sync.time_range", field=field, value=at.isoformat(),
+            raise ApiError(422, "sync.time_range", field=field, value=_shown(at),
                            earliest=earliest.date().isoformat(), latest=latest.date().isoformat())
 
 
 def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _shown(at: datetime) -> str:
+    try:
+        return f"{at.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
+    except OverflowError:                # the first or last hours of the calendar
+        return at.isoformat(timespec="minutes")
