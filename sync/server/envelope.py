@@ -75,8 +75,7 @@ def problem_for(err: dict) -> ProblemOut:
         return input_problem("input.range", field)
     if kind.endswith("_type") or kind.endswith("_parsing"):
         base = kind.rsplit("_", 1)[0]
-        zh, en = EXPECTED.get(base, (base, base))
-        return input_problem("input.type", field, expected=en, expected_zh=zh)
+        return input_problem("input.type", field, expected=EXPECTED.get(base, base))
     return input_problem("input.invalid", field, detail=err.get("msg", kind))
 
 

@@ -37,7 +37,8 @@ def create(body: TaskCreate, request: Request, token: Token):
         return _reply(session, task)
 
 
-@router.post("/draw", response_model=TaskList, status_code=201, summary="双随机: draw parties and teams at random")
+@router.post("/draw", response_model=TaskList, status_code=201,
+             summary="双随机: draw parties and teams at random")  # i18n: glossary term in the API docs
 def draw(body: DrawRequest, request: Request, token: Token):
     with unit(request, token, *ADMINS) as (session, p):
         made = draws.draw(session=session, plan_item_id=body.plan_item_id, count=body.count, agency_id=_scope(p),
@@ -54,7 +55,7 @@ def cancel(task_id: PathId, body: TaskCancel, request: Request, token: Token):
 
 
 @router.post("/{task_id}/reassign", response_model=TaskReply,
-             summary="改派: give the task to another team (both teams' devices see it at their next pull)")
+             summary="改派: give the task to another team (both teams' devices see it at their next pull)")  # i18n: glossary
 def reassign(task_id: PathId, body: TaskReassign, request: Request, token: Token):
     with unit(request, token, *ADMINS) as (session, p):
         task = service.reassign_task(session=session, task_id=task_id, team_id=body.team_id, reason=body.reason,
