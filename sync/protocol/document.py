@@ -30,11 +30,13 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, create_model
+from pydantic_core import PydanticCustomError
 
 from app.domain.canonical import CANONICAL_VERSION
 from app.domain.visit import Amendment, Visit
-from sync.protocol.fields import (AwareTimeText, DecimalText, Id, IsoDate, OptionalId, Sha256, Sha256OrEmpty, Text)
+from sync.protocol.fields import (MAX_INT, AwareTimeText, DecimalText, Id, IsoDate, OptionalId, Sha256, Sha256OrEmpty,
+                                  Text, clean_text)
 
 LONG_TEXT = 10000          # free text: remarks, facts, notes (the document is one Text column; 1 MiB in all)
 SHORT_TEXT = 200
@@ -77,7 +79,34 @@ def _union_args(tp: Any) -> tuple | None:
     return typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else None
 
 
+def _plain_json(value: Any, depth: int = 0) -> Any:
+    """A field the domain leaves untyped (Any, a bare dict or list): plain
+    JSON, bounded — no floats, clean strings, at most 8 levels deep."""
+    if depth > 8:
+        raise PydanticCustomError("too_deep", "nested more than 8 levels")
+    if isinstance(value, float):
+        raise PydanticCustomError("json_float", "a floating-point number")
+    if isinstance(value, str):
+        if len(value) > LONG_TEXT:
+            raise PydanticCustomError("string_too_long", "too long", {"max_length": LONG_TEXT})
+        clean_text(value)
+    elif isinstance(value, (list, dict)):
+        if len(value) > MAX_ITEMS:
+            raise PydanticCustomError("too_long", "too many entries", {"max_length": MAX_ITEMS})
+        for k, v in (value.items() if isinstance(value, dict) else enumerate(value)):
+            _plain_json(k, depth + 1)
+            _plain_json(v, depth + 1)
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        raise PydanticCustomError("int_parsing_size", "out of range")
+    return value
+
+
+PlainJson = Annotated[Any, AfterValidator(_plain_json)]
+
+
 def _annotation(tp: Any, cls: str, name: str, has_default: bool) -> Any:
+    if tp is Any or tp in (dict, list) or (typing.get_origin(tp) is dict and typing.get_args(tp)[1:] == (Any,)):
+        return PlainJson
     union = _union_args(tp)
     if union:
         args = [a for a in union if a is not type(None)]

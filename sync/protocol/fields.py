@@ -72,5 +72,4 @@ Sha256OrEmpty = Annotated[StrictStr, Field(pattern=r"^([0-9a-f]{64})?$")]
 DecimalText = Annotated[StrictStr, Field(pattern=DECIMAL_PATTERN, max_length=24)]
 AwareTimeText = Annotated[StrictStr, Field(max_length=40), AfterValidator(aware_time_text)]
 IsoDate = Annotated[StrictStr, Field(max_length=10, pattern=DATE_PATTERN), AfterValidator(iso_date_text)]
-BigInt = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
 Seed = Annotated[int, Field(ge=0, le=2**53)]      # exact in every JSON reader

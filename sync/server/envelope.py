@@ -57,7 +57,7 @@ def problem_for(err: dict) -> ProblemOut:
         return input_problem("input.datetime", field)
     if kind == "date_format" or kind.startswith("date"):
         return input_problem("input.date", field)
-    if isinstance(value, float) and kind.endswith("_type"):
+    if kind == "json_float" or (isinstance(value, float) and kind.endswith("_type")):
         return input_problem("input.float", field)
     if kind == "finite_number":
         return input_problem("input.number", field)

@@ -4,8 +4,11 @@ its lengths agree with the server's columns, and a push outside it is a
 from __future__ import annotations
 
 import copy
+import dataclasses
+from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import String, func, select
 
 from app.domain.record import amendment_document, record_document
@@ -162,3 +165,21 @@ def test_edge_values_inside_the_schema_are_accepted(doc_change):
     doc = record_document(complete_visit())
     doc_change(doc)
     schema.RECORD_SCHEMAS[1].model_validate(doc)
+
+
+@dataclasses.dataclass
+class Extra:
+    fields: dict = dataclasses.field(default_factory=dict)
+    note: Any = None
+
+
+def test_a_field_the_domain_leaves_untyped_is_bounded_plain_json():
+    """Should the domain gain an untyped field (Any, a bare dict), the
+    derived schema still refuses floats, bad text and deep nesting in it."""
+    model = schema.model_for(Extra)
+    model.model_validate({"fields": {"油罐": ["2号", 3, None, True]}, "note": "好"})
+    for bad, kind in (({"fields": {"k": 1.5}}, "json_float"), ({"note": "坏\x00"}, "text_nul"),
+                      ({"fields": {"k": [[[[[[[[[[1]]]]]]]]]]}}, "too_deep"), ({"note": "长" * 10001}, "string_too_long")):
+        with pytest.raises(ValidationError) as e:
+            model.model_validate(bad)
+        assert e.value.errors()[0]["type"] == kind
