@@ -15,7 +15,8 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from app.store.sync_models import OutboxItem, PhotoUpload
-from sync.client import credentials, outbox, photos
+from sync.client import credentials, outbox, photos, state
+from sync.client import exchange as exchanging
 from sync.client import pull as pulling
 from sync.client.cancel import CancelToken
 from sync.client.errors import AuthError, Cancelled, ServerRefused, TransientError
@@ -73,13 +74,22 @@ def defer_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 15 * 2 ** min(attempts, 8)))
 
 
+# A server found to speak only fs-sync/1 is synced that way for this long
+# before the exchange is tried again (one 404 each time: it may have been
+# upgraded meanwhile).
+RETRY_EXCHANGE_AFTER = timedelta(hours=6)
+
+
 class SyncEngine:
     def __init__(self, *, server_url: str, sessions: Sessions, photo_source: photos.PhotoSource,
                  token: str | None = None, retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
                  chunk_size: int = photos.DEFAULT_CHUNK, clock: Callable[[], datetime] | None = None,
                  pull_sinks: list[pulling.PullSink] | None = None, defer: Callable[[int], timedelta] = defer_delay,
-                 before_push: Callable[[], None] | None = None):
+                 before_push: Callable[[], None] | None = None, protocol: int | None = None):
+        """protocol: None speaks fs-sync/2 (the exchange) and falls back to
+        fs-sync/1 against a server without it; 1 speaks only fs-sync/1."""
         self.server_url = server_url
+        self.protocol = protocol
         self.sessions = sessions
         self.photo_source = photo_source
         self.token = token
@@ -102,6 +112,10 @@ class SyncEngine:
         emit = (lambda: on_progress(SyncProgress(**vars(prog)))) if on_progress else (lambda: None)
         t = Transport(self.server_url, self._token, retry=self.retry, timeouts=self.timeouts, cancel=cancel)
         try:
+            if push and self.before_push is not None:
+                self.before_push()
+            if (pull or push) and self._exchange(t, report, prog, emit, pull=pull, push=push):
+                return report
             if pull:
                 emit()
                 with self.sessions() as s:
@@ -109,8 +123,6 @@ class SyncEngine:
                 if report.pull.refreshed_after_412:
                     self._recheck_delivered(t)
             if push:
-                if self.before_push is not None:
-                    self.before_push()
                 self._push_all(t, report, prog, emit)
         except AuthError as e:
             report.auth_error = e
@@ -125,6 +137,32 @@ class SyncEngine:
             prog.phase = "done"
             emit()
         return report
+
+    def _exchange(self, t: Transport, report: SyncReport, prog: SyncProgress, emit, *, pull: bool,
+                  push: bool) -> bool:
+        """The run over fs-sync/2; False if the server speaks only fs-sync/1."""
+        if self.protocol == 1 or self._known_v1():
+            return False
+        if pull:
+            emit()
+        try:
+            exchanging.sync(self, t, report, prog, emit, pull=pull, push=push)
+        except exchanging.NoExchange:
+            with self.sessions() as s:
+                state.put(s, "server_protocol", f"fs-sync/1 {self.clock().isoformat()}")
+            return False
+        return True
+
+    def _known_v1(self) -> bool:
+        with self.sessions() as s:
+            noted = state.get(s, "server_protocol")
+        if not noted or not noted.startswith("fs-sync/1 "):
+            return False
+        try:
+            since = datetime.fromisoformat(noted.split(" ", 1)[1])
+        except ValueError:
+            return False
+        return self.clock() - since < RETRY_EXCHANGE_AFTER
 
     # --- push -------------------------------------------------------------
 
@@ -198,13 +236,17 @@ class SyncEngine:
         except ServerRefused as e:
             return self._quarantine(cid, snap, [e.body.get("error") or {"code": e.code, "zh": e.zh, "en": e.en}])
         except TransientError as e:
-            with self.sessions() as s:
-                item = s.get(OutboxItem, cid)
-                item.attempts += 1
-                item.last_error = str(e)[:500]
-                item.next_try_at = outbox.utc_naive(self.clock() + self.defer(item.attempts))
-            snap.status, snap.error = "deferred", str(e)
-            return snap
+            return self._defer(cid, snap, e)
+
+    def _defer(self, cid: str, snap: ItemOutcome, e: TransientError) -> ItemOutcome:
+        """Try this item again later, with backoff."""
+        with self.sessions() as s:
+            item = s.get(OutboxItem, cid)
+            item.attempts += 1
+            item.last_error = str(e)[:500]
+            item.next_try_at = outbox.utc_naive(self.clock() + self.defer(item.attempts))
+        snap.status, snap.error = "deferred", str(e)
+        return snap
 
     def _recheck_delivered(self, t: Transport) -> None:
         """The server was restored from an older backup: records it confirmed

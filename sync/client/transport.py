@@ -13,7 +13,7 @@ import httpx
 from app.domain.i18n import N_
 from sync.client.cancel import CancelToken
 from sync.client.errors import AuthError, ServerRefused, TransientError
-from sync.protocol.schemas import PROTOCOL
+from sync.protocol.exchange import PROTOCOL_2, PROTOCOLS
 
 RETRY_STATUSES = {408, 423, 425, 500, 502, 503, 504}   # 429 (sign-in limit) is shown, not retried
 
@@ -25,7 +25,7 @@ def user_agent() -> str:
         v = version("field-sampler")
     except PackageNotFoundError:
         v = "dev"
-    return f"field-sampler/{v} fs-sync/1"
+    return f"field-sampler/{v} {PROTOCOL_2}"
 
 
 @dataclass
@@ -114,6 +114,6 @@ def _our_body(r: httpx.Response) -> dict | None:
         body = r.json()
     except ValueError:
         return None
-    if not isinstance(body, dict) or body.get("protocol") != PROTOCOL:
+    if not isinstance(body, dict) or body.get("protocol") not in PROTOCOLS:
         return None
     return body

@@ -23,6 +23,7 @@ from sync.server.bodylimit import BodyLimit
 from sync.server.config import Settings
 from sync.server.db import Database, utcnow
 from sync.server.devices.routes import router as devices_router
+from sync.server.exchange.routes import router as exchange_router
 from sync.server.pull.routes import router as pull_router
 from sync.server.records.routes import router as records_router
 from sync.server.tasks.routes import router as tasks_router
@@ -59,7 +60,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         return Health(server_time=utcnow())
 
     for router in (auth_router, devices_router, pull_router, records_router, blobs_router, tasks_router,
-                   audit_router):
+                   audit_router, exchange_router):
         app.include_router(router, responses=envelope.COMMON_RESPONSES)
     console.install(app)
     return app
