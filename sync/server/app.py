@@ -11,6 +11,7 @@ from pathlib import Path
 import anyio.to_thread
 from fastapi import FastAPI, Request
 
+from sync.protocol.exchange import PROTOCOLS
 from sync.protocol.messages import problem
 from sync.protocol.schemas import Health
 from sync.server import console, envelope, errors
@@ -57,7 +58,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     @app.get("/v1/health", response_model=Health, tags=["meta"], summary="Liveness and server clock",
              responses=envelope.COMMON_RESPONSES)
     def health():
-        return Health(server_time=utcnow())
+        return Health(server_time=utcnow(), protocols=list(PROTOCOLS))
 
     for router in (auth_router, devices_router, pull_router, records_router, blobs_router, tasks_router,
                    audit_router, exchange_router):
