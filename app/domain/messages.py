@@ -56,8 +56,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "price.not_positive": ("单价必须大于0", "The unit price must be greater than 0"),
     "price.basis": ("请选择价格依据（标价或同类产品市场价）", "Choose the price basis (marked price or market price)"),
     "price.market_note": ("无标价时须注明同类产品市场价格的来源", "Without a marked price, write where the market price comes from"),
-    "fuel.grade": ("请填写油品牌号（如92#、0#）", "Enter the fuel grade (e.g. 92#, 0#)"),
-    "fuel.tank": ("请填写油罐号或加油机编号", "Enter the tank or pump number"),
+    # product-specific fields (labels come from the sampling rule, in both languages)
+    "product_field.required": ("请填写{label}", "Enter the {label_en}"),
+    "product_field.choice": ("{label}只能选择：{choices}（“{value}”不适用于{product}）",
+                             "{label_en} must be one of: {choices} (“{value}” does not apply to {product})"),
+    "product_field.number": ("{label}应为数字（“{value}”无效）", "{label_en} must be a number (“{value}” is not)"),
+    "product_field.negative": ("{label}不能为负数", "{label_en} cannot be negative"),
+    "product_field.date": ("{label}应为日期，如2022-11-10（“{value}”无效）",
+                           "{label_en} must be a date such as 2022-11-10 (“{value}” is not)"),
+    "product_field.yes_no": ("{label}请选择“是”或“否”", "Choose yes or no for {label_en}"),
+    "product_field.unknown": ("{product}没有“{name}”这一项", "{product} has no field “{name}”"),
     # payment
     "payment.unpaid": ("检验样品须付费购买，请填写付费单", "The test sample must be bought: fill in the payment slip"),
     "payment.amount": ("付费金额应为数量×单价（{expected}元）", "The amount must be quantity x price ({expected} yuan)"),
@@ -67,6 +75,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                                   "The slip's quantity ({paid}) differs from the test sample quantity ({recorded})"),
     "payment.backup_not_free": ("备用样品应由受检单位先行无偿提供", "The backup sample is provided free by the party"),
     "payment.fee_charged": ("不得向受检单位收取任何费用", "No fee may be charged to the party"),
+    "payment.invoice_issuer": ("填写了发票号的，请同时填写开票单位", "With an invoice number, also enter who issued it"),
     # seals
     "seal.test_missing": ("检验样品尚未封样", "The test sample is not sealed"),
     "seal.backup_missing": ("备用样品尚未封样", "The backup sample is not sealed"),
@@ -91,11 +100,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "refusal.evidence": ("请附拒检证据（照片、录像或见证人）", "Attach evidence of the refusal (photos, video or witnesses)"),
     "problem.description": ("请填写问题描述", "Describe the problem"),
     "problem.evidence": ("请附问题证据照片", "Attach a photo of the problem"),
+    "no_sample.description": ("请填写未抽到样品的经过（过程简要描述）",
+                              "Describe why nothing could be sampled (what was found)"),
+    "no_sample.evidence": ("请附未抽到样品的证据照片（如停业、注销公告、无库存的现场）",
+                           "Attach photos showing why nothing could be sampled (closed site, notice, empty stock)"),
     "visit.not_in_progress": ("本次抽样已结束", "This visit has ended"),
     "task.cancelled": ("该任务已被省局取消：{reason}", "The province cancelled this task: {reason}"),
     "task.withdrawn": ("该任务已改派给其他抽样组（原因：{reason}），不能再开始抽样",
                        "This task has been reassigned to another sampling team (reason: {reason}); "
                        "a new visit cannot be started on it"),
+    "task.no_sample": ("该任务已以“未抽到样品”结束，不能再开始抽样",
+                       "This task was closed as “no sample obtained”; a new visit cannot be started on it"),
     # evidence store
     "photo.not_image": ("文件不是可识别的图片：{name}", "Not an image file: {name}"),
     "photo.truncated": ("图片文件不完整或已损坏：{name}", "The image is truncated or damaged: {name}"),
@@ -114,8 +129,15 @@ CATEGORY_LABELS = {
     "sampling": ("抽样过程", "sampling process"),
     "sealed": ("封样状态", "sealed state"),
     "on_site_storage": ("封存状态", "on-site storage"),
+    "pump": ("加油机及油枪（牌号、单价）", "pump and nozzle (grade, price)"),
+    "delivery": ("进货/进罐凭证", "delivery note"),
+    "nameplate": ("铭牌及型号规格", "nameplate and model"),
+    "certificate": ("认证标志/证书", "certification mark or certificate"),
+    "prescription": ("验光处方/加工单", "prescription / work order"),
+    "care_label": ("耐久性标签/吊牌", "care label / hang tag"),
     "refusal": ("拒检证据", "refusal evidence"),
     "problem": ("问题证据", "problem evidence"),
+    "no_sample": ("未抽到样品证据", "no-sample evidence"),
     "other": ("其他", "other"),
 }
 
@@ -128,7 +150,7 @@ SCOPE_LABELS = {"producer": ("生产者", "producer"), "seller": ("销售者", "
 # "site"); text() renders it in the language asked for, so one Problem reads
 # right in Chinese and in English.
 PARAM_LABELS = {"category": CATEGORY_LABELS, "kind": KIND_LABELS,
-                "scope": SCOPE_LABELS, "scopes": SCOPE_LABELS}
+                "scope": SCOPE_LABELS, "scopes": SCOPE_LABELS, "choices": {}}
 
 
 @dataclass(frozen=True)

@@ -174,7 +174,8 @@ class PartyOut(Wire):
     scope: str = "seller"
 
 
-TaskStatus = Literal["assigned", "in_progress", "done", "cancelled"]
+# no_sample: closed by a 未抽到样品 record; its plan slot is free for another party
+TaskStatus = Literal["assigned", "in_progress", "done", "cancelled", "no_sample"]
 
 
 class TaskOut(Wire):

@@ -236,5 +236,6 @@ def test_progress_reports_each_main_step():
 def test_every_step_has_titles_and_exits_end_states():
     assert set(STEP_TITLES) == set(Step)
     assert all(zh and en for zh, en in STEP_TITLES.values())
-    assert EXITS == {Step.REFUSAL: VisitStatus.REFUSED, Step.PROBLEM: VisitStatus.PROBLEM_REPORTED}
+    assert EXITS == {Step.REFUSAL: VisitStatus.REFUSED, Step.PROBLEM: VisitStatus.PROBLEM_REPORTED,
+                     Step.NO_SAMPLE: VisitStatus.NO_SAMPLE}
     assert Step.REFUSAL.number == 0 and Step.ARRIVE.number == 1
