@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 def _demo(out: Path, use_device_key: bool) -> int:
     from app.domain.seal_payload import KeySigner
     from forms import seal_labels
-    from forms.demo import demo_context, demo_problem_context, demo_refusal_context
+    from forms.demo import demo_context, demo_no_sample_context, demo_problem_context, demo_refusal_context
     from forms.documents import DOCUMENTS
 
     if use_device_key:
@@ -61,7 +61,8 @@ def _demo(out: Path, use_device_key: bool) -> int:
         pem = key.public_key().public_bytes(serialization.Encoding.PEM,
                                             serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     ctx = demo_context(signer)
-    special = {"refusal_form": demo_refusal_context(ctx), "problem_report": demo_problem_context(ctx)}
+    special = {"refusal_form": demo_refusal_context(ctx), "problem_report": demo_problem_context(ctx),
+               "no_sample_statement": demo_no_sample_context(ctx)}
     for name, (_title, build) in DOCUMENTS.items():
         _write(out, name, build(special.get(name, ctx)))
     _write(out, "seal_labels_70x50", seal_labels.build(ctx, seal_labels.LABEL_70x50))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from forms import (feedback_form, improvement_advice, inspection_notice, payment_slip, problem_report,
-                   refusal_form, sampling_form, seal_labels, storage_notice)
+from forms import (feedback_form, improvement_advice, inspection_notice, no_sample_statement, payment_slip,
+                   problem_report, refusal_form, sampling_form, seal_labels, storage_notice)
 from forms.context import DocumentContext
 
 # name -> (Chinese title, builder). Names are also the PDF file stems.
@@ -17,6 +17,7 @@ DOCUMENTS: dict[str, tuple[str, Callable[[DocumentContext], bytes]]] = {
     "storage_notice": (storage_notice.TITLE, storage_notice.build),
     "refusal_form": (refusal_form.TITLE, refusal_form.build),
     "problem_report": (problem_report.TITLE, problem_report.build),
+    "no_sample_statement": (no_sample_statement.TITLE, no_sample_statement.build),
     "feedback_form": (feedback_form.TITLE, feedback_form.build),
     "improvement_advice": (improvement_advice.TITLE, improvement_advice.build),
 }

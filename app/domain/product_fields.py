@@ -5,6 +5,7 @@ is refused here whatever screen or file it came from."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -121,14 +122,18 @@ def product_fields_complete(visit: Visit, rule: SamplingRule | None) -> list[Pro
     return problems
 
 
-def printable(rule: SamplingRule | None, values: dict[str, str]) -> list[tuple[str, str]]:
-    """(label, value with unit) in the rule's order, for the forms; values of
-    fields the rule does not know (a rule changed later) follow by key."""
+def printable(rule: SamplingRule | None, values: dict[str, str],
+              date_text: Callable[[str], str] = str) -> list[tuple[str, str]]:
+    """(label, value with unit) in the rule's order, for the forms (dates
+    through date_text, as the form writes dates); values of fields the rule
+    does not know (a rule changed later) follow by key."""
     out = []
     known = set()
     for f in (rule.fields if rule else ()):
         known.add(f.key)
         v = values.get(f.key, "")
+        if v and f.type == FieldType.DATE:
+            v = date_text(v)
         out.append((f.label, f"{v} {f.unit}".strip() if v and f.unit else v))
     out += [(k, v) for k, v in values.items() if k not in known]
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from app.domain.entities import Agency
@@ -19,7 +20,7 @@ from app.services.workspace import Workspace
 from app.store import master_repo
 from forms import documents as registry
 from forms import seal_labels
-from forms.context import Authority, DocumentContext
+from forms.context import Authority, DocumentContext, PlanNotice
 
 class DocumentKind(str, enum.Enum):
     INSPECTION_NOTICE = "inspection_notice"    # 监督抽查通知书
@@ -30,6 +31,7 @@ class DocumentKind(str, enum.Enum):
     STORAGE_NOTICE = "storage_notice"          # 封存和处置告知单
     REFUSAL_FORM = "refusal_form"              # 拒检认定表
     PROBLEM_REPORT = "problem_report"          # 问题报送单
+    NO_SAMPLE_STATEMENT = "no_sample_statement"  # 未抽到样品企业情况说明
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ def documents_to_leave(visit: Visit) -> list[DocumentNeed]:
     """The documents of the documents step, in the order they are handed over:
     always the notice, the sampling form and the feedback form; the payment
     slip, seal labels and storage notice when the visit has them."""
+    if visit.no_sample is not None or visit.status == VisitStatus.NO_SAMPLE:
+        # nothing was sampled: the notice, the statement and the feedback form
+        return [DocumentNeed(DocumentKind.INSPECTION_NOTICE, True),
+                DocumentNeed(DocumentKind.NO_SAMPLE_STATEMENT, visit.status == VisitStatus.NO_SAMPLE),
+                DocumentNeed(DocumentKind.FEEDBACK_FORM, True)]
     paid = visit.payment.paid
     out = [DocumentNeed(DocumentKind.INSPECTION_NOTICE, True),
            DocumentNeed(DocumentKind.SAMPLING_FORM, bool(visit.seals)),
@@ -70,6 +77,17 @@ def authority() -> Authority:
     return Authority(**json.loads(path.read_text(encoding="utf-8")))
 
 
+@lru_cache(maxsize=1)
+def plan_notice() -> PlanNotice | None:
+    """How the documents cite the plan's notice (title, number, 抽查依据):
+    data in resources/plan_*.json."""
+    from app.store.reference_data import ReferenceDataError, load_plan_notice
+    try:
+        return PlanNotice(**load_plan_notice())
+    except ReferenceDataError:
+        return None
+
+
 def seal_payloads(visit: Visit) -> dict[str, str]:
     from app.services.device_key import DeviceKey
     if not visit.seals:
@@ -93,7 +111,16 @@ def context(ws: Workspace, visit_id: str, *, sign_seals: bool = True) -> Documen
     images = {sha: ws.evidence.read(sha) for sha in shas if sha and ws.evidence.exists(sha)}
     return DocumentContext(visit=visit, agency=agency or Agency(id="", name=""), authority=authority(),
                            plan=plan, plan_item=item, task=task, signature_images=images,
-                           seal_payloads=seal_payloads(visit) if sign_seals else {})
+                           seal_payloads=seal_payloads(visit) if sign_seals else {},
+                           plan_notice=plan_notice(), notice_valid_until=_due(task),
+                           rule=ws.rule_for(visit.sample.product) if visit.sample.product else None)
+
+
+def _due(task) -> date | None:
+    try:
+        return date.fromisoformat(task.due_date) if task is not None and task.due_date else None
+    except ValueError:
+        return None
 
 
 def build_pdf(ws: Workspace, visit_id: str, kind: DocumentKind | str, *, label_size: str = "100x70") -> bytes:
@@ -119,4 +146,6 @@ def build_set(ws: Workspace, visit_id: str, *, label_size: str = "100x70") -> di
 
 def blank(kind: DocumentKind | str) -> bytes:
     """Empty forms for the paper fallback when a laptop fails."""
-    return registry.build(DocumentKind(kind).value, DocumentContext.blank_form(authority=authority()))
+    ctx = DocumentContext.blank_form(authority=authority())
+    ctx.plan_notice = plan_notice()
+    return registry.build(DocumentKind(kind).value, ctx)

@@ -147,6 +147,19 @@ def load_plan(path: Path | str | None = None) -> Plan:
     return plan
 
 
+def load_plan_notice(path: Path | str | None = None) -> dict[str, Any]:
+    """How documents cite the plan's notice: `title` (its real title),
+    `document_no` and `basis` (抽查依据, in the notice's order)."""
+    path, doc = _read(path, PLAN_FILE)
+    c = _Checker(path)
+    doc = c.obj(doc, "file")
+    basis = doc.get("basis", [])
+    if not isinstance(basis, list) or not all(isinstance(b, str) and b.strip() for b in basis):
+        c.fail("basis", "must be a list of texts")
+    return {"title": c.text(doc, "notice_title", "plan"), "document_no": c.text(doc, "document_no", "plan"),
+            "basis": tuple(basis)}
+
+
 def load_plan_dates(path: Path | str | None = None) -> dict[str, date]:
     """Issue date and deadlines of the plan's notice: keys `issued`,
     `reports_delivered` (检验报告和结果通知送达) and `ecqs_entry` (e-CQS录入)."""

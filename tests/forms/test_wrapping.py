@@ -63,7 +63,7 @@ def test_long_name_on_labels_stays_left_of_the_qr(long_ctx):
     pdf = seal_labels.build(long_ctx, seal_labels.LABEL_70x50)
     ws = words(pdf)
     label_w = 70 * mm
-    qr_left = label_w - 1.8 * mm - seal_labels.QR_SIZE
+    qr_left = label_w - seal_labels.MARGIN - seal_labels.QR_SIZE
     parts, ys = lines_of(ws, LONG_NAME)
     assert len(ys) >= 3
     assert all(x1 <= qr_left for _x0, _y0, x1, _y1, _t in parts)

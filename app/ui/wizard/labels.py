@@ -59,4 +59,5 @@ def document_name(kind: DocumentKind) -> str:
         DocumentKind.STORAGE_NOTICE: tr("封存和处置告知单"),
         DocumentKind.REFUSAL_FORM: tr("拒检认定表"),
         DocumentKind.PROBLEM_REPORT: tr("问题报送单"),
+        DocumentKind.NO_SAMPLE_STATEMENT: tr("未抽到样品企业情况说明"),
     }[kind]
