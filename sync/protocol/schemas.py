@@ -323,6 +323,7 @@ class ProgressRow(Wire):
     synced: int
     refused: int
     overdue: int
+    no_sample: int = 0          # tasks closed as 未抽到样品 (their slots are free again)
 
 
 class ProgressResponse(Ok):

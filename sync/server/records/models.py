@@ -25,7 +25,7 @@ class Record(Base):
     agency_id: Mapped[str] = mapped_column(String(64), index=True)
     user_id: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20))          # finished | refused | problem_reported
+    status: Mapped[str] = mapped_column(String(20))          # finished | refused | problem_reported | no_sample
     product: Mapped[str] = mapped_column(String(100), default="")
     document: Mapped[str] = mapped_column(Text)              # canonical JSON text
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)   # device-stated
