@@ -31,13 +31,14 @@ def task_status(t: TaskSummary) -> str:
         return withdrawn_text(t)
     if t.status == TaskStatus.CANCELLED:
         return tr("已取消：{reason}", reason=t.cancel_reason or tr("未说明原因"))
-    return {TaskStatus.ASSIGNED: tr("待抽样"), TaskStatus.IN_PROGRESS: tr("抽样中"),
-            TaskStatus.DONE: tr("已完成")}.get(t.status, str(t.status))
+    return {TaskStatus.ASSIGNED: tr("待抽样"), TaskStatus.IN_PROGRESS: tr("抽样中"), TaskStatus.DONE: tr("已完成"),
+            TaskStatus.NO_SAMPLE: tr("未抽到样品（已结束）")}.get(t.status, str(t.status))
 
 
 def visit_status(status: VisitStatus) -> str:
     return {VisitStatus.IN_PROGRESS: tr("抽样中"), VisitStatus.FINISHED: tr("已完成"),
             VisitStatus.REFUSED: tr("已认定拒检"), VisitStatus.PROBLEM_REPORTED: tr("已问题报送"),
+            VisitStatus.NO_SAMPLE: tr("未抽到样品"),
             VisitStatus.ABANDONED: tr("已终止（任务取消）")}.get(status, str(status))
 
 

@@ -2,7 +2,7 @@
 enums shown in the wizard (functions: tr() must run after the language is set)."""
 from __future__ import annotations
 
-from app.domain.visit import ProblemType, RefusalSituation
+from app.domain.visit import NoSampleReason, ProblemType, RefusalSituation
 from app.services import choices
 from app.services.documents import DocumentKind
 from app.ui.i18n import tr
@@ -34,6 +34,28 @@ def refusal_situations() -> list[tuple[str, str]]:
 def problem_types() -> list[tuple[str, str]]:
     labels = {ProblemType.UNLICENSED: tr("无证无照"), ProblemType.OTHER_ILLEGAL: tr("其他无需检验即可判定违法的情形")}
     return [(t.value, labels[t]) for t in ProblemType]
+
+
+def no_sample_reasons() -> list[tuple[str, str]]:
+    labels = {NoSampleReason.CLOSED: tr("倒闭"), NoSampleReason.DEREGISTERED: tr("注销"),
+              NoSampleReason.STOPPED: tr("停产"), NoSampleReason.CHANGED: tr("转产"),
+              NoSampleReason.EXPORT_ONLY: tr("全部用于出口"), NoSampleReason.NO_STOCK: tr("无该产品库存"),
+              NoSampleReason.OTHER: tr("其他")}
+    return [(r.value, labels[r]) for r in NoSampleReason]
+
+
+def economic_types() -> list[tuple[str, str]]:
+    """经济类型 (the national classification; the record keeps the Chinese name)."""
+    labels = {
+        "state": tr("国有"), "private": tr("私营（含个体）"), "collective": tr("集体"),
+        "limited": tr("有限责任公司"), "joint": tr("联营"), "stock": tr("股份有限公司"),
+        "coop": tr("股份合作"), "other_domestic": tr("其他企业"),
+        "hmt_joint_venture": tr("港澳台合资经营"), "hmt_cooperative": tr("港澳台合作经营"),
+        "hmt_sole": tr("港澳台独资经营"), "hmt_stock": tr("港澳台投资股份有限公司"),
+        "sino_foreign_jv": tr("中外合资"), "sino_foreign_coop": tr("中外合作"),
+        "foreign_sole": tr("外资企业"), "foreign_stock": tr("外商投资股份有限公司"),
+    }
+    return [(value, labels[code]) for code, value in choices.ECONOMIC_TYPES.items()]
 
 
 def amendable_fields() -> list[tuple[str, str]]:
