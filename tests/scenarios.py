@@ -14,6 +14,13 @@ SAMPLE_FIELDS = dict(trademark="中国石化", spec_model="92#", batch_no="20221
 PETROL_FIELDS = dict(fuel_grade="92#", emission_stage="国VI(A)", tank_no="2号罐", pump_no="3号加油机",
                      detergent_added="是", tank_stock="18000", last_delivery_date="2022-11-10",
                      supplier="中国石化销售股份有限公司山西太原石油分公司")
+DIESEL_FIELDS = dict(PETROL_FIELDS, fuel_grade="0#", emission_stage="国VI", tank_no="4号罐")
+# what each product's own fields default to in these scenarios (its rule decides which)
+PRODUCT_FIELDS = {"车用汽油": PETROL_FIELDS, "车用柴油": DIESEL_FIELDS,
+                  "车用尿素水溶液": {"package_spec": "10 L/桶"},
+                  "羽绒服装": {"size": "175/92A", "down_type": "白鸭绒", "down_content": "90", "fill_weight": "150",
+                           "fiber_content": "面料：100%聚酯纤维", "safety_category": "B类"},
+                  "氯碱": {"product_type": "氢氧化钠（液碱）", "grade": "IL-Ⅰ型 优等品"}}
 
 
 def complete_visit(ws, make_jpeg, signature_png, task_id="t-gas-1", samplers=None, arrive=None,
@@ -22,7 +29,7 @@ def complete_visit(ws, make_jpeg, signature_png, task_id="t-gas-1", samplers=Non
     first two present on the visit's team, e.g. the seeded team of
     tests/conftest.py). arrive(ws, visit): team changes on site, before the
     first step is completed. sample_fields / product_fields: the sample step's
-    values (default: 92# petrol)."""
+    values (default: SAMPLE_FIELDS and the product's PRODUCT_FIELDS)."""
     v = visits.start_visit(ws, task_id)
     if arrive is not None:
         arrive(ws, v)
@@ -35,7 +42,9 @@ def complete_visit(ws, make_jpeg, signature_png, task_id="t-gas-1", samplers=Non
         evidence.add_evidence(ws, v.id, cat, make_jpeg())
     assert visits.advance(ws, v.id) == Step.SAMPLE
     steps.record_sample(ws, v.id, **(SAMPLE_FIELDS if sample_fields is None else sample_fields))
-    steps.record_product_fields(ws, v.id, **(PETROL_FIELDS if product_fields is None else product_fields))
+    if product_fields is None:
+        product_fields = PRODUCT_FIELDS.get(visits.load(ws, v.id).sample.product, {})
+    steps.record_product_fields(ws, v.id, **product_fields)
     evidence.add_evidence(ws, v.id, C.SAMPLING, make_jpeg())
     assert visits.advance(ws, v.id) == Step.PAY
     steps.pay(ws, v.id)
