@@ -32,7 +32,10 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     try:
         if args.blank:
+            from app.store.reference_data import load_plan_notice
+            from forms.context import PlanNotice
             ctx = DocumentContext.blank_form()
+            ctx.plan_notice = PlanNotice(**load_plan_notice())     # 抽查依据 as the notice lists them
             for name, (_title, build) in DOCUMENTS.items():
                 _write(out, name, build(ctx))
             _write(out, "seal_labels_a4", seal_labels.build(ctx, seal_labels.A4_SHEET))

@@ -161,3 +161,35 @@ def test_printable_follows_the_rule_and_appends_units():
     rows = product_fields.printable(PETROL, PETROL_VALUES)
     assert rows[0] == ("牌号", "92#") and ("罐存量", "18000 L") in rows
     assert ("标准阶段", "国VI(A)") in rows
+
+
+def test_record_signed_before_the_new_fields_still_verifies():
+    """tests/domain/data: a refused visit with every part filled (party,
+    sample, payment, refusal, problem), stored by the code before product
+    fields, 经济类型, invoices, refusal witnesses and the no-sample record
+    existed (commit fde1f3e). It loads with the same hash and bytes."""
+    import json
+    from pathlib import Path
+    from app.domain.plain import from_plain
+    from app.domain.record import record_bytes, sealing_hash
+    from app.domain.visit import Visit
+    data = json.loads((Path(__file__).parent / "data" / "record_before_product_fields.json")
+                      .read_text(encoding="utf-8"))
+    v = from_plain(Visit, data["stored_doc"])
+    assert v.refusal is not None and v.no_sample is None and v.sample.product_fields == {}
+    assert record_hash(v) == data["record_hash"] == v.record_hash
+    assert record_bytes(v).decode("utf-8") == data["canonical"]
+    doc = record_document(v)
+    for absent in ("no_sample",):
+        assert absent not in doc
+    assert "economic_type" not in doc["party"] and "invoice_no" not in doc["payment"]
+    assert "witness_name" not in doc["refusal"]
+    # set, each new field is signed
+    for change in (lambda x: setattr(x.party, "economic_type", "国有"),
+                   lambda x: setattr(x.payment, "invoice_no", "123"),
+                   lambda x: setattr(x.refusal, "witness_name", "郭建平")):
+        w = from_plain(Visit, data["stored_doc"])
+        before = sealing_hash(w)
+        change(w)
+        assert record_hash(w) != data["record_hash"]
+    assert sealing_hash(w) == before            # the seals vouch for party, sample, payment only
