@@ -161,7 +161,7 @@ class VisitWizard(QWidget):
                 page.set_read_only(frozen)
         self._update_header(v)
         self._update_sidebar(st)
-        self.banner.show_visit(v)
+        self.banner.show_visit(v, st.integrity)
         self.banner.setVisible(frozen)
         on_exit = st.step in EXIT_STEPS
         for b in (self.refusal_button, self.problem_button, self.no_sample_button):
