@@ -130,6 +130,8 @@ def test_refusal_path_through_the_widgets(qtbot, seeded, make_jpeg, type_text):
     d.choose("refusal.situation", 2)                         # 以明显不合理的样品价格等方式不配合
     d.fill("refusal.facts", "站长要求以每升50元出售92#汽油，明显高于标价7.85元，拒绝按标价出售。")
     d.fill("refusal.county_bureau", "太原市迎泽区市场监督管理局")
+    d.fill("refusal.witness_name", "郭建平")
+    d.fill("refusal.witness_unit", "迎泽区市场监管局执法队")
     d.add_photos("refusal", [make_jpeg()])
     assert not d.w.missing.isVisible()
     with qtbot.waitSignal(d.w.finished, timeout=10000) as sig:
@@ -139,6 +141,7 @@ def test_refusal_path_through_the_widgets(qtbot, seeded, make_jpeg, type_text):
     done = visits.load(seeded, d.w.session.visit_id)
     assert done.status == VisitStatus.REFUSED
     assert done.refusal.situation.value == "unreasonable_price"
+    assert (done.refusal.witness_name, done.refusal.witness_unit) == ("郭建平", "迎泽区市场监管局执法队")
     assert done.refusal.place == "山西省太原市迎泽区迎泽大街100号"
     assert d.widget("refusal.place", QLineEdit).text() == "山西省太原市迎泽区迎泽大街100号"
     assert len(done.live_evidence(C.REFUSAL)) == 1
