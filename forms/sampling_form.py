@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.plan import Scope
 from app.domain.product_fields import printable
 from app.domain.visit import SampleKind
@@ -14,7 +15,7 @@ from forms.common import (KIND_ZH, PRICE_BASIS_ZH, fmt_date, num, party_rows, pa
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, H, L, V, checks, draw_image
 
-TITLE = "产品质量监督抽查/复查抽样单"
+TITLE = REGISTRY[DocumentKind.SAMPLING_FORM].title
 QR_BOX = 24 * mm
 # 一式三联 and who keeps which (the national template's practice; the Shanxi
 # notice names the form, not its copies).

@@ -13,10 +13,10 @@ from app.domain.messages import Problem, RuleViolation
 from app.domain.plan import FieldType, ProductField, SamplingRule
 from app.domain.visit import Visit
 
-YES, NO = "是", "否"
-_YES_WORDS = {"是", "yes", "y", "true", "1", "有", "已加入"}
-_NO_WORDS = {"否", "no", "n", "false", "0", "无", "未加入"}
-_DATE_SEPARATORS = re.compile(r"[./年月]")
+YES, NO = "是", "否"  # i18n: stored values, printed on the form
+_YES_WORDS = {"是", "yes", "y", "true", "1", "有", "已加入"}  # i18n: typed input read as yes
+_NO_WORDS = {"否", "no", "n", "false", "0", "无", "未加入"}  # i18n: typed input read as no
+_DATE_SEPARATORS = re.compile(r"[./年月]")  # i18n: date input as typed
 
 
 def path(key: str) -> str:
@@ -54,10 +54,10 @@ def parse_value(f: ProductField, raw: object, product: str = "") -> str:
 
 
 def _number(f: ProductField, text: str, product: str) -> str:
-    cleaned = text.replace("，", ",").replace(",", "").replace(" ", "")
+    cleaned = text.replace("，", ",").replace(",", "").replace(" ", "")  # i18n: full-width comma typed
     if f.unit and cleaned.lower().endswith(f.unit.lower()):
         cleaned = cleaned[: -len(f.unit)]
-    cleaned = cleaned.replace("＋", "+").replace("－", "-").replace("−", "-")
+    cleaned = cleaned.replace("＋", "+").replace("－", "-").replace("−", "-")  # i18n: full-width signs typed
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -72,7 +72,7 @@ def _number(f: ProductField, text: str, product: str) -> str:
 
 
 def _date(f: ProductField, text: str, product: str) -> str:
-    parts = [p for p in _DATE_SEPARATORS.sub("-", text.rstrip("日")).split("-") if p]
+    parts = [p for p in _DATE_SEPARATORS.sub("-", text.rstrip("日")).split("-") if p]  # i18n: 2022年11月10日 typed
     try:
         y, m, d = (int(p) for p in parts)
         return date(y, m, d).isoformat()

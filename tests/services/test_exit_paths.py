@@ -169,7 +169,8 @@ def test_no_sample_exit_closes_the_task_with_its_reason(seeded, make_jpeg):
     document = record_document(done)
     assert document["status"] == "no_sample" and document["no_sample"]["reason"] == "no_stock"
     assert [d.kind for d in documents_to_leave(done)] == [
-        DocumentKind.INSPECTION_NOTICE, DocumentKind.NO_SAMPLE_STATEMENT, DocumentKind.FEEDBACK_FORM]
+        DocumentKind.INSPECTION_NOTICE, DocumentKind.FEEDBACK_FORM, DocumentKind.NO_SAMPLE_STATEMENT]
+    assert all(d.ready for d in documents_to_leave(done))
     # the task is closed: no second visit on it
     with pytest.raises(RuleViolation) as e:
         visits.start_visit(seeded, "t-gas-1")
