@@ -32,7 +32,7 @@ class NoSamplePage(SignPage):
         self.when = QLabel()
         self.body.addWidget(form_group(tr("未抽到样品情况"), [
             (tr("未抽样原因"), b.combo("no_sample.reason", no_sample_reasons(), default_first=True)),
-            (tr("时间"), self.when),
+            (tr("记录时间"), self.when),
             (tr("地点"), b.line("no_sample.place")),
             (tr("抽查产品"), b.line("no_sample.products")),
             (tr("过程简要描述"), b.text("no_sample.description", tr("看到的情况，例如停业公告、注销证明、库存为零"))),
