@@ -27,8 +27,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 class ServerProcess:
-    def __init__(self, data_dir, db_url: str):
+    def __init__(self, data_dir, db_url: str, *extra: str):
         self.data_dir, self.db_url, self.port = data_dir, db_url, free_port()
+        self.extra = extra                 # e.g. --workers 1: one process, so a kill kills it all
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = None
         self.kills = 0
@@ -36,7 +37,7 @@ class ServerProcess:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sync.server.cli", "serve", "--data", str(self.data_dir), "--database-url",
-             self.db_url, "--port", str(self.port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             self.db_url, "--port", str(self.port), *self.extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
