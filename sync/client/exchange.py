@@ -240,6 +240,8 @@ def _uploads(engine: "SyncEngine", t: Transport, run: _Run, report: "SyncReport"
     """Upload what the server needs, in outbox order; a photo damaged on
     this laptop sets aside the records that cite it, a link that fails
     defers them."""
+    live = _cited(engine, run)                       # not the photos of a record just set aside
+    run.upload = [h for h in run.upload if h in live]
     prog.photos_total += len(run.upload)
     prog.bytes_total += sum(engine._size(h) for h in run.upload)
     emit()
@@ -258,6 +260,13 @@ def _uploads(engine: "SyncEngine", t: Transport, run: _Run, report: "SyncReport"
                 engine._defer(cid, run.outcomes[cid], e)
                 run.confirm = [c for c in run.confirm if c != cid]
             raise
+
+
+def _cited(engine: "SyncEngine", run: _Run) -> set[str]:
+    """Photos of the records still on their way (pending or accepted)."""
+    with engine.sessions() as s:
+        return {h for cid, snap in run.outcomes.items() if snap.status in ("accepted", "pending")
+                for h in outbox.photos_of(s.get(OutboxItem, cid))}
 
 
 def _citing(engine: "SyncEngine", run: _Run, sha: str) -> list[str]:

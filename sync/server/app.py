@@ -41,7 +41,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         yield
 
     app = FastAPI(title="Field Sampler provincial server (抽样助手省级服务器)", version="1",  # i18n: name in both
-                  description="Sync protocol fs-sync/1: see sync/PROTOCOL.md", lifespan=lifespan)
+                  description="Sync protocols fs-sync/1 and fs-sync/2 (the exchange, POST /v1/sync): see sync/PROTOCOL.md", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db or Database(settings.db_url)
     app.state.blobs = DiskBlobStore(settings.blob_dir)

@@ -181,3 +181,24 @@ def test_more_records_than_one_batch(live_sqlite, tmp_path, records):
     # Two batches (50 + 10). Every photo was asked about and uploaded after the
     # first, so the second batch is complete at once, and carries the first's confirmation.
     assert proxy.stats.count("POST", "/v1/sync") == 2
+
+
+def test_a_record_refused_in_the_batch_costs_no_upload(live_sqlite, tmp_path):
+    live = live_sqlite
+    proxy = _proxy(live)
+    try:
+        dev, token = _laptop(live, tmp_path, "refused", proxy=proxy)
+        cancelled = dev.outbox()[1]
+        with live.client("adm_a") as c:
+            assert c.post(f"/v1/tasks/{cancelled.task_id}/cancel", json={"reason": "企业已停业"}).status_code == 200
+        proxy.stats.seen.clear()
+        report = dev.engine(token=token).run()
+    finally:
+        proxy.close()
+    by_visit = {i.visit_id: i for i in report.items}
+    assert by_visit[cancelled.visit_id].status == "quarantined"
+    assert "企业已停业" in by_visit[cancelled.visit_id].problems[0]["zh"]
+    assert sorted(i.status for i in report.items) == ["quarantined", "sent", "sent"]
+    refused_photos = set(dev.visits[cancelled.visit_id][1])
+    sent = {p.rsplit("/", 1)[1] for m, p in proxy.stats.seen if m == "PATCH"}
+    assert len(sent) == 10 and not sent & refused_photos
