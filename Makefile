@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test test-slow test-fast bench setup sysdeps lint-imports clean
+.PHONY: run test test-slow test-fast bench setup sysdeps lint-imports clean installer
 
 setup: $(STAMP)
 
@@ -41,3 +41,15 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache artifacts
+
+# The desktop app as one folder, dist/field-sampler/ (PyInstaller; installer/README.md).
+BUNDLE_STAMP := $(VENV)/.bundle-installed
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[gui,server,dev,bundle]'
+	@touch $(BUNDLE_STAMP)
+
+installer: $(BUNDLE_STAMP)
+	@bash scripts/sysdeps.sh
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller installer/field-sampler.spec
+	@echo "built dist/field-sampler/field-sampler ($$(du -sh dist/field-sampler | cut -f1))"
