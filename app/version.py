@@ -25,23 +25,7 @@ def _from_pyproject(path: Path) -> str:
         return "0+unknown"
 
 
-def parse(text: str) -> tuple[int, ...]:
-    """'1.10.2' -> (1, 10, 2) for comparing versions; anything after the
-    numeric release (a local or pre-release tag) is ignored, a bad string is (0,)."""
-    out = []
-    for part in text.strip().lstrip("vV").split("."):
-        digits = ""
-        for ch in part:
-            if not ch.isdigit():
-                break
-            digits += ch
-        if not digits:
-            break
-        out.append(int(digits))
-        if len(digits) != len(part):
-            break
-    return tuple(out) or (0,)
-
-
 def is_newer(candidate: str, current: str | None = None) -> bool:
-    return parse(candidate) > parse(current or version())
+    """Is `candidate` (e.g. the version the server publishes) newer than ours?"""
+    from sync.protocol.versions import is_newer as newer
+    return newer(candidate, current or version())
