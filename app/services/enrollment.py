@@ -82,9 +82,12 @@ def enroll_with_code(server_url: str, code: str, username: str, password: str, *
     module doc). Raises SignInError with Chinese and English text."""
     from app.services.device_key import DeviceKey, DeviceKeyError
     from sync.client.enroll import enroll_with_code as enroll, revoke_self
+    from sync.client.enroll import address_problem
     url = normalize_url(server_url)
     if not url:
         raise SignInError("请填写服务器地址", "Enter the server address", "server.missing")
+    if address_problem(url):
+        raise _address_error(address_problem(url), url)
     canonical = normalize_code(code)
     if not is_code(canonical):
         raise SignInError("登记码应为12位字母和数字，如 ABCD-EFGH-JK23（请向管理员索取）",
