@@ -18,7 +18,7 @@ from tests.sync.pgcluster import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "sync" / "server" / "demo" / "plan_2022_4.json"
-PASSWORDS = {"zhang": "zhang-抽样-2022", "li": "li-抽样-2022"}
+PASSWORDS = {"zhang": "zhang-Sampler-2022", "li": "li-Sampler-2022"}   # typed with QTest: ASCII
 
 
 def admin(data: Path, *argv: str) -> str:
@@ -77,8 +77,8 @@ def set_up_province(data: Path) -> None:
         admin(data, "add-user", user, "--role", "sampler", "--agency", "ag1", "--team", "tm1", "--name", name,
               "--certificate-no", cert, "--password", PASSWORDS[user])
     csv = data / "parties.csv"
-    csv.write_text("名称,统一社会信用代码,地址,抽样领域,联系人,电话\n" + "\n".join(
-        f"太原{n}加油站,{new_credit_code()},太原市{n}路{i}号,加油站,钱经理,1380000000{i}"
+    csv.write_text("名称,统一社会信用代码,营业执照/许可证编号,地址,抽样领域,联系人,电话\n" + "\n".join(
+        f"太原{n}加油站,{new_credit_code()},晋油零售2019-{i},太原市{n}路{i}号,加油站,钱经理,1380000000{i}"
         for i, n in enumerate("甲乙丙", start=1)), encoding="utf-8-sig")
     admin(data, "import-parties", str(csv))
     admin(data, "assign", "--plan-item", "2022-4-11", "--draw", "--count", "2", "--seed", "5", "--due", "2030-12-31")

@@ -47,6 +47,6 @@ class ReleaseNotice(QLabel):
             self.setVisible(False)
             return
         self.setText(tr("新版本 {version} 已发布", version=rel.version))
-        self.setToolTip(tr("下载地址：{url}\\n方便时（不在抽样途中）下载安装；本机数据会保留。{notes}",
-                           url=rel.download_url, notes=("\\n" + rel.notes) if rel.notes else ""))
+        self.setToolTip(tr("下载地址：{url}\n方便时（不在抽样途中）下载安装；本机数据会保留。{notes}",
+                           url=rel.download_url, notes=("\n" + rel.notes) if rel.notes else ""))
         self.setVisible(True)
