@@ -47,7 +47,7 @@ class _VersionAction(argparse.Action):
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """All subcommands; only the one being run imports its module (start-up
     time: the GUI should not pay for importing the PDF tools)."""
-    parser = argparse.ArgumentParser(prog="field-sampler", description="抽样助手 Field Sampler")
+    parser = argparse.ArgumentParser(prog="field-sampler", description="抽样助手 Field Sampler")  # i18n: name in both
     parser.add_argument("--data-dir", help="data folder (default: the user data folder, or $FIELD_SAMPLER_DATA)")
     parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     sub = parser.add_subparsers(dest="command")
@@ -65,8 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     name = _requested(argv)
     if name in COMMANDS and not _available(name):
-        print(f"`{name}`: 安装版不含演示服务器，请在源代码中运行 make run。"
-              f" (The installed app has no demo server; run `make run` from the source.)", file=sys.stderr)
+        from app.domain.i18n import bilingual
+        print(f"`{name}`: " + bilingual("安装版不含演示服务器，请在源代码中运行 make run。"), file=sys.stderr)
         return 2
     parser = build_parser(name if name in COMMANDS else None)
     args = parser.parse_args(argv)

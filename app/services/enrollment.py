@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+from app.domain.i18n import N_, both
 from app.services.syncing import USER_KEY, SignedIn, SignInError, normalize_url
 from app.services.workspace import Workspace
 from sync.client import credentials, state
@@ -22,24 +23,20 @@ from sync.protocol.enrollment import AppReleaseOut, is_code, normalize_code
 REVOKED_KEY = "ui.revoked"      # set when the server said this device is revoked
 
 
+ADDRESS_PROBLEMS = {
+    "address.invalid": N_("服务器地址格式不正确：{url}。地址应如 https://cj.example.gov.cn"),
+    "address.unreachable": N_("无法连接服务器 {url}。请检查网络连接和地址，或稍后再试。"),
+    "address.not_ours": N_("{url} 不是抽样助手服务器。请核对地址（如需先在浏览器中登录网络认证页面，请先完成认证）。"),
+}
+
+
 def _address_error(code: str, url: str) -> SignInError:
-    texts = {
-        "address.invalid": (f"服务器地址格式不正确：{url}。地址应如 https://cj.example.gov.cn",
-                            f"The server address is malformed: {url}. It looks like https://cj.example.gov.cn"),
-        "address.unreachable": (f"无法连接服务器 {url}。请检查网络连接和地址，或稍后再试。",
-                                f"Cannot reach the server {url}. Check the network and the address, or try later."),
-        "address.not_ours": (f"{url} 不是抽样助手服务器。请核对地址（如需先在浏览器中登录网络认证页面，请先完成认证）。",
-                             f"{url} is not a Field Sampler server. Check the address (if the network needs a "
-                             f"sign-in page in the browser first, complete it)."),
-    }
-    zh, en = texts[code]
-    return SignInError(zh, en, code)
+    return SignInError(*both(ADDRESS_PROBLEMS[code], url=url), code)
 
 
 def _keyring_error() -> SignInError:
     from app.services.keyring_setup import NO_KEYRING_MESSAGE
-    zh, _, en = NO_KEYRING_MESSAGE.partition("\n")
-    return SignInError(zh, en or zh, "keyring")
+    return SignInError(*both(NO_KEYRING_MESSAGE), "keyring")
 
 
 def check_address(server_url: str) -> tuple[str, AppReleaseOut]:
@@ -49,7 +46,7 @@ def check_address(server_url: str) -> tuple[str, AppReleaseOut]:
     from sync.client.enroll import AddressError, check_server
     url = normalize_url(server_url)
     if not url:
-        raise SignInError("请填写服务器地址", "Enter the server address", "server.missing")
+        raise SignInError(*both("请填写服务器地址"), "server.missing")
     try:
         return url, check_server(url)
     except AddressError as e:
@@ -85,16 +82,15 @@ def enroll_with_code(server_url: str, code: str, username: str, password: str, *
     from sync.client.enroll import address_problem
     url = normalize_url(server_url)
     if not url:
-        raise SignInError("请填写服务器地址", "Enter the server address", "server.missing")
+        raise SignInError(*both("请填写服务器地址"), "server.missing")
     if address_problem(url):
         raise _address_error(address_problem(url), url)
     canonical = normalize_code(code)
     if not is_code(canonical):
-        raise SignInError("登记码应为12位字母和数字，如 ABCD-EFGH-JK23（请向管理员索取）",
-                          "The enrollment code has 12 letters and digits, like ABCD-EFGH-JK23 (ask your administrator)",
+        raise SignInError(*both("登记码应为12位字母和数字，如 ABCD-EFGH-JK23（请向管理员索取）"),
                           "enroll.code_format")
     if not username.strip() or not password:
-        raise SignInError("请输入用户名和密码", "Enter your user name and password", "auth.empty")
+        raise SignInError(*both("请输入用户名和密码"), "auth.empty")
     if not keyring_usable():
         raise _keyring_error()
     key = DeviceKey.generate()

@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage
 from app.services.qr_scan import decode_enrollment
 from app.ui.firstrun.scan import ScanDialog
 from app.ui.firstrun.screen import FirstRunScreen
-from app.ui.settings import SettingsModel
+from app.ui.settings_model import SettingsModel
 from sync.protocol.enrollment import qr_text
 from tests.realserver import province_template, real_server  # noqa: F401
 

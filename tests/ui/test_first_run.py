@@ -18,8 +18,8 @@ from app.ui import ops
 from app.ui.app_shell import MainWindow
 from app.ui.firstrun.screen import offer_first_run
 from app.ui.home.startup import install_home
-from app.ui.settings import SettingsModel
-from app.ui.sync_screen import install_sync
+from app.ui.settings_model import SettingsModel
+from app.ui.sync.screen import install_sync
 from tests.conftest import signature_png
 from tests.realserver import PASSWORDS, province_template, real_server  # noqa: F401
 from tests.scenarios import complete_visit

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFrame, QHBoxLayout, QLa
                                QRadioButton, QVBoxLayout, QWidget)
 
 from app.ui.i18n import tr
-from app.ui.settings import label_size_choices, language_choices
+from app.ui.settings_model import label_size_choices, language_choices
 from app.ui.theme import STATUS_COLORS, form_layout
 
 

@@ -48,7 +48,7 @@ class FirstRunScreen(QWidget):
         self.release = None
         s = settings_model.settings
         if printers is None:
-            from app.ui.settings import printer_names
+            from app.ui.settings_model import printer_names
             printers = printer_names()
         self.printer_factory = printer_factory or _system_printer
         self.language_page = LanguagePage(s.language)
