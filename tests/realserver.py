@@ -17,7 +17,7 @@ import pytest
 from tests.sync.pgcluster import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAN = ROOT / "sync" / "server" / "demo" / "plan_2022_4.json"
+PLAN = ROOT / "resources" / "plan_2022_4.json"
 PASSWORDS = {"zhang": "zhang-Sampler-2022", "li": "li-Sampler-2022"}   # typed with QTest: ASCII
 
 
