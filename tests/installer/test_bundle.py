@@ -78,7 +78,7 @@ def test_demo_documents_embed_the_bundled_font_and_a_seal_verifies(exe, env, tmp
     image = next(tmp_path.glob("seal*.png"))
     proc = run(exe, env, "verify-seal", "--public-key", str(out / "demo-device-public-key.pem"),
                "--image", str(image), cwd=tmp_path)
-    assert proc.returncode == 0 and "封条有效 VALID" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 0 and "Seal VALID" in proc.stdout and "SX0018" in proc.stdout, proc.stdout + proc.stderr
 
 
 def test_gui_shows_its_main_window_offscreen_and_closes_cleanly(exe, env, tmp_path):
