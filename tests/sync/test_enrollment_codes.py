@@ -104,7 +104,8 @@ def test_who_may_make_codes(live):
     assert _make(live, "lab_a", "s_a1").status_code == 403
     r = _make(live, "prov", "adm_a")
     assert r.status_code == 422 and r.json()["error"]["code"] == "enroll.not_sampler"
-    assert _make(live, "prov", "s_a1", hours=0).status_code == 400
+    bad = _make(live, "prov", "s_a1", hours=0)
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "hours"
     code_id = _make(live, "adm_a", "s_a2").json()["enrollment"]["id"]
     with live.client("adm_b") as c:
         assert c.get("/v1/enrollment-codes").json()["codes"] == []
