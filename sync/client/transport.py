@@ -18,10 +18,16 @@ from sync.protocol.schemas import PROTOCOL
 
 
 def _app_version() -> str:
-    from app.version import version   # the package's metadata: read once per Transport
+    from app.version import version   # the one source: pyproject, via the package metadata
     return version()
 
+
 RETRY_STATUSES = {408, 423, 425, 500, 502, 503, 504}   # 429 (sign-in limit) is shown, not retried
+
+
+def user_agent() -> str:
+    """Tells the server the app's version (shown in the console's devices)."""
+    return f"field-sampler/{_app_version()} fs-sync/1"
 
 
 @dataclass
@@ -58,7 +64,7 @@ class Transport:
         self.client = httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(t.read_s, connect=t.connect_s),
                                    # Which protocol and app version speaks: a server that no longer
                                    # supports it answers 426 with a message (sync/server/releases).
-                                   headers={"User-Agent": "field-sampler-sync/1", PROTOCOL_HEADER: PROTOCOL,
+                                   headers={"User-Agent": user_agent(), PROTOCOL_HEADER: PROTOCOL,
                                             APP_VERSION_HEADER: _app_version()},
                                    transport=nodelay)
 
