@@ -1,15 +1,15 @@
 """One-time enrollment codes, and the published app release.
 
-Revision ID: 0004_enrollment_codes
-Revises: 0003_login_failures
+Revision ID: 0005_enrollment_codes
+Revises: 0004_console
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_enrollment_codes'
-down_revision = '0003_login_failures'
+revision = '0005_enrollment_codes'
+down_revision = '0004_console'
 branch_labels = None
 depends_on = None
 
