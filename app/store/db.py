@@ -80,10 +80,22 @@ def alembic_config(engine: Engine):
     return cfg
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to `revision` (default: the newest)."""
+def migrate(engine: Engine, revision: str = "head", *, backup: bool = False) -> Path | None:
+    """Bring the database to `revision` (default: the newest). backup=True:
+    when an existing database is behind, first copy it consistently
+    (app.store.backup) and return the copy's path."""
     from alembic import command
-    command.upgrade(alembic_config(engine), revision)
+    cfg = alembic_config(engine)
+    copy = None
+    if backup and engine.url.database not in (None, "", ":memory:"):
+        from alembic.script import ScriptDirectory
+
+        from app.store.backup import backup_before_upgrade
+        current = current_revision(engine)
+        if current is not None and current != ScriptDirectory.from_config(cfg).get_current_head():
+            copy = backup_before_upgrade(Path(engine.url.database), current)
+    command.upgrade(cfg, revision)
+    return copy
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -98,8 +110,9 @@ class Database:
     def __init__(self, path: Path | str, *, run_migrations: bool = True):
         self.path = path
         self.engine = make_engine(path)
+        self.upgrade_backup: Path | None = None     # the copy made before an upgrade migrated it
         if run_migrations:
-            migrate(self.engine)
+            self.upgrade_backup = migrate(self.engine, backup=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

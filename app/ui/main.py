@@ -60,6 +60,8 @@ def start_gui(data, *, language: str | None = None, settings_model=None, exit_af
         sync = install_sync(window)    # first: it stops a running sync before the workspace closes
         home = install_home(window, data)
         sync.attach_home(home)
+        from app.ui.firstrun.screen import offer_first_run
+        offer_first_run(window, sync)       # a fresh installation: enroll first
         from app.services.keyring_setup import os_keyring_available
         if not os_keyring_available():
             from app.ui.i18n import tr

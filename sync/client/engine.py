@@ -18,7 +18,7 @@ from app.store.sync_models import OutboxItem, PhotoUpload
 from sync.client import credentials, outbox, photos
 from sync.client import pull as pulling
 from sync.client.cancel import CancelToken
-from sync.client.errors import AuthError, Cancelled, ServerRefused, TransientError
+from sync.client.errors import AuthError, Cancelled, ServerRefused, TransientError, UpgradeRequired
 from sync.client.transport import RetryPolicy, Timeouts, Transport
 from sync.protocol.messages import problem
 from sync.protocol.schemas import RecordPush
@@ -54,6 +54,7 @@ class SyncReport:
     pull: pulling.PullReport | None = None
     items: list[ItemOutcome] = field(default_factory=list)
     auth_error: AuthError | None = None     # sign in again (device revoked, token expired)
+    upgrade_required: UpgradeRequired | None = None   # this app is too old for the server
     cancelled: bool = False
     network_error: str = ""
     deadlines: list[outbox.RecordDeadline] = field(default_factory=list)
@@ -65,7 +66,7 @@ class SyncReport:
 
     @property
     def complete(self) -> bool:
-        return not (self.auth_error or self.cancelled or self.network_error) and all(
+        return not (self.auth_error or self.upgrade_required or self.cancelled or self.network_error) and all(
             i.status in ("sent", "quarantined") for i in self.items)
 
 
@@ -114,6 +115,8 @@ class SyncEngine:
                 self._push_all(t, report, prog, emit)
         except AuthError as e:
             report.auth_error = e
+        except UpgradeRequired as e:
+            report.upgrade_required = e
         except Cancelled:
             report.cancelled = True
         except TransientError as e:

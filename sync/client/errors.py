@@ -40,3 +40,9 @@ class ServerRefused(SyncError):
         super().__init__(f"HTTP {status}: {err.get('code', '')}", code=err.get("code", ""),
                          zh=err.get("zh", ""), en=err.get("en", ""))
         self.status, self.body = status, body
+
+
+class UpgradeRequired(SyncError):
+    """The server no longer supports this app's protocol (426): nothing is
+    retried or set aside; the sampler is told which version to install and
+    where. Records stay queued for the new version."""

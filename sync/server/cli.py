@@ -25,9 +25,12 @@ def cmd_init(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from dataclasses import replace
+
     from sync.server.app import create_app
     from sync.server.runner import serve_forever
     settings, db = _db(args)
+    settings = replace(settings, enroll_requires_code=not args.allow_password_enrollment)
     serve_forever(create_app(settings, db), args.host, args.port, workers=_workers(args, db))
     return 0
 
@@ -207,6 +210,39 @@ def cmd_revoke_device(args) -> int:
         for device_id in ids:
             service.revoke(session=s, device_id=device_id, actor="cli")
     print(f"revoked: {', '.join(ids) or 'nothing'}")
+    return 0
+
+
+def cmd_enroll_code(args) -> int:
+    from sync.protocol.enrollment import qr_text
+    from sync.server.enrollment import service
+    from sync.server.errors import ApiError
+    _, db = _db(args)
+    try:
+        with db.session() as s:
+            row, code = service.create_code(session=s, username=args.user, hours=args.hours, actor="cli")
+    except ApiError as e:
+        print(f"{e.error.zh} ({e.error.en})", file=sys.stderr)
+        return 1
+    print(f"enrollment code for {args.user}: {code}")
+    print(f"valid until {row.expires_at.isoformat(timespec='minutes')} (UTC), single use")
+    if args.server_url:
+        print(f"QR text: {qr_text(args.server_url.rstrip('/'), code, args.user)}")
+    return 0
+
+
+def cmd_set_app_version(args) -> int:
+    from sync.server.errors import ApiError
+    from sync.server.releases import service
+    _, db = _db(args)
+    try:
+        with db.session() as s:
+            row = service.publish(session=s, version=args.version, download_url=args.url, notes=args.notes,
+                                  actor="cli")
+    except ApiError as e:
+        print(f"{e.error.zh} ({e.error.en})", file=sys.stderr)
+        return 1
+    print(f"published app version {row.version}: {row.download_url}")
     return 0
 
 

@@ -16,6 +16,10 @@ class Settings:
     login_max_failures: int = 5      # per user name and per address ...
     login_window_s: int = 300        # ... within this window
     request_threads: int = 4         # per worker process (see app.py)
+    # `serve` requires a one-time enrollment code (sync/server/enrollment);
+    # the library default stays open for the demo and the tests' worlds.
+    enroll_requires_code: bool = False
+    protocols: tuple[str, ...] = ("fs-sync/1",)   # app protocol versions answered (releases/protocol.py)
 
     @property
     def db_url(self) -> str:

@@ -68,7 +68,9 @@ def summary(report) -> Summary:
                   for r in (pull.reassigned if pull is not None else [])]
     sep = tr("；")
     done = sep.join(parts)
-    if report.auth_error is not None:
+    if getattr(report, "upgrade_required", None) is not None:
+        phase = tr("同步停止：需要安装新版本")
+    elif report.auth_error is not None:
         phase = tr("同步停止：需要重新登录")
     elif report.cancelled:
         phase = tr("同步已取消，已完成的部分已保存")

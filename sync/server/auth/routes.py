@@ -35,6 +35,8 @@ def _counting_failures(request: Request, username: str) -> Iterator[None]:
              summary="Sampler signs in once; the device gets a token and registers its Ed25519 public key")
 def enroll(body: EnrollRequest, request: Request):
     s = request.app.state
+    if s.settings.enroll_requires_code:       # `serve`: laptops enroll with a code (enrollment/routes.py)
+        raise ApiError(403, "enroll.code_required")
     with _counting_failures(request, body.username), tx(request) as session:
         device, token, user = devices.enroll(
             session=session, limiter=s.limiter, username=body.username, password=body.password,

@@ -1,0 +1,70 @@
+"""Enrollment codes over HTTP: admins create, list and cancel them (the
+console's page uses the same service functions); a laptop redeems one."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+
+from sync.protocol.enrollment import (EnrollmentCodeCreate, EnrollmentCodeIssued, EnrollmentCodeList,
+                                      EnrollWithCodeRequest, qr_text)
+from sync.protocol.schemas import EnrollResponse
+from sync.server.auth.ratelimit import sign_in_keys
+from sync.server.auth.service import user_out
+from sync.server.db import utcnow
+from sync.server.deps import ADMINS, Token, client_address, tx, unit
+from sync.server.enrollment import service
+from sync.server.errors import ERROR_RESPONSES, ApiError
+
+router = APIRouter(prefix="/v1", tags=["enrollment"], responses=ERROR_RESPONSES)
+
+# Failures that count towards the sign-in rate limit (auth/ratelimit.py).
+_COUNTED = ("auth.invalid", "enroll.code_invalid")
+
+
+def public_url(request: Request) -> str:
+    """The server address a laptop should use, for the QR: as the admin reached it."""
+    return str(request.base_url).rstrip("/")
+
+
+@router.post("/auth/enroll-code", response_model=EnrollResponse, status_code=201,
+             summary="A laptop enrolls with the sampler's password and a one-time enrollment code")
+def enroll_with_code(body: EnrollWithCodeRequest, request: Request):
+    s = request.app.state
+    try:
+        with tx(request) as session:
+            device, token, user = service.redeem(
+                session=session, limiter=s.limiter, code=body.code, username=body.username,
+                password=body.password, device_name=body.device_name, public_key_b64=body.public_key,
+                address=client_address(request), ttl=timedelta(days=s.settings.device_ttl_days))
+            return EnrollResponse(device_id=device.id, token=token, user=user_out(user), server_time=utcnow())
+    except ApiError as e:
+        if e.error.code in _COUNTED:     # counted once the enrollment has been rolled back
+            s.limiter.failed(db=s.db, keys=sign_in_keys(body.username, client_address(request)))
+        raise
+
+
+@router.post("/enrollment-codes", response_model=EnrollmentCodeIssued, status_code=201,
+             summary="Make a one-time enrollment code for a sampler (agency admin: own agency; province: all)")
+def create(body: EnrollmentCodeCreate, request: Request, token: Token):
+    with unit(request, token, *ADMINS) as (session, p):
+        row, code = service.create_code(session=session, username=body.username, hours=body.hours,
+                                        actor=p.actor, principal=p)
+        return EnrollmentCodeIssued(code=code, qr_text=qr_text(public_url(request), code, body.username),
+                                    enrollment=service.out(row, body.username))
+
+
+@router.get("/enrollment-codes", response_model=EnrollmentCodeList,
+            summary="Enrollment codes the caller may see (never the codes themselves)")
+def list_codes(request: Request, token: Token, username: str | None = None):
+    with unit(request, token, *ADMINS) as (session, p):
+        rows = service.list_codes(session=session, principal=p, username=username)
+        return EnrollmentCodeList(codes=[service.out(row, name) for row, name in rows])
+
+
+@router.post("/enrollment-codes/{code_id}/cancel", response_model=EnrollmentCodeList,
+             summary="Cancel a code not yet used")
+def cancel(code_id: str, request: Request, token: Token):
+    with unit(request, token, *ADMINS) as (session, p):
+        row, name = service.cancel_code(session=session, code_id=code_id, actor=p.actor, principal=p)
+        return EnrollmentCodeList(codes=[service.out(row, name)])
