@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sync.protocol.roles import Role
+
 PROTOCOL = "fs-sync/1"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 Sha256 = str  # validated with SHA256_PATTERN where it arrives
@@ -43,8 +45,6 @@ class ErrorBody(Wire):
 
 
 # --- auth and devices --------------------------------------------------------
-
-Role = Literal["sampler", "agency_admin", "provincial_admin", "lab"]
 
 
 class UserOut(Wire):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from sync.protocol.roles import Role
+
 
 def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="field-sampler-server",
@@ -38,7 +40,7 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     p.add_argument("--name")
     p = add("add-user", cmds.cmd_add_user, "add a user account")
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=("sampler", "agency_admin", "provincial_admin", "lab"))
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--name")
     p.add_argument("--agency")
     p.add_argument("--team")

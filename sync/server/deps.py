@@ -1,9 +1,6 @@
-"""Request plumbing shared by the route modules: the bearer token, a unit of
-work that authenticates it, and the role check.
-
-Handlers open the transaction themselves (`with unit(...)`) so the commit
-happens before the reply is written: a client that gets a success answer
-knows the server has the data."""
+"""Request plumbing shared by the route modules: the bearer token, the
+transaction, the client's address. Who may call what is declared in
+auth/permissions.py (`allow(Perm.X)`), which builds on these."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -12,10 +9,6 @@ from typing import Annotated, Iterator
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
-
-from sync.server.devices import service as devices
-from sync.server.devices.service import Principal
-from sync.server.errors import ApiError
 
 bearer = HTTPBearer(auto_error=False, description="Device token (enroll) or session token (login)")
 Token = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
@@ -27,18 +20,5 @@ def tx(request: Request) -> Iterator[Session]:
         yield session
 
 
-@contextmanager
-def unit(request: Request, token: HTTPAuthorizationCredentials | None,
-         *roles: str) -> Iterator[tuple[Session, Principal]]:
-    with tx(request) as session:
-        principal = devices.authenticate(session=session, token=token.credentials if token else None)
-        if roles and principal.user.role not in roles:
-            raise ApiError(403, "auth.forbidden")
-        yield session, principal
-
-
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "?"
-
-
-ADMINS = ("agency_admin", "provincial_admin")

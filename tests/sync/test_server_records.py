@@ -9,33 +9,18 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from app.domain.record import amendment_document, amendment_hash, record_document
+from app.domain.record import amendment_document, amendment_hash
 from app.domain.visit import Amendment, VisitStatus
 from sync.protocol.schemas import RecordPush
 from sync.server.records.models import Record
-from tests.sync.visits import finished_visit
-
-
-def _party(live, label, scope="gas_station"):
-    return {"id": live.world.parties[label], "name": label, "credit_code": live.world.codes[label],
-            "address": "a", "contact": "c", "scope": scope}
+from tests.sync.visits import push_body, upload, world_visit
 
 
 def _visit(live, task, party, product="车用汽油", item="2022-4-11", seed=None, **kw):
-    return finished_visit(task_id=live.world.tasks[task], party=_party(live, party, kw.pop("scope", "gas_station")),
-                          product=product, plan_item_id=item, rng=random.Random(seed or task), **kw)
+    return world_visit(live.world, task, party, product, item, seed, **kw)
 
 
-def _body(v, client_id=None):
-    return RecordPush(client_id=client_id or f"c-{v.id}", visit_id=v.id, task_id=v.task_id,
-                      record_hash=v.record_hash, document=record_document(v),
-                      device_time=datetime.now(timezone.utc)).model_dump(mode="json")
-
-
-def _upload(c, blobs):
-    for sha, data in blobs.items():
-        r = c.patch(f"/v1/blobs/{sha}", content=data, headers={"Upload-Offset": "0", "Upload-Length": str(len(data))})
-        assert r.status_code == 200 and r.json()["complete"], r.text
+_body, _upload = push_body, upload
 
 
 def test_push_is_idempotent_and_conflicts_are_refused(live):

@@ -8,9 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db import Base, UTCDateTime, utcnow
 
-ROLES = ("sampler", "agency_admin", "provincial_admin", "lab")
-
-
 class Agency(Base):
     __tablename__ = "agencies"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -33,7 +30,7 @@ class User(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))             # a sync.protocol.roles.Role
     password_hash: Mapped[str] = mapped_column(String(300))
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"), index=True, default=None)
     team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"), index=True, default=None)

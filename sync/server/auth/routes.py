@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Iterator
+from typing import Annotated, Iterator
 
 from fastapi import APIRouter, Request
 
@@ -11,7 +11,8 @@ from sync.protocol.schemas import EnrollRequest, EnrollResponse, LoginRequest, L
 from sync.server.auth.ratelimit import sign_in_keys
 from sync.server.auth.service import user_out
 from sync.server.db import utcnow
-from sync.server.deps import Token, client_address, tx, unit
+from sync.server.auth.permissions import Ctx, Perm, allow
+from sync.server.deps import client_address, tx
 from sync.server.devices import service as devices
 from sync.server.errors import ERROR_RESPONSES, ApiError
 
@@ -54,6 +55,5 @@ def login(body: LoginRequest, request: Request):
 
 
 @router.get("/me", response_model=MeResponse, summary="Who this token belongs to")
-def me(request: Request, token: Token):
-    with unit(request, token) as (_session, p):
-        return MeResponse(user=user_out(p.user), device_id=p.device.id, server_time=utcnow())
+def me(ctx: Annotated[Ctx, allow(Perm.ME)]):
+    return MeResponse(user=user_out(ctx.user), device_id=ctx.principal.device.id, server_time=utcnow())

@@ -5,24 +5,23 @@ got through and the client re-sends less than one chunk. The blob counts only
 after its SHA-256 matches its name."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from starlette.requests import ClientDisconnect
 
 from sync.protocol.schemas import SHA256_PATTERN, MissingRequest, MissingResponse, UploadState
+from sync.server.auth import visibility
+from sync.server.auth.permissions import Ctx, Perm, allow, principal_for
 from sync.server.blobs import service
 from sync.server.blobs.store import BlobBusy
-from sync.server.deps import Token, unit
+from sync.server.devices.service import Principal
 from sync.server.errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/v1/blobs", tags=["blobs"], responses=ERROR_RESPONSES)
 Sha = Path(pattern=SHA256_PATTERN)
-
-
-def _auth(request: Request, token, *roles: str):
-    with unit(request, token, *roles) as (_session, p):
-        return p
 
 
 def _register(request: Request, sha256: str, size: int, device_id: str) -> None:
@@ -31,16 +30,15 @@ def _register(request: Request, sha256: str, size: int, device_id: str) -> None:
 
 
 @router.post("/missing", response_model=MissingResponse, summary="Which of these hashes the server lacks")
-def missing(body: MissingRequest, request: Request, token: Token):
-    with unit(request, token, "sampler") as (session, _p):
-        return MissingResponse(missing=service.missing(session=session, hashes=body.hashes))
+def missing(body: MissingRequest, ctx: Annotated[Ctx, allow(Perm.BLOB_UPLOAD)]):
+    return MissingResponse(missing=service.missing(session=ctx.session, hashes=body.hashes))
 
 
 @router.get("/{sha256}/upload", response_model=UploadState, summary="Upload offset (resume from here)")
-def upload_state(request: Request, token: Token, sha256: str = Sha, length: int | None = None):
-    with unit(request, token, "sampler") as (session, _p):
-        if service.present(session=session, hashes=[sha256]):
-            return UploadState(sha256=sha256, offset=length or 0, length=length, complete=True)
+def upload_state(request: Request, ctx: Annotated[Ctx, allow(Perm.BLOB_UPLOAD)], sha256: str = Sha,
+                 length: int | None = None):
+    if service.present(session=ctx.session, hashes=[sha256]):
+        return UploadState(sha256=sha256, offset=length or 0, length=length, complete=True)
     offset = request.app.state.blobs.partial_size(sha256, length) if length is not None else 0
     return UploadState(sha256=sha256, offset=offset, length=length, complete=False)
 
@@ -50,10 +48,9 @@ def upload_state(request: Request, token: Token, sha256: str = Sha, length: int 
                          422: {"description": "Complete, but the bytes do not hash to the name: start again"},
                          423: {"description": "Another upload of this blob is running"}},
               summary="Append a chunk at Upload-Offset (body: raw bytes)")
-async def upload(request: Request, token: Token, sha256: str = Sha,
+async def upload(request: Request, p: Annotated[Principal, principal_for(Perm.BLOB_UPLOAD)], sha256: str = Sha,
                  upload_offset: int = Header(alias="Upload-Offset", ge=0),
                  upload_length: int = Header(alias="Upload-Length", ge=0)):
-    p = await run_in_threadpool(_auth, request, token, "sampler")
     store, limit = request.app.state.blobs, request.app.state.settings.max_blob_bytes
     if upload_length > limit:
         raise ApiError(413, "blob.too_large", limit=limit)
@@ -89,8 +86,7 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
 
 @router.get("/{sha256}", response_class=FileResponse, summary="Download a verified blob",
             responses={200: {"content": {"application/octet-stream": {}}}})
-def download(request: Request, token: Token, sha256: str = Sha):
-    with unit(request, token) as (session, p):
-        if not service.may_read(session=session, principal=p, sha256=sha256):
-            raise ApiError(404, "blob.not_found")
+def download(request: Request, ctx: Annotated[Ctx, allow(Perm.BLOB_READ)], sha256: str = Sha):
+    if not visibility.may_read_blob(ctx.session, ctx.principal, sha256):
+        raise ApiError(404, "blob.not_found")
     return FileResponse(request.app.state.blobs.path(sha256), media_type="application/octet-stream")

@@ -9,14 +9,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from sync.protocol.roles import Role
 from sync.protocol.schemas import KeyEntry
 from sync.server.audit import service as audit
 from sync.server.auth import service as accounts
 from sync.server.auth.models import User
 from sync.server.auth.ratelimit import LoginLimiter, sign_in_keys
+from sync.server.auth.roles import ROLE_RULES
 from sync.server.db import utcnow
 from sync.server.devices.models import Device
 from sync.server.errors import ApiError
@@ -78,13 +80,20 @@ def enroll(*, session: Session, limiter: LoginLimiter, username: str, password: 
            device_name: str, public_key_b64: str, address: str, ttl: timedelta) -> tuple[Device, str, User]:
     public_key = validate_public_key(public_key_b64)
     user = _sign_in(session=session, limiter=limiter, username=username, password=password, address=address)
-    if user.role != "sampler":
+    if not _enrolls(user):
         raise ApiError(403, "auth.role_enroll")
     device, token = issue_token(session=session, user=user, kind="device", ttl=ttl, name=device_name,
                                 public_key=public_key)
     audit.log(session=session, actor=user.username, device_id=device.id, action="device.enroll",
               target=device.id, detail={"name": device_name, "address": address})
     return device, token, user
+
+
+def _enrolls(user: User) -> bool:
+    try:
+        return ROLE_RULES[Role(user.role)].enrolls_device
+    except ValueError:
+        return False
 
 
 def login(*, session: Session, limiter: LoginLimiter, username: str, password: str, address: str,
@@ -119,21 +128,12 @@ def authenticate(*, session: Session, token: str | None) -> Principal:
     return Principal(user=user, device=device)
 
 
-def can_manage(principal: Principal, device: Device, owner: User) -> bool:
-    """Who may revoke / list a device: its own user, an agency admin of the
-    owner's agency, a provincial admin."""
-    u = principal.user
-    return (u.id == owner.id or u.role == "provincial_admin"
-            or (u.role == "agency_admin" and u.agency_id == owner.agency_id))
-
-
-def revoke(*, session: Session, device_id: str, actor: str, principal: Principal | None = None) -> Device:
+def revoke(*, session: Session, device_id: str, actor: str) -> Device:
+    """Whether the caller may is decided before (auth.visibility)."""
     device = session.get(Device, device_id)
     if device is None:
         raise ApiError(404, "not_found", what=device_id)
     owner = session.get(User, device.user_id)
-    if principal is not None and not can_manage(principal, device, owner):
-        raise ApiError(403, "auth.forbidden")
     if device.revoked_at is None:
         device.revoked_at = utcnow()
         audit.log(session=session, actor=actor, action="device.revoke", target=device_id,
@@ -141,13 +141,9 @@ def revoke(*, session: Session, device_id: str, actor: str, principal: Principal
     return device
 
 
-def devices_visible(*, session: Session, principal: Principal) -> list[Device]:
-    u = principal.user
-    q = select(Device).join(User, User.id == Device.user_id).order_by(Device.created_at)
-    if u.role == "agency_admin":
-        q = q.where(User.agency_id == u.agency_id)
-    elif u.role != "provincial_admin":
-        q = q.where(Device.user_id == u.id)
+def devices_of(*, session: Session, where: ColumnElement[bool]) -> list[Device]:
+    """Devices whose owner matches `where` (auth.visibility.device_owner_filter)."""
+    q = select(Device).join(User, User.id == Device.user_id).where(where).order_by(Device.created_at)
     return list(session.scalars(q))
 
 
@@ -156,7 +152,7 @@ def key_registry(*, session: Session, agency_id: str | None = None) -> list[KeyE
     before the revocation is still genuine), of one agency or all."""
     q = (select(Device, User).join(User, User.id == Device.user_id)
          .where(Device.kind == "device", Device.public_key != "").order_by(Device.created_at, Device.id))
-    if agency_id:
+    if agency_id is not None:
         q = q.where(User.agency_id == agency_id)
     return [KeyEntry(device_id=d.id, name=f"{u.name}（{u.username}）· {d.name or d.id}", public_key=d.public_key,
                      agency_id=u.agency_id or "", enrolled_at=d.created_at, revoked_at=d.revoked_at)

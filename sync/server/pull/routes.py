@@ -1,10 +1,12 @@
 """GET /v1/pull: tasks, plan, parties, samplers, rules since a cursor."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from sync.protocol.schemas import ErrorBody, PullResponse
-from sync.server.deps import Token, unit
+from sync.server.auth.permissions import Ctx, Perm, allow
 from sync.server.errors import ERROR_RESPONSES
 from sync.server.pull import service
 
@@ -14,6 +16,5 @@ router = APIRouter(prefix="/v1", tags=["sync"],
 
 
 @router.get("/pull", response_model=PullResponse, summary="Server-owned data for the device, incrementally")
-def pull(request: Request, token: Token, cursor: str | None = Query(default=None, max_length=100)):
-    with unit(request, token, "sampler") as (session, p):
-        return service.pull(session=session, principal=p, cursor=cursor)
+def pull(ctx: Annotated[Ctx, allow(Perm.SYNC_PULL)], cursor: str | None = Query(default=None, max_length=100)):
+    return service.pull(session=ctx.session, principal=ctx.principal, cursor=cursor)

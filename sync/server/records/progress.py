@@ -43,7 +43,7 @@ def progress(*, session: Session, plan_id: str, agency_id: str | None = None,
     items = list(session.scalars(select(PlanItem).where(PlanItem.plan_id == plan_id).order_by(PlanItem.seq)))
     tasks_q = select(Task).where(Task.plan_id == plan_id)
     recs_q = select(Record).join(PlanItem, PlanItem.id == Record.plan_item_id).where(PlanItem.plan_id == plan_id)
-    if agency_id:
+    if agency_id is not None:
         tasks_q = tasks_q.where(Task.agency_id == agency_id)
         recs_q = recs_q.where(Record.agency_id == agency_id)
     tasks = list(session.scalars(tasks_q))

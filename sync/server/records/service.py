@@ -18,6 +18,7 @@ from app.domain.canonical import canonical_bytes, canonical_hash
 from sync.protocol.messages import problem
 from sync.protocol.schemas import PushResult, RecordPush, RecordStatus
 from sync.server.audit import service as audit
+from sync.server.auth import visibility
 from sync.server.blobs.models import Blob
 from sync.server.blobs.store import SHA_RE
 from sync.server.db import utcnow
@@ -83,8 +84,6 @@ def _reject(session: Session, principal: Principal, push: RecordPush, problems) 
 
 def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult]:
     """Returns (HTTP status, result). The caller commits before replying."""
-    if principal.user.role != "sampler":
-        raise ApiError(403, "auth.forbidden")
     expected = canonical_hash(push.document)
     if expected != push.record_hash:
         return _reject(session, principal, push, [problem("sync.hash_mismatch", "record_hash", expected=expected[:12])])
@@ -174,35 +173,19 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
 
 
 def status(*, session: Session, principal: Principal, client_id: str) -> RecordStatus:
+    """A record or amendment the caller may see (auth.visibility), else 404."""
     rec = session.scalar(select(Record).where(Record.client_id == client_id))
     if rec is None:
         am = session.scalar(select(AmendmentRecord).where(AmendmentRecord.client_id == client_id))
         base = session.get(Record, am.record_id) if am else None
-        if am is None or not _may_see(principal, base):
+        if am is None or not visibility.may_see_record(session, principal, base):
             raise ApiError(404, "not_found", what=client_id)
         photos = _photos({"photo_hashes": [json.loads(am.document).get("party_signature_sha256")]})
         missing = _missing(session, photos)
         return RecordStatus(client_id=client_id, kind="amendment", record_hash=am.hash, received_at=am.received_at,
                             complete=not missing, missing_photos=missing)
-    if not _may_see(principal, rec):
+    if not visibility.may_see_record(session, principal, rec):
         raise ApiError(404, "not_found", what=client_id)
     missing = _missing(session, record_photos(session, rec))
     return RecordStatus(client_id=client_id, kind="record", record_hash=rec.record_hash, received_at=rec.received_at,
                         complete=not missing, missing_photos=missing)
-
-
-def _may_see(principal: Principal, rec: Record | None) -> bool:
-    if rec is None:
-        return False
-    u = principal.user
-    if u.role == "provincial_admin" or (u.role == "lab" and not u.agency_id):
-        return True
-    if u.role == "sampler":
-        return rec.user_id == u.id or (rec.agency_id == u.agency_id and _same_team(rec, u))
-    return rec.agency_id == u.agency_id
-
-
-def _same_team(rec: Record, user) -> bool:
-    from sqlalchemy.orm import object_session
-    task = object_session(rec).get(Task, rec.task_id)
-    return task is not None and task.team_id == user.team_id

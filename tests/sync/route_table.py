@@ -1,0 +1,171 @@
+"""THE table of who gets what from every route of the server: each route x
+each caller, one expected HTTP status. test_route_table.py walks it against
+a real server and fails on any answer that differs, on any route of the app
+missing here, and on any role without a column.
+
+Callers (COLUMNS, left to right) are accounts of tests/sync/world.py:
+  anon      no token
+  s_a1      sampler of agency A, team a1, with its enrolled device's token
+  s_a1~pw   the same sampler's password session (POST /v1/auth/login)
+  s_a2      sampler of agency A, another team (a2)
+  s_b1      sampler of agency B
+  adm_a     agency admin of A         adm_b    agency admin of B
+  prov      provincial admin
+  lab_a     lab of agency A           lab_b    lab of agency B
+The objects a row touches belong to agency A, team a1 (SCENE below), so the
+B columns show what another agency gets: 404 where a 403 would confirm the
+object exists.
+
+Adding a route: add a row to ROUTES keyed by (METHOD, path template exactly
+as the app declares it), with a `call` that builds the request from the
+Scene (use its ids; a row that changes data must leave the other rows'
+objects as they were, because each caller runs every row in order on its
+own fresh database), and the expected statuses, one per column, in COLUMNS
+order. Adding a role: a new column (an account in world.py and CALLERS).
+Routes authenticated otherwise than by a bearer token (the web console's
+cookie) extend `Scene.client` for their columns.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+from fastapi.routing import iter_route_contexts
+
+from sync.protocol.roles import Role
+from tests.sync.world import PASSWORD, public_key
+
+COLUMNS = ("anon", "s_a1", "s_a1~pw", "s_a2", "s_b1", "adm_a", "adm_b", "prov", "lab_a", "lab_b")
+
+# column -> (role, world username, token kind); anon has no role
+CALLERS: dict[str, tuple[Role | None, str | None, str]] = {
+    "anon": (None, None, ""),
+    "s_a1": (Role.SAMPLER, "s_a1", "device"),
+    "s_a1~pw": (Role.SAMPLER, "s_a1", "session"),
+    "s_a2": (Role.SAMPLER, "s_a2", "device"),
+    "s_b1": (Role.SAMPLER, "s_b1", "device"),
+    "adm_a": (Role.AGENCY_ADMIN, "adm_a", "session"),
+    "adm_b": (Role.AGENCY_ADMIN, "adm_b", "session"),
+    "prov": (Role.PROVINCIAL_ADMIN, "prov", "session"),
+    "lab_a": (Role.LAB, "lab_a", "session"),
+    "lab_b": (Role.LAB, "lab_b", "session"),
+}
+
+
+@dataclass
+class Scene:
+    """What the rows refer to, made before the walk on each caller's fresh
+    database: a record of team a1 (agency A) with its photos uploaded."""
+    world: object
+    record_client_id: str = ""
+    record_photo: str = ""            # sha256 of one of its photos (uploaded)
+    new_record: dict = field(default_factory=dict)    # a push body for another task of team a1
+    blob: bytes = field(default_factory=lambda: os.urandom(2000))
+
+    @property
+    def blob_sha(self) -> str:
+        return hashlib.sha256(self.blob).hexdigest()
+
+
+@dataclass
+class Req:
+    method: str
+    path: str
+    json: dict | None = None
+    content: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Row:
+    call: Callable[[Scene], Req]
+    expect: str                     # one status per column, in COLUMNS order
+
+    def expected(self) -> dict[str, int]:
+        codes = [int(c) for c in self.expect.split()]
+        assert len(codes) == len(COLUMNS), f"{self.expect!r}: {len(codes)} statuses for {len(COLUMNS)} columns"
+        return dict(zip(COLUMNS, codes))
+
+
+# FastAPI's own pages, not the server's routes.
+FRAMEWORK = {("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"), ("GET", "/redoc")}
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    """(method, path template) of every route the app answers, including
+    those of included routers (FastAPI keeps them behind the router)."""
+    return {(m, r.path) for r in iter_route_contexts(app.routes) for m in (r.methods or ())
+            if m != "HEAD"} - FRAMEWORK
+
+
+def _enroll(s: Scene) -> Req:
+    return Req("POST", "/v1/auth/enroll", {"username": "s_a1", "password": PASSWORD, "device_name": "表内",
+                                           "public_key": public_key()})
+
+
+def _upload(s: Scene) -> Req:
+    return Req("PATCH", f"/v1/blobs/{s.blob_sha}", content=s.blob,
+               headers={"Upload-Offset": "0", "Upload-Length": str(len(s.blob))})
+
+
+#                                                         anon s_a1 s_a1~pw s_a2 s_b1 adm_a adm_b prov lab_a lab_b
+ROUTES: dict[tuple[str, str], Row] = {
+    ("GET", "/v1/health"): Row(
+        lambda s: Req("GET", "/v1/health"),                    "200 200 200 200 200 200 200 200 200 200"),
+    ("POST", "/v1/auth/enroll"): Row(_enroll,                  "201 201 201 201 201 201 201 201 201 201"),
+    ("POST", "/v1/auth/login"): Row(
+        lambda s: Req("POST", "/v1/auth/login", {"username": "adm_a", "password": PASSWORD}),
+        "200 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/v1/me"): Row(
+        lambda s: Req("GET", "/v1/me"),                        "401 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/v1/devices"): Row(
+        lambda s: Req("GET", "/v1/devices"),                   "401 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/v1/devices/keys"): Row(
+        lambda s: Req("GET", "/v1/devices/keys"),              "401 403 403 403 403 200 200 200 200 200"),
+    ("POST", "/v1/devices/{device_id}/revoke"): Row(           # s_a1b's laptop (team a1)
+        lambda s: Req("POST", f"/v1/devices/{s.world.devices['s_a1b']}/revoke"),
+        "401 404 404 404 404 200 404 200 404 404"),
+    ("GET", "/v1/devices/{device_id}/public-key"): Row(
+        lambda s: Req("GET", f"/v1/devices/{s.world.devices['s_a1']}/public-key"),
+        "401 403 403 403 403 200 404 200 200 404"),
+    ("GET", "/v1/pull"): Row(
+        lambda s: Req("GET", "/v1/pull"),                      "401 200 403 200 200 403 403 403 403 403"),
+    ("POST", "/v1/records"): Row(                              # a task of team a1
+        lambda s: Req("POST", "/v1/records", s.new_record),    "401 201 403 422 422 403 403 403 403 403"),
+    ("GET", "/v1/records/{client_id}"): Row(
+        lambda s: Req("GET", f"/v1/records/{s.record_client_id}"),
+        "401 200 200 404 404 200 404 200 200 404"),
+    ("POST", "/v1/blobs/missing"): Row(
+        lambda s: Req("POST", "/v1/blobs/missing", {"hashes": [s.blob_sha]}),
+        "401 200 403 200 200 403 403 403 403 403"),
+    ("GET", "/v1/blobs/{sha256}/upload"): Row(
+        lambda s: Req("GET", f"/v1/blobs/{s.blob_sha}/upload", params={"length": str(len(s.blob))}),
+        "401 200 403 200 200 403 403 403 403 403"),
+    ("PATCH", "/v1/blobs/{sha256}"): Row(_upload,              "401 200 403 200 200 403 403 403 403 403"),
+    ("GET", "/v1/blobs/{sha256}"): Row(                        # a photo of team a1's record
+        lambda s: Req("GET", f"/v1/blobs/{s.record_photo}"),   "401 200 404 404 404 200 404 200 200 404"),
+    ("GET", "/v1/progress"): Row(
+        lambda s: Req("GET", "/v1/progress", params={"plan_id": "2022-4"}),
+        "401 403 403 403 403 200 200 200 403 403"),
+    ("GET", "/v1/tasks"): Row(
+        lambda s: Req("GET", "/v1/tasks"),                     "401 200 200 200 200 200 200 200 403 403"),
+    ("POST", "/v1/tasks"): Row(
+        lambda s: Req("POST", "/v1/tasks", {"plan_item_id": "2022-4-11", "party_id": s.world.parties["gas2"],
+                                            "team_id": "team-a1"}),
+        "401 403 403 403 403 201 404 201 403 403"),
+    ("POST", "/v1/tasks/draw"): Row(
+        lambda s: Req("POST", "/v1/tasks/draw", {"plan_item_id": "2022-4-11", "count": 1}),
+        "401 403 403 403 403 201 201 201 403 403"),
+    ("POST", "/v1/tasks/{task_id}/cancel"): Row(
+        lambda s: Req("POST", f"/v1/tasks/{s.world.tasks['a1_urea']}/cancel", {"reason": "计划调整"}),
+        "401 403 403 403 403 200 404 200 403 403"),
+    ("POST", "/v1/tasks/{task_id}/reassign"): Row(
+        lambda s: Req("POST", f"/v1/tasks/{s.world.tasks['a1_down']}/reassign",
+                      {"team_id": "team-a2", "reason": "人手调整"}),
+        "401 403 403 403 403 200 404 200 403 403"),
+    ("GET", "/v1/audit"): Row(
+        lambda s: Req("GET", "/v1/audit"),                     "401 403 403 403 403 403 403 200 403 403"),
+}
