@@ -7,8 +7,9 @@ nobody learns another agency's ids exist.
 
 - The province sees everything.
 - An agency admin: its agency's tasks, records, devices, keys and progress.
-- A sampler: its team's tasks, the records it or its team sent, the
-  devices and sessions of its own account.
+- A sampler: its team's tasks, the records it or its team sent (the team
+  that made the visit, which alone may amend it), the devices and sessions
+  of its own account.
 - The lab (检验机构 receiving samples) of an agency: the records of its
   agency that carry samples (status finished) with their amendments, and
   those records' photos; the keys of its agency's devices, to verify seals.
@@ -71,9 +72,8 @@ def record_filter(p: Principal) -> ColumnElement[bool]:
         return Record.agency_id == u.agency_id
     if role == Role.LAB:
         return and_(Record.agency_id == u.agency_id, Record.status == "finished")
-    if role == Role.SAMPLER:
-        team_tasks = select(Task.id).where(Task.team_id == u.team_id)
-        return or_(Record.user_id == u.id, and_(Record.agency_id == u.agency_id, Record.task_id.in_(team_tasks)))
+    if role == Role.SAMPLER:       # the team that made the visit (a task may have moved on since)
+        return or_(Record.user_id == u.id, and_(Record.agency_id == u.agency_id, Record.team_id == u.team_id))
     return false()
 
 

@@ -23,6 +23,7 @@ class Record(Base):
     plan_item_id: Mapped[str] = mapped_column(String(64), index=True)
     party_id: Mapped[str] = mapped_column(String(64), index=True)
     agency_id: Mapped[str] = mapped_column(String(64), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)   # made the visit; amends it
     user_id: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))          # finished | refused | problem_reported
@@ -47,6 +48,7 @@ class AmendmentRecord(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)   # a chain has no forks
     document: Mapped[str] = mapped_column(Text)
+    signature_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")   # the party's
     device_id: Mapped[str] = mapped_column(String(64))
     device_time: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

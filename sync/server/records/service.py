@@ -7,7 +7,6 @@ uniqueness is in the database; a concurrent twin that loses the insert race
 re-reads and answers as a duplicate."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -61,13 +60,28 @@ def _answer(session: Session, status: str, client_id: str, record_hash: str, rec
                       complete=not missing, missing_photos=missing)
 
 
-def _existing(session: Session, push: RecordPush) -> tuple[int, PushResult] | None:
+def _owns(principal: Principal, rec: Record) -> bool:
+    """The team that made the visit owns its record: its devices (and the
+    laptop that sent it) alone may send it again or amend it."""
+    u = principal.user
+    return rec.agency_id == u.agency_id and (
+        rec.device_id == principal.device.id or (rec.team_id is not None and rec.team_id == u.team_id))
+
+
+def _conflict(push: RecordPush) -> tuple[int, PushResult]:
+    """Someone else's record or amendment has this id: say nothing about it."""
+    return 409, PushResult(client_id=push.client_id, status="conflict", problems=[problem("sync.conflict")])
+
+
+def _existing(session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult] | None:
     """An earlier delivery of this record (by client id, or by visit id)."""
     rec = session.scalar(select(Record).where(Record.client_id == push.client_id))
     if rec is None:
         rec = session.scalar(select(Record).where(Record.visit_id == push.visit_id))
     if rec is None:
         return None
+    if not _owns(principal, rec):
+        return _conflict(push)
     if rec.record_hash != push.record_hash or rec.visit_id != push.visit_id:
         return 409, PushResult(client_id=push.client_id, status="conflict", record_hash=rec.record_hash,
                                received_at=rec.received_at, problems=[problem("sync.conflict")])
@@ -89,7 +103,7 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
         return _reject(session, principal, push, [problem("sync.hash_mismatch", "record_hash", expected=expected[:12])])
     if push.kind == "amendment":
         return _push_amendment(session, principal, push)
-    earlier = _existing(session, push)
+    earlier = _existing(session, principal, push)
     if earlier:
         return earlier
     task = session.get(Task, push.task_id, with_for_update=True) if push.task_id else None
@@ -100,7 +114,7 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
     item = session.get(PlanItem, task.plan_item_id)
     rec = Record(client_id=push.client_id, visit_id=push.visit_id, record_hash=push.record_hash, task_id=task.id,
                  plan_item_id=task.plan_item_id, party_id=task.party_id, agency_id=task.agency_id,
-                 user_id=principal.user.id, device_id=principal.device.id, status=push.document["status"],
+                 team_id=principal.user.team_id, user_id=principal.user.id, device_id=principal.device.id, status=push.document["status"],
                  product=item.product, document=canonical_bytes(push.document).decode("utf-8"),
                  finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
                  received_at=now)
@@ -117,7 +131,7 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
     except IntegrityError:
         # A twin with this id committed first: answer as it would be answered.
         saved.rollback()
-        earlier = _existing(session, push)
+        earlier = _existing(session, principal, push)
         if earlier:
             return earlier
         raise
@@ -139,17 +153,25 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
 
 def _push_amendment(session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult]:
     doc = push.document
-    photos = _photos({"photo_hashes": [doc.get("party_signature_sha256")]})
+    signature = _photos({"photo_hashes": [doc.get("party_signature_sha256")]})
+    rec = session.scalar(select(Record).where(Record.visit_id == push.visit_id).with_for_update())
+    if rec is None or not _owns(principal, rec):
+        # Another team's visit is answered as if it did not exist (no fork,
+        # no chain probing); the attempt is kept for the province.
+        if rec is not None:
+            audit.log(session=session, actor=principal.actor, device_id=principal.device.id,
+                      action="amendment.not_owner", target=push.client_id,
+                      detail={"visit_id": push.visit_id, "team": principal.user.team_id, "owner_team": rec.team_id})
+        return _reject(session, principal, push, [problem("sync.base_missing", "visit_id")])
     am = session.scalar(select(AmendmentRecord).where(
         (AmendmentRecord.client_id == push.client_id) | (AmendmentRecord.hash == push.record_hash)))
     if am is not None:
+        if am.record_id != rec.id:
+            return _conflict(push)
         if am.hash != push.record_hash:
             return 409, PushResult(client_id=push.client_id, status="conflict", record_hash=am.hash,
                                    problems=[problem("sync.conflict")])
-        return 200, _answer(session, "duplicate", push.client_id, am.hash, am.received_at, photos)
-    rec = session.scalar(select(Record).where(Record.visit_id == push.visit_id).with_for_update())
-    if rec is None or rec.agency_id != principal.user.agency_id:
-        return _reject(session, principal, push, [problem("sync.base_missing", "visit_id")])
+        return 200, _answer(session, "duplicate", push.client_id, am.hash, am.received_at, signature)
     chain = list(session.scalars(select(AmendmentRecord).where(AmendmentRecord.record_id == rec.id)
                                  .order_by(AmendmentRecord.id)))
     head = chain[-1].hash if chain else rec.record_hash
@@ -162,6 +184,7 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
         with session.begin_nested():
             session.add(AmendmentRecord(client_id=push.client_id, record_id=rec.id, hash=push.record_hash,
                                         prev_hash=doc["prev_hash"], document=canonical_bytes(doc).decode("utf-8"),
+                                        signature_sha256=signature[0] if signature else "",
                                         device_id=principal.device.id, device_time=push.device_time,
                                         received_at=now))
             session.flush()
@@ -169,7 +192,7 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
         return _push_amendment(session, principal, push)
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="amendment.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash})
-    return 201, _answer(session, "created", push.client_id, push.record_hash, now, photos)
+    return 201, _answer(session, "created", push.client_id, push.record_hash, now, signature)
 
 
 def status(*, session: Session, principal: Principal, client_id: str) -> RecordStatus:
@@ -180,8 +203,7 @@ def status(*, session: Session, principal: Principal, client_id: str) -> RecordS
         base = session.get(Record, am.record_id) if am else None
         if am is None or not visibility.may_see_record(session, principal, base):
             raise ApiError(404, "not_found", what=client_id)
-        photos = _photos({"photo_hashes": [json.loads(am.document).get("party_signature_sha256")]})
-        missing = _missing(session, photos)
+        missing = _missing(session, [am.signature_sha256] if am.signature_sha256 else [])
         return RecordStatus(client_id=client_id, kind="amendment", record_hash=am.hash, received_at=am.received_at,
                             complete=not missing, missing_photos=missing)
     if not visibility.may_see_record(session, principal, rec):

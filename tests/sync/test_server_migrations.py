@@ -1,0 +1,36 @@
+"""Server migrations of this hardening carry stored data over: each is
+taken down to the revision before it and up again over data the server
+stored, on SQLite and PostgreSQL, and what the upgrade derives is checked."""
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import select, update
+
+from sync.server.db import alembic_config, migrate
+from sync.server.records.models import AmendmentRecord, Record
+from tests.sync.test_record_ownership import SIG, _amendment_body
+from tests.sync.visits import push_body, world_visit
+
+
+def _down_and_up(live, revision: str) -> None:
+    live.running.stop()                   # nothing else holds the database meanwhile
+    engine = live.db.engine
+    command.downgrade(alembic_config(engine.url.render_as_string(hide_password=False), engine), revision)
+    migrate(engine)
+
+
+def test_0004_gives_stored_records_their_team_and_amendments_their_signature(live):
+    v, _ = world_visit(live.world, "a1_petrol", "gas1")
+    w, _ = world_visit(live.world, "a2_petrol", "gas2")
+    with live.client("s_a1") as c:
+        assert c.post("/v1/records", json=push_body(v)).status_code == 201
+        assert c.post("/v1/records", json=_amendment_body(v, v.record_hash, client_id="old-amend-1")).status_code == 201
+    with live.client("s_a2") as c:
+        assert c.post("/v1/records", json=push_body(w)).status_code == 201
+    with live.db.session() as s:          # a record whose sender has left: its task's team
+        s.execute(update(Record).where(Record.visit_id == w.id).values(user_id="u-gone"))
+    _down_and_up(live, "0003_login_failures")
+    with live.db.session() as s:
+        teams = dict(s.execute(select(Record.visit_id, Record.team_id)).all())
+        sig = s.scalar(select(AmendmentRecord.signature_sha256))
+    assert teams == {v.id: "team-a1", w.id: "team-a2"} and sig == SIG
