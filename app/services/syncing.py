@@ -120,8 +120,20 @@ def probe(server_url: str, timeout_s: float = PROBE_TIMEOUT_S) -> bool:
         t.close()
 
 
+def device_signer():
+    """This laptop's Ed25519 key from the OS keyring (None: there is none,
+    or no usable keyring): it signs every record the engine pushes."""
+    from app.services.device_key import DeviceKey, DeviceKeyError
+    try:
+        return DeviceKey.load()
+    except DeviceKeyError:
+        return None
+
+
 def make_engine(ws: Workspace, server_url: str, **kw) -> SyncEngine:
-    """The sync engine over this workspace: its database and evidence store."""
+    """The sync engine over this workspace: its database and evidence store,
+    records signed with the device key."""
+    kw.setdefault("signer", device_signer)
     return SyncEngine(server_url=normalize_url(server_url), sessions=ws.db.session,
                       photo_source=ws.evidence.path, **kw)
 

@@ -32,6 +32,21 @@ SYNC_CATALOG: dict[str, tuple[str, str]] = {
     "task.same_team": ("该任务已属于抽样组{team}", "This task already belongs to team {team}"),
     "sync.base_missing": ("更正所依据的原始记录尚未同步", "The record this amendment corrects has not been synced"),
     "sync.chain_broken": ("更正记录与原记录的哈希链不一致", "The amendment does not chain to the record"),
+    "sync.signature_missing": ("记录缺少设备签名，请将抽样助手升级到最新版本后重新发送",
+                               "The record carries no device signature: update Field Sampler and send it again"),
+    "auth.signature_invalid": ("记录的设备签名与本设备登记的密钥不符，请重新登录",
+                               "The record's device signature does not match this device's registered key; sign in again"),
+    "auth.device_required": ("只能从已登记的抽样设备同步，请在抽样笔记本上登录",
+                             "Only an enrolled sampling device can sync; sign in on the sampling laptop"),
+    "record.party_mismatch": ("记录中的受检单位（{named}，{named_code}）与任务的受检单位（{party}，{credit_code}）不一致；"
+                              "如受检单位有误，请联系省局更正任务",
+                              "The record names another party ({named}, {named_code}) than its task ({party}, "
+                              "{credit_code}); if the task names the wrong party, ask the province to correct it"),
+    "auth.device_key_missing": ("此设备没有签名密钥，请重新登录以登记本设备",
+                                "This device has no signing key; sign in again to enroll it"),
+    "sync.outbox_mismatch": ("待发送的记录与签字时保存的记录不一致（{visit_id}），未发送，请联系技术支持",
+                             "The queued record differs from the record as signed ({visit_id}); not sent, "
+                             "contact support"),
     "sync.bad_status": ("记录状态不是已完成（{status}）", "The record is not finished ({status})"),
     "blob.hash_mismatch": ("照片数据在传输中损坏（哈希不符），将重新上传",
                            "The photo was damaged in transit (hash mismatch); it will be sent again"),

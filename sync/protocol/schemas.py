@@ -238,6 +238,9 @@ class RecordPush(Wire):
     document: dict[str, Any]
     device_time: datetime            # the device clock when it sent this
     device_elapsed_s: float | None = None   # monotonic seconds since the record was frozen
+    # Ed25519 signature by the sending device's key over record_hash
+    # (app.domain.record_signature), base64. Required; "" is refused with a reason.
+    signature: str = Field(default="", max_length=200)
 
 
 PushStatus = Literal["created", "duplicate", "conflict", "rejected"]

@@ -35,6 +35,7 @@ from typing import Callable
 from fastapi.routing import iter_route_contexts
 
 from sync.protocol.roles import Role
+from tests.sync.visits import signed
 from tests.sync.world import PASSWORD, public_key
 
 COLUMNS = ("anon", "s_a1", "s_a1~pw", "s_a2", "s_b1", "adm_a", "adm_b", "prov", "lab_a", "lab_b")
@@ -63,6 +64,12 @@ class Scene:
     record_photo: str = ""            # sha256 of one of its photos (uploaded)
     new_record: dict = field(default_factory=dict)    # a push body for another task of team a1
     blob: bytes = field(default_factory=lambda: os.urandom(2000))
+    caller: str | None = None         # the world user walking the table now
+
+    def signed(self, body: dict) -> dict:
+        """A push body signed with the caller's device key (if it has one)."""
+        key = self.world.keys.get(self.caller) if self.caller else None
+        return signed(body, key) if key else body
 
     @property
     def blob_sha(self) -> str:
@@ -134,7 +141,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/v1/pull"): Row(
         lambda s: Req("GET", "/v1/pull"),                      "401 200 403 200 200 403 403 403 403 403"),
     ("POST", "/v1/records"): Row(                              # a task of team a1
-        lambda s: Req("POST", "/v1/records", s.new_record),    "401 201 403 422 422 403 403 403 403 403"),
+        lambda s: Req("POST", "/v1/records", s.signed(s.new_record)),    "401 201 403 422 422 403 403 403 403 403"),
     ("GET", "/v1/records/{client_id}"): Row(
         lambda s: Req("GET", f"/v1/records/{s.record_client_id}"),
         "401 200 200 404 404 200 404 200 200 404"),

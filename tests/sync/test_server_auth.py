@@ -7,25 +7,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import random
 
 from tests.sync.route_table import app_routes
-from tests.sync.visits import finished_visit
-from app.domain.record import record_document
-from sync.protocol.schemas import RecordPush
-from datetime import datetime, timezone
+from tests.sync.visits import push_body, signed, world_visit
 
 PHOTO = os.urandom(1000)
 PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
 
 
-def _push_body(live, task_label: str, party_label: str, product="车用汽油", item="2022-4-11") -> dict:
-    party = {"id": live.world.parties[party_label], "name": "x", "credit_code": live.world.codes[party_label],
-             "address": "a", "contact": "c", "scope": "gas_station"}
-    v, _ = finished_visit(task_id=live.world.tasks[task_label], party=party, product=product, plan_item_id=item,
-                          rng=random.Random(task_label))
-    return RecordPush(client_id=f"c-{v.id}", visit_id=v.id, task_id=v.task_id, record_hash=v.record_hash,
-                      document=record_document(v), device_time=datetime.now(timezone.utc)).model_dump(mode="json")
+def _push_body(live, task_label: str, party_label: str, product="车用汽油", item="2022-4-11", user="s_a1") -> dict:
+    v, _ = world_visit(live.world, task_label, party_label, product, item)
+    return push_body(v, key=live.world.keys[user])
 
 
 def test_every_authenticated_endpoint_refuses_bad_tokens(live):
@@ -72,7 +64,7 @@ def test_lists_and_records_are_confined_to_team_and_agency(live):
     # Other team and other agency: a record for team a1's task is refused with a reason.
     for user in ("s_a2", "s_b1"):
         with live.client(user) as c:
-            r = c.post("/v1/records", json=body)
+            r = c.post("/v1/records", json=signed(body, w.keys[user]))
             assert r.status_code == 422 and r.json()["problems"][0]["code"] == "sync.task_not_yours"
     # What each caller sees is limited to its team / agency.
     with live.client("s_a2") as c:

@@ -22,11 +22,13 @@ def _down_and_up(live, revision: str) -> None:
 def test_0004_gives_stored_records_their_team_and_amendments_their_signature(live):
     v, _ = world_visit(live.world, "a1_petrol", "gas1")
     w, _ = world_visit(live.world, "a2_petrol", "gas2")
+    keys = live.world.keys
     with live.client("s_a1") as c:
-        assert c.post("/v1/records", json=push_body(v)).status_code == 201
-        assert c.post("/v1/records", json=_amendment_body(v, v.record_hash, client_id="old-amend-1")).status_code == 201
+        assert c.post("/v1/records", json=push_body(v, key=keys["s_a1"])).status_code == 201
+        am = _amendment_body(v, v.record_hash, client_id="old-amend-1", key=keys["s_a1"])
+        assert c.post("/v1/records", json=am).status_code == 201
     with live.client("s_a2") as c:
-        assert c.post("/v1/records", json=push_body(w)).status_code == 201
+        assert c.post("/v1/records", json=push_body(w, key=keys["s_a2"])).status_code == 201
     with live.db.session() as s:          # a record whose sender has left: its task's team
         s.execute(update(Record).where(Record.visit_id == w.id).values(user_id="u-gone"))
     _down_and_up(live, "0003_login_failures")

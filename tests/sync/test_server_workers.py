@@ -90,7 +90,7 @@ def test_two_worker_processes_act_as_one_server(request, tmp_path):
         live = type("L", (), {"world": world})()
         v, blobs = _visit(live, "a1_petrol", "gas1")
         h = {"Authorization": f"Bearer {world.tokens['s_a1']}"}
-        body = _body(v)
+        body = _body(live, v)
         assert httpx.post(base + "/v1/records", json=body, headers=h).status_code == 201
         assert httpx.post(base + "/v1/records", json=body, headers=h).json()["status"] == "duplicate"
         for sha, data in blobs.items():

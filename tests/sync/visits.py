@@ -76,13 +76,21 @@ def world_visit(world, task: str, party: str, product: str = "车用汽油", ite
                           product=product, plan_item_id=item, rng=random.Random(seed or task), **kw)
 
 
-def push_body(v: Visit, client_id: str | None = None) -> dict:
-    """The POST /v1/records body of a finished visit."""
+def push_body(v: Visit, client_id: str | None = None, *, key=None) -> dict:
+    """The POST /v1/records body of a finished visit, signed with `key`
+    (the sending device's: world.keys[user]) when given."""
     from app.domain.record import record_document
     from sync.protocol.schemas import RecordPush
-    return RecordPush(client_id=client_id or f"c-{v.id}", visit_id=v.id, task_id=v.task_id,
+    body = RecordPush(client_id=client_id or f"c-{v.id}", visit_id=v.id, task_id=v.task_id,
                       record_hash=v.record_hash, document=record_document(v),
                       device_time=datetime.now(timezone.utc)).model_dump(mode="json")
+    return signed(body, key) if key is not None else body
+
+
+def signed(body: dict, key) -> dict:
+    """The push body with its device signature (app.domain.record_signature)."""
+    from app.domain import record_signature
+    return dict(body, signature=record_signature.sign(key, body["kind"], body["record_hash"]))
 
 
 def upload(client, blobs: dict[str, bytes]) -> None:

@@ -32,6 +32,9 @@ class Record(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)   # device-stated
     device_time: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The sending device's Ed25519 signature over record_hash (base64;
+    # app.domain.record_signature); NULL for records stored before 0005.
+    signature: Mapped[str | None] = mapped_column(String(100), default=None)
 
 
 class RecordPhoto(Base):
@@ -52,3 +55,4 @@ class AmendmentRecord(Base):
     device_id: Mapped[str] = mapped_column(String(64))
     device_time: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signature: Mapped[str | None] = mapped_column(String(100), default=None)     # as Record.signature

@@ -7,12 +7,15 @@ uniqueness is in the database; a concurrent twin that loses the insert race
 re-reads and answers as a duplicate."""
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.domain import record_signature
 from app.domain.canonical import canonical_bytes, canonical_hash
 from sync.protocol.messages import problem
 from sync.protocol.schemas import PushResult, RecordPush, RecordStatus
@@ -24,7 +27,7 @@ from sync.server.db import utcnow
 from sync.server.devices.service import Principal
 from sync.server.errors import ApiError
 from sync.server.plan.models import PlanItem
-from sync.server.records.checks import record_problems, task_problems
+from sync.server.records.checks import party_problems, record_problems, task_problems
 from sync.server.records.models import AmendmentRecord, Record, RecordPhoto
 from sync.server.tasks import service as tasks
 from sync.server.tasks.models import Task
@@ -96,11 +99,27 @@ def _reject(session: Session, principal: Principal, push: RecordPush, problems) 
                            problems=problems)
 
 
+def _check_signature(principal: Principal, push: RecordPush) -> None:
+    """The hash is signed by the key this device registered at enrollment.
+    A wrong signature means the sender is not that laptop (or the laptop's
+    key changed since): 401, the sampler signs in again, which registers the
+    laptop's key; the record stays queued, not set aside."""
+    try:
+        key = base64.b64decode(principal.device.public_key or "", validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if not record_signature.verify(key, push.kind, push.record_hash, push.signature):
+        raise ApiError(401, "auth.signature_invalid", headers={"WWW-Authenticate": "Bearer"})
+
+
 def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult]:
     """Returns (HTTP status, result). The caller commits before replying."""
     expected = canonical_hash(push.document)
     if expected != push.record_hash:
         return _reject(session, principal, push, [problem("sync.hash_mismatch", "record_hash", expected=expected[:12])])
+    if not push.signature:
+        return _reject(session, principal, push, [problem("sync.signature_missing", "signature")])
+    _check_signature(principal, push)
     if push.kind == "amendment":
         return _push_amendment(session, principal, push)
     earlier = _existing(session, principal, push)
@@ -108,6 +127,7 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
         return earlier
     task = session.get(Task, push.task_id, with_for_update=True) if push.task_id else None
     problems = task_problems(task=task, task_id=push.task_id, user=principal.user)
+    problems = problems or party_problems(session=session, task=task, document=push.document)
     if problems:
         return _reject(session, principal, push, problems)
     now = utcnow()
@@ -117,7 +137,7 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
                  team_id=principal.user.team_id, user_id=principal.user.id, device_id=principal.device.id, status=push.document["status"],
                  product=item.product, document=canonical_bytes(push.document).decode("utf-8"),
                  finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
-                 received_at=now)
+                 received_at=now, signature=push.signature)
     photos = _photos(push.document)
     # Write first, then take the plan item's lock for the quota check: the
     # lock that every push of this product waits for is held only for the
@@ -186,7 +206,7 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
                                         prev_hash=doc["prev_hash"], document=canonical_bytes(doc).decode("utf-8"),
                                         signature_sha256=signature[0] if signature else "",
                                         device_id=principal.device.id, device_time=push.device_time,
-                                        received_at=now))
+                                        received_at=now, signature=push.signature))
             session.flush()
     except IntegrityError:
         return _push_amendment(session, principal, push)
