@@ -153,7 +153,7 @@ ROUTES: dict[tuple[str, str], Row] = {
         "401 200 403 200 200 403 403 403 403 403"),
     ("PATCH", "/v1/blobs/{sha256}"): Row(_upload,              "401 200 403 200 200 403 403 403 403 403"),
     ("GET", "/v1/blobs/{sha256}"): Row(                        # a photo of team a1's record
-        lambda s: Req("GET", f"/v1/blobs/{s.record_photo}"),   "401 200 404 404 404 200 404 200 200 404"),
+        lambda s: Req("GET", f"/v1/blobs/{s.record_photo}"),   "401 200 200 404 404 200 404 200 200 404"),
     ("GET", "/v1/progress"): Row(
         lambda s: Req("GET", "/v1/progress", params={"plan_id": "2022-4"}),
         "401 403 403 403 403 200 200 200 403 403"),

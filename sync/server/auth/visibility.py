@@ -12,7 +12,10 @@ nobody learns another agency's ids exist.
   of its own account.
 - The lab (检验机构 receiving samples) of an agency: the records of its
   agency that carry samples (status finished) with their amendments, and
-  those records' photos; the keys of its agency's devices, to verify seals.
+  those records' photos and signature images; the keys of its agency's
+  devices, to verify seals.
+- A record's photo is shown only if the team that made the record uploaded
+  those bytes itself (blobs.models.BlobHolder).
   No tasks (who is to be sampled next, party contacts), no progress, no
   devices but its own sessions, nothing of another agency.
 - An account whose agency is missing where its role needs one sees nothing.
@@ -25,10 +28,10 @@ from sqlalchemy.orm import Session
 from sync.protocol.roles import Role
 from sync.server.auth.models import User
 from sync.server.auth.permissions import role_of
-from sync.server.blobs.models import Blob
+from sync.server.blobs.models import Blob, BlobHolder
 from sync.server.devices.models import Device
 from sync.server.devices.service import Principal
-from sync.server.records.models import Record, RecordPhoto
+from sync.server.records.models import AmendmentRecord, Record, RecordPhoto
 from sync.server.tasks.models import Task
 
 ALL = None          # an agency scope that reaches every agency
@@ -116,16 +119,19 @@ def progress_scope(p: Principal) -> str | None:
 
 
 def may_read_blob(session: Session, p: Principal, sha256: str) -> bool:
-    """The province: every verified blob. A sampler: what its device sent.
-    Others: a photo cited by a record they may see."""
+    """The province: every verified blob. A sampler: what its team uploaded.
+    Others: a photo or signature image of a record they may see, and only
+    if the team that made that record uploaded those bytes itself (a hash
+    cited without the bytes shows nothing: proof of possession)."""
     role = role_of(p)
-    blob = session.get(Blob, sha256)
-    if blob is None:
-        return False
     if role == Role.PROVINCIAL_ADMIN:
-        return True
+        return session.get(Blob, sha256) is not None
     if role == Role.SAMPLER:
-        return blob.device_id == p.device.id
-    q = (select(Record.id).join(RecordPhoto, RecordPhoto.record_id == Record.id)
-         .where(RecordPhoto.sha256 == sha256, record_filter(p)).limit(1))
-    return session.scalar(q) is not None
+        return bool(p.user.team_id) and session.scalar(select(BlobHolder.sha256).where(
+            BlobHolder.sha256 == sha256, BlobHolder.team_id == p.user.team_id).limit(1)) is not None
+    held = select(BlobHolder.sha256).where(BlobHolder.sha256 == sha256, BlobHolder.team_id == Record.team_id).exists()
+    photo = (select(Record.id).join(RecordPhoto, RecordPhoto.record_id == Record.id)
+             .where(RecordPhoto.sha256 == sha256, record_filter(p), held).limit(1))
+    signature = (select(Record.id).join(AmendmentRecord, AmendmentRecord.record_id == Record.id)
+                 .where(AmendmentRecord.signature_sha256 == sha256, record_filter(p), held).limit(1))
+    return session.scalar(photo) is not None or session.scalar(signature) is not None

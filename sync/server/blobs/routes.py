@@ -2,7 +2,10 @@
 
 The body is streamed to the partial file as it arrives, so a cut keeps what
 got through and the client re-sends less than one chunk. The blob counts only
-after its SHA-256 matches its name."""
+after its SHA-256 matches its name, and only for the team whose device sent
+those bytes (proof of possession): a team that does not hold a blob uploads
+it in full even when the server has it from someone else, and every answer
+(missing, offset, complete) is about the asking team's own uploads."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -24,22 +27,30 @@ router = APIRouter(prefix="/v1/blobs", tags=["blobs"], responses=ERROR_RESPONSES
 Sha = Path(pattern=SHA256_PATTERN)
 
 
-def _register(request: Request, sha256: str, size: int, device_id: str) -> None:
+def _register(request: Request, sha256: str, size: int, p: Principal) -> None:
     with request.app.state.db.session() as session:
-        service.register(session=session, sha256=sha256, size=size, device_id=device_id)
+        service.register(session=session, sha256=sha256, size=size, principal=p)
 
 
-@router.post("/missing", response_model=MissingResponse, summary="Which of these hashes the server lacks")
+def _held(request: Request, sha256: str, p: Principal) -> bool:
+    with request.app.state.db.session() as session:
+        return bool(service.held(session=session, team_id=p.user.team_id, hashes=[sha256]))
+
+
+@router.post("/missing", response_model=MissingResponse,
+             summary="Which of these hashes the caller's team has not uploaded")
 def missing(body: MissingRequest, ctx: Annotated[Ctx, allow(Perm.BLOB_UPLOAD)]):
-    return MissingResponse(missing=service.missing(session=ctx.session, hashes=body.hashes))
+    return MissingResponse(missing=service.missing(session=ctx.session, team_id=ctx.user.team_id,
+                                                   hashes=body.hashes))
 
 
 @router.get("/{sha256}/upload", response_model=UploadState, summary="Upload offset (resume from here)")
 def upload_state(request: Request, ctx: Annotated[Ctx, allow(Perm.BLOB_UPLOAD)], sha256: str = Sha,
                  length: int | None = None):
-    if service.present(session=ctx.session, hashes=[sha256]):
+    if service.held(session=ctx.session, team_id=ctx.user.team_id, hashes=[sha256]):
         return UploadState(sha256=sha256, offset=length or 0, length=length, complete=True)
-    offset = request.app.state.blobs.partial_size(sha256, length) if length is not None else 0
+    owner = service.owner_key(ctx.principal)
+    offset = request.app.state.blobs.partial_size(sha256, length, owner) if length is not None else 0
     return UploadState(sha256=sha256, offset=offset, length=length, complete=False)
 
 
@@ -54,16 +65,15 @@ async def upload(request: Request, p: Annotated[Principal, principal_for(Perm.BL
     store, limit = request.app.state.blobs, request.app.state.settings.max_blob_bytes
     if upload_length > limit:
         raise ApiError(413, "blob.too_large", limit=limit)
-    if store.has(sha256):              # published only after verification; (re)register: idempotent
-        await run_in_threadpool(_register, request, sha256, store.size(sha256), p.device.id)
+    if await run_in_threadpool(_held, request, sha256, p):      # the team has sent these bytes already
         return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
+    owner = service.owner_key(p)
     try:
-        f = store.open_append(sha256, upload_length)       # locked across worker processes
+        f = store.open_append(sha256, upload_length, owner)    # locked across worker processes
     except BlobBusy:
         raise ApiError(423, "blob.busy", headers={"Retry-After": "1"}) from None
     with f:
-        if store.has(sha256):          # published by the upload that held the lock before us
-            await run_in_threadpool(_register, request, sha256, store.size(sha256), p.device.id)
+        if await run_in_threadpool(_held, request, sha256, p):  # by the upload that held the lock before us
             return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
         size = f.size()
         if size != upload_offset:
@@ -80,7 +90,7 @@ async def upload(request: Request, p: Annotated[Principal, principal_for(Perm.BL
         if size == upload_length:
             if not await run_in_threadpool(f.finish):
                 raise ApiError(422, "blob.hash_mismatch")
-            await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
+            await run_in_threadpool(_register, request, sha256, upload_length, p)
     return UploadState(sha256=sha256, offset=size, length=upload_length, complete=size == upload_length)
 
 

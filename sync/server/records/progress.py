@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.protocol.schemas import ProgressRow
-from sync.server.blobs.models import Blob
+from sync.server.blobs.models import BlobHolder
 from sync.server.plan.models import PlanItem
 from sync.server.records.models import Record, RecordPhoto
 from sync.server.tasks.models import Task
@@ -48,8 +48,10 @@ def progress(*, session: Session, plan_id: str, agency_id: str | None = None,
         recs_q = recs_q.where(Record.agency_id == agency_id)
     tasks = list(session.scalars(tasks_q))
     records = list(session.scalars(recs_q))
+    held = select(BlobHolder.sha256).where(BlobHolder.sha256 == RecordPhoto.sha256,     # by the record's own team
+                                           BlobHolder.team_id == Record.team_id).exists()
     incomplete = set(session.scalars(
-        select(RecordPhoto.record_id).outerjoin(Blob, Blob.sha256 == RecordPhoto.sha256).where(Blob.sha256.is_(None))))
+        select(RecordPhoto.record_id).join(Record, Record.id == RecordPhoto.record_id).where(~held)))
     assigned, sampled, synced, refused, overdue = Counter(), Counter(), Counter(), Counter(), Counter()
     task_with_record = {r.task_id for r in records}
     for t in tasks:

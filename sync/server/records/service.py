@@ -21,7 +21,7 @@ from sync.protocol.messages import problem
 from sync.protocol.schemas import PushResult, RecordPush, RecordStatus
 from sync.server.audit import service as audit
 from sync.server.auth import visibility
-from sync.server.blobs.models import Blob
+from sync.server.blobs import service as blobs
 from sync.server.blobs.store import SHA_RE
 from sync.server.db import utcnow
 from sync.server.devices.service import Principal
@@ -39,11 +39,12 @@ def _photos(document: dict) -> list[str]:
     return sorted({h for h in document.get("photo_hashes") or [] if isinstance(h, str) and SHA_RE.match(h)})
 
 
-def _missing(session: Session, hashes: list[str]) -> list[str]:
+def _missing(session: Session, team_id: str | None, hashes: list[str]) -> list[str]:
+    """The photos the team that made the record has not uploaded itself (a
+    blob someone else sent does not count: proof of possession)."""
     if not hashes:
         return []
-    have = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(hashes))))
-    return [h for h in hashes if h not in have]
+    return blobs.missing(session=session, team_id=team_id, hashes=hashes)
 
 
 def record_photos(session: Session, record: Record) -> list[str]:
@@ -57,8 +58,9 @@ def _parse_time(value) -> datetime | None:
         return None
 
 
-def _answer(session: Session, status: str, client_id: str, record_hash: str, received_at, photos) -> PushResult:
-    missing = _missing(session, photos)
+def _answer(session: Session, team_id: str | None, status: str, client_id: str, record_hash: str, received_at,
+            photos) -> PushResult:
+    missing = _missing(session, team_id, photos)
     return PushResult(client_id=client_id, status=status, record_hash=record_hash, received_at=received_at,
                       complete=not missing, missing_photos=missing)
 
@@ -88,7 +90,7 @@ def _existing(session: Session, principal: Principal, push: RecordPush) -> tuple
     if rec.record_hash != push.record_hash or rec.visit_id != push.visit_id:
         return 409, PushResult(client_id=push.client_id, status="conflict", record_hash=rec.record_hash,
                                received_at=rec.received_at, problems=[problem("sync.conflict")])
-    return 200, _answer(session, "duplicate", push.client_id, rec.record_hash, rec.received_at,
+    return 200, _answer(session, rec.team_id, "duplicate", push.client_id, rec.record_hash, rec.received_at,
                         record_photos(session, rec))
 
 
@@ -155,7 +157,7 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
         if earlier:
             return earlier
         raise
-    missing = _missing(session, photos)
+    missing = _missing(session, rec.team_id, photos)
     problems = record_problems(session=session, document=push.document, task=task, visit_id=push.visit_id)
     if problems:
         saved.rollback()
@@ -191,7 +193,7 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
         if am.hash != push.record_hash:
             return 409, PushResult(client_id=push.client_id, status="conflict", record_hash=am.hash,
                                    problems=[problem("sync.conflict")])
-        return 200, _answer(session, "duplicate", push.client_id, am.hash, am.received_at, signature)
+        return 200, _answer(session, rec.team_id, "duplicate", push.client_id, am.hash, am.received_at, signature)
     chain = list(session.scalars(select(AmendmentRecord).where(AmendmentRecord.record_id == rec.id)
                                  .order_by(AmendmentRecord.id)))
     head = chain[-1].hash if chain else rec.record_hash
@@ -212,7 +214,7 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
         return _push_amendment(session, principal, push)
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="amendment.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash})
-    return 201, _answer(session, "created", push.client_id, push.record_hash, now, signature)
+    return 201, _answer(session, rec.team_id, "created", push.client_id, push.record_hash, now, signature)
 
 
 def status(*, session: Session, principal: Principal, client_id: str) -> RecordStatus:
@@ -223,11 +225,11 @@ def status(*, session: Session, principal: Principal, client_id: str) -> RecordS
         base = session.get(Record, am.record_id) if am else None
         if am is None or not visibility.may_see_record(session, principal, base):
             raise ApiError(404, "not_found", what=client_id)
-        missing = _missing(session, [am.signature_sha256] if am.signature_sha256 else [])
+        missing = _missing(session, base.team_id, [am.signature_sha256] if am.signature_sha256 else [])
         return RecordStatus(client_id=client_id, kind="amendment", record_hash=am.hash, received_at=am.received_at,
                             complete=not missing, missing_photos=missing)
     if not visibility.may_see_record(session, principal, rec):
         raise ApiError(404, "not_found", what=client_id)
-    missing = _missing(session, record_photos(session, rec))
+    missing = _missing(session, rec.team_id, record_photos(session, rec))
     return RecordStatus(client_id=client_id, kind="record", record_hash=rec.record_hash, received_at=rec.received_at,
                         complete=not missing, missing_photos=missing)
