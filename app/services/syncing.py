@@ -76,7 +76,7 @@ def enroll_device(server_url: str, username: str, password: str) -> SignedIn:
     try:
         key = DeviceKey.load_or_create()
         e = enroll(server_url, username.strip(), password, key.public_key_bytes(),
-                   retry=RetryPolicy(base_s=0.3, attempts=2))
+                   retry=RetryPolicy(base_s=0.3, attempts=2), signer=key)
     except DeviceKeyError as err:
         raise SignInError(str(err), str(err), "device_key") from err
     except TransientError as err:

@@ -62,6 +62,10 @@ class EnrollRequest(Wire):
     password: str = Field(min_length=1, max_length=256)
     device_name: str = Field(default="", max_length=100)
     public_key: str = Field(description="Ed25519 public key, 32 raw bytes, base64")
+    # A laptop enrolled before signs in again with proof that it holds that
+    # key (app.domain.signin_proof): guesses by others do not hold it out.
+    proof_signed_at: datetime | None = None
+    proof: str = Field(default="", max_length=200)
 
 
 class EnrollResponse(Ok):

@@ -27,6 +27,8 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("--workers", type=int, default=0,
                            help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite)")
+            p.add_argument("--trusted-proxy", action="append", default=[], metavar="IP_OR_CIDR",
+                           help="a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none)")
     p = add("add-agency", cmds.cmd_add_agency, "add or update an inspection agency (承检机构)")
     p.add_argument("id")
     p.add_argument("--name", required=True)

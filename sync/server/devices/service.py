@@ -7,18 +7,19 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from app.domain import signin_proof
 from sync.protocol.roles import Role
 from sync.protocol.schemas import KeyEntry
 from sync.server.audit import service as audit
 from sync.server.auth import service as accounts
 from sync.server.auth.models import User
-from sync.server.auth.ratelimit import LoginLimiter, sign_in_keys
 from sync.server.auth.roles import ROLE_RULES
+from sync.server.auth.throttle import Attempt, Throttle
 from sync.server.db import utcnow
 from sync.server.devices.models import Device
 from sync.server.errors import ApiError
@@ -51,18 +52,13 @@ def issue_token(*, session: Session, user: User, kind: str, ttl: timedelta, name
     return device, token
 
 
-def _sign_in(*, session: Session, limiter: LoginLimiter, username: str, password: str,
-             address: str) -> User:
-    """A wrong password raises auth.invalid; the caller counts the failure
-    once this transaction is rolled back (auth/routes.py)."""
-    keys = sign_in_keys(username, address)
-    wait = limiter.retry_after(session=session, keys=keys)
-    if wait:
-        raise ApiError(429, "auth.rate_limited", headers={"Retry-After": str(wait)}, seconds=wait)
+def _sign_in(*, session: Session, throttle: Throttle, attempt: Attempt, username: str, password: str) -> User:
+    """The attempt was reserved (counted as a failure) before; a right
+    password takes that back, a wrong one raises auth.invalid and stays."""
     user = accounts.check_password(session=session, username=username, password=password)
     if user is None:
         raise ApiError(401, "auth.invalid")
-    limiter.succeeded(session=session, user_key=keys[0])
+    throttle.succeeded(session=session, attempt=attempt)
     return user
 
 
@@ -76,10 +72,25 @@ def validate_public_key(public_key_b64: str) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def enroll(*, session: Session, limiter: LoginLimiter, username: str, password: str,
-           device_name: str, public_key_b64: str, address: str, ttl: timedelta) -> tuple[Device, str, User]:
-    public_key = validate_public_key(public_key_b64)
-    user = _sign_in(session=session, limiter=limiter, username=username, password=password, address=address)
+def enrolled_laptop(*, session: Session, username: str, public_key_b64: str, signed_at: datetime | None,
+                    proof: str) -> bytes | None:
+    """The raw public key, if the request proves (app.domain.signin_proof)
+    that it comes from a laptop enrolled for this account and not revoked."""
+    if not proof or signed_at is None:
+        return None
+    q = (select(Device.id).join(User, User.id == Device.user_id)
+         .where(User.username == username, Device.kind == "device", Device.public_key == public_key_b64,
+                Device.revoked_at.is_(None)).limit(1))
+    if session.scalar(q) is None:
+        return None
+    raw = base64.b64decode(public_key_b64)
+    return raw if signin_proof.verify(raw, username, signed_at, proof, utcnow()) else None
+
+
+def enroll(*, session: Session, throttle: Throttle, attempt: Attempt, username: str, password: str,
+           device_name: str, public_key: str, address: str, ttl: timedelta) -> tuple[Device, str, User]:
+    """public_key: checked by validate_public_key before the attempt was counted."""
+    user = _sign_in(session=session, throttle=throttle, attempt=attempt, username=username, password=password)
     if not _enrolls(user):
         raise ApiError(403, "auth.role_enroll")
     device, token = issue_token(session=session, user=user, kind="device", ttl=ttl, name=device_name,
@@ -96,9 +107,9 @@ def _enrolls(user: User) -> bool:
         return False
 
 
-def login(*, session: Session, limiter: LoginLimiter, username: str, password: str, address: str,
+def login(*, session: Session, throttle: Throttle, attempt: Attempt, username: str, password: str, address: str,
           ttl: timedelta) -> tuple[Device, str, User]:
-    user = _sign_in(session=session, limiter=limiter, username=username, password=password, address=address)
+    user = _sign_in(session=session, throttle=throttle, attempt=attempt, username=username, password=password)
     device, token = issue_token(session=session, user=user, kind="session", ttl=ttl, name="session")
     audit.log(session=session, actor=user.username, device_id=device.id, action="auth.login",
               detail={"address": address})
