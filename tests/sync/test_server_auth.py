@@ -61,11 +61,17 @@ def test_lists_and_records_are_confined_to_team_and_agency(live):
     what a permitted call returns stays inside the caller's team / agency."""
     w = live.world
     body = _push_body(live, "a1_petrol", "gas1")
-    # Other team and other agency: a record for team a1's task is refused with a reason.
-    for user in ("s_a2", "s_b1"):
+    # Other team: a record for team a1's task is refused with a reason; another
+    # agency is told what it would be told of a task that does not exist.
+    unknown = dict(body, task_id="t-000000000000")
+    for user, code in (("s_a2", "sync.task_not_yours"), ("s_b1", "sync.task_unknown")):
         with live.client(user) as c:
             r = c.post("/v1/records", json=signed(body, w.keys[user]))
-            assert r.status_code == 422 and r.json()["problems"][0]["code"] == "sync.task_not_yours"
+            assert r.status_code == 422 and r.json()["problems"][0]["code"] == code
+            if user == "s_b1":
+                nothing = c.post("/v1/records", json=signed(unknown, w.keys[user])).json()["problems"][0]
+                assert {k: v for k, v in nothing.items() if k not in ("params", "zh", "en")} == {
+                    k: v for k, v in r.json()["problems"][0].items() if k not in ("params", "zh", "en")}
     # What each caller sees is limited to its team / agency.
     with live.client("s_a2") as c:
         assert {t["id"] for t in c.get("/v1/pull").json()["tasks"]} == {w.tasks["a2_petrol"]}

@@ -53,6 +53,8 @@ def _former_team(task: Task, user: User) -> list[ProblemOut]:
     session = object_session(task)
     move = moves.latest_move_from(session=session, task_id=task.id, team_id=user.team_id)
     if move is None or move.from_agency_id != user.agency_id:
+        if task.agency_id != user.agency_id:      # another agency's task: as if it did not exist
+            return [problem("sync.task_unknown", "task_id", task_id=task.id)]
         return [problem("sync.task_not_yours", "task_id")]
     if task.status == "cancelled":
         return [problem("task.cancelled", "task_id", reason=task.cancel_reason)]
