@@ -77,7 +77,7 @@ class SyncEngine:
                  token: str | None = None, retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
                  chunk_size: int = photos.DEFAULT_CHUNK, clock: Callable[[], datetime] | None = None,
                  pull_sinks: list[pulling.PullSink] | None = None, defer: Callable[[int], timedelta] = defer_delay,
-                 signer: signing.SignerSource = None):
+                 before_push: Callable[[], None] | None = None, signer: signing.SignerSource = None):
         self.server_url = server_url
         self.sessions = sessions
         self.photo_source = photo_source
@@ -86,6 +86,9 @@ class SyncEngine:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.pull_sinks = pull_sinks
         self.defer = defer
+        # Called before records are pushed: the app checks there that every
+        # outbox copy is the record that was signed (app/services/integrity.py).
+        self.before_push = before_push
         self.signer = signer          # the device key that signs each record pushed (sync/client/signing.py)
 
     def _token(self) -> str | None:
@@ -106,6 +109,8 @@ class SyncEngine:
                 if report.pull.refreshed_after_412:
                     self._recheck_delivered(t)
             if push:
+                if self.before_push is not None:
+                    self.before_push()
                 self._push_all(t, report, prog, emit)
         except AuthError as e:
             report.auth_error = e

@@ -30,7 +30,8 @@ def create(body: TaskCreate, ctx: Manage):
     return service.tasks_out(session=ctx.session, tasks=[task])[0]
 
 
-@router.post("/draw", response_model=TaskList, status_code=201, summary="双随机: draw parties and teams at random")
+@router.post("/draw", response_model=TaskList, status_code=201,
+             summary="双随机: draw parties and teams at random")  # i18n: glossary term in the API docs
 def draw(body: DrawRequest, ctx: Manage):
     made = draws.draw(session=ctx.session, plan_item_id=body.plan_item_id, count=body.count,
                       agency_id=visibility.task_manage_scope(ctx.principal), due_date=body.due_date, seed=body.seed,
@@ -46,7 +47,7 @@ def cancel(task_id: str, body: TaskCancel, ctx: Manage):
 
 
 @router.post("/{task_id}/reassign", response_model=TaskOut,
-             summary="改派: give the task to another team (both teams' devices see it at their next pull)")
+             summary="改派: give the task to another team (both teams' devices see it at their next pull)")  # i18n: glossary
 def reassign(task_id: str, body: TaskReassign, ctx: Manage):
     task = service.reassign_task(session=ctx.session, task_id=task_id, team_id=body.team_id, reason=body.reason,
                                  actor=ctx.actor, agency_scope=visibility.task_manage_scope(ctx.principal))
