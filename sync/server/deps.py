@@ -11,9 +11,21 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from sync.server.errors import ApiError
+
 IPNetwork = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 bearer = HTTPBearer(auto_error=False, description="Device token (enroll) or session token (login)")
-Token = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def _present(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]):
+    """No token at all: 401 before the body is even validated (the token
+    itself is checked by auth.permissions.allow, against the database)."""
+    if credentials is None:
+        raise ApiError(401, "auth.token_missing", headers={"WWW-Authenticate": "Bearer"})
+    return credentials
+
+
+Token = Annotated[HTTPAuthorizationCredentials | None, Depends(_present)]
 
 
 @contextmanager

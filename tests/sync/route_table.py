@@ -148,11 +148,11 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("POST", "/v1/blobs/missing"): Row(
         lambda s: Req("POST", "/v1/blobs/missing", {"hashes": [s.blob_sha]}),
         "401 200 403 200 200 403 403 403 403 403"),
-    ("GET", "/v1/blobs/{sha256}/upload"): Row(
+    ("GET", "/v1/blobs/{sha256:sha256}/upload"): Row(
         lambda s: Req("GET", f"/v1/blobs/{s.blob_sha}/upload", params={"length": str(len(s.blob))}),
         "401 200 403 200 200 403 403 403 403 403"),
-    ("PATCH", "/v1/blobs/{sha256}"): Row(_upload,              "401 200 403 200 200 403 403 403 403 403"),
-    ("GET", "/v1/blobs/{sha256}"): Row(                        # a photo of team a1's record
+    ("PATCH", "/v1/blobs/{sha256:sha256}"): Row(_upload,              "401 200 403 200 200 403 403 403 403 403"),
+    ("GET", "/v1/blobs/{sha256:sha256}"): Row(                        # a photo of team a1's record
         lambda s: Req("GET", f"/v1/blobs/{s.record_photo}"),   "401 200 200 404 404 200 404 200 200 404"),
     ("GET", "/v1/progress"): Row(
         lambda s: Req("GET", "/v1/progress", params={"plan_id": "2022-4"}),

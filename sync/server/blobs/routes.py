@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from starlette.requests import ClientDisconnect
 
-from sync.protocol.schemas import SHA256_PATTERN, MissingRequest, MissingResponse, UploadState
+from sync.protocol.fields import MAX_INT
+from sync.protocol.schemas import SHA256_PATTERN, ErrorBody, MissingRequest, MissingResponse, UploadState
 from sync.server.auth import visibility
 from sync.server.auth.permissions import Ctx, Perm, allow, principal_for
 from sync.server.blobs import service
 from sync.server.blobs.store import BlobBusy
 from sync.server.devices.service import Principal
 from sync.server.errors import ERROR_RESPONSES, ApiError
+from sync.server.params import Sha256Convertor  # noqa: F401 - registers {sha256:sha256}
 
 router = APIRouter(prefix="/v1/blobs", tags=["blobs"], responses=ERROR_RESPONSES)
 Sha = Path(pattern=SHA256_PATTERN)
@@ -44,9 +46,12 @@ def missing(body: MissingRequest, ctx: Annotated[Ctx, allow(Perm.BLOB_UPLOAD)]):
                                                    hashes=body.hashes))
 
 
-@router.get("/{sha256}/upload", response_model=UploadState, summary="Upload offset (resume from here)")
+@router.get("/{sha256:sha256}/upload", response_model=UploadState, summary="Upload offset (resume from here)")
 def upload_state(request: Request, ctx: Annotated[Ctx, allow(Perm.BLOB_UPLOAD)], sha256: str = Sha,
-                 length: int | None = None):
+                 length: int | None = Query(None, ge=0, le=MAX_INT)):
+    limit = request.app.state.settings.max_blob_bytes
+    if length is not None and length > limit:
+        raise ApiError(413, "blob.too_large", limit=limit)
     if service.held(session=ctx.session, team_id=ctx.user.team_id, hashes=[sha256]):
         return UploadState(sha256=sha256, offset=length or 0, length=length, complete=True)
     owner = service.owner_key(ctx.principal)
@@ -54,14 +59,15 @@ def upload_state(request: Request, ctx: Annotated[Ctx, allow(Perm.BLOB_UPLOAD)],
     return UploadState(sha256=sha256, offset=offset, length=length, complete=False)
 
 
-@router.patch("/{sha256}", response_model=UploadState,
-              responses={409: {"description": "Offset differs: resume at the offset in the body"},
-                         422: {"description": "Complete, but the bytes do not hash to the name: start again"},
-                         423: {"description": "Another upload of this blob is running"}},
+@router.patch("/{sha256:sha256}", response_model=UploadState,
+              responses={409: {"model": ErrorBody, "description": "Offset differs: resume at the offset in the body"},
+                         422: {"model": ErrorBody,
+                               "description": "Complete, but the bytes do not hash to the name: start again"},
+                         423: {"model": ErrorBody, "description": "Another upload of this blob is running"}},
               summary="Append a chunk at Upload-Offset (body: raw bytes)")
 async def upload(request: Request, p: Annotated[Principal, principal_for(Perm.BLOB_UPLOAD)], sha256: str = Sha,
-                 upload_offset: int = Header(alias="Upload-Offset", ge=0),
-                 upload_length: int = Header(alias="Upload-Length", ge=0)):
+                 upload_offset: int = Header(alias="Upload-Offset", ge=0, le=MAX_INT),
+                 upload_length: int = Header(alias="Upload-Length", ge=0, le=MAX_INT)):
     store, limit = request.app.state.blobs, request.app.state.settings.max_blob_bytes
     if upload_length > limit:
         raise ApiError(413, "blob.too_large", limit=limit)
@@ -94,9 +100,9 @@ async def upload(request: Request, p: Annotated[Principal, principal_for(Perm.BL
     return UploadState(sha256=sha256, offset=size, length=upload_length, complete=size == upload_length)
 
 
-@router.get("/{sha256}", response_class=FileResponse, summary="Download a verified blob",
+@router.get("/{sha256:sha256}", response_class=FileResponse, summary="Download a verified blob",
             responses={200: {"content": {"application/octet-stream": {}}}})
 def download(request: Request, ctx: Annotated[Ctx, allow(Perm.BLOB_READ)], sha256: str = Sha):
-    if not visibility.may_read_blob(ctx.session, ctx.principal, sha256):
+    if not visibility.may_read_blob(ctx.session, ctx.principal, sha256) or not request.app.state.blobs.has(sha256):
         raise ApiError(404, "blob.not_found")
     return FileResponse(request.app.state.blobs.path(sha256), media_type="application/octet-stream")

@@ -12,6 +12,7 @@ from sync.server.auth.permissions import Ctx, Perm, allow
 from sync.server.devices import service
 from sync.server.devices.models import Device
 from sync.server.errors import ERROR_RESPONSES, ApiError
+from sync.server.params import PathId
 
 router = APIRouter(prefix="/v1/devices", tags=["devices"], responses=ERROR_RESPONSES)
 
@@ -40,7 +41,7 @@ def keys(ctx: Annotated[Ctx, allow(Perm.DEVICE_KEYS)]):
 
 
 @router.post("/{device_id}/revoke", response_model=Ok, summary="Revoke a device or session token")
-def revoke(device_id: str, ctx: Annotated[Ctx, allow(Perm.DEVICE_REVOKE)]):
+def revoke(device_id: PathId, ctx: Annotated[Ctx, allow(Perm.DEVICE_REVOKE)]):
     _, owner = _device_and_owner(ctx, device_id)
     if not visibility.may_manage_device(ctx.session, ctx.principal, owner):
         raise ApiError(404, "not_found", what=device_id)
@@ -50,7 +51,7 @@ def revoke(device_id: str, ctx: Annotated[Ctx, allow(Perm.DEVICE_REVOKE)]):
 
 @router.get("/{device_id}/public-key", response_model=PublicKeyOut,
             summary="A device's Ed25519 public key (the lab verifies seal QR signatures)")
-def public_key(device_id: str, ctx: Annotated[Ctx, allow(Perm.DEVICE_KEYS)]):
+def public_key(device_id: PathId, ctx: Annotated[Ctx, allow(Perm.DEVICE_KEYS)]):
     d, owner = _device_and_owner(ctx, device_id)
     if not visibility.may_read_key(ctx.principal, d, owner):
         raise ApiError(404, "not_found", what=device_id)

@@ -136,7 +136,8 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
     item = session.get(PlanItem, task.plan_item_id)
     rec = Record(client_id=push.client_id, visit_id=push.visit_id, record_hash=push.record_hash, task_id=task.id,
                  plan_item_id=task.plan_item_id, party_id=task.party_id, agency_id=task.agency_id,
-                 team_id=principal.user.team_id, user_id=principal.user.id, device_id=principal.device.id, status=push.document["status"],
+                 team_id=principal.user.team_id, user_id=principal.user.id, device_id=principal.device.id,
+                 status=push.document["status"],
                  product=item.product, document=canonical_bytes(push.document).decode("utf-8"),
                  finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
                  received_at=now, signature=push.signature)
