@@ -100,7 +100,7 @@ class DeviceOut(Wire):
     id: str
     user_id: str
     name: str
-    kind: Literal["device", "session"]
+    kind: Literal["device", "session", "console"]   # console: a web console sign-in
     created_at: datetime
     revoked_at: datetime | None = None
     last_seen_at: datetime | None = None

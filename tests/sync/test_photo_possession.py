@@ -11,6 +11,8 @@ import os
 from sqlalchemy import select
 
 from sync.server.blobs.models import BlobHolder
+from sync.server.records.models import Record
+from tests.sync.route_table import console_sign_in
 from tests.sync.test_record_ownership import SIG, _amendment_body
 from tests.sync.visits import push_body, upload, world_visit
 
@@ -62,6 +64,13 @@ def test_another_agency_learns_nothing_of_a_photo_and_cannot_borrow_it(live):
     for who in ("adm_b", "lab_b"):
         with live.client(who) as c:
             assert c.get(f"/v1/blobs/{photo}").status_code == 404
+    with live.client() as c:                        # nor in the web console, photo or record page
+        console_sign_in(c, "adm_b")
+        assert c.get(f"/console/blobs/{photo}").status_code == 404
+        with live.db.session() as s:
+            b_id = s.scalar(select(Record.id).where(Record.visit_id == b.id))
+        page = c.get(f"/console/records/{b_id}")
+        assert page.status_code == 200 and f"/console/blobs/{photo}" not in page.text
     with live.client("adm_b") as c:
         rows = c.get("/v1/progress", params={"plan_id": "2022-4"}).json()["rows"]
         assert sum(r["sampled"] for r in rows) == 1 and sum(r["synced"] for r in rows) == 0

@@ -23,7 +23,7 @@ def _down_and_up(live, revision: str) -> None:
     migrate(engine)
 
 
-def test_0004_gives_stored_records_their_team_and_amendments_their_signature(live):
+def test_0005_gives_stored_records_their_team_and_amendments_their_signature(live):
     v, _ = world_visit(live.world, "a1_petrol", "gas1")
     w, _ = world_visit(live.world, "a2_petrol", "gas2")
     keys = live.world.keys
@@ -35,19 +35,19 @@ def test_0004_gives_stored_records_their_team_and_amendments_their_signature(liv
         assert c.post("/v1/records", json=push_body(w, key=keys["s_a2"])).status_code == 201
     with live.db.session() as s:          # a record whose sender has left: its task's team
         s.execute(update(Record).where(Record.visit_id == w.id).values(user_id="u-gone"))
-    _down_and_up(live, "0003_login_failures")
+    _down_and_up(live, "0004_console")
     with live.db.session() as s:
         teams = dict(s.execute(select(Record.visit_id, Record.team_id)).all())
         sig = s.scalar(select(AmendmentRecord.signature_sha256))
     assert teams == {v.id: "team-a1", w.id: "team-a2"} and sig == SIG
 
 
-def test_0006_makes_each_stored_blobs_uploader_its_holder(live):
+def test_0007_makes_each_stored_blobs_uploader_its_holder(live):
     v, blobs = world_visit(live.world, "a1_petrol", "gas1")
     with live.client("s_a1") as c:
         assert c.post("/v1/records", json=push_body(v, key=live.world.keys["s_a1"])).status_code == 201
         upload(c, blobs)
-    _down_and_up(live, "0005_record_signatures")
+    _down_and_up(live, "0006_record_signatures")
     with live.db.session() as s:
         holders = s.execute(select(BlobHolder.sha256, BlobHolder.device_id, BlobHolder.team_id,
                                    BlobHolder.agency_id)).all()

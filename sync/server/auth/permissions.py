@@ -53,6 +53,8 @@ class Perm(StrEnum):
     TASKS_READ = "tasks.read"               # the task list
     TASKS_MANAGE = "tasks.manage"           # assign, draw, cancel, reassign
     AUDIT_READ = "audit.read"               # the audit log
+    CONSOLE = "console.admin"               # the web console's pages (each narrowed by its agency)
+    CONSOLE_PROVINCE = "console.province"   # console pages for the province only (agencies, all of the audit)
 
 
 _S, _AA, _PA, _LAB = Role.SAMPLER, Role.AGENCY_ADMIN, Role.PROVINCIAL_ADMIN, Role.LAB
@@ -74,6 +76,8 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.TASKS_READ: frozenset({_S, _AA, _PA}),
     Perm.TASKS_MANAGE: frozenset({_AA, _PA}),
     Perm.AUDIT_READ: frozenset({_PA}),
+    Perm.CONSOLE: frozenset({_AA, _PA}),
+    Perm.CONSOLE_PROVINCE: frozenset({_PA}),
 }
 
 # Only with an enrolled laptop's token: what a sampler's device syncs. A
@@ -90,6 +94,15 @@ def role_of(principal: Principal) -> Role | None:
         return Role(principal.user.role)
     except ValueError:
         return None
+
+
+def role_granted(role: str | None, perm: Perm) -> bool:
+    """Whether an account of this role (a Role or its stored string) has the
+    permission; the web console asks this of its cookie session's user."""
+    try:
+        return Role(role) in GRANTS[perm]
+    except ValueError:
+        return False
 
 
 def allowed(principal: Principal, perm: Perm) -> bool:

@@ -43,6 +43,16 @@ def owner_key(principal: Principal) -> str:
 def register(*, session: Session, sha256: str, size: int, principal: Principal) -> None:
     """This device sent these bytes and they hashed to their name.
     Idempotent: a second upload of the same bytes changes nothing."""
-    insert_ignore(session, Blob, sha256=sha256, size=size, device_id=principal.device.id)
-    insert_ignore(session, BlobHolder, sha256=sha256, device_id=principal.device.id,
-                  team_id=principal.user.team_id or "", agency_id=principal.user.agency_id or "")
+    register_bytes(session=session, sha256=sha256, size=size, source=principal.device.id)
+    register_holder(session=session, sha256=sha256, device_id=principal.device.id,
+                    team_id=principal.user.team_id or "", agency_id=principal.user.agency_id or "")
+
+
+def register_bytes(*, session: Session, sha256: str, size: int, source: str) -> None:
+    """Verified bytes the server has (source: the first uploader, or what
+    stored them: "console", "demo"); nobody holds them for this."""
+    insert_ignore(session, Blob, sha256=sha256, size=size, device_id=source)
+
+
+def register_holder(*, session: Session, sha256: str, device_id: str, team_id: str, agency_id: str) -> None:
+    insert_ignore(session, BlobHolder, sha256=sha256, device_id=device_id, team_id=team_id, agency_id=agency_id)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from sync.protocol.schemas import ErrorBody, PullResponse
 from sync.server.auth.permissions import Ctx, Perm, allow
+from sync.server.devices.versions import note_app_version
 from sync.server.errors import ERROR_RESPONSES
 from sync.server.pull import service
 
@@ -16,5 +17,7 @@ router = APIRouter(prefix="/v1", tags=["sync"],
 
 
 @router.get("/pull", response_model=PullResponse, summary="Server-owned data for the device, incrementally")
-def pull(ctx: Annotated[Ctx, allow(Perm.SYNC_PULL)], cursor: str | None = Query(default=None, max_length=100)):
+def pull(request: Request, ctx: Annotated[Ctx, allow(Perm.SYNC_PULL)],
+         cursor: str | None = Query(default=None, max_length=100)):
+    note_app_version(ctx.principal.device, request.headers.get("user-agent", ""))
     return service.pull(session=ctx.session, principal=ctx.principal, cursor=cursor)

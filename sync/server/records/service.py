@@ -27,6 +27,7 @@ from sync.server.db import utcnow
 from sync.server.devices.service import Principal
 from sync.server.errors import ApiError
 from sync.server.plan.models import PlanItem
+from sync.server.records import fields
 from sync.server.records.checks import party_problems, record_problems, task_problems
 from sync.server.records.models import AmendmentRecord, Record, RecordPhoto
 from sync.server.tasks import service as tasks
@@ -139,6 +140,9 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
                  team_id=principal.user.team_id, user_id=principal.user.id, device_id=principal.device.id,
                  status=push.document["status"],
                  product=item.product, document=canonical_bytes(push.document).decode("utf-8"),
+                 **fields.from_document(push.document),
+                 **fields.timing(finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
+                                 received_at=now),
                  finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
                  received_at=now, signature=push.signature)
     photos = _photos(push.document)
@@ -213,6 +217,8 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
             session.flush()
     except IntegrityError:
         return _push_amendment(session, principal, push)
+    for col, value in fields.amended(str(doc.get("path") or ""), str(doc.get("new_value") or "")).items():
+        setattr(rec, col, value)             # the lists and the summary show the corrected value
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="amendment.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash})
     return 201, _answer(session, rec.team_id, "created", push.client_id, push.record_hash, now, signature)

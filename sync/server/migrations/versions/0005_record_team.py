@@ -1,8 +1,8 @@
 """The team that owns a record (the one that made the visit and alone may
 amend it), and an amendment's party-signature image as a column.
 
-Revision ID: 0004_record_team
-Revises: 0003_login_failures
+Revision ID: 0005_record_team
+Revises: 0004_console
 Create Date: 2026-11-28
 """
 import json
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_record_team'
-down_revision = '0003_login_failures'
+revision = '0005_record_team'
+down_revision = '0004_console'
 branch_labels = None
 depends_on = None
 

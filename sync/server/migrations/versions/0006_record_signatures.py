@@ -1,16 +1,16 @@
 """The sending device's Ed25519 signature over each record's and each
 amendment's hash. Rows stored before signatures were required keep NULL.
 
-Revision ID: 0005_record_signatures
-Revises: 0004_record_team
+Revision ID: 0006_record_signatures
+Revises: 0005_record_team
 Create Date: 2026-11-28
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_record_signatures'
-down_revision = '0004_record_team'
+revision = '0006_record_signatures'
+down_revision = '0005_record_team'
 branch_labels = None
 depends_on = None
 

@@ -3,16 +3,16 @@ address, account, enrolled laptop), locked while an attempt is reserved, and
 the addresses each account has signed in from. Replaces the failure log
 (transient data: nothing to carry over).
 
-Revision ID: 0007_login_throttle
-Revises: 0006_blob_holders
+Revision ID: 0008_login_throttle
+Revises: 0007_blob_holders
 Create Date: 2026-11-28
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_login_throttle'
-down_revision = '0006_blob_holders'
+revision = '0008_login_throttle'
+down_revision = '0007_blob_holders'
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,16 @@
 """Who holds each blob: the devices that uploaded its bytes (proof of
 possession). Blobs stored before: their first uploader, if a sampler.
 
-Revision ID: 0006_blob_holders
-Revises: 0005_record_signatures
+Revision ID: 0007_blob_holders
+Revises: 0006_record_signatures
 Create Date: 2026-11-28
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_blob_holders'
-down_revision = '0005_record_signatures'
+revision = '0007_blob_holders'
+down_revision = '0006_record_signatures'
 branch_labels = None
 depends_on = None
 
