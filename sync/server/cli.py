@@ -28,9 +28,17 @@ def cmd_serve(args) -> int:
     from dataclasses import replace
 
     from sync.server.app import create_app
+    from sync.server.deps import parse_proxies
     from sync.server.runner import serve_forever
     settings, db = _db(args)
-    settings = replace(settings, enroll_requires_code=not args.allow_password_enrollment)
+    proxies = ",".join(args.trusted_proxy)
+    try:
+        parse_proxies(proxies)
+    except ValueError as e:
+        print(f"--trusted-proxy: {e}", file=sys.stderr)
+        return 2
+    settings = replace(settings, trusted_proxies=proxies,
+                       enroll_requires_code=not args.allow_password_enrollment)
     serve_forever(create_app(settings, db), args.host, args.port, workers=_workers(args, db))
     return 0
 

@@ -15,6 +15,8 @@ def iso_date(text: str) -> str:
         pass
     raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
 
+from sync.protocol.roles import Role
+
 
 def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="field-sampler-server",
@@ -40,6 +42,8 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
             p.add_argument("--allow-password-enrollment", action="store_true",
                            help="let a laptop enroll with a password alone (default: a one-time code "
                                 "from enroll-code is required too)")
+            p.add_argument("--trusted-proxy", action="append", default=[], metavar="IP_OR_CIDR",
+                           help="a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none)")
     p = add("add-agency", cmds.cmd_add_agency, "add or update an inspection agency (承检机构)")  # i18n: glossary
     p.add_argument("id")
     p.add_argument("--name", required=True)
@@ -53,7 +57,7 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     p.add_argument("--name")
     p = add("add-user", cmds.cmd_add_user, "add a user account")
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=("sampler", "agency_admin", "provincial_admin", "lab"))
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--name")
     p.add_argument("--agency")
     p.add_argument("--team")

@@ -9,17 +9,18 @@ from fastapi import APIRouter, Request
 from sync.protocol.enrollment import (EnrollmentCodeCreate, EnrollmentCodeIssued, EnrollmentCodeList,
                                       EnrollWithCodeRequest, qr_text)
 from sync.protocol.schemas import EnrollResponse
-from sync.server.auth.ratelimit import sign_in_keys
 from sync.server.auth.service import user_out
 from sync.server.db import utcnow
+from sync.server.devices import service as devices
 from sync.server.deps import ADMINS, Token, client_address, tx, unit
 from sync.server.enrollment import service
 from sync.server.errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/v1", tags=["enrollment"], responses=ERROR_RESPONSES)
 
-# Failures that count towards the sign-in rate limit (auth/ratelimit.py).
-_COUNTED = ("auth.invalid", "enroll.code_invalid")
+# Refusals that do not count towards the sign-in throttle: the password
+# and the code were right, the code is just no longer usable.
+_NOT_COUNTED = ("enroll.code_used", "enroll.code_expired", "enroll.code_cancelled")
 
 
 def public_url(request: Request) -> str:
@@ -31,16 +32,19 @@ def public_url(request: Request) -> str:
              summary="A laptop enrolls with the sampler's password and a one-time enrollment code")
 def enroll_with_code(body: EnrollWithCodeRequest, request: Request):
     s = request.app.state
+    public_key = devices.validate_public_key(body.public_key)      # before anything is counted
+    attempt = s.throttle.reserve(db=s.db, username=body.username, address=client_address(request))
     try:
         with tx(request) as session:
             device, token, user = service.redeem(
-                session=session, limiter=s.limiter, code=body.code, username=body.username,
-                password=body.password, device_name=body.device_name, public_key_b64=body.public_key,
+                session=session, throttle=s.throttle, attempt=attempt, code=body.code, username=body.username,
+                password=body.password, device_name=body.device_name, public_key=public_key,
                 address=client_address(request), ttl=timedelta(days=s.settings.device_ttl_days))
             return EnrollResponse(device_id=device.id, token=token, user=user_out(user), server_time=utcnow())
     except ApiError as e:
-        if e.error.code in _COUNTED:     # counted once the enrollment has been rolled back
-            s.limiter.failed(db=s.db, keys=sign_in_keys(body.username, client_address(request)))
+        if e.error.code in _NOT_COUNTED:     # the enrollment rolled back; the attempt was no guess
+            with tx(request) as session:
+                s.throttle.succeeded(session=session, attempt=attempt)
         raise
 
 

@@ -21,7 +21,7 @@ from sync.protocol.enrollment import (CODE_ALPHABET, CODE_LENGTH, EnrollmentCode
                                       normalize_code)
 from sync.server.audit import service as audit
 from sync.server.auth.models import User
-from sync.server.auth.ratelimit import LoginLimiter
+from sync.server.auth.throttle import Attempt, Throttle
 from sync.server.db import utcnow
 from sync.server.devices import service as devices
 from sync.server.devices.models import Device
@@ -114,15 +114,16 @@ def cancel_code(*, session: Session, code_id: str, actor: str,
     return row, user.username
 
 
-def redeem(*, session: Session, limiter: LoginLimiter, code: str, username: str, password: str,
-           device_name: str, public_key_b64: str, address: str, ttl: timedelta) -> tuple[Device, str, User]:
+def redeem(*, session: Session, throttle: Throttle, attempt: Attempt, code: str, username: str, password: str,
+           device_name: str, public_key: str, address: str, ttl: timedelta) -> tuple[Device, str, User]:
     """Enroll a device with the sampler's password and a one-time code.
     The password is checked first (a wrong one says so whatever the code),
     then the code: it must be this sampler's, unused, not cancelled, not
-    expired. Raises ApiError; the caller's transaction then rolls back."""
+    expired. Raises ApiError; the caller's transaction then rolls back, and
+    with it the throttle's taking back of the attempt: a wrong code counts."""
     device, token, user = devices.enroll(
-        session=session, limiter=limiter, username=username, password=password, device_name=device_name,
-        public_key_b64=public_key_b64, address=address, ttl=ttl)
+        session=session, throttle=throttle, attempt=attempt, username=username, password=password,
+        device_name=device_name, public_key=public_key, address=address, ttl=ttl)
     canonical = normalize_code(code)
     row = session.scalar(select(EnrollmentCode).where(EnrollmentCode.code_sha256 == _sha(canonical))
                          .with_for_update()) if is_code(canonical) else None
