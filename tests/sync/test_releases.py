@@ -4,12 +4,15 @@ shown by the app; the queued record is neither retried forever nor set
 aside."""
 from __future__ import annotations
 
-import json
+from sqlalchemy import select
+
+from tests.conftest import signature_png
+from tests.scenarios import complete_visit
+
 from dataclasses import replace
 
 import pytest
 
-from app.services.workspace import Workspace
 from app.store.sync_models import OutboxItem
 from sync.client.engine import SyncEngine
 from sync.client.enroll import check_server, latest_release
@@ -91,25 +94,19 @@ def test_an_unsupported_app_is_told_what_to_install(newer_server):
     assert httpx.get(url + "/v1/me", headers={"Authorization": f"Bearer {world.tokens['s_a1']}"}).status_code == 200
 
 
-def test_the_sync_stops_with_the_message_and_the_record_stays_queued(newer_server, tmp_path, make_jpeg):
+def test_the_sync_stops_with_the_message_and_the_record_stays_queued(newer_server, seeded, make_jpeg):
     url, world = newer_server
-    ws = Workspace(tmp_path / "client")
-    try:
-        from datetime import datetime, timezone
-        with ws.db.session() as s:
-            s.add(OutboxItem(client_id="c-00000001", position=1, kind="record", visit_id="v-00000001", task_id="t",
-                             record_hash="0" * 64, canonical=json.dumps({}).encode(), photo_hashes="[]",
-                             created_at=datetime.now(timezone.utc).replace(tzinfo=None)))
-        engine = SyncEngine(server_url=url, sessions=ws.db.session, photo_source=ws.evidence.path,
-                            token=world.tokens["s_a1"], retry=RetryPolicy(attempts=2, base_s=0.01))
-        report = engine.run()
-        assert report.upgrade_required is not None and report.auth_error is None and not report.network_error
-        assert not report.complete
-        assert "2.0.0" in report.upgrade_required.zh
-        report = engine.run(pull=False)            # the push is refused the same way
-        assert report.upgrade_required is not None
-        with ws.db.session() as s:
-            item = s.get(OutboxItem, "c-00000001")
-            assert item.status == "pending" and item.reason == "" and item.attempts == 0
-    finally:
-        ws.close()
+    ws = seeded
+    v = complete_visit(ws, make_jpeg, signature_png)          # a real finished record, queued
+    engine = SyncEngine(server_url=url, sessions=ws.db.session, photo_source=ws.evidence.path,
+                        token=world.tokens["s_a1"], retry=RetryPolicy(attempts=2, base_s=0.01),
+                        signer=world.keys["s_a1"])
+    report = engine.run()
+    assert report.upgrade_required is not None and report.auth_error is None and not report.network_error
+    assert not report.complete
+    assert "2.0.0" in report.upgrade_required.zh
+    report = engine.run(pull=False)            # the push is refused the same way
+    assert report.upgrade_required is not None
+    with ws.db.session() as s:
+        item = s.scalar(select(OutboxItem).where(OutboxItem.visit_id == v.id))
+        assert item.status == "pending" and item.reason == "" and item.attempts == 0

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 
 from sync.protocol.enrollment import (EnrollmentCodeCreate, EnrollmentCodeIssued, EnrollmentCodeList,
                                       EnrollWithCodeRequest, qr_text)
 from sync.protocol.schemas import EnrollResponse
+from sync.server.auth.permissions import Ctx, Perm, allow
 from sync.server.auth.service import user_out
 from sync.server.db import utcnow
 from sync.server.devices import service as devices
-from sync.server.deps import ADMINS, Token, client_address, tx, unit
+from sync.server.deps import client_address, tx
 from sync.server.enrollment import service
 from sync.server.errors import ERROR_RESPONSES, ApiError
+from sync.server.params import PathId
+
+Manage = Annotated[Ctx, allow(Perm.ENROLL_CODES)]
 
 router = APIRouter(prefix="/v1", tags=["enrollment"], responses=ERROR_RESPONSES)
 
@@ -50,25 +56,22 @@ def enroll_with_code(body: EnrollWithCodeRequest, request: Request):
 
 @router.post("/enrollment-codes", response_model=EnrollmentCodeIssued, status_code=201,
              summary="Make a one-time enrollment code for a sampler (agency admin: own agency; province: all)")
-def create(body: EnrollmentCodeCreate, request: Request, token: Token):
-    with unit(request, token, *ADMINS) as (session, p):
-        row, code = service.create_code(session=session, username=body.username, hours=body.hours,
-                                        actor=p.actor, principal=p)
-        return EnrollmentCodeIssued(code=code, qr_text=qr_text(public_url(request), code, body.username),
+def create(body: EnrollmentCodeCreate, request: Request, ctx: Manage):
+    row, code = service.create_code(session=ctx.session, username=body.username, hours=body.hours,
+                                    actor=ctx.actor, principal=ctx.principal)
+    return EnrollmentCodeIssued(code=code, qr_text=qr_text(public_url(request), code, body.username),
                                     enrollment=service.out(row, body.username))
 
 
 @router.get("/enrollment-codes", response_model=EnrollmentCodeList,
             summary="Enrollment codes the caller may see (never the codes themselves)")
-def list_codes(request: Request, token: Token, username: str | None = None):
-    with unit(request, token, *ADMINS) as (session, p):
-        rows = service.list_codes(session=session, principal=p, username=username)
-        return EnrollmentCodeList(codes=[service.out(row, name) for row, name in rows])
+def list_codes(ctx: Manage, username: str | None = None):
+    rows = service.list_codes(session=ctx.session, principal=ctx.principal, username=username)
+    return EnrollmentCodeList(codes=[service.out(row, name) for row, name in rows])
 
 
 @router.post("/enrollment-codes/{code_id}/cancel", response_model=EnrollmentCodeList,
              summary="Cancel a code not yet used")
-def cancel(code_id: str, request: Request, token: Token):
-    with unit(request, token, *ADMINS) as (session, p):
-        row, name = service.cancel_code(session=session, code_id=code_id, actor=p.actor, principal=p)
-        return EnrollmentCodeList(codes=[service.out(row, name)])
+def cancel(code_id: PathId, ctx: Manage):
+    row, name = service.cancel_code(session=ctx.session, code_id=code_id, actor=ctx.actor, principal=ctx.principal)
+    return EnrollmentCodeList(codes=[service.out(row, name)])

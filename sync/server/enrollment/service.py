@@ -21,6 +21,7 @@ from sync.protocol.enrollment import (CODE_ALPHABET, CODE_LENGTH, EnrollmentCode
                                       normalize_code)
 from sync.server.audit import service as audit
 from sync.server.auth.models import User
+from sync.server.auth.visibility import may_manage_sampler
 from sync.server.auth.throttle import Attempt, Throttle
 from sync.server.db import utcnow
 from sync.server.devices import service as devices
@@ -55,20 +56,12 @@ def out(row: EnrollmentCode, username: str) -> EnrollmentCodeOut:
                              cancelled_at=row.cancelled_at, state=state(row))
 
 
-def _may_manage(principal: Principal | None, user: User) -> bool:
-    """The CLI (no principal) and the province: any sampler; an agency
-    admin: the samplers of its own agency."""
-    if principal is None or principal.user.role == "provincial_admin":
-        return True
-    return principal.user.role == "agency_admin" and principal.user.agency_id == user.agency_id
-
-
 def create_code(*, session: Session, username: str, hours: int = DEFAULT_HOURS, actor: str,
                 principal: Principal | None = None) -> tuple[EnrollmentCode, str]:
     """A new code for the sampler `username`: (row, plain code XXXX-XXXX-XXXX).
     The plain code is returned once and never stored."""
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not _may_manage(principal, user):
+    if user is None or not may_manage_sampler(principal, user):
         raise ApiError(404, "not_found", what=username)
     if user.role != "sampler":
         raise ApiError(422, "enroll.not_sampler", username=username)
@@ -98,14 +91,14 @@ def list_codes(*, session: Session, principal: Principal | None = None,
          .order_by(EnrollmentCode.created_at.desc(), EnrollmentCode.id))
     if username:
         q = q.where(User.username == username)
-    return [(row, user.username) for row, user in session.execute(q) if _may_manage(principal, user)]
+    return [(row, user.username) for row, user in session.execute(q) if may_manage_sampler(principal, user)]
 
 
 def cancel_code(*, session: Session, code_id: str, actor: str,
                 principal: Principal | None = None) -> tuple[EnrollmentCode, str]:
     row = session.get(EnrollmentCode, code_id)
     user = session.get(User, row.user_id) if row else None
-    if row is None or not _may_manage(principal, user):
+    if row is None or not may_manage_sampler(principal, user):
         raise ApiError(404, "not_found", what=code_id)
     if row.used_at is None and row.cancelled_at is None:
         row.cancelled_at = utcnow()

@@ -2,10 +2,13 @@
 app too old for this server); the province sets it."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 
 from sync.protocol.enrollment import AppReleaseIn, AppReleaseOut
-from sync.server.deps import Token, tx, unit
+from sync.server.auth.permissions import Ctx, Perm, allow
+from sync.server.deps import tx
 from sync.server.errors import ERROR_RESPONSES
 from sync.server.releases import service
 
@@ -20,8 +23,7 @@ def current(request: Request):
 
 
 @router.put("/release", response_model=AppReleaseOut, summary="Publish a new app release (province)")
-def publish(body: AppReleaseIn, request: Request, token: Token):
-    with unit(request, token, "provincial_admin") as (session, p):
-        row = service.publish(session=session, version=body.version, download_url=body.download_url,
-                              notes=body.notes, actor=p.actor)
-        return service.release_out(row, request.app.state.settings.protocols)
+def publish(body: AppReleaseIn, request: Request, ctx: Annotated[Ctx, allow(Perm.RELEASE_PUBLISH)]):
+    row = service.publish(session=ctx.session, version=body.version, download_url=body.download_url,
+                          notes=body.notes, actor=ctx.actor)
+    return service.release_out(row, request.app.state.settings.protocols)
