@@ -1,5 +1,6 @@
 """`field-sampler documents --demo OUTDIR | --blank OUTDIR`: write the
-official documents as PDF files."""
+official documents as PDF files. Only forms and the domain here: the
+device's own key (--device-key, from the OS keyring) is app/cli_documents.py's."""
 from __future__ import annotations
 
 import argparse
@@ -12,9 +13,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--demo", metavar="OUTDIR", help="every document of a demo visit (车用汽油 92# at a gas station)")
     mode.add_argument("--blank", metavar="OUTDIR", help="blank forms for the paper fallback")
-    parser.add_argument("--device-key", action="store_true",
-                        help="sign the demo seals with this device's key from the OS keyring "
-                             "(default: a throwaway key whose public key is written next to the PDFs)")
 
 
 def _write(out: Path, name: str, data: bytes) -> None:
@@ -23,7 +21,9 @@ def _write(out: Path, name: str, data: bytes) -> None:
     print(f"{path}  ({len(data) // 1024} KB)")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, signer=None) -> int:
+    """signer: signs the demo seals (default: a throwaway key whose public
+    key is written next to the PDFs)."""
     from forms import seal_labels
     from forms.context import DocumentContext
     from forms.documents import DOCUMENTS
@@ -37,29 +37,24 @@ def run(args: argparse.Namespace) -> int:
                 _write(out, name, build(ctx))
             _write(out, "seal_labels_a4", seal_labels.build(ctx, seal_labels.A4_SHEET))
             return 0
-        return _demo(out, args.device_key)
+        return _demo(out, signer)
     except FontNotFound as e:
         print(e)
         return 2
 
 
-def _demo(out: Path, use_device_key: bool) -> int:
+def _demo(out: Path, signer) -> int:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     from app.domain.seal_payload import KeySigner
     from forms import seal_labels
     from forms.demo import demo_context, demo_problem_context, demo_refusal_context
     from forms.documents import DOCUMENTS
 
-    if use_device_key:
-        from app.services.device_key import DeviceKey
-        signer = DeviceKey.load_or_create()
-        pem = signer.public_key_pem()
-    else:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-        key = Ed25519PrivateKey.generate()
-        signer = KeySigner(key)
-        pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    signer = signer or KeySigner()
+    pem = Ed25519PublicKey.from_public_bytes(signer.public_key_bytes()).public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     ctx = demo_context(signer)
     special = {"refusal_form": demo_refusal_context(ctx), "problem_report": demo_problem_context(ctx)}
     for name, (_title, build) in DOCUMENTS.items():

@@ -7,16 +7,21 @@ the GUI calls them off its thread."""
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Callable
 
 from app.services.workspace import Workspace
 from app.store import sync_repo
 from sync.client import credentials, state
 from sync.client.deadline import deadline_state, entry_deadline
-from sync.client.engine import SyncEngine, release_quarantined
+from sync.client.engine import SyncEngine, SyncProgress, SyncReport, release_quarantined
 from sync.client.errors import SyncError, TransientError
 from sync.client.transport import RetryPolicy, Timeouts, Transport
+from sync.client.worker import SyncHandle, start_sync
+
+log = logging.getLogger(__name__)
 
 LAST_SYNC_KEY = "ui.last_sync"
 USER_KEY = "ui.user"
@@ -124,6 +129,28 @@ def make_engine(ws: Workspace, server_url: str, **kw) -> SyncEngine:
     """The sync engine over this workspace: its database and evidence store."""
     return SyncEngine(server_url=normalize_url(server_url), sessions=ws.db.session,
                       photo_source=ws.evidence.path, **kw)
+
+
+class _Guarded:
+    """The engine, but an unexpected error still ends the run with a report
+    (the GUI must never be left showing a sync that will not finish)."""
+
+    def __init__(self, engine: SyncEngine) -> None:
+        self.engine = engine
+
+    def run(self, **kw) -> SyncReport:
+        try:
+            return self.engine.run(**kw)
+        except Exception as e:  # noqa: BLE001 - logged, shown as a failed run; the outbox is untouched
+            log.exception("sync run failed")
+            return SyncReport(network_error=f"{type(e).__name__}: {e}")
+
+
+def start_run(engine: SyncEngine, *, on_progress: Callable[[SyncProgress], None] | None = None,
+              on_done: Callable[[SyncReport], None] | None = None) -> SyncHandle:
+    """One sync run on its own thread (not the DB worker: it waits on the
+    network). The callbacks are called from that thread."""
+    return start_sync(_Guarded(engine), on_progress=on_progress, on_done=on_done)  # type: ignore[arg-type]
 
 
 def has_work(ws: Workspace) -> bool:

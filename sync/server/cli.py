@@ -103,10 +103,8 @@ def cmd_import_plan(args) -> int:
 
 
 def _rules(path: str) -> list[dict]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if isinstance(data, dict):
-        data = data.get("rules", list(data.values()))
-    return list(data)
+    from sync.server.plan.service import rules_from_file
+    return rules_from_file(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def cmd_import_parties(args) -> int:

@@ -10,7 +10,7 @@ from app.domain.visit import VisitStatus
 from app.domain.workflow import STEP_TITLES, Step
 from app.services.overview import AwaitingSync, as_utc
 from app.services.reference import TaskSummary
-from app.store.visits_repo import VisitSummary
+from app.services.visits import VisitSummary
 from app.ui.home.models import Column, PagedModel, RowsModel
 from app.ui.i18n import is_english, tr
 from app.ui.theme import STATUS_COLORS

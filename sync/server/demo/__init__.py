@@ -8,7 +8,9 @@ which the caller prints; nothing secret is in the source."""
 from __future__ import annotations
 
 import json
+import os
 import random
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -71,37 +73,29 @@ def credit_code(rng: random.Random, region: str) -> str:
     return body + check_char(body)
 
 
-def demo_plan() -> dict:
-    """The plan data: the shared resource once it exists, else the copy kept
-    here for the demo."""
-    try:
-        from app.store.reference_data import load_plan   # written in another branch
-        from app.domain.canonical import to_plain
-        return to_plain(load_plan())
-    except ImportError:
-        pass
-    shared = HERE.parents[2] / "resources" / "plan_2022_4.json"
-    path = shared if shared.exists() else HERE / "plan_2022_4.json"
+def resource(name: str) -> dict:
+    """A packaged resource file (resources/, the app's too): $FIELD_SAMPLER_RESOURCES,
+    else the source tree, else where a wheel install puts it. The server reads
+    it as an administrator's import would (import-plan), not through the app."""
+    roots = [Path(os.environ["FIELD_SAMPLER_RESOURCES"])] if os.environ.get("FIELD_SAMPLER_RESOURCES") else []
+    roots += [HERE.parents[2] / "resources", Path(sys.prefix) / "share" / "field-sampler" / "resources"]
+    path = next((r / name for r in roots if (r / name).is_file()), roots[-1] / name)
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def demo_plan() -> dict:
+    return resource("plan_2022_4.json")
+
+
 def demo_rules() -> list[dict]:
-    try:
-        from app.store.reference_data import load_sampling_rules
-        from app.domain.canonical import to_plain
-        rules = load_sampling_rules()
-        return [to_plain(r) for r in (rules.values() if isinstance(rules, dict) else rules)]
-    except (ImportError, FileNotFoundError):
-        return []
+    return plans.rules_from_file(resource("sampling_rules.json"))
 
 
 def seed(*, session: Session, today: date | None = None, password: str | None = None) -> DemoInfo:
     today = today or date.today()
     password = password or generate_password()
     plan = session.get(Plan, "2022-4") or plans.import_plan(session=session, data=demo_plan(), actor="demo")
-    rules = demo_rules()
-    if rules:
-        plans.import_rules(session=session, rules=rules, actor="demo")
+    plans.import_rules(session=session, rules=demo_rules(), actor="demo")
     first_run = session.get(Agency, AGENCY_ID) is None
     if first_run:
         accounts.add_agency(session=session, id=AGENCY_ID, name="山西省产品质量监督检验研究院（示例）",
