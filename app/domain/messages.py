@@ -96,6 +96,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "task.withdrawn": ("该任务已改派给其他抽样组（原因：{reason}），不能再开始抽样",
                        "This task has been reassigned to another sampling team (reason: {reason}); "
                        "a new visit cannot be started on it"),
+    "task.dropped": ("服务器已撤下该任务，不能再开始抽样", "The server no longer lists this task; a new visit cannot be started on it"),
     # evidence store
     "photo.not_image": ("文件不是可识别的图片：{name}", "Not an image file: {name}"),
     "photo.truncated": ("图片文件不完整或已损坏：{name}", "The image is truncated or damaged: {name}"),

@@ -45,8 +45,9 @@ class TaskSummary:
     status: TaskStatus
     due_date: str
     cancel_reason: str
-    withdrawn: bool = False         # 改派: given to another team; no new visit here
+    withdrawn: bool = False         # 改派 (given to another team) or dropped: no new visit here
     withdrawn_reason: str = ""      # the server's reason for the move
+    withdrawn_kind: str = ""        # "reassigned" | "dropped" (gone from a full refresh)
 
     @property
     def closed(self) -> bool:
@@ -64,7 +65,8 @@ def list_tasks(ws: Workspace, *, include_done: bool = True) -> list[TaskSummary]
             out.append(TaskSummary(task.id, task.party.name, row.products,
                                    "、".join(m.name for m in task.team), task.status,
                                    task.due_date, task.cancel_reason,
-                                   row.withdrawn_at is not None, row.withdrawn_reason))
+                                   row.withdrawn_at is not None, row.withdrawn_reason,
+                                   master_repo.withdrawal_kind(task) if row.withdrawn_at is not None else ""))
         return out
 
 

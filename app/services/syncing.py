@@ -127,7 +127,7 @@ def probe(server_url: str, timeout_s: float = PROBE_TIMEOUT_S) -> bool:
 
 def make_engine(ws: Workspace, server_url: str, **kw) -> SyncEngine:
     """The sync engine over this workspace: its database and evidence store."""
-    return SyncEngine(server_url=normalize_url(server_url), sessions=ws.db.session,
+    return SyncEngine(server_url=normalize_url(server_url), db=ws.db,
                       photo_source=ws.evidence.path, **kw)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -73,7 +73,9 @@ def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None)
         if task is None:
             raise LookupError(task_id)
         moved = master_repo.withdrawal_reason(s, task_id)
-        if moved is not None:       # 改派: another team's task now, whatever its status here
+        if moved is not None:       # 改派 (another team's task now) or dropped, whatever its status here
+            if master_repo.withdrawal_kind(task) == "dropped":
+                raise RuleViolation([Problem("task.dropped")])
             raise RuleViolation([Problem("task.withdrawn", "", {"reason": moved or "—"})])
         if task.status == TaskStatus.CANCELLED:
             raise RuleViolation([Problem("task.cancelled", "", {"reason": task.cancel_reason or "—"})])
@@ -101,7 +103,7 @@ def _dec(text: str):
 
 
 def load(ws: Workspace, visit_id: str) -> Visit:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         visit = visits_repo.load_visit(s, visit_id)
     if visit is None:
         raise VisitNotFound(visit_id)
@@ -120,7 +122,7 @@ class StepState:
 
 
 def state(ws: Workspace, visit_id: str) -> StepState:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         visit = visits_repo.load_visit(s, visit_id)
         if visit is None:
             raise VisitNotFound(visit_id)
@@ -129,8 +131,29 @@ def state(ws: Workspace, visit_id: str) -> StepState:
                          flow.can_go_back(), flow.is_last(), flow.progress())
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What an operation on an open visit hands back to the wizard (after
+    Anki's OpChanges): the service's result, or the rule it broke, and the
+    step state after it, so the wizard needs no second round trip."""
+    result: Any
+    state: StepState
+    refused: RuleViolation | None = None
+
+
+def apply(ws: Workspace, visit_id: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Changes:
+    """Run a service `fn(ws, visit_id, *args, **kwargs)` (its own
+    transactions, as when called alone), then read the step state. A broken
+    rule comes back in `refused`, with the unchanged state."""
+    try:
+        result = fn(ws, visit_id, *args, **kwargs)
+    except RuleViolation as e:
+        return Changes(None, state(ws, visit_id), e)
+    return Changes(result, state(ws, visit_id))
+
+
 def missing(ws: Workspace, visit_id: str, step: Step | None = None) -> list[Problem]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         visit = visits_repo.load_visit(s, visit_id)
         return VisitFlow(visit, context_for(ws, s, visit)).missing(step)
 
@@ -162,7 +185,7 @@ def abandon(ws: Workspace, visit_id: str) -> Visit:
 
 def list_visits(ws: Workspace, *, statuses: list[VisitStatus] | None = None, search: str = "",
                 limit: int = 200, offset: int = 0) -> list[VisitSummary]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return visits_repo.list_visits(s, statuses=statuses, search=search, limit=limit, offset=offset)
 
 

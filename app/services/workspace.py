@@ -47,12 +47,22 @@ class Workspace:
             return value
 
     @cached_property
-    def sampling_rules(self) -> dict[str, SamplingRule]:
+    def shipped_rules(self) -> dict[str, SamplingRule]:
+        """The packaged rules (resources/sampling_rules.json): the first-run
+        default, until a pull brings the server's."""
         from app.store.reference_data import load_sampling_rules
         return load_sampling_rules()
 
+    @property
+    def sampling_rules(self) -> dict[str, SamplingRule]:
+        """Per product: the server's rule once a pull brought one, else the packaged one."""
+        with self.db.read() as s:
+            return {**self.shipped_rules, **master_repo.sampling_rules(s)}
+
     def rule_for(self, product: str) -> SamplingRule | None:
-        return self.sampling_rules.get(product)
+        with self.db.read() as s:
+            pulled = master_repo.sampling_rule(s, product)
+        return pulled if pulled is not None else self.shipped_rules.get(product)
 
     def close(self) -> None:
         self.evidence.close()

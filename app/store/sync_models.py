@@ -1,6 +1,7 @@
 """The sync client's local state, in the desktop store's SQLite database:
 the outbox of finished records and amendments, the pull cursor, per-photo
-upload state, and a mirror of the server-owned data last pulled.
+upload state. What a pull brings lives in the master-data tables
+(app.store.models, written by app.store.master_repo), not here.
 
 Secrets are not here: the device token lives in the OS keyring."""
 from __future__ import annotations
@@ -54,18 +55,4 @@ class PhotoUpload(Base):
     offset: Mapped[int] = mapped_column(Integer, default=0)            # last offset the server confirmed
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime | None] = mapped_column(default=None)
-
-
-class PulledEntity(Base):
-    """Server-owned data as last pulled (wire JSON). A task that disappears
-    from a full refresh is marked withdrawn, never deleted: a visit may be
-    in progress on it. A task the server gave to another team (改派) is
-    marked withdrawn too, and the server's word for it (reason, time) is
-    kept as a "withdrawal" row with the task's id."""
-    __tablename__ = "sync_pulled"
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)    # plan|agency|sampler|party|task|rule|withdrawal
-    entity_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    data: Mapped[str] = mapped_column(Text)
-    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -7,13 +7,13 @@ up where this one stopped; retries never need a restart."""
 from __future__ import annotations
 
 import json
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from app.store.db import Database
 from app.store.sync_models import OutboxItem, PhotoUpload
 from sync.client import credentials, outbox, photos
 from sync.client import pull as pulling
@@ -22,8 +22,6 @@ from sync.client.errors import AuthError, Cancelled, ServerRefused, TransientErr
 from sync.client.transport import RetryPolicy, Timeouts, Transport
 from sync.protocol.messages import problem
 from sync.protocol.schemas import RecordPush
-
-Sessions = Callable[[], AbstractContextManager[Session]]
 
 
 @dataclass
@@ -74,17 +72,18 @@ def defer_delay(attempts: int) -> timedelta:
 
 
 class SyncEngine:
-    def __init__(self, *, server_url: str, sessions: Sessions, photo_source: photos.PhotoSource,
+    def __init__(self, *, server_url: str, db: Database, photo_source: photos.PhotoSource,
                  token: str | None = None, retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
                  chunk_size: int = photos.DEFAULT_CHUNK, clock: Callable[[], datetime] | None = None,
-                 pull_sinks: list[pulling.PullSink] | None = None, defer: Callable[[int], timedelta] = defer_delay):
+                 defer: Callable[[int], timedelta] = defer_delay):
+        """db: the desktop store. Each step is its own short transaction
+        (app.store.db: one writer per transaction); none spans a request."""
         self.server_url = server_url
-        self.sessions = sessions
+        self.db = db
         self.photo_source = photo_source
         self.token = token
         self.retry, self.timeouts, self.chunk_size = retry or RetryPolicy(), timeouts or Timeouts(), chunk_size
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.pull_sinks = pull_sinks
         self.defer = defer
 
     def _token(self) -> str | None:
@@ -100,8 +99,7 @@ class SyncEngine:
         try:
             if pull:
                 emit()
-                with self.sessions() as s:
-                    report.pull = pulling.pull(t, s, self.pull_sinks)
+                report.pull = pulling.pull(t, self.db)
                 if report.pull.refreshed_after_412:
                     self._recheck_delivered(t)
             if push:
@@ -114,7 +112,7 @@ class SyncEngine:
             report.network_error = str(e)
         finally:
             t.close()
-            with self.sessions() as s:
+            with self.db.read() as s:
                 report.deadlines = outbox.deadlines(s, self.clock())
             prog.phase = "done"
             emit()
@@ -123,7 +121,7 @@ class SyncEngine:
     # --- push -------------------------------------------------------------
 
     def _push_all(self, t: Transport, report: SyncReport, prog: SyncProgress, emit) -> None:
-        with self.sessions() as s:
+        with self.db.read() as s:
             items = [i.client_id for i in outbox.deliverable(s, self.clock())]
             shas = {h for cid in items for h in outbox.photos_of(s.get(OutboxItem, cid))}
             done = {p.sha256 for p in s.query(PhotoUpload).filter(PhotoUpload.done.is_(True))} if shas else set()
@@ -155,7 +153,7 @@ class SyncEngine:
             return 0
 
     def _deliver(self, t: Transport, cid: str, report: SyncReport, prog: SyncProgress, emit) -> ItemOutcome:
-        with self.sessions() as s:
+        with self.db.read() as s:
             item = s.get(OutboxItem, cid)
             snap = ItemOutcome(cid, item.visit_id, item.kind, item.status)
             if item.kind == "amendment" and not self._base_on_server(s, item):
@@ -192,7 +190,7 @@ class SyncEngine:
         except ServerRefused as e:
             return self._quarantine(cid, snap, [e.body.get("error") or {"code": e.code, "zh": e.zh, "en": e.en}])
         except TransientError as e:
-            with self.sessions() as s:
+            with self.db.session() as s:
                 item = s.get(OutboxItem, cid)
                 item.attempts += 1
                 item.last_error = str(e)[:500]
@@ -203,7 +201,7 @@ class SyncEngine:
     def _recheck_delivered(self, t: Transport) -> None:
         """The server was restored from an older backup: records it confirmed
         since then may be gone. Ask about each; send again what it lacks."""
-        with self.sessions() as s:
+        with self.db.read() as s:
             cids = [i.client_id for i in s.query(OutboxItem).filter(OutboxItem.status.in_(("accepted", "sent")))]
         for cid in cids:
             try:
@@ -223,7 +221,7 @@ class SyncEngine:
         def on_offset(offset: int) -> None:
             prog.bytes_done = base + offset
             emit()
-        with self.sessions() as s:
+        with self.db.session() as s:
             row = s.get(PhotoUpload, sha) or PhotoUpload(sha256=sha, size=reader.size, offset=0, done=False,
                                                         attempts=0)
             row.attempts += 1
@@ -235,19 +233,19 @@ class SyncEngine:
         report.resumed_uploads += out.resumed
         prog.bytes_done, prog.photos_done = base + reader.size, prog.photos_done + 1
         emit()
-        with self.sessions() as s:
+        with self.db.session() as s:
             row = s.get(PhotoUpload, sha)
             row.offset, row.done, row.updated_at = reader.size, True, outbox.utc_naive(self.clock())
 
     def _quarantine(self, cid: str, snap: ItemOutcome, problems: list[dict]) -> ItemOutcome:
-        with self.sessions() as s:
+        with self.db.session() as s:
             item = s.get(OutboxItem, cid)
             item.status, item.reason = "quarantined", json.dumps(problems, ensure_ascii=False)
         snap.status, snap.problems = "quarantined", problems
         return snap
 
     def _update(self, cid: str, *, status: str, received: str | None = None, sent: bool = False) -> None:
-        with self.sessions() as s:
+        with self.db.session() as s:
             item = s.get(OutboxItem, cid)
             item.status, item.next_try_at, item.last_error = status, None, ""
             if received:

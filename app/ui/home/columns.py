@@ -22,7 +22,10 @@ def when(t: datetime | None) -> str:
 
 
 def withdrawn_text(t: TaskSummary) -> str:
-    """改派: the server gave the task to another team."""
+    """改派: the server gave the task to another team; or a full refresh no
+    longer lists it (kept here because a visit was started on it)."""
+    if t.withdrawn_kind == "dropped":
+        return tr("服务器已撤下此任务：已开始的抽样可以完成并同步")
     return tr("已改派给其他抽样组：{reason}", reason=t.withdrawn_reason or tr("未说明原因"))
 
 

@@ -57,7 +57,7 @@ class Connectivity(QObject):
         if self._busy:
             return
         self._busy = True
-        BgOp(syncing.probe, url).success(self._result).failure(lambda _e: self._result(False)) \
+        BgOp(syncing.probe, url).parent(self).success(self._result).failure(lambda _e: self._result(False)) \
             .run_in_background()
 
     def report(self, online: bool) -> None:
