@@ -32,6 +32,9 @@ class OutboxItem(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     reason: Mapped[str] = mapped_column(Text, default="")               # JSON problems when quarantined
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Deliveries that ended in a server fault (5xx); at the limit the item
+    # is set aside (migration 0005).
+    server_errors: Mapped[int] = mapped_column(Integer, default=0)
     next_try_at: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sampled_at: Mapped[datetime | None] = mapped_column(default=None)   # for the next-day deadline

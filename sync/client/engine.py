@@ -18,7 +18,7 @@ from app.store.sync_models import OutboxItem, PhotoUpload
 from sync.client import credentials, outbox, photos
 from sync.client import pull as pulling
 from sync.client.cancel import CancelToken
-from sync.client.errors import AuthError, Cancelled, ServerRefused, TransientError
+from sync.client.errors import AuthError, Cancelled, ServerFault, ServerRefused, TransientError
 from sync.client.transport import RetryPolicy, Timeouts, Transport
 from sync.protocol.messages import problem
 from sync.protocol.schemas import RecordPush
@@ -45,6 +45,7 @@ class ItemOutcome:
     status: str                  # sent | accepted | quarantined | deferred | waiting
     problems: list[dict] = field(default_factory=list)
     error: str = ""
+    server_fault: bool = False   # deferred after a 5xx: the link works, the queue goes on
 
 
 @dataclass
@@ -134,7 +135,7 @@ class SyncEngine:
             t.cancel.check()
             outcome = self._deliver(t, cid, report, prog, emit)
             report.items.append(outcome)
-            if outcome.status == "deferred":
+            if outcome.status == "deferred" and not outcome.server_fault:
                 consecutive_failures += 1
                 if consecutive_failures >= 2:       # the link is down: leave the rest for the next run
                     report.network_error = outcome.error
@@ -190,13 +191,25 @@ class SyncEngine:
         except ServerRefused as e:
             return self._quarantine(cid, snap, [e.body.get("error") or {"code": e.code, "zh": e.zh, "en": e.en}])
         except TransientError as e:
-            with self.db.session() as s:
-                item = s.get(OutboxItem, cid)
-                item.attempts += 1
-                item.last_error = str(e)[:500]
-                item.next_try_at = outbox.utc_naive(self.clock() + self.defer(item.attempts))
-            snap.status, snap.error = "deferred", str(e)
-            return snap
+            return self._defer(t, cid, snap, e)
+
+    def _defer(self, t: Transport, cid: str, snap: ItemOutcome, e: TransientError) -> ItemOutcome:
+        """Try again later, with backoff. A server fault (5xx) from a server
+        that answers us (not a captive portal's page) counts: at the limit
+        the item is set aside with the server's message (CommCare's
+        quarantine) and the rest of the queue goes on."""
+        fault = isinstance(e, ServerFault) and (e.ours or t.answered)
+        with self.db.session() as s:
+            item = s.get(OutboxItem, cid)
+            item.attempts += 1
+            item.last_error = str(e)[:500]
+            item.next_try_at = outbox.utc_naive(self.clock() + self.defer(item.attempts))
+            item.server_errors += int(fault)
+            faults = item.server_errors
+        if fault and faults >= outbox.SERVER_FAULT_LIMIT:
+            return self._quarantine(cid, snap, [outbox.server_failed(e, faults)])
+        snap.status, snap.error, snap.server_fault = "deferred", str(e), fault
+        return snap
 
     def _recheck_delivered(self, t: Transport) -> None:
         """The server was restored from an older backup: records it confirmed
@@ -259,3 +272,4 @@ def release_quarantined(session: Session, client_id: str) -> None:
     item = session.get(OutboxItem, client_id)
     if item is not None and item.status == "quarantined":
         item.status, item.reason, item.attempts, item.next_try_at = "pending", "", 0, None
+        item.server_errors = 0

@@ -15,6 +15,13 @@ from app.domain.canonical import canonical_bytes
 from app.domain.visit import Amendment, Visit
 from app.store.sync_models import OutboxItem
 from sync.client.deadline import deadline_state, entry_deadline
+from sync.client.errors import ServerFault
+from sync.protocol.messages import problem
+
+# Deliveries ending in a server fault (5xx) before the item is set aside.
+# With the engine's backoff (30 s, 1, 2, 4 min…) that is about a quarter of
+# an hour of a server failing on this one record while others get through.
+SERVER_FAULT_LIMIT = 5
 
 
 def utc_naive(dt: datetime | None) -> datetime | None:
@@ -77,6 +84,14 @@ def deliverable(session: Session, now: datetime) -> list[OutboxItem]:
 
 def photos_of(item: OutboxItem) -> list[str]:
     return json.loads(item.photo_hashes or "[]")
+
+
+def server_failed(e: ServerFault, attempts: int) -> dict:
+    """The reason shown for an item set aside after server faults: the
+    server's own message in each language when it sent one."""
+    zh = problem("sync.server_failed", status=e.status, attempts=attempts, message=e.server_zh)
+    en = problem("sync.server_failed", status=e.status, attempts=attempts, message=e.server_en)
+    return {**zh.model_dump(), "en": en.en}
 
 
 def problems_of(item: OutboxItem) -> list[dict]:

@@ -11,10 +11,11 @@ from typing import Any, Callable
 import httpx
 
 from sync.client.cancel import CancelToken
-from sync.client.errors import AuthError, ServerRefused, TransientError
+from sync.client.errors import AuthError, ServerFault, ServerRefused, TransientError
 from sync.protocol.schemas import PROTOCOL
 
 RETRY_STATUSES = {408, 423, 425, 500, 502, 503, 504}   # 429 (sign-in limit) is shown, not retried
+GATEWAY_STATUSES = {502, 503, 504}      # the server as a whole is away, not failing on this request
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Transport:
         self.retry = retry or RetryPolicy()
         t = timeouts or Timeouts()
         self.cancel = cancel or CancelToken()
+        self.answered = False           # our server answered (our protocol's body) at least once
         # TCP_NODELAY: a request's head and body go out as two writes; without
         # it the body waits for a delayed ACK (~40 ms per request).
         nodelay = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
@@ -71,7 +73,10 @@ class Transport:
             raise TransientError(f"{type(e).__name__}: {e}", code="net.error",
                                  zh="网络连接中断，稍后重试", en="Connection problem; will retry") from e
         body = _our_body(r)
-        if body is None or r.status_code in RETRY_STATUSES or r.status_code >= 500:
+        self.answered = self.answered or body is not None
+        if r.status_code >= 500 and r.status_code not in GATEWAY_STATUSES:
+            raise ServerFault(r.status_code, body, r.text)
+        if body is None or r.status_code in RETRY_STATUSES:
             raise TransientError(f"HTTP {r.status_code} ({'ours' if body else 'not our server'})",
                                  code="net.status", zh="服务器暂时不可用，稍后重试",
                                  en="The server is not available; will retry")

@@ -43,6 +43,10 @@ SYNC_CATALOG: dict[str, tuple[str, str]] = {
     "not_found": ("未找到：{what}", "Not found: {what}"),
     "bad_request": ("请求格式错误：{detail}", "Malformed request: {detail}"),
     "server.error": ("服务器内部错误，请稍后重试", "Server error; please retry later"),
+    "sync.server_failed": ("服务器处理此记录出错：{message}（HTTP {status}，已试{attempts}次）。已暂时搁置，"
+                           "问题解决后可重新提交",
+                           "The server failed on this record: {message} (HTTP {status}, {attempts} tries). "
+                           "Set aside; submit it again once the problem is fixed"),
 }
 
 
