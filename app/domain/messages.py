@@ -83,6 +83,31 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sign.party": ("需要受检单位签字，或注明拒签情况", "The party must sign, or the refusal to sign must be written"),
     "sign.refusal_reason": ("请注明受检单位拒签情况", "Write how the party refused to sign"),
     # frozen records
+    # tampering with the local store (app/services/integrity.py)
+    "integrity.signed_altered": ("记录{record_no}签字确认时保存的原始记录已被改动（哈希校验不符）。该记录不能打印，也不会同步；"
+                                 "请联系省局技术支持",
+                                 "The original of record {record_no}, kept when it was signed, has been altered (its "
+                                 "hash does not match). It cannot be printed or synced; contact the province's support"),
+    "integrity.record_altered": ("本机显示的记录{record_no}与签字确认时的记录（哈希{hash}…）不一致，可能被篡改。该记录不能打印；"
+                                 "同步时只发送签字时的原始记录",
+                                 "Record {record_no} as stored on this laptop differs from the record that was signed "
+                                 "(hash {hash}…): it may have been tampered with. It cannot be printed; the sync sends "
+                                 "only the signed original"),
+    "integrity.reopened": ("记录{record_no}已签字确认，但本机数据显示它又被改回“进行中”，可能被篡改。不能继续编辑或打印；"
+                           "请联系省局技术支持",
+                           "Record {record_no} was signed, yet this laptop's data shows it back in progress: it may "
+                           "have been tampered with. It cannot be edited or printed; contact the province's support"),
+    "integrity.amendments_altered": ("记录{record_no}的更正/补充链条不完整或被改动。该记录不能打印；请联系省局技术支持",
+                                     "The amendments of record {record_no} are incomplete or altered. It cannot be "
+                                     "printed; contact the province's support"),
+    "integrity.unsigned": ("记录{record_no}显示已结束，但本机找不到签字确认时保存的原始记录，可能被篡改。该记录不能打印，也不会同步；"
+                           "请联系省局技术支持",
+                           "Record {record_no} shows as ended, but the original kept when it was signed is missing: "
+                           "it may have been tampered with. It cannot be printed or synced; contact the province's "
+                           "support"),
+    "integrity.outbox_altered_sent": ("已同步的记录{record_no}在本机的副本被改动；省局收到的是签字时的原始记录",
+                                      "The local copy of record {record_no}, already synced, has been altered; the "
+                                      "province holds the signed original"),
     "record.frozen": ("该记录已签字确认，不能直接修改；请使用更正/补充", "This record is signed and cannot be changed; use an amendment"),
     "amendment.unconfirmed": ("更正/补充须经受检单位签名或盖章确认", "An amendment must be confirmed by the party's signature"),
     "amendment.empty": ("请填写更正内容和原因", "Enter the correction and its reason"),
@@ -104,7 +129,33 @@ CATALOG: dict[str, tuple[str, str]] = {
     "value.negative": ("数值不能为负数", "The value cannot be negative"),
     "value.choice": ("“{value}”不是有效的选项", "“{value}” is not a valid choice"),
     "value.unknown_field": ("未知字段：{name}", "Unknown field: {name}"),
-    "photo.too_large": ("图片像素过大，可能是恶意文件：{name}", "The image has too many pixels (possible decompression bomb): {name}"),
+    "photo.heic": ("“{name}”是HEIC/HEIF格式（苹果手机的默认格式），暂不能导入。请在手机“设置→相机→格式”中选择"
+                   "“兼容性最佳”后重拍，或把照片导出为JPEG后再导入",
+                   "“{name}” is a HEIC/HEIF photo (the iPhone's default format), which cannot be imported yet. "
+                   "Set the phone's camera format to “Most Compatible” and take it again, or export it as JPEG"),
+    # failures outside the rules (app/services/failures.py)
+    "storage.disk_full": ("磁盘空间已满，无法保存。已经保存的内容不会丢失；请删除不需要的文件、腾出空间后再试一次",
+                          "The disk is full, so this could not be saved. What was already saved is safe; free "
+                          "some space (delete files you do not need) and try again"),
+    "storage.busy": ("数据文件正被另一个程序占用，请稍后再试；如果一直出现，请关闭其他抽样助手窗口",
+                     "The data file is in use by another program; try again in a moment, and if this keeps "
+                     "happening close other Field Sampler windows"),
+    "storage.io": ("读写磁盘时出错。请检查磁盘或存储卡是否插好后再试；详细信息已写入日志",
+                   "The disk could not be read or written. Check that the disk or memory card is "
+                   "connected and try again; the details are in the log"),
+    "file.gone": ("找不到文件“{name}”：它可能已被删除、移动，或存储卡已拔出。请重新选择",
+                  "The file “{name}” is gone: it may have been deleted or moved, or the memory card was "
+                  "removed. Choose it again"),
+    "file.is_folder": ("“{name}”是一个文件夹，不是照片或视频文件", "“{name}” is a folder, not a photo or video"),
+    "file.denied": ("没有权限读取或写入“{name}”。请把文件复制到“图片”文件夹后再导入，或请管理员检查权限",
+                    "No permission to read or write “{name}”. Copy the file into your Pictures folder and "
+                    "import it from there, or ask the administrator to check the permissions"),
+    "error.unexpected": ("操作没有完成。已经录入的内容不会丢失；请再试一次，如果仍然失败，请联系技术支持（详细信息已写入日志）",
+                         "The operation did not complete. Nothing already entered is lost; try again, and if it "
+                         "still fails contact support (the details are in the log)"),
+    "photo.too_large": ("图片尺寸过大，无法导入：{name}。请用相机或手机的常规分辨率重新拍摄或导出后再导入",
+                        "The image is too large to import: {name}. Take or export it again at the camera's "
+                        "or phone's usual resolution, then import it"),
 }
 
 CATEGORY_LABELS = {

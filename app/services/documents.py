@@ -14,6 +14,7 @@ from functools import lru_cache
 from app.domain.entities import Agency
 from app.domain.seal_payload import encode, payload_for_seal
 from app.domain.visit import Visit, VisitStatus
+from app.services import integrity
 from app.services.visits import load
 from app.services.workspace import Workspace
 from app.store import master_repo
@@ -99,6 +100,7 @@ def context(ws: Workspace, visit_id: str, *, sign_seals: bool = True) -> Documen
 def build_pdf(ws: Workspace, visit_id: str, kind: DocumentKind | str, *, label_size: str = "100x70") -> bytes:
     """One document as PDF bytes; seal labels at the configured label size."""
     name = DocumentKind(kind).value
+    integrity.require_intact(ws, visit_id)
     ctx = context(ws, visit_id, sign_seals=(name in ("seal_labels", "sampling_form")))
     if name == "seal_labels":
         return seal_labels.build(ctx, seal_labels.SIZES[label_size])
@@ -107,6 +109,7 @@ def build_pdf(ws: Workspace, visit_id: str, kind: DocumentKind | str, *, label_s
 
 def build_set(ws: Workspace, visit_id: str, *, label_size: str = "100x70") -> dict[str, bytes]:
     """Every document the visit needs, from one context."""
+    integrity.require_intact(ws, visit_id)
     visit = load(ws, visit_id)
     ctx = context(ws, visit_id, sign_seals=bool(visit.seals))
     out = {}

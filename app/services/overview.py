@@ -72,6 +72,17 @@ class HomeData:
     now: datetime
     plan_id: str = ""
     resume: list[ResumePoint] = field(default_factory=list)
+    disk_free: int | None = None    # bytes free on the data folder's disk
+    disk_need: int = 0              # what a day of photos needs
+
+    @property
+    def disk_low(self) -> bool:
+        return self.disk_free is not None and self.disk_free < self.disk_need
+
+
+def disk_space(ws: Workspace) -> tuple[int | None, int]:
+    from app.services.failures import DAY_OF_PHOTOS, disk_free
+    return disk_free(ws.data_dir), DAY_OF_PHOTOS
 
 
 def plan_progress(ws: Workspace, plan_id: str) -> list[PlanProgress]:
@@ -128,7 +139,8 @@ def in_progress(ws: Workspace, *, limit: int = 200) -> list[VisitSummary]:
 def home(ws: Workspace, plan_id: str) -> HomeData:
     now = ws.now()
     unfinished = in_progress(ws)
+    free, need = disk_space(ws)
     return HomeData(tasks=reference.list_tasks(ws), in_progress=unfinished,
                     awaiting=awaiting_sync(ws), awaiting_total=count_awaiting_sync(ws),
                     progress=plan_progress(ws, plan_id) if plan_id else [], now=now, plan_id=plan_id,
-                    resume=[resume_point(v) for v in unfinished])
+                    resume=[resume_point(v) for v in unfinished], disk_free=free, disk_need=need)

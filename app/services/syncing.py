@@ -127,6 +127,8 @@ def probe(server_url: str, timeout_s: float = PROBE_TIMEOUT_S) -> bool:
 
 def make_engine(ws: Workspace, server_url: str, **kw) -> SyncEngine:
     """The sync engine over this workspace: its database and evidence store."""
+    from app.services import integrity
+    kw.setdefault("before_push", lambda: integrity.sweep(ws))
     return SyncEngine(server_url=normalize_url(server_url), db=ws.db,
                       photo_source=ws.evidence.path, **kw)
 

@@ -76,7 +76,7 @@ class SyncEngine:
     def __init__(self, *, server_url: str, db: Database, photo_source: photos.PhotoSource,
                  token: str | None = None, retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
                  chunk_size: int = photos.DEFAULT_CHUNK, clock: Callable[[], datetime] | None = None,
-                 defer: Callable[[int], timedelta] = defer_delay):
+                 defer: Callable[[int], timedelta] = defer_delay, before_push: Callable[[], None] | None = None):
         """db: the desktop store. Each step is its own short transaction
         (app.store.db: one writer per transaction); none spans a request."""
         self.server_url = server_url
@@ -86,6 +86,9 @@ class SyncEngine:
         self.retry, self.timeouts, self.chunk_size = retry or RetryPolicy(), timeouts or Timeouts(), chunk_size
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.defer = defer
+        # Called before records are pushed: the app checks there that every
+        # outbox copy is the record that was signed (app/services/integrity.py).
+        self.before_push = before_push
 
     def _token(self) -> str | None:
         return self.token or credentials.load_token(self.server_url)
@@ -104,6 +107,8 @@ class SyncEngine:
                 if report.pull.refreshed_after_412:
                     self._recheck_delivered(t)
             if push:
+                if self.before_push is not None:
+                    self.before_push()
                 self._push_all(t, report, prog, emit)
         except AuthError as e:
             report.auth_error = e

@@ -155,7 +155,7 @@ class VisitWizard(QWidget):
                 page.set_read_only(frozen)
         self._update_header(v)
         self._update_sidebar(st)
-        self.banner.show_visit(v)
+        self.banner.show_visit(v, st.integrity)
         self.banner.setVisible(frozen)
         on_exit = st.step in (Step.REFUSAL, Step.PROBLEM)
         for b in (self.refusal_button, self.problem_button):
