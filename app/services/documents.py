@@ -82,7 +82,7 @@ def seal_payloads(visit: Visit) -> dict[str, str]:
 
 def context(ws: Workspace, visit_id: str, *, sign_seals: bool = True) -> DocumentContext:
     visit = load(ws, visit_id)
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         agency = master_repo.load_agency(s, visit.agency_id)
         plan = master_repo.load_plan(s, visit.plan_id) if visit.plan_id else None
         item = master_repo.plan_item(s, visit.sample.plan_item_id) if visit.sample.plan_item_id else None

@@ -78,7 +78,7 @@ def check(s: Session, visit_id: str) -> list[Problem]:
 
 
 def verify(ws: Workspace, visit_id: str) -> list[Problem]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return check(s, visit_id)
 
 

@@ -86,7 +86,7 @@ def disk_space(ws: Workspace) -> tuple[int | None, int]:
 
 
 def plan_progress(ws: Workspace, plan_id: str) -> list[PlanProgress]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         items = overview_repo.plan_items(s, plan_id)
         counts = overview_repo.visit_counts_by_item(s, plan_id)
     return [PlanProgress(it.id, it.seq, it.category, it.product, it.batches,
@@ -105,20 +105,20 @@ def with_deadline(v: VisitSummary, now: datetime, sync_status: str = "") -> Awai
 def awaiting_sync(ws: Workspace, *, limit: int = PAGE, offset: int = 0) -> list[AwaitingSync]:
     """Ended visits not yet on the server, most urgent deadline first."""
     now = ws.now()
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         rows = overview_repo.awaiting_sync(s, limit=limit, offset=offset)
         statuses = overview_repo.sync_statuses(s, [v.id for v in rows])
     return [with_deadline(v, now, statuses.get(v.id, "")) for v in rows]
 
 
 def count_awaiting_sync(ws: Workspace) -> int:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return overview_repo.count_awaiting_sync(s)
 
 
 def search_visits(ws: Workspace, text: str, *, limit: int = PAGE, offset: int = 0) -> list[VisitSummary]:
     """By party name or record number (substring), newest first."""
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return overview_repo.search_visits(s, text, limit=limit, offset=offset)
 
 
@@ -132,7 +132,7 @@ def resume_point(v: VisitSummary) -> ResumePoint:
 
 def in_progress(ws: Workspace, *, limit: int = 200) -> list[VisitSummary]:
     """Newest change first: the visit the sampler was working on leads."""
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return visits_repo.list_visits(s, statuses=[VisitStatus.IN_PROGRESS], limit=limit)
 
 

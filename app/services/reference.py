@@ -56,7 +56,7 @@ class TaskSummary:
 
 
 def list_tasks(ws: Workspace, *, include_done: bool = True) -> list[TaskSummary]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         out = []
         for row in master_repo.list_tasks(s):
             task = master_repo.load_task(s, row.id)
@@ -71,10 +71,10 @@ def list_tasks(ws: Workspace, *, include_done: bool = True) -> list[TaskSummary]
 
 
 def load_task(ws: Workspace, task_id: str) -> Task | None:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return master_repo.load_task(s, task_id)
 
 
 def load_agency(ws: Workspace, agency_id: str) -> Agency | None:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return master_repo.load_agency(s, agency_id)
