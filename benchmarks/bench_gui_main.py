@@ -90,7 +90,7 @@ def bench_lists(app, root: Path) -> bool:
     from app.store import overview_repo
     from app.ui.app_shell import MainWindow
     from app.ui.home.screen import HomeScreen
-    from app.ui.settings import SettingsModel
+    from app.ui.settings_model import SettingsModel
 
     def window_for(ws):
         w = MainWindow(SettingsModel(data_dir=root))

@@ -227,7 +227,7 @@ def _seed_load(url: str, devices_n: int, records: int) -> list[dict]:
 def _prepare(dev: dict, rng: random.Random) -> list[tuple[dict, dict[str, bytes]]]:
     """A device's finished records and their photo bytes, made before the
     clock starts: at the end of the day they are already on the laptop."""
-    from app.domain.canonical import to_plain
+    from app.domain.plain import to_plain
     from app.domain.record import record_document
     from tests_sync_visits import finished_visit   # noqa
     out = []

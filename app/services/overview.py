@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from app.domain.deadline import deadline_state, entry_deadline
 from app.domain.visit import VisitStatus
-from app.domain.workflow import STEP_TITLES, Step
+from app.domain.workflow import Step, step_title
 from app.services import reference
 from app.services.reference import TaskSummary
 from app.services.workspace import Workspace
@@ -56,9 +56,8 @@ class ResumePoint:
     step: Step
     number: int             # 1..8 on the main path; 0 on the refusal/problem exits
 
-    def title(self, lang: str) -> str:
-        zh, en = STEP_TITLES[self.step]
-        return en if lang.startswith("en") else zh
+    def title(self, lang: str | None = None) -> str:
+        return step_title(self.step, lang)
 
 
 @dataclass(frozen=True)

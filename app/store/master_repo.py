@@ -10,9 +10,8 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.canonical import to_plain
 from app.domain.entities import Agency, InspectedParty, Sampler, Task, TaskStatus
-from app.domain.plain import from_plain, to_plain_full
+from app.domain.plain import from_plain, to_plain
 from app.domain.plan import Plan, PlanItem, SamplingRule, Scope
 from app.domain.visit import VisitStatus
 from app.store.models import (AgencyRow, CounterRow, PartyRow, PlanItemRow, PlanRow, SamplerRow,
@@ -119,7 +118,7 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
         # under way again, not waiting to be started.
         task.status = TaskStatus.IN_PROGRESS
     row.plan_id, row.party_id, row.party_name = task.plan_id, task.party.id, task.party.name
-    row.products = "、".join(products)
+    row.products = "、".join(products)  # i18n: joins product names (plan data)
     row.status, row.due_date = task.status.value, task.due_date
     row.data, row.updated_at = _json(task), now
     # The server sends a task only to the team holding it: one withdrawn
@@ -221,7 +220,7 @@ def set_task_status(session: Session, task_id: str, status: TaskStatus) -> None:
 def put_sampling_rule(session: Session, rule: SamplingRule, *, at: datetime) -> None:
     """The server's rule for a product (it replaces the packaged one)."""
     row = session.get(SamplingRuleRow, rule.product) or SamplingRuleRow(product=rule.product)
-    row.data = json.dumps(to_plain_full(rule), ensure_ascii=False, separators=(",", ":"))
+    row.data = json.dumps(to_plain(rule, volatile=True), ensure_ascii=False, separators=(",", ":"))
     row.updated_at = at.astimezone(timezone.utc).replace(tzinfo=None)
     session.add(row)
 

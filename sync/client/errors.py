@@ -1,13 +1,22 @@
 """What can go wrong in a sync, sorted by what the client does about it."""
 from __future__ import annotations
 
+from app.domain.i18n import N_, both, is_english
+
 
 class SyncError(Exception):
-    """Base class; `zh`/`en` texts are for the sampler."""
+    """Base class; `zh`/`en` texts are for the sampler: the server's two
+    texts as they came, or `text`, a catalogue entry (app.domain.i18n)."""
 
-    def __init__(self, message: str, *, code: str = "", zh: str = "", en: str = ""):
+    def __init__(self, message: str, *, code: str = "", zh: str = "", en: str = "", text: str = ""):
         super().__init__(message)
+        if text:
+            zh, en = both(text)
         self.code, self.zh, self.en = code, zh or message, en or message
+
+    def text(self, lang: str | None = None) -> str:
+        """In `lang` (default: the current language)."""
+        return self.en if is_english(lang) else self.zh
 
 
 class TransientError(SyncError):
@@ -26,7 +35,7 @@ class ServerFault(TransientError):
         first_line = (text or "").strip().splitlines()[0][:200] if (text or "").strip() else ""
         detail = first_line or f"HTTP {status}"
         super().__init__(f"HTTP {status} ({'ours' if body else 'not our server'})", code="net.status",
-                         zh="服务器暂时不可用，稍后重试", en="The server is not available; will retry")
+                         text=N_("服务器暂时不可用，稍后重试"))
         self.status, self.ours = status, body is not None
         self.server_zh, self.server_en = err.get("zh") or detail, err.get("en") or detail
 

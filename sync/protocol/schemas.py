@@ -189,7 +189,7 @@ class TaskOut(Wire):
     status: TaskStatus = "assigned"
     cancel_reason: str = ""
     source: str = ""
-    kind: str = "监督抽查"
+    kind: str = "监督抽查"  # i18n: recorded value (任务类别)
     notes: str = ""
     updated_at: datetime
 

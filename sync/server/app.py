@@ -37,7 +37,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         yield
 
-    app = FastAPI(title="Field Sampler provincial server (抽样助手省级服务器)", version="1",
+    app = FastAPI(title="Field Sampler provincial server (抽样助手省级服务器)", version="1",  # i18n: name in both
                   description="Sync protocol fs-sync/1: see sync/PROTOCOL.md", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db or Database(settings.db_url)

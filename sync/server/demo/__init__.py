@@ -8,16 +8,14 @@ which the caller prints; nothing secret is in the source."""
 from __future__ import annotations
 
 import json
-import os
 import random
-import sys
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain import resources
 from app.domain.credit_code import ALPHABET, check_char
 from sync.server.auth import service as accounts
 from sync.server.auth.models import Agency
@@ -29,7 +27,6 @@ from sync.server.pull.changes import record_change
 from sync.server.tasks import service as tasks
 from sync.server.tasks.models import Task
 
-HERE = Path(__file__).resolve().parent
 AGENCY_ID, TEAM_ID = "agency-demo", "team-demo"
 USERS = (  # username, role, name, certificate no
     ("demo", "sampler", "王建国", "晋抽证2022-0101"),
@@ -74,20 +71,22 @@ def credit_code(rng: random.Random, region: str) -> str:
 
 
 def resource(name: str) -> dict:
-    """A packaged resource file (resources/, the app's too): $FIELD_SAMPLER_RESOURCES,
-    else the source tree, else where a wheel install puts it. The server reads
-    it as an administrator's import would (import-plan), not through the app."""
-    roots = [Path(os.environ["FIELD_SAMPLER_RESOURCES"])] if os.environ.get("FIELD_SAMPLER_RESOURCES") else []
-    roots += [HERE.parents[2] / "resources", Path(sys.prefix) / "share" / "field-sampler" / "resources"]
-    path = next((r / name for r in roots if (r / name).is_file()), roots[-1] / name)
-    return json.loads(path.read_text(encoding="utf-8"))
+    """A file of the resources/ the app ships, read as an administrator's
+    import-plan would (the server reads it itself, not through the app)."""
+    folder = resources.find(name)
+    if folder is None:
+        raise FileNotFoundError(f"{name} not in any of " + ", ".join(map(str, resources.candidates())))
+    return json.loads((folder / name).read_text(encoding="utf-8"))
 
 
 def demo_plan() -> dict:
+    """The plan the desktop app ships (resources/plan_2022_4.json)."""
     return resource("plan_2022_4.json")
 
 
 def demo_rules() -> list[dict]:
+    """The sampling rules the desktop app ships, citations resolved as the
+    laptops get them."""
     return plans.rules_from_file(resource("sampling_rules.json"))
 
 
@@ -131,7 +130,6 @@ def banner(info: DemoInfo) -> str:
     return (f"Demo accounts (password for all): {', '.join(info.usernames)}\n"
             f"  sampler: user {info.username}  password {info.password}\n"
             f"  演示账号 {info.username} / 密码 {info.password}")
-
 
 
 def start_demo(data_dir, *, host: str = "127.0.0.1", port: int = 0, today: date | None = None):

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.i18n import tr
 from sync.protocol.schemas import ProgressRow
 from sync.server.blobs.models import Blob
 from sync.server.plan.models import PlanItem
@@ -74,11 +75,12 @@ def progress(*, session: Session, plan_id: str, agency_id: str | None = None,
 
 
 def format_table(rows: list[ProgressRow]) -> str:
-    head = f"{'序号':>4} {'产品名称':<14} {'计划':>5} {'已派':>5} {'已抽':>5} {'已同步':>6} {'拒检':>4} {'逾期':>4}"
+    head = (f"{tr('序号'):>4} {tr('产品名称'):<14} {tr('计划'):>5} {tr('已派'):>5} {tr('已抽'):>5} "
+            f"{tr('已同步'):>6} {tr('拒检'):>4} {tr('逾期'):>4}")
     lines = [head]
     for r in rows:
         lines.append(f"{r.seq:>4} {r.product:<14} {r.quota:>5} {r.assigned:>5} {r.sampled:>5} {r.synced:>6} "
                      f"{r.refused:>4} {r.overdue:>4}")
     tot = [sum(getattr(r, f) for r in rows) for f in ("quota", "assigned", "sampled", "synced", "refused", "overdue")]
-    lines.append(f"{'':>4} {'合计':<14} {tot[0]:>5} {tot[1]:>5} {tot[2]:>5} {tot[3]:>6} {tot[4]:>4} {tot[5]:>4}")
+    lines.append(f"{'':>4} {tr('合计'):<14} {tot[0]:>5} {tot[1]:>5} {tot[2]:>5} {tot[3]:>6} {tot[4]:>4} {tot[5]:>4}")
     return "\n".join(lines)

@@ -31,7 +31,8 @@ def create(body: TaskCreate, request: Request, token: Token):
         return service.tasks_out(session=session, tasks=[task])[0]
 
 
-@router.post("/draw", response_model=TaskList, status_code=201, summary="双随机: draw parties and teams at random")
+@router.post("/draw", response_model=TaskList, status_code=201,
+             summary="双随机: draw parties and teams at random")  # i18n: glossary term in the API docs
 def draw(body: DrawRequest, request: Request, token: Token):
     with unit(request, token, *ADMINS) as (session, p):
         made = draws.draw(session=session, plan_item_id=body.plan_item_id, count=body.count, agency_id=_scope(p),
@@ -48,7 +49,7 @@ def cancel(task_id: str, body: TaskCancel, request: Request, token: Token):
 
 
 @router.post("/{task_id}/reassign", response_model=TaskOut,
-             summary="改派: give the task to another team (both teams' devices see it at their next pull)")
+             summary="改派: give the task to another team (both teams' devices see it at their next pull)")  # i18n: glossary
 def reassign(task_id: str, body: TaskReassign, request: Request, token: Token):
     with unit(request, token, *ADMINS) as (session, p):
         task = service.reassign_task(session=session, task_id=task_id, team_id=body.team_id, reason=body.reason,
