@@ -14,7 +14,7 @@ import math
 import random
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from PIL import Image, ImageDraw
@@ -24,13 +24,14 @@ from app.domain.credit_code import check_char
 from app.domain.entities import Agency, InspectedParty, Producer, Sampler, Task
 from app.domain.plan import Plan, PlanItem, Scope
 from app.domain.seal_payload import KeySigner, Signer, encode, payload_for_seal
+from app.domain.times import CHINA
 from app.domain.visit import (BackupStorage, EvidenceCategory, EvidenceItem, Payment, PriceBasis,
                               ProblemReport, ProblemType, RefusalRecord, RefusalSituation,
                               SampleDetails, SampleKind, Seal, ShownDocuments, Signature,
                               SignerRole, TeamMember, Visit, VisitStatus)
 from forms.context import Authority, DocumentContext, ImprovementAdvice
 
-TZ = timezone(timedelta(hours=8))
+TZ = CHINA
 T0 = datetime(2022, 10, 12, 9, 40, tzinfo=TZ)
 VISIT_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "field-sampler/demo/visit/0018"))
 

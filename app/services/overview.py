@@ -4,9 +4,10 @@ progress. Qt-free; every function is one short read."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
-from app.domain.deadline import deadline_state, entry_deadline
+from app.domain.deadline import DeadlineState, deadline_state, entry_deadline
+from app.domain.times import as_utc
 from app.domain.visit import VisitStatus
 from app.domain.workflow import Step, step_title
 from app.services import reference
@@ -16,13 +17,6 @@ from app.store import overview_repo, visits_repo
 from app.store.visits_repo import VisitSummary
 
 PAGE = 100
-
-
-def as_utc(t: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back naive; the workspace clock writes UTC."""
-    if t is None or t.tzinfo is not None:
-        return t
-    return t.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -45,8 +39,8 @@ class PlanProgress:
 class AwaitingSync:
     visit: VisitSummary
     deadline: datetime | None
-    state: str              # ok | near | overdue (deadline_state)
-    sync_status: str = ""   # outbox status: pending | accepted | quarantined ("" = not queued)
+    state: DeadlineState    # due | near | overdue
+    sync_status: str = ""   # its record's OutboxStatus: pending | accepted | quarantined ("" = not queued)
 
 
 @dataclass(frozen=True)
@@ -95,9 +89,11 @@ def plan_progress(ws: Workspace, plan_id: str) -> list[PlanProgress]:
 
 
 def with_deadline(v: VisitSummary, now: datetime, sync_status: str = "") -> AwaitingSync:
-    sampled = as_utc(v.started_at or v.finished_at)
+    """The sampling time is the visit's end, as for its queued record and on
+    the server (sync.client.outbox.deadline_of)."""
+    sampled = as_utc(v.finished_at or v.started_at)
     if sampled is None:
-        return AwaitingSync(v, None, "ok", sync_status)
+        return AwaitingSync(v, None, DeadlineState.DUE, sync_status)
     return AwaitingSync(v, entry_deadline(sampled), deadline_state(sampled, now), sync_status)
 
 

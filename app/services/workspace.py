@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
 from app.domain.plan import SamplingRule
+from app.domain.times import utc_now
 from app.store import master_repo, paths
 from app.store.db import Database
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    # Seconds precision: the canonical record stores seconds.
-    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 class Workspace:
@@ -34,6 +30,7 @@ class Workspace:
         self.evidence.sweep_temp()
 
     def now(self) -> datetime:
+        # Seconds precision: the canonical record stores seconds.
         return self.clock().replace(microsecond=0)
 
     @cached_property

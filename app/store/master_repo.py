@@ -5,7 +5,7 @@ the services."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.domain.entities import Agency, InspectedParty, Sampler, Task, TaskStatus
 from app.domain.plain import from_plain, to_plain
 from app.domain.plan import Plan, PlanItem, SamplingRule, Scope
+from app.domain.times import as_utc, utc_naive
 from app.domain.visit import VisitStatus
 from app.store.models import (AgencyRow, CounterRow, PartyRow, PlanItemRow, PlanRow, SamplerRow,
                               SamplingRuleRow, SettingRow, TaskRow, VisitRow)
@@ -154,11 +155,11 @@ def withdraw_task(session: Session, task_id: str, *, reason: str, at: datetime,
     finished here stays done (its record is the sampler's). Returns whether
     this is news (False: unknown here, or already withdrawn by this move)."""
     r = session.get(TaskRow, task_id)
-    at = at.astimezone(timezone.utc).replace(tzinfo=None) if at.tzinfo else at      # columns hold naive UTC
+    at = utc_naive(at)          # columns hold naive UTC
     if r is None or (r.withdrawn_at is not None and (kind == "dropped" or r.withdrawn_at == at)):
         return False
     task = from_plain(Task, json.loads(r.data))
-    task.extra["withdrawn"] = {"kind": kind, "reason": reason, "at": at.replace(tzinfo=timezone.utc).isoformat()}
+    task.extra["withdrawn"] = {"kind": kind, "reason": reason, "at": as_utc(at).isoformat()}
     if task.status != TaskStatus.DONE:
         # Kept as CANCELLED so every guard on cancelled tasks holds (no new
         # visit, the task's status is not moved by a visit finishing).
@@ -221,7 +222,7 @@ def put_sampling_rule(session: Session, rule: SamplingRule, *, at: datetime) -> 
     """The server's rule for a product (it replaces the packaged one)."""
     row = session.get(SamplingRuleRow, rule.product) or SamplingRuleRow(product=rule.product)
     row.data = json.dumps(to_plain(rule, volatile=True), ensure_ascii=False, separators=(",", ":"))
-    row.updated_at = at.astimezone(timezone.utc).replace(tzinfo=None)
+    row.updated_at = utc_naive(at)
     session.add(row)
 
 

@@ -6,6 +6,7 @@ upload state. What a pull brings lives in the master-data tables
 Secrets are not here: the device token lives in the OS keyring."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, Integer, LargeBinary, String, Text
@@ -13,7 +14,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.db import Base
 
-OUTBOX_STATUSES = ("pending", "accepted", "sent", "quarantined")
+
+class OutboxStatus(str, enum.Enum):
+    """Where a queued record or amendment stands (sync.client.outbox moves it)."""
+    PENDING = "pending"          # not delivered yet (or the server lost it)
+    ACCEPTED = "accepted"        # the server has the record; photos outstanding
+    SENT = "sent"                # complete on the server, every photo verified
+    QUARANTINED = "quarantined"  # set aside with the server's reason; the sampler may release it
+
+
+# The server holds the record (its receipt time counts for the deadline).
+AT_SERVER = (OutboxStatus.ACCEPTED, OutboxStatus.SENT)
+# Not yet complete on the server.
+UNSENT = (OutboxStatus.PENDING, OutboxStatus.ACCEPTED, OutboxStatus.QUARANTINED)
 
 
 class OutboxItem(Base):
@@ -29,7 +42,7 @@ class OutboxItem(Base):
     record_hash: Mapped[str] = mapped_column(String(64))
     canonical: Mapped[bytes] = mapped_column(LargeBinary)               # exactly the hashed bytes
     photo_hashes: Mapped[str] = mapped_column(Text, default="[]")      # JSON list
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING.value, index=True)
     reason: Mapped[str] = mapped_column(Text, default="")               # JSON problems when quarantined
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Deliveries that ended in a server fault (5xx); at the limit the item

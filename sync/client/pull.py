@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from app.store import master_repo
 from app.store.db import Database
 from app.domain.entities import TaskStatus
+from app.domain.times import utc_now
 from sync.client import convert, state
 from sync.client.transport import Transport
 from sync.protocol.schemas import PullResponse, TaskOut
@@ -56,7 +57,7 @@ def apply_pull(session: Session, payload: PullResponse, report: PullReport | Non
     """Write one pull into the store (the caller's transaction)."""
     report = report or PullReport()
     report.full, report.tasks, report.cursor = payload.full, len(payload.tasks), payload.cursor
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = utc_now().replace(microsecond=0)
     for p in payload.plans:
         master_repo.upsert_plan(session, convert.plan(p))
         for item in p.items:

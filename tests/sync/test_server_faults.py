@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from sync.client.engine import release_quarantined
-from sync.client.outbox import SERVER_FAULT_LIMIT
+from sync.client.outbox import SERVER_FAULT_LIMIT, release
 from sync.server.records.models import Record
 from tests.sync.device import Device
 from tests.sync.faultproxy import FaultProxy, server_error
@@ -81,7 +80,7 @@ def test_record_the_server_keeps_failing_on_is_set_aside_and_the_rest_goes_on(pr
     rule["fail"] = lambda req: None
     with dev.store.session() as s:
         for cid in bad_ids:
-            release_quarantined(s, cid)
+            release(s, cid)
     again = dev.engine().run()
     assert [i.status for i in again.items] == ["sent", "sent"] and _server_records(live) == 3
 

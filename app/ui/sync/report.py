@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.services.syncing import Outcome
 from app.ui.i18n import is_english, tr
 
 
@@ -44,8 +45,8 @@ class Summary:
 
 
 def summary(report) -> Summary:
-    sent, refused = len(report.of("sent")), len(report.of("quarantined"))
-    deferred = len(report.of("deferred")) + len(report.of("waiting"))
+    sent, refused = len(report.of(Outcome.SENT)), len(report.of(Outcome.QUARANTINED))
+    deferred = len(report.of(Outcome.DEFERRED)) + len(report.of(Outcome.WAITING))
     parts = []
     pull = report.pull
     if pull is not None:
