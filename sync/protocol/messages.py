@@ -7,6 +7,7 @@ from typing import Any
 
 from app.domain.i18n import N_, both
 from app.domain.messages import CATALOG as DOMAIN_CATALOG, Problem
+from sync.protocol.input_messages import INPUT_CATALOG, input_problem
 from sync.protocol.schemas import ProblemOut
 
 SYNC_CATALOG: dict[str, str] = {
@@ -48,7 +49,10 @@ SYNC_CATALOG: dict[str, str] = {
 
 def problem(code: str, field: str = "", **params: Any) -> ProblemOut:
     """A ProblemOut with both texts filled from the sync or the domain catalog
-    (a domain code as the domain says it: scopes, categories in words)."""
+    (a domain code as the domain says it: scopes, categories in words; an
+    input code with its field named in the texts)."""
+    if code in INPUT_CATALOG:
+        return input_problem(code, field, **params)
     if code in DOMAIN_CATALOG and code not in SYNC_CATALOG:
         try:
             return from_domain(Problem(code, field, dict(params)))

@@ -2,6 +2,18 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
+
+
+def iso_date(text: str) -> str:
+    """--due: a real date, YYYY-MM-DD (the task's column holds ten characters)."""
+    try:
+        if len(text) == 10:
+            date.fromisoformat(text)
+            return text
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
 
 
 def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
@@ -53,7 +65,7 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     p.add_argument("--plan-item", required=True)
     p.add_argument("--party")
     p.add_argument("--team")
-    p.add_argument("--due", help="due date YYYY-MM-DD")
+    p.add_argument("--due", type=iso_date, help="due date YYYY-MM-DD")
     p.add_argument("--draw", action="store_true", help="draw parties and teams at random")
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--agency", help="draw only teams of this agency")

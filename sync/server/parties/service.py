@@ -6,7 +6,7 @@ import io
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from app.domain.credit_code import credit_code_problem, normalize
@@ -14,6 +14,7 @@ from app.domain.i18n import bilingual
 from app.domain.messages import CATALOG
 from sync.protocol.schemas import PartyOut
 from sync.server.audit import service as audit
+from sync.server.guard import InputError, check_value
 from sync.server.parties.models import PARTY_FIELDS, Party
 from sync.server.pull.changes import record_change
 
@@ -38,7 +39,23 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)   # (line, message)
 
 
+def _field_problem(row: dict) -> str | None:
+    """A value the parties table cannot hold (too long for its column, a NUL)."""
+    for key, value in row.items():
+        column = Party.__table__.columns.get(key)
+        if column is None:
+            continue
+        try:
+            check_value(value, key, column.type.length if isinstance(column.type, String) else None)
+        except InputError as e:
+            return f"{e.problem.zh} ({e.problem.en})"
+    return None
+
+
 def _row_problem(row: dict) -> str | None:
+    bad = _field_problem(row)
+    if bad:
+        return bad
     if not row.get("name"):
         return bilingual("缺少名称")
     code_problem = credit_code_problem(row.get("credit_code", ""))
