@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.entities import TaskStatus
 from app.domain.messages import Problem, RuleViolation
+from app.domain.times import china_text
 from app.domain.visit import SampleDetails, TeamMember, Visit, VisitStatus
 from app.domain.workflow import Step, VisitContext, VisitFlow
 from app.services.workspace import Workspace
@@ -65,7 +66,7 @@ def context_for(ws: Workspace, s: Session, visit: Visit) -> VisitContext:
 
 def new_record_no(ws: Workspace, s: Session, plan_id: str) -> str:
     """编号: plan, date, device, sequence — unique without asking the server."""
-    day = ws.now().astimezone().strftime("%Y%m%d")
+    day = china_text(ws.now(), "%Y%m%d")      # the sampling day in China, whatever the laptop's zone
     seq = master_repo.next_counter(s, f"record:{day}")
     return f"{plan_id or 'FS'}-{day}-{ws.device_id[:4].upper()}-{seq:03d}"
 
