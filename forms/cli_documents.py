@@ -43,7 +43,10 @@ def run(args: argparse.Namespace, signer=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     try:
         if args.blank:
+            from app.domain.reference_data import load_plan_notice
+            from forms.context import PlanNotice
             ctx = DocumentContext.blank_form()
+            ctx.plan_notice = PlanNotice(**load_plan_notice())     # 抽查依据 as the notice lists them
             _write_all(out, lambda _name: ctx)
             return 0
         return _demo(out, signer)
@@ -57,7 +60,7 @@ def _demo(out: Path, signer) -> int:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     from app.domain.seal_payload import KeySigner
-    from forms.demo import demo_context, demo_problem_context, demo_refusal_context
+    from forms.demo import demo_context, demo_no_sample_context, demo_problem_context, demo_refusal_context
 
     signer = signer or KeySigner()
     pem = Ed25519PublicKey.from_public_bytes(signer.public_key_bytes()).public_bytes(

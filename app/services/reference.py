@@ -13,7 +13,7 @@ from app.store import master_repo
 def ensure_plan(ws: Workspace, plan: Plan | None = None) -> Plan:
     """Load the packaged plan (2022 batch 4) into the store if it is not there."""
     if plan is None:
-        from app.store.reference_data import load_plan
+        from app.domain.reference_data import load_plan
         plan = load_plan()
     with ws.db.session() as s:
         if master_repo.load_plan(s, plan.id) is None:
@@ -52,7 +52,7 @@ class TaskSummary:
     @property
     def closed(self) -> bool:
         """No new visit may start on it (cancelled, or withdrawn)."""
-        return self.status == TaskStatus.CANCELLED or self.withdrawn
+        return self.status in (TaskStatus.CANCELLED, TaskStatus.NO_SAMPLE) or self.withdrawn
 
 
 def list_tasks(ws: Workspace, *, include_done: bool = True) -> list[TaskSummary]:

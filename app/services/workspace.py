@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
+from app.domain.plain import from_plain, to_plain
 from app.domain.plan import SamplingRule
 from app.domain.times import utc_now
 from app.store import master_repo, paths
@@ -47,19 +48,29 @@ class Workspace:
     def shipped_rules(self) -> dict[str, SamplingRule]:
         """The packaged rules (resources/sampling_rules.json): the first-run
         default, until a pull brings the server's."""
-        from app.store.reference_data import load_sampling_rules
+        from app.domain.reference_data import load_sampling_rules
         return load_sampling_rules()
 
     @property
     def sampling_rules(self) -> dict[str, SamplingRule]:
         """Per product: the server's rule once a pull brought one, else the packaged one."""
         with self.db.read() as s:
-            return {**self.shipped_rules, **master_repo.sampling_rules(s)}
+            pulled = master_repo.sampling_rules(s)
+        return {p: self._over(self.shipped_rules.get(p), pulled.get(p)) for p in {*self.shipped_rules, *pulled}}
 
     def rule_for(self, product: str) -> SamplingRule | None:
         with self.db.read() as s:
             pulled = master_repo.sampling_rule(s, product)
-        return pulled if pulled is not None else self.shipped_rules.get(product)
+        return self._over(self.shipped_rules.get(product), pulled)
+
+    @staticmethod
+    def _over(shipped: SamplingRule | None, pulled: dict | None) -> SamplingRule | None:
+        """What the server's rule says wins; what it does not say (a server
+        older than a field of the rule) stays as the packaged rule says."""
+        if pulled is None:
+            return shipped
+        base = to_plain(shipped, volatile=True) if shipped is not None else {}
+        return from_plain(SamplingRule, {**base, **pulled})
 
     def close(self) -> None:
         self.evidence.close()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.entities import Agency, InspectedParty, Sampler, Task, TaskStatus
 from app.domain.plain import from_plain, to_plain
-from app.domain.plan import Plan, PlanItem, SamplingRule, Scope
+from app.domain.plan import Plan, PlanItem, Scope
 from app.domain.times import as_utc, utc_naive
 from app.domain.visit import VisitStatus
 from app.store.models import (AgencyRow, CounterRow, PartyRow, PlanItemRow, PlanRow, SamplerRow,
@@ -110,7 +110,8 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
     sampler mid-visit sees it."""
     row = session.get(TaskRow, task.id) or TaskRow(id=task.id)
     local = TaskStatus(row.status) if row.status else None
-    if task.status == TaskStatus.ASSIGNED and local in (TaskStatus.IN_PROGRESS, TaskStatus.DONE):
+    if task.status == TaskStatus.ASSIGNED and local in (TaskStatus.IN_PROGRESS, TaskStatus.DONE,
+                                                        TaskStatus.NO_SAMPLE):
         # The server only knows "assigned" until the record arrives; what the
         # sampler already did here is not undone by a pull.
         task.status = local
@@ -160,7 +161,7 @@ def withdraw_task(session: Session, task_id: str, *, reason: str, at: datetime,
         return False
     task = from_plain(Task, json.loads(r.data))
     task.extra["withdrawn"] = {"kind": kind, "reason": reason, "at": as_utc(at).isoformat()}
-    if task.status != TaskStatus.DONE:
+    if task.status not in (TaskStatus.DONE, TaskStatus.NO_SAMPLE):
         # Kept as CANCELLED so every guard on cancelled tasks holds (no new
         # visit, the task's status is not moved by a visit finishing).
         task.status = TaskStatus.CANCELLED
@@ -218,21 +219,22 @@ def set_task_status(session: Session, task_id: str, status: TaskStatus) -> None:
         r.data = _json(task)
 
 
-def put_sampling_rule(session: Session, rule: SamplingRule, *, at: datetime) -> None:
-    """The server's rule for a product (it replaces the packaged one)."""
-    row = session.get(SamplingRuleRow, rule.product) or SamplingRuleRow(product=rule.product)
-    row.data = json.dumps(to_plain(rule, volatile=True), ensure_ascii=False, separators=(",", ":"))
+def put_sampling_rule(session: Session, product: str, data: dict, *, at: datetime) -> None:
+    """The server's rule for a product, as it was sent (plain SamplingRule;
+    what it says wins over the packaged rule, see Workspace.rule_for)."""
+    row = session.get(SamplingRuleRow, product) or SamplingRuleRow(product=product)
+    row.data = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     row.updated_at = utc_naive(at)
     session.add(row)
 
 
-def sampling_rule(session: Session, product: str) -> SamplingRule | None:
+def sampling_rule(session: Session, product: str) -> dict | None:
     row = session.get(SamplingRuleRow, product)
-    return None if row is None else from_plain(SamplingRule, json.loads(row.data))
+    return None if row is None else json.loads(row.data)
 
 
-def sampling_rules(session: Session) -> dict[str, SamplingRule]:
-    return {r.product: from_plain(SamplingRule, json.loads(r.data)) for r in session.scalars(select(SamplingRuleRow))}
+def sampling_rules(session: Session) -> dict[str, dict]:
+    return {r.product: json.loads(r.data) for r in session.scalars(select(SamplingRuleRow))}
 
 
 def next_counter(session: Session, name: str) -> int:

@@ -96,7 +96,7 @@ def _apply_rules(session: Session, rules: list[dict], now: datetime) -> None:
         except (TypeError, ValueError, KeyError) as e:
             log.warning("sampling rule from the server skipped (%s): %.200r", e, raw)
             continue
-        master_repo.put_sampling_rule(session, rule, at=now)
+        master_repo.put_sampling_rule(session, rule.product, raw, at=now)
 
 
 def _drop_missing(session: Session, listed: set[str], now: datetime, report: PullReport) -> None:

@@ -42,8 +42,12 @@ def test_the_servers_sampling_rules_replace_the_packaged_ones(live_sqlite, tmp_p
     assert ws.rule_for("车用汽油") == shipped["车用汽油"] and shipped["车用汽油"].test_quantity == "2"
     report = engine.run(push=False)
     assert not report.network_error and report.pull.full
-    assert ws.rule_for("车用汽油").test_quantity == "4"               # the world's server says 4 L
-    assert ws.sampling_rules["车用汽油"].test_quantity == "4"
+    petrol = ws.rule_for("车用汽油")
+    assert petrol.test_quantity == "4" == ws.sampling_rules["车用汽油"].test_quantity    # the server says 4 L
+    # What it does not say (product fields, container: a server older than
+    # them) stays as the packaged rule says.
+    assert (petrol.fields, petrol.container) == (shipped["车用汽油"].fields, shipped["车用汽油"].container)
+    assert petrol.fields
     assert ws.rule_for("车用柴油") == shipped["车用柴油"]              # a broken rule is skipped, the pull goes on
     visit = visits.start_visit(ws, live.world.tasks["a1_petrol"])
     assert (visit.sample.unit, visit.sample.test_quantity, visit.sample.backup_quantity) == \

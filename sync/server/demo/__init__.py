@@ -7,7 +7,6 @@ tasks for the team. Every demo account gets one freshly generated password,
 which the caller prints; nothing secret is in the source."""
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -15,8 +14,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain import resources
 from app.domain.credit_code import ALPHABET, check_char
+from app.domain.plain import to_plain
+from app.domain.reference_data import load_plan, load_sampling_rules
 from sync.server.auth import service as accounts
 from sync.server.auth.models import Agency
 from sync.server.auth.passwords import generate_password
@@ -70,24 +70,14 @@ def credit_code(rng: random.Random, region: str) -> str:
     return body + check_char(body)
 
 
-def resource(name: str) -> dict:
-    """A file of the resources/ the app ships, read as an administrator's
-    import-plan would (the server reads it itself, not through the app)."""
-    folder = resources.find(name)
-    if folder is None:
-        raise FileNotFoundError(f"{name} not in any of " + ", ".join(map(str, resources.candidates())))
-    return json.loads((folder / name).read_text(encoding="utf-8"))
-
-
 def demo_plan() -> dict:
-    """The plan the desktop app ships (resources/plan_2022_4.json)."""
-    return resource("plan_2022_4.json")
+    """The plan the desktop app ships (resources/plan_2022_4.json), validated."""
+    return to_plain(load_plan())
 
 
 def demo_rules() -> list[dict]:
-    """The sampling rules the desktop app ships, citations resolved as the
-    laptops get them."""
-    return plans.rules_from_file(resource("sampling_rules.json"))
+    """The sampling rules the desktop app ships, as the laptops get them."""
+    return [to_plain(r) for r in load_sampling_rules().values()]
 
 
 def seed(*, session: Session, today: date | None = None, password: str | None = None) -> DemoInfo:

@@ -67,29 +67,25 @@ def import_rules(*, session: Session, rules: list[dict], actor: str = "cli") -> 
     return len(rules)
 
 
-def rules_from_file(doc: dict | list) -> list[dict]:
-    """The rules of a sampling-rules file (resources/sampling_rules.json:
-    `rules` and the `sources` catalogue they cite), each citation resolved
-    against the catalogue as the laptops get it (app.domain.plan.SamplingRule
-    in plain form). A bare list, or {product: rule}, is taken as it is."""
-    if isinstance(doc, list) or "rules" not in doc:
-        return list(doc if isinstance(doc, list) else doc.values())
-    catalog = doc.get("sources") or {}
-
-    def cite(c: dict) -> dict:
-        src = catalog.get(c.get("ref"), {})
-        return {"ref": c.get("ref"), "title": src.get("title", ""), "url": src.get("url", ""),
-                "status": src.get("status", ""), "says": c.get("says", "")}
-    return [{**r, "sources": {f: [cite(c) for c in cs] for f, cs in (r.get("sources") or {}).items()}}
-            for r in doc["rules"]]
-
-
 def sampled_counts(*, session: Session, plan_id: str) -> dict[str, int]:
     from sync.server.records.models import Record
     rows = session.execute(select(Record.plan_item_id, func.count()).join(PlanItem, PlanItem.id == Record.plan_item_id)
                            .where(PlanItem.plan_id == plan_id, Record.status == "finished")
                            .group_by(Record.plan_item_id))
     return {item_id: n for item_id, n in rows}
+
+
+def open_slots(*, session: Session, plan_item_id: str) -> int:
+    """Batches of the plan item that no task holds: its quota minus the tasks
+    still under way or done (a cancelled task, or one closed as 未抽到样品,
+    frees its slot for a replacement party)."""
+    from sync.server.tasks.models import SLOT_FREE, Task
+    item = session.get(PlanItem, plan_item_id)
+    if item is None:
+        return 0
+    held = session.scalar(select(func.count()).select_from(Task).where(
+        Task.plan_item_id == plan_item_id, Task.status.not_in(SLOT_FREE))) or 0
+    return max(0, item.batches - held)
 
 
 def plan_out(*, session: Session, plan: Plan) -> PlanOut:
