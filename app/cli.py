@@ -10,8 +10,8 @@ import sys
 COMMANDS = {
     "gui": ("app.ui.main", "start the desktop app (default)"),
     "run-demo": ("app.ui.demo", "start a demo server on loopback and the app enrolled against it"),
-    "documents": ("forms.cli_documents", "write demo or blank documents as PDF"),
-    "verify-seal": ("forms.cli_verify", "verify a seal QR payload"),
+    "documents": ("app.cli_documents", "write demo or blank documents as PDF"),
+    "verify-seal": ("app.cli_verify", "verify a seal QR payload"),
 }
 # Not in the installed bundle (it has no provincial server to run a demo on).
 SOURCE_ONLY = {"run-demo"}

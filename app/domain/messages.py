@@ -97,6 +97,7 @@ CATALOG: dict[str, str] = {
     "task.cancelled": N_("该任务已被省局取消：{reason}"),
     "task.withdrawn": N_("该任务已改派给其他抽样组（原因：{reason}），不能再开始抽样"),
     "task.no_sample": N_("该任务已以“未抽到样品”结束，不能再开始抽样"),
+    "task.dropped": N_("服务器已撤下该任务，不能再开始抽样"),
     # evidence store
     "photo.not_image": N_("文件不是可识别的图片：{name}"),
     "photo.truncated": N_("图片文件不完整或已损坏：{name}"),

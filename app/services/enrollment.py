@@ -167,3 +167,12 @@ def revoked(ws: Workspace) -> dict | None:
     with ws.db.session() as s:
         raw = state.get(s, REVOKED_KEY)
     return json.loads(raw) if raw else None
+
+
+def newer_release(server_url: str) -> AppReleaseOut | None:
+    """The release the province published, if it is newer than this app
+    (the status bar's notice); None otherwise."""
+    from app.version import is_newer
+    from sync.client.enroll import latest_release
+    rel = latest_release(server_url)
+    return rel if rel is not None and rel.version and is_newer(rel.version) else None

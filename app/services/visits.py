@@ -7,7 +7,7 @@ import dataclasses
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from app.domain import rules
 from app.domain.entities import TaskStatus
 from app.domain.messages import Problem, RuleViolation
 from app.domain.plan import SamplingRule
+from app.domain.times import china_text
 from app.domain.visit import EvidenceCategory, SampleDetails, TeamMember, Visit, VisitStatus
 from app.domain.workflow import Step, VisitContext, VisitFlow
 from app.services.workspace import Workspace
@@ -67,7 +68,7 @@ def context_for(ws: Workspace, s: Session, visit: Visit) -> VisitContext:
 
 def new_record_no(ws: Workspace, s: Session, plan_id: str) -> str:
     """编号: plan, date, device, sequence — unique without asking the server."""
-    day = ws.now().astimezone().strftime("%Y%m%d")
+    day = china_text(ws.now(), "%Y%m%d")      # the sampling day in China, whatever the laptop's zone
     seq = master_repo.next_counter(s, f"record:{day}")
     return f"{plan_id or 'FS'}-{day}-{ws.device_id[:4].upper()}-{seq:03d}"
 
@@ -80,7 +81,9 @@ def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None)
         if task is None:
             raise LookupError(task_id)
         moved = master_repo.withdrawal_reason(s, task_id)
-        if moved is not None:       # 改派: another team's task now, whatever its status here
+        if moved is not None:       # 改派 (another team's task now) or dropped, whatever its status here
+            if master_repo.withdrawal_kind(task) == "dropped":
+                raise RuleViolation([Problem("task.dropped")])
             raise RuleViolation([Problem("task.withdrawn", "", {"reason": moved or "—"})])
         if task.status == TaskStatus.CANCELLED:
             raise RuleViolation([Problem("task.cancelled", "", {"reason": task.cancel_reason or "—"})])
@@ -110,7 +113,7 @@ def _dec(text: str):
 
 
 def load(ws: Workspace, visit_id: str) -> Visit:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         visit = visits_repo.load_visit(s, visit_id)
     if visit is None:
         raise VisitNotFound(visit_id)
@@ -132,7 +135,7 @@ class StepState:
 
 
 def state(ws: Workspace, visit_id: str) -> StepState:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         visit = visits_repo.load_visit(s, visit_id)
         if visit is None:
             raise VisitNotFound(visit_id)
@@ -145,8 +148,29 @@ def state(ws: Workspace, visit_id: str) -> StepState:
                          ctx.rule, rules.evidence_step_categories(ctx.rule))
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What an operation on an open visit hands back to the wizard (after
+    Anki's OpChanges): the service's result, or the rule it broke, and the
+    step state after it, so the wizard needs no second round trip."""
+    result: Any
+    state: StepState
+    refused: RuleViolation | None = None
+
+
+def apply(ws: Workspace, visit_id: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Changes:
+    """Run a service `fn(ws, visit_id, *args, **kwargs)` (its own
+    transactions, as when called alone), then read the step state. A broken
+    rule comes back in `refused`, with the unchanged state."""
+    try:
+        result = fn(ws, visit_id, *args, **kwargs)
+    except RuleViolation as e:
+        return Changes(None, state(ws, visit_id), e)
+    return Changes(result, state(ws, visit_id))
+
+
 def missing(ws: Workspace, visit_id: str, step: Step | None = None) -> list[Problem]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         visit = visits_repo.load_visit(s, visit_id)
         return VisitFlow(visit, context_for(ws, s, visit)).missing(step)
 
@@ -179,7 +203,7 @@ def abandon(ws: Workspace, visit_id: str) -> Visit:
 
 def list_visits(ws: Workspace, *, statuses: list[VisitStatus] | None = None, search: str = "",
                 limit: int = 200, offset: int = 0) -> list[VisitSummary]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return visits_repo.list_visits(s, statuses=statuses, search=search, limit=limit, offset=offset)
 
 

@@ -138,7 +138,7 @@ class _Op:
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
         self._progress: Callable[[int, int | None, str], None] | None = None
-        self._parent: QWidget | None = None
+        self._parent: QObject | None = None
         self._cancel = threading.Event()
         self._last_report = 0.0
 
@@ -154,10 +154,11 @@ class _Op:
         self._progress = cb
         return self
 
-    def parent(self, widget: QWidget) -> "_Op":
-        """Callbacks are dropped if this widget is deleted before they run;
-        the default failure box is shown over it."""
-        self._parent = widget
+    def parent(self, owner: QObject) -> "_Op":
+        """Callbacks are dropped if `owner` (a widget, or any QObject whose
+        slots the callbacks use) is deleted before they run; the default
+        failure box is shown over it when it is a widget."""
+        self._parent = owner
         return self
 
     def cancel(self) -> None:
@@ -221,7 +222,7 @@ class _Op:
             elif self._failure is not None:
                 self._failure(error)
             else:
-                show_failure(error, self._parent)
+                show_failure(error, self._parent if isinstance(self._parent, QWidget) else None)
         finally:
             # Drop every reference to widgets here, on the GUI thread: the
             # worker may hold the op a little longer and must not be the one

@@ -14,6 +14,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
+from app.services.files import save_file
 from app.ui.i18n import tr
 from app.ui.ops import BgOp
 
@@ -52,11 +53,6 @@ def render_pdf(data: bytes, dpi: float = PREVIEW_DPI, report=None) -> list[Page]
         finally:
             doc.close()
     return pages
-
-
-def write_file_atomic(path: str, data: bytes) -> str:
-    from app.store.files import write_atomic
-    return str(write_atomic(path, data, prefix=".export-"))
 
 
 def page_size(page: Page) -> QPageSize:
@@ -238,7 +234,7 @@ class PdfView(QWidget):
         return dlg
 
     def export_to(self, path: str) -> None:
-        BgOp(write_file_atomic, path, self._data).parent(self).success(self._exported).run_in_background()
+        BgOp(save_file, path, self._data).parent(self).success(self._exported).run_in_background()
 
     def _exported(self, path: str) -> None:
         self.status.setText(tr("已导出：{path}", path=path))

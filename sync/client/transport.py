@@ -12,7 +12,7 @@ import httpx
 
 from app.domain.i18n import N_
 from sync.client.cancel import CancelToken
-from sync.client.errors import AuthError, ServerRefused, TransientError, UpgradeRequired
+from sync.client.errors import AuthError, ServerFault, ServerRefused, TransientError, UpgradeRequired
 from sync.protocol.enrollment import APP_VERSION_HEADER, PROTOCOL_HEADER, UPGRADE_STATUS
 from sync.protocol.schemas import PROTOCOL
 
@@ -23,6 +23,7 @@ def _app_version() -> str:
 
 
 RETRY_STATUSES = {408, 423, 425, 500, 502, 503, 504}   # 429 (sign-in limit) is shown, not retried
+GATEWAY_STATUSES = {502, 503, 504}      # the server as a whole is away, not failing on this request
 
 
 def user_agent() -> str:
@@ -58,6 +59,7 @@ class Transport:
         self.retry = retry or RetryPolicy()
         t = timeouts or Timeouts()
         self.cancel = cancel or CancelToken()
+        self.answered = False           # our server answered (our protocol's body) at least once
         # TCP_NODELAY: a request's head and body go out as two writes; without
         # it the body waits for a delayed ACK (~40 ms per request).
         nodelay = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
@@ -90,7 +92,10 @@ class Transport:
         if r.status_code == UPGRADE_STATUS:
             raise_upgrade(r)
         body = our_body(r)
-        if body is None or r.status_code in RETRY_STATUSES or r.status_code >= 500:
+        self.answered = self.answered or body is not None
+        if r.status_code >= 500 and r.status_code not in GATEWAY_STATUSES:
+            raise ServerFault(r.status_code, body, r.text)
+        if body is None or r.status_code in RETRY_STATUSES:
             raise TransientError(f"HTTP {r.status_code} ({'ours' if body else 'not our server'})",
                                  code="net.status", text=N_("服务器暂时不可用，稍后重试"))
         if r.status_code == 401:

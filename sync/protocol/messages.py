@@ -61,6 +61,7 @@ SYNC_CATALOG: dict[str, str] = {
     "not_found": N_("未找到：{what}"),
     "bad_request": N_("请求格式错误：{detail}"),
     "server.error": N_("服务器内部错误，请稍后重试"),
+    "sync.server_failed": N_("服务器处理此记录出错：{message}（HTTP {status}，已试{attempts}次）。已暂时搁置，问题解决后可重新提交"),
 }
 
 

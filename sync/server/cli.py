@@ -104,22 +104,29 @@ def cmd_add_user(args) -> int:
 
 
 def cmd_import_plan(args) -> int:
+    from app.domain.reference_data import ReferenceDataError
     from sync.server.plan import service
     _, db = _db(args)
     data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    try:
+        rules = _rules(args.rules) if args.rules else []
+    except ReferenceDataError as e:     # names the file and the bad entry
+        print(e, file=sys.stderr)
+        return 2
     with db.session() as s:
         plan = service.import_plan(session=s, data=data)
-        n = service.import_rules(session=s, rules=_rules(args.rules)) if args.rules else 0
+        n = service.import_rules(session=s, rules=rules) if rules else 0
     print(f"plan {plan.id}: {len(data['items'])} items, {sum(i['batches'] for i in data['items'])} batches"
           + (f"; {n} sampling rules" if n else ""))
     return 0
 
 
 def _rules(path: str) -> list[dict]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if isinstance(data, dict):
-        data = data.get("rules", list(data.values()))
-    return list(data)
+    """A sampling-rules file (as resources/sampling_rules.json), checked as
+    the app checks it, each rule as the laptops get it."""
+    from app.domain.plain import to_plain
+    from app.domain.reference_data import load_sampling_rules
+    return [to_plain(r) for r in load_sampling_rules(path).values()]
 
 
 def cmd_import_parties(args) -> int:

@@ -14,7 +14,7 @@ from tests import conftest as c
 
 def main(data: str, photos: str) -> None:
     ws = Workspace(data)
-    ws.__dict__["sampling_rules"] = {}
+    ws.__dict__["shipped_rules"] = {}
     import_master_data(ws, plan=c.MINI_PLAN, agencies=[c.AGENCY], samplers=c.SAMPLERS, tasks=[c.make_task()])
     files = sorted(Path(photos).glob("*.jpg"))
     for n in range(10_000):

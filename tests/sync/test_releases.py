@@ -98,7 +98,7 @@ def test_the_sync_stops_with_the_message_and_the_record_stays_queued(newer_serve
     url, world = newer_server
     ws = seeded
     v = complete_visit(ws, make_jpeg, signature_png)          # a real finished record, queued
-    engine = SyncEngine(server_url=url, sessions=ws.db.session, photo_source=ws.evidence.path,
+    engine = SyncEngine(server_url=url, db=ws.db, photo_source=ws.evidence.path,
                         token=world.tokens["s_a1"], retry=RetryPolicy(attempts=2, base_s=0.01),
                         signer=world.keys["s_a1"])
     report = engine.run()

@@ -41,7 +41,7 @@ def test_install_home_opens_the_workspace_and_loads_the_packaged_plan(qtbot, tmp
     try:
         with qtbot.waitSignal(home.loaded, timeout=20_000):
             pass
-        from app.store.reference_data import load_plan
+        from app.domain.reference_data import load_plan
         plan = load_plan()
         assert home.plan_id == plan.id
         assert home.progress.model.rowCount() == len(plan.items)

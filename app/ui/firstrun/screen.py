@@ -30,8 +30,8 @@ def _error_text(error: BaseException) -> str:
 
 def render_test_label(size: str, printer: str, dpi: float) -> list:
     from app.ui.pdf_view import render_pdf
-    from forms import check_label
-    return render_pdf(check_label.build(size, printer), dpi)
+    from app.services.documents import check_label_pdf
+    return render_pdf(check_label_pdf(size, printer), dpi)
 
 
 class FirstRunScreen(QWidget):

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
+from app.domain.deadline import DeadlineState
 from app.domain.entities import TaskStatus
 from app.domain.visit import VisitStatus
 from app.services import overview
@@ -230,7 +231,7 @@ class HomeScreen(QWidget):
         self.progress.model.set_rows(data.progress)
         self.awaiting.title.setText(tr("待同步（{n}）", n=data.awaiting_total))
         self.running.title.setText(tr("进行中的抽样（{n}）", n=len(data.in_progress)))
-        late = sum(1 for a in data.awaiting if a.state == "overdue")
+        late = sum(1 for a in data.awaiting if a.state == DeadlineState.OVERDUE)
         self.status_label.setText(tr("共{tasks}个任务，{running}个抽样进行中，{waiting}条待同步",
                                      tasks=len(data.tasks), running=len(data.in_progress),
                                      waiting=data.awaiting_total)

@@ -6,16 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
+from app.services.enrollment import newer_release
 from app.ui.i18n import tr
 from app.ui.ops import BgOp
-
-
-def newer_release(server_url: str):
-    """The published release if it is newer than this app, else None."""
-    from app.version import is_newer
-    from sync.client.enroll import latest_release
-    rel = latest_release(server_url)
-    return rel if rel is not None and rel.version and is_newer(rel.version) else None
 
 
 class ReleaseNotice(QLabel):

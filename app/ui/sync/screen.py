@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QApplication, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from app.domain.deadline import CHINA
+from app.domain.times import china
 from app.services import enrollment, syncing
 from app.services.syncing import SignedIn, SignInError
 from app.ui.app_shell import placeholder
@@ -293,7 +293,7 @@ class SyncScreen(QWidget):
     def _show_last_sync(self, when: datetime | None) -> None:
         # China time, like every other time on screen (deadlines are in it),
         # whatever the laptop's own time zone is set to.
-        self.window.set_last_sync(when.astimezone(CHINA) if when else None)
+        self.window.set_last_sync(china(when))
 
     # --- connectivity -----------------------------------------------------
     def _online_changed(self, online) -> None:
@@ -326,7 +326,7 @@ class SyncScreen(QWidget):
         def show(rows) -> None:
             self.model.set_rows(rows)
             self.empty.setVisible(not rows)
-            waiting = sum(1 for r in rows if r.status != "sent")
+            waiting = sum(1 for r in rows if r.status != syncing.OutboxStatus.SENT)
             self.records_title.setText(tr("同步记录（{n}条未送达）", n=waiting))
             self.records_loaded.emit()
             if then:
@@ -339,11 +339,11 @@ class SyncScreen(QWidget):
 
     def _selection_changed(self, *_a) -> None:
         r = self.selected_record()
-        self.release_button.setEnabled(r is not None and r.status == "quarantined")
+        self.release_button.setEnabled(r is not None and r.status == syncing.OutboxStatus.QUARANTINED)
 
     def release_selected(self) -> None:
         r = self.selected_record()
-        if r is None or r.status != "quarantined" or self.ws is None:
+        if r is None or r.status != syncing.OutboxStatus.QUARANTINED or self.ws is None:
             return
 
         def released(_none) -> None:

@@ -48,7 +48,8 @@ class DocumentActions:
         self.dialogs.append(show_failure(error, self.parent))
 
     def _deliver(self, kind: DocumentKind, action: str, pdf: bytes) -> None:
-        from app.ui.pdf_view import PdfPreviewDialog, write_file_atomic
+        from app.services.files import save_file
+        from app.ui.pdf_view import PdfPreviewDialog
         name = f"{self.session.visit_id[:8]}-{kind.value}.pdf"
         if action == "export":
             dlg = QFileDialog(self.parent, tr("导出PDF"))
@@ -57,7 +58,7 @@ class DocumentActions:
             dlg.setDefaultSuffix("pdf")
             dlg.selectFile(name)
             dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dlg.fileSelected.connect(lambda path: self.session.run_bg(write_file_atomic, path, pdf,
+            dlg.fileSelected.connect(lambda path: self.session.run_bg(save_file, path, pdf,
                                                                       ok=lambda _p: None))
             dlg.open()
             self.dialogs.append(dlg)

@@ -17,7 +17,7 @@ from sync.server.auth.throttle import Attempt
 from sync.server.db import utcnow
 from sync.server.deps import client_address, tx
 from sync.server.devices import service as devices
-from sync.server.errors import ERROR_RESPONSES
+from sync.server.errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/v1", tags=["auth"], responses=ERROR_RESPONSES)
 

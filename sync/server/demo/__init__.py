@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.credit_code import ALPHABET, check_char
 from app.domain.plain import to_plain
-from app.store.reference_data import load_plan, load_sampling_rules
+from app.domain.reference_data import load_plan, load_sampling_rules
 from sync.server.auth import service as accounts
 from sync.server.auth.models import Agency
 from sync.server.auth.passwords import generate_password
@@ -76,7 +76,7 @@ def demo_plan() -> dict:
 
 
 def demo_rules() -> list[dict]:
-    """The sampling rules the desktop app ships (resources/sampling_rules.json)."""
+    """The sampling rules the desktop app ships, as the laptops get them."""
     return [to_plain(r) for r in load_sampling_rules().values()]
 
 
