@@ -45,6 +45,10 @@ class InspectedParty:
     phone: str = ""
     scale: str = ""                # 企业规模
     scope: Scope = Scope.SELLER    # 抽样领域
+    # Where it is (decimal degrees as text, "" = unknown), when the province's
+    # party data has it: photos taken far from it are flagged.
+    latitude: str = ""
+    longitude: str = ""
 
 
 @dataclass

@@ -92,10 +92,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "problem.description": ("请填写问题描述", "Describe the problem"),
     "problem.evidence": ("请附问题证据照片", "Attach a photo of the problem"),
     "visit.not_in_progress": ("本次抽样已结束", "This visit has ended"),
+    "visit.step_not_reached": ("尚未完成到这一步，请按顺序点击“下一步”", "This step has not been reached yet; use Next"),
     "task.cancelled": ("该任务已被省局取消：{reason}", "The province cancelled this task: {reason}"),
     "task.withdrawn": ("该任务已改派给其他抽样组（原因：{reason}），不能再开始抽样",
                        "This task has been reassigned to another sampling team (reason: {reason}); "
                        "a new visit cannot be started on it"),
+    "task.ended": ("该任务的抽样已结束（{outcome}，抽样单编号{record_no}）；如确需再次抽样，请说明原因",
+                   "The visit on this task has ended ({outcome}, record {record_no}); to visit again, "
+                   "give the reason"),
     # evidence store
     "photo.not_image": ("文件不是可识别的图片：{name}", "Not an image file: {name}"),
     "photo.truncated": ("图片文件不完整或已损坏：{name}", "The image is truncated or damaged: {name}"),
@@ -121,6 +125,9 @@ CATEGORY_LABELS = {
 
 KIND_LABELS = {"test": ("检验样品", "test sample"), "backup": ("备用样品", "backup sample")}
 
+OUTCOME_LABELS = {"finished": ("已完成", "finished"), "refused": ("已拒检", "refused"),
+                  "problem_reported": ("已报送问题", "problem reported"), "abandoned": ("已终止", "abandoned")}
+
 SCOPE_LABELS = {"producer": ("生产者", "producer"), "seller": ("销售者", "seller"),
                 "gas_station": ("加油站", "gas station")}
 
@@ -128,7 +135,7 @@ SCOPE_LABELS = {"producer": ("生产者", "producer"), "seller": ("销售者", "
 # "site"); text() renders it in the language asked for, so one Problem reads
 # right in Chinese and in English.
 PARAM_LABELS = {"category": CATEGORY_LABELS, "kind": KIND_LABELS,
-                "scope": SCOPE_LABELS, "scopes": SCOPE_LABELS}
+                "scope": SCOPE_LABELS, "scopes": SCOPE_LABELS, "outcome": OUTCOME_LABELS}
 
 
 @dataclass(frozen=True)

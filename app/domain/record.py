@@ -5,6 +5,20 @@ from app.domain.canonical import CANONICAL_VERSION, canonical_bytes, canonical_h
 from app.domain.visit import Amendment, Visit
 
 
+# Fields added after records were first signed: written only when set, so
+# a record signed before they existed hashes as it did.
+OPTIONAL_VISIT_FIELDS = ("restart_of", "restart_reason")
+OPTIONAL_EVIDENCE_FIELDS = ("taken_at", "latitude", "longitude", "distance_m", "flags")
+OPTIONAL_PARTY_FIELDS = ("latitude", "longitude")
+
+
+def _drop_empty(d: dict, keys) -> dict:
+    for key in keys:
+        if d.get(key) in (None, "", []):
+            d.pop(key, None)
+    return d
+
+
 def record_document(visit: Visit) -> dict:
     """The canonical content of the record: every sampler-owned field, the
     hashes of the live photos (removed ones are not part of it), no
@@ -15,7 +29,9 @@ def record_document(visit: Visit) -> dict:
     for member in doc["team"]:
         if not member.get("added_on_site"):
             member.pop("added_on_site", None)
-    doc["evidence"] = sorted((to_plain(e) for e in visit.live_evidence()),
+    _drop_empty(doc, OPTIONAL_VISIT_FIELDS)
+    _drop_empty(doc["party"], OPTIONAL_PARTY_FIELDS)
+    doc["evidence"] = sorted((_drop_empty(to_plain(e), OPTIONAL_EVIDENCE_FIELDS) for e in visit.live_evidence()),
                              key=lambda e: (e["category"], e["sha256"], e["id"]))
     doc["seals"] = sorted(doc["seals"], key=lambda s: s["seal_no"])
     doc["photo_hashes"] = sorted({e.sha256 for e in visit.live_evidence()}
@@ -61,7 +77,7 @@ def sealing_document(visit: Visit) -> dict:
     before anyone signs, so the seal QR binds this hash; the final record
     contains it (visit.sealing_hash), which chains the seals to the record."""
     doc = to_plain(visit)
-    return {"record_no": doc["record_no"], "id": doc["id"], "party": doc["party"],
+    return {"record_no": doc["record_no"], "id": doc["id"], "party": _drop_empty(doc["party"], OPTIONAL_PARTY_FIELDS),
             "producer": doc["producer"], "sample": doc["sample"], "payment": doc["payment"],
             "seals": sorted(({"seal_no": s["seal_no"], "kind": s["kind"], "package_no": s["package_no"],
                               "on_site_storage": s["on_site_storage"]} for s in doc["seals"]),

@@ -32,6 +32,14 @@ class DocumentKind(str, enum.Enum):
     PROBLEM_REPORT = "problem_report"          # 问题报送单
 
 
+# Printed copies of each document left behind: one for the party, one for
+# the agency's file where the agency keeps one (the payment slip's two
+# parts share one sheet). Seal labels are not here: they go on the
+# packages, printed at the seal step on the label printer.
+COPIES = {DocumentKind.INSPECTION_NOTICE: 1, DocumentKind.SAMPLING_FORM: 2, DocumentKind.FEEDBACK_FORM: 1,
+          DocumentKind.PAYMENT_SLIP: 1, DocumentKind.STORAGE_NOTICE: 2}
+
+
 @dataclass(frozen=True)
 class DocumentNeed:
     kind: DocumentKind
@@ -114,6 +122,19 @@ def build_set(ws: Workspace, visit_id: str, *, label_size: str = "100x70") -> di
         name = need.kind.value
         out[name] = (seal_labels.build(ctx, seal_labels.SIZES[label_size]) if name == "seal_labels"
                      else registry.build(name, ctx))
+    return out
+
+
+def build_print_set(ws: Workspace, visit_id: str) -> list[tuple[DocumentKind, int, bytes]]:
+    """打印全部: each document the visit leaves with the party, its number of
+    copies and its PDF (built from one context; no seal labels)."""
+    visit = load(ws, visit_id)
+    ctx = context(ws, visit_id, sign_seals=False)
+    out = []
+    for need in documents_to_leave(visit):
+        copies = COPIES.get(need.kind, 0)
+        if copies:
+            out.append((need.kind, copies, registry.build(need.kind.value, ctx)))
     return out
 
 

@@ -159,6 +159,7 @@ class RecordStatus:
     deadline_state: str         # met | missed | due | near | overdue
     problems: list[dict] = field(default_factory=list)
     last_error: str = ""
+    outcome: str = ""           # the visit's end: finished | refused | problem_reported
 
     def reason(self, lang: str) -> str:
         key = "en" if lang.startswith("en") else "zh"
@@ -182,7 +183,7 @@ def records(ws: Workspace, now: datetime | None = None) -> list[RecordStatus]:
         dl = entry_deadline(sampled) if sampled else None
         st = deadline_state(sampled, received, now) if sampled else "due"
         out.append(RecordStatus(r.client_id, r.kind, r.status, r.record_no, r.party_name, r.product, dl, st,
-                                json.loads(r.reason) if r.reason else [], r.last_error))
+                                json.loads(r.reason) if r.reason else [], r.last_error, r.visit_status))
     return out
 
 

@@ -60,15 +60,23 @@ def context_for(ws: Workspace, s: Session, visit: Visit) -> VisitContext:
 
 def new_record_no(ws: Workspace, s: Session, plan_id: str) -> str:
     """编号: plan, date, device, sequence — unique without asking the server."""
-    day = ws.now().astimezone().strftime("%Y%m%d")
+    from app.domain.deadline import CHINA
+    day = ws.now().astimezone(CHINA).strftime("%Y%m%d")      # the China date, whatever the laptop's zone
     seq = master_repo.next_counter(s, f"record:{day}")
     return f"{plan_id or 'FS'}-{day}-{ws.device_id[:4].upper()}-{seq:03d}"
 
 
-def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None) -> Visit:
+def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None,
+                restart_reason: str = "") -> Visit:
     """Open a task on site: the party and the team come from the task (both
-    correctable), the product from the chosen plan item."""
+    correctable), the product from the chosen plan item. A visit already
+    under way on the task is returned, not doubled. A task whose visit has
+    ended (finished, refused, problem reported) is refused unless the
+    sampler gives the reason for visiting again (restart_reason, recorded)."""
     with ws.db.session() as s:
+        open_id = visits_repo.open_visit_for_task(s, task_id)
+        if open_id is not None:
+            return visits_repo.load_visit(s, open_id)
         task = master_repo.load_task(s, task_id)
         if task is None:
             raise LookupError(task_id)
@@ -77,6 +85,10 @@ def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None)
             raise RuleViolation([Problem("task.withdrawn", "", {"reason": moved or "—"})])
         if task.status == TaskStatus.CANCELLED:
             raise RuleViolation([Problem("task.cancelled", "", {"reason": task.cancel_reason or "—"})])
+        ended = visits_repo.task_outcomes(s, [task_id]).get(task_id)
+        if ended is not None and not restart_reason.strip():
+            raise RuleViolation([Problem("task.ended", "restart_reason", {
+                "outcome": ended.status.value, "record_no": ended.record_no})])
         item_id = plan_item_id or (task.plan_item_ids[0] if task.plan_item_ids else "")
         item = master_repo.plan_item(s, item_id) if item_id else None
         visit = Visit(
@@ -84,7 +96,9 @@ def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None)
             plan_id=task.plan_id, agency_id=task.agency_id, started_at=ws.now(),
             team=[TeamMember(m.id, m.name, m.certificate_no, present=True) for m in task.team],
             party=task.party,
-            sample=SampleDetails(product=item.product if item else "", plan_item_id=item_id))
+            sample=SampleDetails(product=item.product if item else "", plan_item_id=item_id),
+            restart_of=ended.visit_id if ended is not None else "",
+            restart_reason=restart_reason.strip() if ended is not None else "")
         rule = ws.rule_for(visit.sample.product)
         if rule is not None:
             visit.sample.unit = rule.unit
@@ -117,6 +131,7 @@ class StepState:
     can_go_back: bool
     is_last: bool
     progress: list[tuple[Step, bool]]
+    reachable: frozenset = frozenset()   # steps the step list may open (go_to)
 
 
 def state(ws: Workspace, visit_id: str) -> StepState:
@@ -126,7 +141,7 @@ def state(ws: Workspace, visit_id: str) -> StepState:
             raise VisitNotFound(visit_id)
         flow = VisitFlow(visit, context_for(ws, s, visit))
         return StepState(visit, flow.step, flow.missing() if not visit.frozen else [],
-                         flow.can_go_back(), flow.is_last(), flow.progress())
+                         flow.can_go_back(), flow.is_last(), flow.progress(), frozenset(flow.reachable()))
 
 
 def missing(ws: Workspace, visit_id: str, step: Step | None = None) -> list[Problem]:
@@ -146,6 +161,14 @@ def back(ws: Workspace, visit_id: str) -> Step:
     with editing(ws, visit_id) as (s, visit):
         step = VisitFlow(visit).back()
     return step
+
+
+def go_to(ws: Workspace, visit_id: str, step: Step) -> Step:
+    """Open a step from the step list (the rules of 上一步 / 下一步); returns
+    the step reached: short of `step` where a step in between is incomplete."""
+    with editing(ws, visit_id) as (s, visit):
+        reached = VisitFlow(visit, context_for(ws, s, visit)).go_to(step)
+    return reached
 
 
 def open_exit(ws: Workspace, visit_id: str, step: Step) -> Step:

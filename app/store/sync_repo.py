@@ -31,11 +31,13 @@ class OutboxRow:
     created_at: datetime | None
     server_received_at: datetime | None
     sent_at: datetime | None
+    visit_status: str = ""      # the visit's outcome: finished | refused | problem_reported
 
 
 _COLS = (OutboxItem.client_id, OutboxItem.kind, OutboxItem.status, OutboxItem.visit_id, VisitRow.record_no,
          VisitRow.party_name, VisitRow.product, OutboxItem.reason, OutboxItem.last_error, OutboxItem.attempts,
-         OutboxItem.sampled_at, OutboxItem.created_at, OutboxItem.server_received_at, OutboxItem.sent_at)
+         OutboxItem.sampled_at, OutboxItem.created_at, OutboxItem.server_received_at, OutboxItem.sent_at,
+         VisitRow.status)
 
 
 def outbox_rows(session: Session, *, recent_sent: int = 100) -> list[OutboxRow]:
@@ -45,7 +47,8 @@ def outbox_rows(session: Session, *, recent_sent: int = 100) -> list[OutboxRow]:
     unsent = session.execute(base.where(OutboxItem.status.in_(UNSENT)).order_by(OutboxItem.position.desc()))
     sent = session.execute(base.where(OutboxItem.status.not_in(UNSENT))
                            .order_by(OutboxItem.position.desc()).limit(recent_sent))
-    return [OutboxRow(*(v if v is not None else "" for v in r[:10]), *r[10:]) for r in list(unsent) + list(sent)]
+    return [OutboxRow(*(v if v is not None else "" for v in r[:10]), *r[10:14], r[14] or "")
+            for r in list(unsent) + list(sent)]
 
 
 def count_deliverable(session: Session, now_naive_utc: datetime) -> int:

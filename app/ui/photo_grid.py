@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPainter, QPixmap, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QGroupBox, QHBoxLayout, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QListView, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from app.domain.messages import CATEGORY_LABELS, label
@@ -19,6 +19,7 @@ from app.ui.camera import CameraButton, CameraDialog
 from app.ui.i18n import language, tr
 from app.ui.ops import BgOp
 from app.ui.photo_viewer import PhotoViewer
+from app.ui.theme import STATUS_COLORS
 
 THUMB = QSize(144, 108)
 MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".bmp", ".tif", ".tiff", ".webp",
@@ -132,8 +133,15 @@ class CategorySection(QGroupBox):
             buttons.addWidget(self.camera_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
+        # Photos whose time or place does not fit the visit, said in words.
+        self.flag_label = QLabel()
+        self.flag_label.setObjectName("evidence_flags")
+        self.flag_label.setWordWrap(True)
+        self.flag_label.setStyleSheet(f"color: {STATUS_COLORS['missing']};")
+        self.flag_label.setVisible(False)
         lay = QVBoxLayout(self)
         lay.addWidget(self.view)
+        lay.addWidget(self.flag_label)
         lay.addLayout(buttons)
         lay.addWidget(self.waiver_edit)
         self._update_title()
@@ -141,20 +149,30 @@ class CategorySection(QGroupBox):
 
     # --- items from the page --------------------------------------------
     def set_items(self, items: list[tuple]) -> None:
-        """items: (evidence_id, thumbnail_path or None, caption[, original_path])."""
+        """items: (evidence_id, thumbnail_path or None, caption[, original_path
+        [, note, flagged]]): a flagged photo's caption is red, the note (when
+        it was taken, what does not fit the visit) is its tooltip and is listed
+        under the thumbnails."""
         self._thumb_generation += 1
         self.model.clear()
         icon = placeholder_icon()
         to_load = {}
+        notes: list[str] = []
         for entry in items:
             eid, thumb, caption = entry[:3]
             item = QStandardItem(icon, caption)
             item.setData(eid, ID_ROLE)
             item.setData(entry[3] if len(entry) > 3 else thumb, PATH_ROLE)
-            item.setToolTip(caption)
+            note = entry[4] if len(entry) > 4 else ""
+            item.setToolTip(f"{caption}\n{note}" if note else caption)
+            if len(entry) > 5 and entry[5]:
+                item.setForeground(QColor(STATUS_COLORS["missing"]))
+                notes.append(tr("{caption}：{note}", caption=caption, note=note.replace("\n", tr("；"))))
             self.model.appendRow(item)
             if thumb:
                 to_load[eid] = thumb
+        self.flag_label.setText("\n".join(notes))
+        self.flag_label.setVisible(bool(notes))
         self._update_title()
         self._update_buttons()
         if to_load:
@@ -204,13 +222,11 @@ class CategorySection(QGroupBox):
             self.waiver_changed.emit(text)
 
     def choose_files(self) -> QFileDialog:
-        dlg = QFileDialog(self, tr("选择照片"))
-        dlg.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dlg.setNameFilters([tr("照片和视频 (*.jpg *.jpeg *.png *.heic *.bmp *.tif *.tiff *.webp *.mp4 *.mov)"),
-                            tr("所有文件 (*)")])
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        from app.ui import file_dialogs
+        dlg = file_dialogs.open_files(self, file_dialogs.PHOTOS, tr("选择照片"), [
+            tr("照片和视频 (*.jpg *.jpeg *.png *.heic *.bmp *.tif *.tiff *.webp *.mp4 *.mov)"),
+            tr("所有文件 (*)")])
         dlg.filesSelected.connect(lambda files: files and self.files_added.emit(list(files)))
-        dlg.open()
         return dlg
 
     def open_camera(self) -> CameraDialog:

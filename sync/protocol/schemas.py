@@ -172,6 +172,8 @@ class PartyOut(Wire):
     phone: str = ""
     scale: str = ""
     scope: str = "seller"
+    latitude: str = ""          # decimal degrees as text; "" = unknown
+    longitude: str = ""
 
 
 TaskStatus = Literal["assigned", "in_progress", "done", "cancelled"]

@@ -95,7 +95,7 @@ def test_home_screenshots(qtbot, themed, lang, artifacts_dir, seeded, make_jpeg,
     home = HomeScreen()
     window.set_screen("tasks", home)
     window.show_screen("tasks")
-    window.set_last_sync(datetime(2022, 11, 15, 18, 5))
+    window.set_last_sync(datetime(2022, 11, 15, 10, 5, tzinfo=timezone.utc))
     window.set_online(False)
     window.resize(1280, 800)
     window.show()

@@ -14,11 +14,11 @@ from app.store.visits_repo import VisitSummary
 from app.ui.home.models import Column, PagedModel, RowsModel
 from app.ui.i18n import is_english, tr
 from app.ui.theme import STATUS_COLORS
+from app.ui.times import china
 
 
 def when(t: datetime | None) -> str:
-    t = as_utc(t)
-    return t.astimezone(CHINA).strftime("%m-%d %H:%M") if t else ""
+    return china(as_utc(t), "%m-%d %H:%M")
 
 
 def withdrawn_text(t: TaskSummary) -> str:
@@ -26,18 +26,26 @@ def withdrawn_text(t: TaskSummary) -> str:
     return tr("已改派给其他抽样组：{reason}", reason=t.withdrawn_reason or tr("未说明原因"))
 
 
+def outcome_text(status: VisitStatus) -> str:
+    """How a task's visit ended, as the task list says it."""
+    return {VisitStatus.FINISHED: tr("已完成"), VisitStatus.REFUSED: tr("已拒检"),
+            VisitStatus.PROBLEM_REPORTED: tr("已报送问题")}.get(status, visit_status(status))
+
+
 def task_status(t: TaskSummary) -> str:
     if t.withdrawn and t.status != TaskStatus.DONE:     # one finished here stays done
         return withdrawn_text(t)
     if t.status == TaskStatus.CANCELLED:
         return tr("已取消：{reason}", reason=t.cancel_reason or tr("未说明原因"))
+    if t.outcome is not None:                           # its visit ended here
+        return outcome_text(t.outcome.status)
     return {TaskStatus.ASSIGNED: tr("待抽样"), TaskStatus.IN_PROGRESS: tr("抽样中"),
             TaskStatus.DONE: tr("已完成")}.get(t.status, str(t.status))
 
 
 def visit_status(status: VisitStatus) -> str:
     return {VisitStatus.IN_PROGRESS: tr("抽样中"), VisitStatus.FINISHED: tr("已完成"),
-            VisitStatus.REFUSED: tr("已认定拒检"), VisitStatus.PROBLEM_REPORTED: tr("已问题报送"),
+            VisitStatus.REFUSED: tr("已拒检"), VisitStatus.PROBLEM_REPORTED: tr("已报送问题"),
             VisitStatus.ABANDONED: tr("已终止（任务取消）")}.get(status, str(status))
 
 

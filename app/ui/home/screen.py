@@ -16,6 +16,8 @@ from app.services.workspace import Workspace
 from app.ui.home import columns
 from app.ui.home.models import PAGE, RowsModel
 from app.ui.home.recovery import ask_to_resume
+from app.ui.home.restart import ask_restart
+from app.ui.home.resume import ResumeBar
 from app.ui.i18n import tr
 from app.ui.ops import DbOp
 from app.ui.theme import MIN_TARGET
@@ -112,6 +114,7 @@ class Section(QWidget):
 
 class HomeScreen(QWidget):
     open_task = Signal(str)        # start a new visit for this task
+    restart_task = Signal(str, str)  # a new visit on a task whose visit ended: task id, reason
     continue_visit = Signal(str)   # resume an unfinished visit where it stopped
     open_visit = Signal(str)       # show an ended visit (read-only)
     loaded = Signal()              # the lists show the newest data
@@ -127,6 +130,9 @@ class HomeScreen(QWidget):
         self._prefer: str | None = None
         self._search_gen = 0
         self.recovery_box = None
+        self.restart_box = None
+        self.resume_bar = ResumeBar()
+        self.resume_bar.resume.connect(self.continue_visit.emit)
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("visit_search")
@@ -174,6 +180,7 @@ class HomeScreen(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 8, 12, 4)
         lay.addLayout(top)
+        lay.addWidget(self.resume_bar)
         lay.addWidget(self.status_label)
         lay.addWidget(self.pages, 1)
 
@@ -220,6 +227,7 @@ class HomeScreen(QWidget):
         self.running.model.set_rows(data.in_progress)
         self.awaiting.model.reset(lambda off, n: overview.awaiting_sync(ws, limit=n, offset=off), data.awaiting)
         self.progress.model.set_rows(data.progress)
+        self.resume_bar.show_points(data.resume)
         self.awaiting.title.setText(tr("待同步（{n}）", n=data.awaiting_total))
         self.running.title.setText(tr("进行中的抽样（{n}）", n=len(data.in_progress)))
         late = sum(1 for a in data.awaiting if a.state == "overdue")
@@ -282,6 +290,10 @@ class HomeScreen(QWidget):
         running = next((v for v in self.running.model.rows if v.task_id == task.id), None)
         if running is not None:
             self.continue_visit.emit(running.id)
+        elif task.outcome is not None:
+            # Its visit ended: show how; a new one only on purpose, with a reason.
+            self.restart_box = ask_restart(self, task, self.restart_task.emit, self.open_visit.emit)
+            self.restart_box.finished.connect(lambda _r: setattr(self, "restart_box", None))
         else:
             self.open_task.emit(task.id)
 

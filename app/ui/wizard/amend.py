@@ -10,6 +10,7 @@ from app.domain.visit import Visit, VisitStatus
 from app.services import signing
 from app.ui.i18n import language, tr
 from app.ui.signature_pad import SignaturePad
+from app.ui.times import china
 from app.ui.wizard.labels import amendable_fields
 from app.ui.wizard.session import VisitSession
 
@@ -101,8 +102,12 @@ class AmendBanner(QFrame):
         self.visit = visit
         if not visit.frozen:
             return
-        when = visit.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if visit.finished_at else ""
-        lines = [tr("本记录已于{when}签字确认，只读。点击左侧步骤可查看各页。", when=when)]
+        when = china(visit.finished_at)
+        # Only a finished record was signed: a refusal or a problem report was not.
+        lines = [{VisitStatus.FINISHED: tr("本记录已于{when}签字确认，只读。点击左侧步骤可查看各页。", when=when),
+                  VisitStatus.REFUSED: tr("本次抽样已于{when}以拒检结束，拒检认定表已保存，只读。", when=when),
+                  VisitStatus.PROBLEM_REPORTED: tr("本次抽样已于{when}以问题报送结束，问题报送单已保存，只读。", when=when),
+                  }.get(visit.status, tr("本次抽样已终止（任务已取消），只读。"))]
         for a in visit.amendments:
             lines.append(tr("更正：{field}　{old} → {new}（{reason}）", field=a.path, old=a.old_value or "—",
                             new=a.new_value, reason=a.reason))

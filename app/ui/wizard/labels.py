@@ -42,7 +42,7 @@ def amendable_fields() -> list[tuple[str, str]]:
         "party.phone": tr("联系电话"), "party.licence_no": tr("营业执照/许可证编号"),
         "producer.name": tr("生产单位名称"), "producer.address": tr("生产单位地址"),
         "sample.trademark": tr("商标"), "sample.spec_model": tr("规格型号"),
-        "sample.batch_no": tr("生产日期/批号"), "sample.production_date": tr("生产日期"),
+        "sample.batch_no": tr("批号"), "sample.production_date": tr("生产日期"),
         "sample.quality_grade": tr("质量等级"), "sample.standard": tr("执行标准"),
         "sample.sample_state": tr("样品状态"), "remarks": tr("备注"),
     }

@@ -26,8 +26,8 @@ class SamplePage(WizardPage):
             (tr("产品名称"), product),
             (tr("商标"), b.line("sample.trademark")),
             (tr("规格型号"), b.line("sample.spec_model")),
-            (tr("生产日期/批号"), b.line("sample.batch_no")),
-            (tr("生产日期"), b.line("sample.production_date", tr("无批号时填写"))),
+            (tr("批号"), b.line("sample.batch_no", tr("批号与生产日期至少填一项"))),
+            (tr("生产日期"), b.line("sample.production_date", tr("无批号时必填"))),
             (tr("质量等级"), b.line("sample.quality_grade")),
             (tr("执行标准"), b.line("sample.standard")),
             (tr("样品状态"), b.line("sample.sample_state")),
@@ -48,7 +48,7 @@ class SamplePage(WizardPage):
                                    editable=True)),
             (tr("油罐号"), b.line("sample.tank_no")),
             (tr("加油机编号"), b.line("sample.pump_no")),
-            (tr("进货日期"), b.line("sample.purchase_date", "2022-11-10")),
+            (tr("进货日期"), b.line("sample.purchase_date", tr("年-月-日"))),
             (tr("供货单位"), b.line("sample.supplier")),
         ])
         self.body.addWidget(self.fuel_box)

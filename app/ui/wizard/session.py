@@ -121,6 +121,14 @@ class VisitSession(QObject):
     def back(self) -> None:
         self._db(visits.back, self.ws, self.visit_id, ok=lambda _: self.refresh())
 
+    def go_to(self, step: Step, reached: Callable[[Step], None] | None = None) -> None:
+        """The step list: open `step` by the rules of 上一步 / 下一步."""
+        def done(at: Step) -> None:
+            self.refresh()
+            if reached is not None:
+                reached(at)
+        self._db(visits.go_to, self.ws, self.visit_id, step, ok=done, fail=self._refused)
+
     def open_exit(self, step: Step) -> None:
         self._db(visits.open_exit, self.ws, self.visit_id, step, ok=lambda _: self.refresh())
 

@@ -24,6 +24,7 @@ HEADERS = {
     "CCC证书": "ccc_certificate_no", "CCC证书编号": "ccc_certificate_no",
     "地址": "address", "邮编": "postcode", "法定代表人": "legal_representative", "联系人": "contact",
     "电话": "phone", "企业规模": "scale", "抽样领域": "scope", "地区": "region",
+    "纬度": "latitude", "经度": "longitude",
 }
 SCOPE_WORDS = {"生产": "producer", "生产者": "producer", "流通": "seller", "销售者": "seller",
                "销售": "seller", "加油站": "gas_station", "producer": "producer", "seller": "seller",
@@ -48,6 +49,16 @@ def _row_problem(row: dict) -> str | None:
         return f"抽样领域无效 (scope must be 生产/流通/加油站): {row.get('scope')}"
     if not row.get("address"):
         return "缺少地址 (address is missing)"
+    for key, limit, zh in (("latitude", 90, "纬度"), ("longitude", 180, "经度")):
+        text = row.get(key, "")
+        try:
+            ok = not text or abs(float(text)) <= limit
+        except ValueError:
+            ok = False
+        if not ok:
+            return f"{zh}无效 ({key} must be decimal degrees): {text}"
+    if bool(row.get("latitude")) != bool(row.get("longitude")):
+        return "纬度和经度须同时填写 (latitude and longitude go together)"
     return None
 
 
