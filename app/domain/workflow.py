@@ -193,7 +193,9 @@ class VisitFlow:
         out = {Step(s) for s in self.visit.back_stack}
         if self.step in ORDER:
             here = ORDER.index(self.step)
-            out |= {s for s in ORDER[here + 1:] if s.value in self.visit.passed}
+            # as far as the sampler had come: the steps completed and the one after them
+            furthest = max((ORDER.index(Step(s)) for s in self.visit.passed if Step(s) in ORDER), default=-1) + 1
+            out |= set(ORDER[here + 1:furthest + 1])
         return out
 
     def back(self) -> Step:

@@ -144,15 +144,14 @@ DEFAULT_SIZE = (1280, 800)
 
 
 def restore_geometry(w: QWidget, saved) -> bool:
-    """Size and place the main window inside the screen's available area:
-    as last time if that still fits, else DEFAULT_SIZE shrunk to fit and
-    centred. Returns whether it was maximised (show it so)."""
+    """Size and place the main window inside the screen's available area,
+    frame included: as last time if that still fits (shrunk if this screen
+    is smaller), else DEFAULT_SIZE shrunk to fit and centred. Returns
+    whether it was maximised (show it so)."""
     from PySide6.QtCore import QRect
 
-    from app.ui.guards import available_rect
-    avail = available_rect(w)
-    title = w.style().pixelMetric(w.style().PixelMetric.PM_TitleBarHeight)
-    room = QRect(avail.x(), avail.y() + title, avail.width(), avail.height() - title)
+    from app.ui.guards import fit_rect, window_room
+    room = window_room(w)
     rect = QRect()
     if isinstance(saved, dict):
         try:
@@ -162,11 +161,7 @@ def restore_geometry(w: QWidget, saved) -> bool:
     if rect.isEmpty() or not room.intersects(rect):
         rect = QRect(0, 0, *DEFAULT_SIZE)
         rect.moveCenter(room.center())
-    rect.setWidth(min(rect.width(), room.width()))
-    rect.setHeight(min(rect.height(), room.height()))
-    rect.moveLeft(min(max(rect.left(), room.left()), room.right() + 1 - rect.width()))
-    rect.moveTop(min(max(rect.top(), room.top()), room.bottom() + 1 - rect.height()))
-    w.setGeometry(rect)
+    w.setGeometry(fit_rect(rect, room))
     return bool(isinstance(saved, dict) and saved.get("maximized"))
 
 
@@ -207,6 +202,7 @@ class MainWindow(QMainWindow):
             act = QAction(text, self, checkable=True)
             act.triggered.connect(lambda _c=False, k=key: self.show_screen(k))
             bar.addAction(act)
+            bar.widgetForAction(act).setObjectName(f"main_{key}")
             self.actions[key] = act
         bar.addSeparator()
         self.actions["settings"] = QAction(tr("设置"), self)

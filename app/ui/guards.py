@@ -14,7 +14,8 @@ install(app) is called by create_app(); it is idempotent."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QDialog, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDialog, QMainWindow,
+                               QStyledItemDelegate, QWidget)
 
 ROW_MIN = 36          # px: drop-down rows a finger can hit (the issue asks for >= 32)
 _GUARDED = (QComboBox, QAbstractSpinBox)
@@ -37,26 +38,46 @@ def available_rect(w: QWidget) -> QRect:
     return screen.availableGeometry()
 
 
+def frame_margins(w: QWidget) -> tuple[int, int, int, int]:
+    """Left, top, right, bottom of the window frame; before the window
+    manager has framed it, room for a title bar and thin borders."""
+    fg, g = w.frameGeometry(), w.geometry()
+    if fg != g:
+        return g.left() - fg.left(), g.top() - fg.top(), fg.right() - g.right(), fg.bottom() - g.bottom()
+    return 4, w.style().pixelMetric(w.style().PixelMetric.PM_TitleBarHeight), 4, 4
+
+
+def fit_rect(rect: QRect, room: QRect) -> QRect:
+    """`rect` shrunk to `room` if larger, then moved fully inside it."""
+    out = QRect(rect)
+    out.setWidth(min(out.width(), room.width()))
+    out.setHeight(min(out.height(), room.height()))
+    out.moveLeft(min(max(out.left(), room.left()), room.right() + 1 - out.width()))
+    out.moveTop(min(max(out.top(), room.top()), room.bottom() + 1 - out.height()))
+    return out
+
+
+def window_room(w: QWidget) -> QRect:
+    """Where the client area of top-level `w` may be, frame included on screen."""
+    left, top, right, bottom = frame_margins(w)
+    return available_rect(w).adjusted(left, top, -right, -bottom)
+
+
 def fit_to_screen(w: QWidget) -> None:
-    """Shrink a top-level window to the available screen area and move it
-    fully inside it (title bar included when the frame is known)."""
-    avail = available_rect(w)
-    frame = w.frameGeometry()
-    extra_w = max(0, frame.width() - w.width())
-    extra_h = max(0, frame.height() - w.height())
-    if not extra_h:
-        # The window manager's frame is not known (yet): leave room for a
-        # title bar so the buttons stay on screen.
-        extra_h = w.style().pixelMetric(w.style().PixelMetric.PM_TitleBarHeight)
-    max_w, max_h = avail.width() - extra_w, avail.height() - extra_h
-    if w.minimumWidth() > max_w or w.minimumHeight() > max_h:
-        w.setMinimumSize(min(w.minimumWidth(), max_w), min(w.minimumHeight(), max_h))
-    if w.width() > max_w or w.height() > max_h:
-        w.resize(min(w.width(), max_w), min(w.height(), max_h))
-    x = min(max(w.x(), avail.left()), avail.right() + 1 - w.width() - extra_w)
-    y = min(max(w.y(), avail.top()), avail.bottom() + 1 - w.height() - extra_h)
-    if (x, y) != (w.x(), w.y()):
-        w.move(x, y)
+    """Shrink a top-level window to the available screen area and, if it
+    was placed explicitly, move it fully inside it, frame included. (A
+    dialog not moved by anyone is centred by Qt right after this, on screen.)"""
+    if w.isMaximized() or w.isFullScreen():
+        return
+    room = window_room(w)
+    if w.minimumWidth() > room.width() or w.minimumHeight() > room.height():
+        w.setMinimumSize(min(w.minimumWidth(), room.width()), min(w.minimumHeight(), room.height()))
+    if w.width() > room.width() or w.height() > room.height():
+        w.resize(min(w.width(), room.width()), min(w.height(), room.height()))
+    if w.testAttribute(Qt.WidgetAttribute.WA_Moved) or isinstance(w, QMainWindow):
+        rect = fit_rect(w.geometry(), room)
+        if rect.topLeft() != w.geometry().topLeft():
+            w.move(rect.topLeft())
 
 
 def _touch_combo(combo: QComboBox) -> None:
@@ -82,7 +103,7 @@ class AppGuard(QObject):
                 _touch_combo(obj)
             elif isinstance(obj, QAbstractSpinBox) and obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:
                 obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        elif isinstance(obj, QDialog) and obj.isWindow():
+        elif isinstance(obj, (QDialog, QMainWindow)) and obj.isWindow():
             fit_to_screen(obj)
         return False
 

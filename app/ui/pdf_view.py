@@ -171,6 +171,7 @@ class PdfView(QWidget):
         zoom_out = QPushButton(tr("缩小"))
         self.full_button = QPushButton(tr("全屏"))
         self.status = QLabel()
+        self.status.setObjectName("pdf_status")
         self.print_button.clicked.connect(self.print_document)
         self.export_button.clicked.connect(self.export_pdf)
         zoom_in.clicked.connect(lambda: self.set_zoom(self._zoom * 1.25))

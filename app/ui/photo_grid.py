@@ -113,6 +113,7 @@ class CategorySection(QGroupBox):
         self.view.activated.connect(self._open)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.add_button = QPushButton(tr("添加照片"))
+        self.add_button.setObjectName(f"photo_add.{category}")
         self.add_button.clicked.connect(self.choose_files)
         self.remove_button = QPushButton(tr("删除所选"))
         self.remove_button.clicked.connect(self.remove_selected)
@@ -150,9 +151,9 @@ class CategorySection(QGroupBox):
     # --- items from the page --------------------------------------------
     def set_items(self, items: list[tuple]) -> None:
         """items: (evidence_id, thumbnail_path or None, caption[, original_path
-        [, note, flagged]]): a flagged photo's caption is red, the note (when
-        it was taken, what does not fit the visit) is its tooltip and is listed
-        under the thumbnails."""
+        [, note, flagged, name]]): a flagged photo's caption is red, the note
+        (what does not fit the visit, when it was taken) is its tooltip and is
+        listed under the thumbnails with the photo's name."""
         self._thumb_generation += 1
         self.model.clear()
         icon = placeholder_icon()
@@ -167,7 +168,8 @@ class CategorySection(QGroupBox):
             item.setToolTip(f"{caption}\n{note}" if note else caption)
             if len(entry) > 5 and entry[5]:
                 item.setForeground(QColor(STATUS_COLORS["missing"]))
-                notes.append(tr("{caption}：{note}", caption=caption, note=note.replace("\n", tr("；"))))
+                name = entry[6] if len(entry) > 6 else caption
+                notes.append("⚠ " + tr("{caption}：{note}", caption=name, note=note.replace("\n", tr("；"))))
             self.model.appendRow(item)
             if thumb:
                 to_load[eid] = thumb

@@ -149,6 +149,7 @@ class HomeScreen(QWidget):
                              tr("暂无任务。连接网络后同步即可收到任务。"),
                              (7, 5, 6, 9))
         self.tasks._can_act = lambda t: not t.closed
+        self.tasks.button.setObjectName("start_task")
         self.running = Section(tr("进行中的抽样"), columns.in_progress_model(self), "in_progress_view",
                                tr("继续抽样"), tr("没有未完成的抽样。"),
                                (7, 10, 6))

@@ -64,7 +64,9 @@ class DocumentsPage(WizardPage):
             tr("{name}×{copies}", name=document_name(n.kind), copies=COPIES[n.kind]) for n in needs))
             if signed else tr("完成后可打印"))
         while self.docs.count():
-            self.docs.takeAt(0).widget().deleteLater()
+            old = self.docs.takeAt(0).widget()
+            old.setParent(None)           # gone at once, not only after deleteLater
+            old.deleteLater()
         which = ACTIONS if signed else ("preview",)
         for row, need in enumerate(documents_to_leave(visit)):
             name = QLabel(document_name(need.kind))

@@ -36,25 +36,27 @@ def ingest_all(ws: Workspace, paths: list[str], report: Callable) -> list[tuple[
 
 
 def evidence_note(e) -> str:
-    """When the photo says it was taken, and what does not fit the visit."""
+    """What does not fit the visit, then when the photo says it was taken."""
     from app.ui.i18n import language
-    lines = [tr("拍摄时间：{when}", when=china(e.taken_at)) if e.taken_at else ""]
-    lines += [f"⚠ {evidence_checks.flag_text(f, taken_at=e.taken_at, distance=e.distance_m, lang=language())}"
-              for f in e.flags]
-    return "\n".join(line for line in lines if line)
+    lines = [evidence_checks.flag_text(f, taken_at=e.taken_at, distance=e.distance_m, lang=language())
+             for f in e.flags]
+    if e.taken_at:
+        lines.append(tr("拍摄时间：{when}", when=china(e.taken_at)))
+    return "\n".join(lines)
 
 
 def thumbnail_items(ws: Workspace, visit: Visit, categories: list[str]) -> dict[str, list[tuple]]:
     """Worker side: (evidence id, thumbnail path, caption, original path,
-    note, flagged) per category."""
+    note, flagged, name) per category."""
     out: dict[str, list[tuple]] = {}
     for cat in categories:
         items = []
         for n, e in enumerate(visit.live_evidence(EvidenceCategory(cat)), 1):
             thumb = ws.evidence.thumbnail(e.sha256)
-            caption = tr("第{n}张 ⚠需核实", n=n) if e.flags else tr("第{n}张", n=n)
+            name = tr("第{n}张", n=n)
+            caption = tr("第{n}张 ⚠需核实", n=n) if e.flags else name
             items.append((e.id, str(thumb) if thumb else None, caption,
-                          str(ws.evidence.path(e.sha256)), evidence_note(e), bool(e.flags)))
+                          str(ws.evidence.path(e.sha256)), evidence_note(e), bool(e.flags), name))
         out[cat] = items
     return out
 
