@@ -59,30 +59,35 @@ class Input:
     def _x(self, *args) -> None:
         subprocess.run(["xdotool", *map(str, args)], env=self.env, check=True, timeout=30)
 
+    def move(self, x: int, y: int) -> None:
+        # not --sync: it waits for a motion that never comes when the pointer is already there
+        self._x("mousemove", x, y)
+        time.sleep(0.03)
+
     def click(self, x: int, y: int) -> None:
-        self._x("mousemove", "--sync", x, y, "click", "1")
+        self.move(x, y)
+        self._x("click", "1")
 
     def click_on(self, rect: dict) -> None:
         self.click(rect["x"] + rect["w"] // 2, rect["y"] + rect["h"] // 2)
 
     def wheel(self, rect: dict, notches: int) -> None:
         """notches > 0: away from the user (up), < 0: towards (down)."""
-        self._x("mousemove", "--sync", rect["x"] + rect["w"] // 2, rect["y"] + rect["h"] // 2)
-        for _ in range(abs(notches)):
-            self._x("click", "4" if notches > 0 else "5")
-            time.sleep(0.05)
+        self.move(rect["x"] + rect["w"] // 2, rect["y"] + rect["h"] // 2)
+        self._x("click", "--repeat", abs(notches), "--delay", 40, "4" if notches > 0 else "5")
 
     def type(self, text: str) -> None:
-        self._x("type", "--delay", "15", text)
+        self._x("type", "--delay", "6", text)
 
     def key(self, *keys: str) -> None:
         self._x("key", *keys)
 
     def drag(self, points: list[tuple[int, int]]) -> None:
         x, y = points[0]
-        self._x("mousemove", "--sync", x, y, "mousedown", "1")
+        self.move(x, y)
+        self._x("mousedown", "1")
         for x, y in points[1:]:
-            self._x("mousemove", "--sync", x, y)
+            self.move(x, y)
         self._x("mouseup", "1")
 
 

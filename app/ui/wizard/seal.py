@@ -56,7 +56,7 @@ class SealPage(WizardPage):
                                  (self.backup_packages, "seal.backup_packages", tr("备用样品包装数"))):
             spin.setObjectName(name)
             spin.setRange(1, steps.MAX_PACKAGES)
-            spin.setMinimumWidth(90)
+            spin.setMinimumWidth(150)
             lab = QLabel(text)
             lab.setBuddy(spin)
             counts.addWidget(lab)
