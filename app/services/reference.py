@@ -69,7 +69,7 @@ def list_tasks(ws: Workspace, *, include_done: bool = True) -> list[TaskSummary]
             # after refusing) is under way: the task shows that, not the old end.
             outcome = outcomes.get(task.id) if task.id not in under_way else None
             out.append(TaskSummary(task.id, task.party.name, row.products,
-                                   "、".join(m.name for m in task.team), task.status,
+                                   "、".join(m.name for m in task.team), task.status,  # i18n: joins names
                                    task.due_date, task.cancel_reason,
                                    row.withdrawn_at is not None, row.withdrawn_reason, outcome))
         return out

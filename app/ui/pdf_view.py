@@ -116,16 +116,22 @@ def page_count(data: bytes) -> int:
             doc.close()
 
 
-def write_pdf_copy(path: str, data: bytes) -> int:
-    """Worker side: "print to PDF" of a PDF is the PDF itself. Returns pages."""
+def write_pdf_copy(path: str, data: bytes, copies: int = 1) -> int:
+    """Worker side: "print to PDF" of a PDF is the PDF itself (its pages
+    repeated for the copies asked). Returns the pages written."""
+    if copies > 1:
+        data = merge_pdfs([(data, copies)])
     write_file_atomic(path, data)
     return page_count(data)
 
 
 def paint_pages(printer: QPrinter, pages: list[Page]) -> int:
-    """GUI side: one printer page per PDF page, each with its own size. The
+    """GUI side: one printer page per PDF page, each with its own size; the
+    copies are repeated here when the printer cannot make them itself. The
     raster is handed to the paint engine as it is (scaled by the device, not
     by us), so the job holds each page at the rendering resolution."""
+    if printer.copyCount() > 1 and not printer.supportsMultipleCopies():
+        pages = pages * printer.copyCount()
     printer.setFullPage(True)
     painter = QPainter()
     for i, page in enumerate(pages):
@@ -165,6 +171,7 @@ class PdfView(QWidget):
         self._pages: list[Page] = []
         self._labels: list[QLabel] = []
         self._zoom = 1.0
+        self.copies = 1          # how many the print dialog offers first
         self.print_button = QPushButton(tr("打印"))
         self.export_button = QPushButton(tr("导出PDF"))
         zoom_in = QPushButton(tr("放大"))
@@ -260,6 +267,7 @@ class PdfView(QWidget):
             printer.setPageSize(page_size(self._pages[0]))
             printer.setPageOrientation(page_orientation(self._pages[0]))
         printer.setDocName(self._name)
+        printer.setCopyCount(self.copies)   # the registry's copies: the print dialog starts there
         return printer
 
     def print_document(self, printer_name: str = "") -> QPrintDialog | None:
@@ -277,7 +285,7 @@ class PdfView(QWidget):
         resolution off the GUI thread, then painted in one job."""
         self.status.setText(tr("正在打印…"))
         if prints_to_pdf_file(printer):
-            BgOp(write_pdf_copy, printer.outputFileName(), self._data).parent(self).success(
+            BgOp(write_pdf_copy, printer.outputFileName(), self._data, printer.copyCount()).parent(self).success(
                 self._sent).failure(self._failed).run_in_background()
             return
         BgOp(render_pdf, self._data, print_dpi(printer)).parent(self).success(
@@ -308,10 +316,11 @@ class PdfPreviewDialog(QDialog):
     """A window around PdfView; F11 or the button toggles full screen."""
 
     def __init__(self, data: bytes, title: str, name: str = "document.pdf",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, copies: int = 1) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.view = PdfView()
+        self.view.copies = copies
         close = QPushButton(tr("关闭"))
         close.clicked.connect(self.close)
         lay = QVBoxLayout(self)

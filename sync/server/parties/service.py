@@ -6,18 +6,20 @@ import io
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from app.domain.credit_code import credit_code_problem, normalize
+from app.domain.i18n import bilingual
 from app.domain.messages import CATALOG
 from sync.protocol.schemas import PartyOut
 from sync.server.audit import service as audit
+from sync.server.guard import InputError, check_value
 from sync.server.parties.models import PARTY_FIELDS, Party
 from sync.server.pull.changes import record_change
 
 # CSV headers: the sampling form's labels (FORMS.md) or the field names.
-HEADERS = {
+HEADERS = {  # i18n: words the imported file may use
     "名称": "name", "受检单位名称": "name", "统一社会信用代码": "credit_code",
     "营业执照/许可证编号": "licence_no", "营业执照编号": "licence_no", "许可证编号": "licence_no",
     "生产许可证": "production_licence_no", "生产许可证编号": "production_licence_no",
@@ -26,9 +28,9 @@ HEADERS = {
     "电话": "phone", "企业规模": "scale", "抽样领域": "scope", "地区": "region",
     "纬度": "latitude", "经度": "longitude",
 }
-SCOPE_WORDS = {"生产": "producer", "生产者": "producer", "流通": "seller", "销售者": "seller",
-               "销售": "seller", "加油站": "gas_station", "producer": "producer", "seller": "seller",
-               "gas_station": "gas_station"}
+SCOPE_WORDS = {  # i18n: words the imported file may use
+    "生产": "producer", "生产者": "producer", "流通": "seller", "销售者": "seller", "销售": "seller",
+    "加油站": "gas_station", "producer": "producer", "seller": "seller", "gas_station": "gas_station"}
 
 
 @dataclass
@@ -38,27 +40,42 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)   # (line, message)
 
 
+def _field_problem(row: dict) -> str | None:
+    """A value the parties table cannot hold (too long for its column, a NUL)."""
+    for key, value in row.items():
+        column = Party.__table__.columns.get(key)
+        if column is None:
+            continue
+        try:
+            check_value(value, key, column.type.length if isinstance(column.type, String) else None)
+        except InputError as e:
+            return f"{e.problem.zh} ({e.problem.en})"
+    return None
+
+
 def _row_problem(row: dict) -> str | None:
+    bad = _field_problem(row)
+    if bad:
+        return bad
     if not row.get("name"):
-        return "缺少名称 (name is missing)"
+        return bilingual("缺少名称")
     code_problem = credit_code_problem(row.get("credit_code", ""))
     if code_problem:
-        zh, en = CATALOG[code_problem]
-        return f"{zh} ({en}): {row.get('credit_code', '')}"
+        return f"{bilingual(CATALOG[code_problem])}: {row.get('credit_code', '')}"
     if row.get("scope", "seller") not in ("producer", "seller", "gas_station"):
-        return f"抽样领域无效 (scope must be 生产/流通/加油站): {row.get('scope')}"
+        return bilingual("抽样领域无效（应为生产/流通/加油站）：{scope}", scope=row.get("scope"))
     if not row.get("address"):
-        return "缺少地址 (address is missing)"
-    for key, limit, zh in (("latitude", 90, "纬度"), ("longitude", 180, "经度")):
+        return bilingual("缺少地址")
+    for key, limit in (("latitude", 90), ("longitude", 180)):
         text = row.get(key, "")
         try:
             ok = not text or abs(float(text)) <= limit
         except ValueError:
             ok = False
         if not ok:
-            return f"{zh}无效 ({key} must be decimal degrees): {text}"
+            return bilingual("纬度或经度无效（应为十进制度数）：{value}", value=text)
     if bool(row.get("latitude")) != bool(row.get("longitude")):
-        return "纬度和经度须同时填写 (latitude and longitude go together)"
+        return bilingual("纬度和经度须同时填写")
     return None
 
 
@@ -88,7 +105,7 @@ def import_csv(*, session: Session, text: str, actor: str = "cli") -> ImportRepo
         problem = _row_problem(row)
         code = normalize(row.get("credit_code", ""))
         if problem is None and code in seen:
-            problem = f"统一社会信用代码重复 (duplicate credit code in the file): {code}"
+            problem = bilingual("文件中统一社会信用代码重复：{code}", code=code)
         if problem:
             report.errors.append((line_no, problem))
             continue
