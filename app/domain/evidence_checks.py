@@ -8,6 +8,7 @@ import math
 from datetime import datetime, timedelta
 
 from app.domain.deadline import CHINA
+from app.domain.i18n import N_, tr
 
 # A camera clock a few minutes off is normal; these are not.
 CLOCK_SLACK = timedelta(minutes=10)
@@ -17,12 +18,11 @@ FAR_METRES = 1000                     # GPS is good to tens of metres; a forecou
 NO_TIME, BEFORE_VISIT, STALE, CLOCK_AHEAD, FAR = "no_time", "before_visit", "stale", "clock_ahead", "far_from_party"
 
 FLAG_TEXTS = {
-    NO_TIME: ("没有拍摄时间，无法核实拍摄于本次抽样", "No capture time: cannot show it was taken during this visit"),
-    BEFORE_VISIT: ("拍摄于本次抽样开始之前（{taken}）", "Taken before this visit started ({taken})"),
-    STALE: ("拍摄于导入前{hours}小时以上（{taken}）", "Taken more than {hours} hours before it was imported ({taken})"),
-    CLOCK_AHEAD: ("拍摄时间晚于导入时间，相机时钟可能有误（{taken}）",
-                  "Capture time later than the import: the camera clock may be wrong ({taken})"),
-    FAR: ("拍摄地点距受检单位约{km}公里", "Taken about {km} km from the inspected party"),
+    NO_TIME: N_("没有拍摄时间，无法核实拍摄于本次抽样"),
+    BEFORE_VISIT: N_("拍摄于本次抽样开始之前（{taken}）"),
+    STALE: N_("拍摄于导入前{hours}小时以上（{taken}）"),
+    CLOCK_AHEAD: N_("拍摄时间晚于导入时间，相机时钟可能有误（{taken}）"),
+    FAR: N_("拍摄地点距受检单位约{km}公里"),
 }
 
 
@@ -54,9 +54,9 @@ def photo_flags(*, taken_at: datetime | None, imported_at: datetime, visit_start
     return flags
 
 
-def flag_text(flag: str, *, taken_at: datetime | None, distance: int | None, lang: str = "zh_CN") -> str:
-    zh, en = FLAG_TEXTS[flag]
+def flag_text(flag: str, *, taken_at: datetime | None, distance: int | None, lang: str | None = None) -> str:
+    """The flag in words (default: the current language), times in China time."""
     taken = taken_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M") if taken_at else ""
     km = f"{(distance or 0) / 1000:.1f}"
     hours = int(STALE_AFTER.total_seconds() // 3600)
-    return (en if lang.startswith("en") else zh).format(taken=taken, km=km, hours=hours)
+    return tr(FLAG_TEXTS[flag], lang, taken=taken, km=km, hours=hours)

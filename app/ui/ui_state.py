@@ -21,7 +21,7 @@ def _log():
 
 def default_path(settings_path: Path | None = None) -> Path:
     if settings_path is None:
-        from app.settings import config_path
+        from app.settings_file import config_path
         settings_path = config_path()
     return Path(settings_path).with_name(FILE_NAME)
 

@@ -23,7 +23,7 @@ def test_csv_positions_are_checked_and_kept(live):
     with live.db.session() as s:
         report = import_csv(session=s, text=text)
         assert report.added == 1 and [line for line, _ in report.errors] == [3, 4]
-        assert "纬度无效" in report.errors[0][1] and "同时填写" in report.errors[1][1]
+        assert "纬度或经度无效" in report.errors[0][1] and "同时填写" in report.errors[1][1]
         party = s.scalar(select(Party).where(Party.credit_code == good))
         out = party_out(party)
     assert (out.latitude, out.longitude) == ("37.78012", "112.56034")

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from app.domain.visit import VisitStatus
 from app.domain.workflow import Step
 from app.services import documents, visits
-from app.services.documents import COPIES, DocumentKind
+from app.services.documents import REGISTRY, DocumentKind
 from app.ui.pdf_view import PdfPreviewDialog
 from tests.ui.visit_steps import walk_to
 from tests.ui.wizard_driver import Driver, open_wizard
@@ -86,12 +86,12 @@ def test_print_all_is_one_job_with_every_copy_and_the_hash(qtbot, seeded, make_j
     want = [DocumentKind.INSPECTION_NOTICE, DocumentKind.SAMPLING_FORM, DocumentKind.FEEDBACK_FORM,
             DocumentKind.PAYMENT_SLIP]
     assert list(expected) == want                         # no seal labels: those went on the packages
-    pages = sum(COPIES[k] * n for k, n in expected.items())
+    pages = sum(REGISTRY[k].copies * n for k, n in expected.items())
     reader = PdfReader(str(out))
     assert sig.args == [pages] and len(reader.pages) == pages
     text = "\n".join(p.extract_text() for p in reader.pages)
     # the sampling form is there twice (party and agency), both with the record hash
-    assert text.count(done.record_hash) == COPIES[DocumentKind.SAMPLING_FORM]
+    assert text.count(done.record_hash) == REGISTRY[DocumentKind.SAMPLING_FORM].copies == 2
     assert out.stat().st_size < 120_000 * pages           # vector, not 7-9 MB rasters per page
     preview.close()
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPush
 
 from app.domain.visit import Visit, VisitStatus
 from app.domain.workflow import Step
-from app.services.documents import COPIES, documents_to_leave
+from app.services.documents import documents_to_leave, print_set
 from app.ui.i18n import tr
 from app.ui.wizard.base import WizardPage, hint
 from app.ui.wizard.doc_actions import ACTIONS, DocumentActions, action_buttons, document_name
@@ -58,10 +58,10 @@ class DocumentsPage(WizardPage):
         self.print_all_button.setProperty("primary", signed)
         self.print_all_button.style().unpolish(self.print_all_button)
         self.print_all_button.style().polish(self.print_all_button)
-        needs = [n for n in documents_to_leave(visit) if COPIES.get(n.kind)]
-        count = sum(COPIES[n.kind] for n in needs)
+        sheets = print_set(visit)              # the registry's copies of each
+        count = sum(copies for _kind, copies in sheets)
         self.print_all_note.setText(tr("一次打印{n}份：{docs}", n=count, docs=tr("、").join(
-            tr("{name}×{copies}", name=document_name(n.kind), copies=COPIES[n.kind]) for n in needs))
+            tr("{name}×{copies}", name=document_name(kind), copies=copies) for kind, copies in sheets))
             if signed else tr("完成后可打印"))
         while self.docs.count():
             old = self.docs.takeAt(0).widget()
