@@ -175,7 +175,7 @@ def main(data: str, config: str) -> int:
 
     from app.services.keyring_setup import MemoryKeyring
     from app.ui.main import start_gui
-    from app.ui.settings import SettingsModel
+    from app.ui.settings_model import SettingsModel
 
     keyring.set_keyring(MemoryKeyring())      # seals are signed; no OS keyring on a test display
 

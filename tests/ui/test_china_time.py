@@ -46,7 +46,7 @@ def test_times_on_screen_are_china_time(qtbot, seeded, make_jpeg, clock, new_yor
     assert "2022-11-15 10:30" in w2.banner.text.text()
 
     from app.ui.app_shell import MainWindow
-    from app.ui.settings import SettingsModel
+    from app.ui.settings_model import SettingsModel
     win = MainWindow(SettingsModel(data_dir=tmp_path))
     qtbot.addWidget(win)
     win.set_last_sync(datetime(2022, 11, 15, 15, 7, tzinfo=UTC))

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QDialog
 from app.domain.workflow import Step
 from app.ui import ui_state
 from app.ui.app_shell import MainWindow
-from app.ui.settings import SettingsModel
+from app.ui.settings_model import SettingsModel
 from tests.conftest import jpeg_bytes
 from tests.ui.visit_steps import finish, walk_to
 from tests.ui.wizard_driver import open_wizard

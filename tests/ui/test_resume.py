@@ -68,7 +68,7 @@ def test_the_visit_tab_opens_the_visit_under_way(qtbot, seeded, make_jpeg, tmp_p
 
 def test_no_placeholder_text_is_left_in_the_window(qtbot, tmp_path):
     from app.ui.app_shell import MainWindow
-    from app.ui.settings import SettingsModel
+    from app.ui.settings_model import SettingsModel
     w = MainWindow(SettingsModel(data_dir=tmp_path))
     qtbot.addWidget(w)
     assert "待接入" not in "\n".join(all_texts(s) + (s.text() if isinstance(s, QLabel) else "")

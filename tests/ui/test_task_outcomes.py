@@ -15,7 +15,7 @@ from app.ui import ops
 from app.ui.app_shell import MainWindow
 from app.ui.home.restart import RestartDialog
 from app.ui.home.startup import install_home
-from app.ui.settings import SettingsModel
+from app.ui.settings_model import SettingsModel
 from app.ui.wizard import VisitWizard
 from tests.ui.test_home import click_row, texts
 from tests.ui.visit_steps import finish
