@@ -9,7 +9,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QDialog
 
 from app.domain.workflow import Step
-from app.ui import ui_state
 from app.ui.app_shell import MainWindow
 from app.ui.settings_model import SettingsModel
 from tests.conftest import jpeg_bytes
@@ -48,6 +47,7 @@ def show_fitted(qtbot, dlg: QDialog) -> QDialog:
 
 
 def test_main_window_fits_and_remembers_size_and_maximised(qtbot, tmp_path):
+    from app.ui import ui_state
     model = SettingsModel(path=tmp_path / "settings.json", data_dir=tmp_path / "data")
     w = MainWindow(model)
     qtbot.addWidget(w)
@@ -77,6 +77,7 @@ def test_main_window_fits_and_remembers_size_and_maximised(qtbot, tmp_path):
 
 
 def test_a_remembered_size_larger_than_this_screen_is_shrunk(qtbot, tmp_path):
+    from app.ui import ui_state
     path = ui_state.default_path(tmp_path / "settings.json")
     ui_state.state(path).set("window", {"x": -50, "y": 0, "w": 1920, "h": 1080, "maximized": False}, now=True)
     ui_state._states.clear()

@@ -13,7 +13,6 @@ from app.services import evidence, signing, steps, visits
 from app.store import visits_repo
 from app.ui import ops
 from app.ui.app_shell import MainWindow
-from app.ui.home.restart import RestartDialog
 from app.ui.home.startup import install_home
 from app.ui.settings_model import SettingsModel
 from app.ui.wizard import VisitWizard
@@ -84,6 +83,7 @@ def test_starting_an_ended_task_needs_an_explicit_choice_and_a_reason(qtbot, see
         click_row(qtbot, home.tasks, row)
         with qtbot.assertNotEmitted(home.open_task, wait=100):
             qtbot.mouseClick(home.tasks.button, Qt.MouseButton.LeftButton)
+        from app.ui.home.restart import RestartDialog
         dlg = home.restart_box
         assert isinstance(dlg, RestartDialog) and dlg.isVisible()
         said = dlg.findChild(QLabel, "restart_text").text()

@@ -8,7 +8,6 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QSpinBox, QWidget
 
 from app.domain.workflow import Step
-from app.ui import guards
 from tests.ui.visit_steps import walk_to
 from tests.ui.wizard_driver import open_wizard
 
@@ -23,6 +22,7 @@ def roll(widget: QWidget, notches: int = -3) -> None:
 
 
 def test_create_app_installs_the_guard_once(qapp):
+    from app.ui import guards
     from app.ui.app_shell import create_app
     saved = qapp.styleSheet(), qapp.font(), qapp.palette()
     try:

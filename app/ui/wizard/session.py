@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from app.domain.messages import RuleViolation
 from app.domain.visit import Visit
@@ -62,7 +63,13 @@ class VisitSession(QObject):
                 fail(error)
             else:
                 show_failure(error, self.parent() if self.parent() is not None else None)
-        DbOp(fn, *args, **kwargs).success(success).failure(failure).run_in_background()
+        self._owned(DbOp(fn, *args, **kwargs).success(success).failure(failure)).run_in_background()
+
+    def _owned(self, op):
+        """Callbacks are dropped once the wizard is gone (another visit was
+        opened): they would reach deleted widgets. The work itself is done."""
+        owner = self.parent()
+        return op.parent(owner) if isinstance(owner, QWidget) else op
 
     # --- reading ---------------------------------------------------------
     def refresh(self) -> None:
@@ -97,7 +104,7 @@ class VisitSession(QObject):
         def failure(error: BaseException) -> None:
             self._end()
             (fail or (lambda e: show_failure(e)))(error)
-        op = BgOp(fn, *args).success(success).failure(failure)
+        op = self._owned(BgOp(fn, *args).success(success).failure(failure))
         if progress is not None:
             op.progress(progress)
         op.run_in_background()
