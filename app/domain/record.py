@@ -6,33 +6,52 @@ from app.domain.plain import to_plain
 from app.domain.visit import Amendment, Visit
 
 
-# Fields added after records were first signed: written only when set, so
-# a record signed before they existed hashes as it did.
-OPTIONAL_VISIT_FIELDS = ("restart_of", "restart_reason")
-OPTIONAL_EVIDENCE_FIELDS = ("taken_at", "latitude", "longitude", "distance_m", "flags")
-OPTIONAL_PARTY_FIELDS = ("latitude", "longitude")
+# Fields added after records were first signed, with their empty value: each
+# is written only when set, so a record signed before the field existed keeps
+# its hash (and its seals' sealing hash). Add every new record field here.
+OPTIONAL_FIELDS: dict[str | None, dict[str, object]] = {
+    None: {"no_sample": None, "restart_of": "", "restart_reason": ""},
+    "party": {"economic_type": "", "latitude": "", "longitude": ""},
+    "sample": {"product_fields": {}},
+    "payment": {"invoice_no": "", "invoice_issuer": ""},
+    "refusal": {"witness_name": "", "witness_unit": ""},
+}
 
 
-def _drop_empty(d: dict, keys) -> dict:
-    for key in keys:
-        if d.get(key) in (None, "", []):
-            d.pop(key, None)
-    return d
+# ... and of each evidence item (what its file says, and the checks on it).
+OPTIONAL_EVIDENCE_FIELDS: dict[str, object] = {"taken_at": None, "latitude": "", "longitude": "",
+                                               "distance_m": None, "flags": []}
+
+
+def _evidence(e) -> dict:
+    item = to_plain(e)
+    for name, empty in OPTIONAL_EVIDENCE_FIELDS.items():
+        if name in item and item[name] == empty:
+            del item[name]
+    return item
+
+
+def _plain(visit: Visit) -> dict:
+    doc = to_plain(visit)
+    for part, fields in OPTIONAL_FIELDS.items():
+        target = doc if part is None else doc.get(part)
+        if isinstance(target, dict):
+            for name, empty in fields.items():
+                if name in target and target[name] == empty:
+                    del target[name]
+    # TeamMember.added_on_site: written only for a sampler actually added on site.
+    for member in doc["team"]:
+        if not member.get("added_on_site"):
+            member.pop("added_on_site", None)
+    return doc
 
 
 def record_document(visit: Visit) -> dict:
     """The canonical content of the record: every sampler-owned field, the
     hashes of the live photos (removed ones are not part of it), no
     navigation state. Lists are put in a stable order."""
-    doc = to_plain(visit)
-    # Records signed before TeamMember.added_on_site existed must keep their
-    # hash: the flag is written only for a sampler actually added on site.
-    for member in doc["team"]:
-        if not member.get("added_on_site"):
-            member.pop("added_on_site", None)
-    _drop_empty(doc, OPTIONAL_VISIT_FIELDS)
-    _drop_empty(doc["party"], OPTIONAL_PARTY_FIELDS)
-    doc["evidence"] = sorted((_drop_empty(to_plain(e), OPTIONAL_EVIDENCE_FIELDS) for e in visit.live_evidence()),
+    doc = _plain(visit)
+    doc["evidence"] = sorted((_evidence(e) for e in visit.live_evidence()),
                              key=lambda e: (e["category"], e["sha256"], e["id"]))
     doc["seals"] = sorted(doc["seals"], key=lambda s: s["seal_no"])
     doc["photo_hashes"] = sorted({e.sha256 for e in visit.live_evidence()}
@@ -77,8 +96,8 @@ def sealing_document(visit: Visit) -> dict:
     the sample, the payment and the seal numbers. Seal labels are printed
     before anyone signs, so the seal QR binds this hash; the final record
     contains it (visit.sealing_hash), which chains the seals to the record."""
-    doc = to_plain(visit)
-    return {"record_no": doc["record_no"], "id": doc["id"], "party": _drop_empty(doc["party"], OPTIONAL_PARTY_FIELDS),
+    doc = _plain(visit)
+    return {"record_no": doc["record_no"], "id": doc["id"], "party": doc["party"],
             "producer": doc["producer"], "sample": doc["sample"], "payment": doc["payment"],
             "seals": sorted(({"seal_no": s["seal_no"], "kind": s["kind"], "package_no": s["package_no"],
                               "on_site_storage": s["on_site_storage"]} for s in doc["seals"]),

@@ -24,6 +24,7 @@ from sync.server.db import utcnow
 from sync.server.devices.service import Principal
 from sync.server.errors import ApiError
 from sync.server.plan.models import PlanItem
+from sync.server.records import fields
 from sync.server.records.checks import record_problems, task_problems
 from sync.server.records.models import AmendmentRecord, Record, RecordPhoto
 from sync.server.tasks import service as tasks
@@ -58,6 +59,11 @@ def _answer(session: Session, status: str, client_id: str, record_hash: str, rec
     missing = _missing(session, photos)
     return PushResult(client_id=client_id, status=status, record_hash=record_hash, received_at=received_at,
                       complete=not missing, missing_photos=missing)
+
+
+def _no_sample_reason(document: dict) -> str:
+    n = document.get("no_sample") or {}
+    return str(n.get("reason") or "") if isinstance(n, dict) else ""
 
 
 def _existing(session: Session, push: RecordPush) -> tuple[int, PushResult] | None:
@@ -103,6 +109,9 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
                  plan_item_id=task.plan_item_id, party_id=task.party_id, agency_id=task.agency_id,
                  user_id=principal.user.id, device_id=principal.device.id, status=push.document["status"],
                  product=item.product, document=canonical_bytes(push.document).decode("utf-8"),
+                 **fields.from_document(push.document),
+                 **fields.timing(finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
+                                 received_at=now),
                  finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
                  received_at=now)
     photos = _photos(push.document)
@@ -130,6 +139,9 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
     saved.commit()
     if rec.status == "finished":
         tasks.mark_done(session=session, task=task)
+    elif rec.status == "no_sample":
+        # nothing to sample there: the task closes and its plan slot is free
+        tasks.close_no_sample(session=session, task=task, reason=_no_sample_reason(push.document))
     skew = (now - push.device_time).total_seconds()
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="record.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash,
@@ -168,6 +180,8 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
             session.flush()
     except IntegrityError:
         return _push_amendment(session, principal, push)
+    for col, value in fields.amended(str(doc.get("path") or ""), str(doc.get("new_value") or "")).items():
+        setattr(rec, col, value)             # the lists and the summary show the corrected value
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="amendment.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash})
     return 201, _answer(session, "created", push.client_id, push.record_hash, now, photos)
