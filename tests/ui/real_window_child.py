@@ -152,6 +152,10 @@ def answer(cmd: str, window) -> object:
         wiz = window.screens["visit"]
         grids = [g for g in wiz.page.findChildren(QScrollArea, "photo_grid") if arg in g.sections]
         return len(grids[0].sections[arg].evidence_ids()) if grids else None
+    if verb == "categories":                   # the photo categories the current page asks for
+        wiz = window.screens["visit"]
+        return [c for g in wiz.page.findChildren(QScrollArea, "photo_grid") if g.isVisibleTo(wiz.page)
+                for c in g.sections]
     if verb == "ops":
         from app.ui import ops
         return ops.pending()

@@ -40,7 +40,7 @@ def test_a_long_list_scrolls_inside_the_panel(qtbot, seeded, make_jpeg, type_tex
     vid = walk_to(seeded, make_jpeg, Step.SAMPLE)
     w = open_wizard(qtbot, seeded, vid)
     d = Driver(qtbot, w, type_text)
-    for key in ("batch_no", "base_quantity", "unit_price", "tank_no", "pump_no"):
+    for key in ("batch_no", "base_quantity", "unit_price", "product_fields.tank_no", "product_fields.pump_no"):
         d.fill(f"sample.{key}", "")
     d.next()
     assert len(w.missing_texts()) >= 4

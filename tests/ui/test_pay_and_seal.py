@@ -60,7 +60,7 @@ def test_after_sealing_next_is_the_primary_action(qtbot, seeded, make_jpeg, type
 def test_drop_down_rows_are_touch_size(qtbot, seeded, make_jpeg):
     vid = walk_to(seeded, make_jpeg, Step.SAMPLE, "t-gas-2")
     w = open_wizard(qtbot, seeded, vid)
-    grade = w.page.findChild(QComboBox, "sample.fuel_grade")
+    grade = w.page.findChild(QComboBox, "sample.product_fields.fuel_grade")
     w.page.scroll.ensureWidgetVisible(grade)
     grade.showPopup()
     view = grade.view()

@@ -78,6 +78,16 @@ class Run:
     def click(self, name: str) -> None:
         self.x.click_on(self.reveal(name))
 
+    def choose(self, name: str, item: str) -> None:
+        """Open a drop-down with a click and touch one of its rows."""
+        self.click(name)
+        row = self.app.wait(lambda: self.app.ask(f"popup_item {item}"), what=f"drop-down {name} open")
+        assert row["h"] >= 32                                      # a finger's row
+        time.sleep(0.6)                    # Qt ignores a release right after the press that opened the list
+        self.x.click_on(row)
+        self.app.idle()
+        assert self.app.ask(f"value {name}") == item
+
     def tick(self, name: str) -> None:
         """A check box reacts on its box and text, not on the empty width after them."""
         r = self.reveal(name)
@@ -161,7 +171,7 @@ def test_a_diesel_visit_and_a_refusal_with_real_input(run, tmp_path):
     now = datetime.now(timezone.utc)
     photos = tmp_path / "phone"
     photos.mkdir()
-    fresh = [phone_photo(photos / f"IMG_{i:04d}.jpg", i, now) for i in range(7)]
+    fresh = [phone_photo(photos / f"IMG_{i:04d}.jpg", i, now) for i in range(12)]
     undated = phone_photo(photos / "WeChat_0001.jpg", 99, None)    # through a chat app: no EXIF left
     x = run.x
     app = run.start()
@@ -190,40 +200,45 @@ def test_a_diesel_visit_and_a_refusal_with_real_input(run, tmp_path):
     run.next("party")
     run.next("evidence")
 
-    # 3 取证: photos through the file dialog, one a chat-app copy with no capture time
-    run.add_photo("site", fresh[0])
-    run.shot("file_dialog_closed")
-    run.add_photo("storage", undated)
-    run.add_photo("label", fresh[1])
-    run.add_photo("stock", fresh[2])
+    # 3 取证: photos through the file dialog (the notice's four and what the
+    # diesel rule adds), one a chat-app copy with no capture time
+    categories = app.ask("categories")
+    assert {"site", "storage", "label", "stock"} <= set(categories)
+    for n, category in enumerate(categories):
+        run.add_photo(category, undated if category == "storage" else fresh[n])
+        if n == 0:
+            run.shot("file_dialog_closed")
     run.shot("evidence")
     run.next("sample")
 
     # 4 样品: the wheel test first: 0# set, focus elsewhere, wheel over the combo
-    run.fill("sample.fuel_grade", "0#")
+    run.choose("sample.product_fields.fuel_grade", "0#")
     run.fill("sample.batch_no", "20221114-07")
-    assert app.ask("value sample.fuel_grade") == "0#"
-    grade = run.reveal("sample.fuel_grade")                         # the page scrolled down to it
-    top = app.ask("scroll sample.fuel_grade")
-    assert top > 0 and app.ask("focus") != "sample.fuel_grade"
+    assert app.ask("value sample.product_fields.fuel_grade") == "0#"
+    grade = run.reveal("sample.product_fields.fuel_grade")                         # the page scrolled down to it
+    top = app.ask("scroll sample.product_fields.fuel_grade")
+    assert top > 0 and app.ask("focus") != "sample.product_fields.fuel_grade"
     x.wheel(grade, +3)                                              # rolling back up the form over the combo
     app.idle()
-    assert app.ask("value sample.fuel_grade") == "0#"              # the value stays
-    assert app.ask("scroll sample.fuel_grade") < top               # and the page scrolled instead
+    assert app.ask("value sample.product_fields.fuel_grade") == "0#"              # the value stays
+    assert app.ask("scroll sample.product_fields.fuel_grade") < top               # and the page scrolled instead
     x.wheel(run.reveal("sample.price_basis"), -2)
     assert app.ask("value sample.price_basis") == ""               # nothing chosen by the wheel
     run.shot("sample_after_wheel")
     run.fill("sample.base_quantity", "18000")
     run.fill("sample.unit_price", "8.12")
-    run.fill("sample.tank_no", "3")
-    run.click("sample.price_basis")                                # a click opens the list
-    row = app.wait(lambda: app.ask("popup_item 标价"), what="drop-down open")
-    assert row["h"] >= 32                                          # a finger's row
-    time.sleep(0.6)                        # Qt ignores a release right after the press that opened the list
-    x.click_on(row)
-    app.idle()
+    run.fill("sample.product_fields.tank_no", "3")
+    # the diesel rule's own fields
+    run.choose("sample.product_fields.emission_stage", "国VI")
+    run.fill("sample.product_fields.pump_no", "5-9")
+    run.choose("sample.product_fields.detergent_added", "否")
+    run.fill("sample.product_fields.tank_stock", "16000")
+    run.fill("sample.product_fields.last_delivery_date", "2022-11-28")
+    run.fill("sample.product_fields.supplier", "中国石化山西太原分公司")     # typed as Unicode key events
+    assert app.ask("value sample.product_fields.supplier") == "中国石化山西太原分公司"
+    run.choose("sample.price_basis", "标价")
     assert app.ask("value sample.price_basis") == "标价"
-    run.add_photo("sampling", fresh[3])
+    run.add_photo("sampling", fresh[9])
     run.shot("sample")
     run.next("pay")
 
@@ -244,7 +259,7 @@ def test_a_diesel_visit_and_a_refusal_with_real_input(run, tmp_path):
     run.button("关闭")
     run.no_dialogs()
     assert app.ask("value seal") == "重新封样并打印封条"
-    run.add_photo("sealed", fresh[4])
+    run.add_photo("sealed", fresh[10])
     run.shot("seal")
     run.next("sign")
 

@@ -38,7 +38,7 @@ def test_create_app_installs_the_guard_once(qapp):
 def test_wheel_over_the_diesel_grade_leaves_it(qtbot, seeded, make_jpeg, type_text):
     vid = walk_to(seeded, make_jpeg, Step.SAMPLE, "t-gas-2")        # 车用柴油
     w = open_wizard(qtbot, seeded, vid)
-    grade = w.page.findChild(QComboBox, "sample.fuel_grade")
+    grade = w.page.findChild(QComboBox, "sample.product_fields.fuel_grade")
     basis = w.page.findChild(QComboBox, "sample.price_basis")
     grade.setCurrentIndex(grade.findText("0#"))
     basis.setCurrentIndex(0)

@@ -6,7 +6,7 @@ from app.domain.visit import EvidenceCategory as C, SignerRole
 from app.domain.workflow import ORDER, Step
 from app.services import evidence, signing, steps, visits
 from tests.conftest import signature_png
-from tests.scenarios import SAMPLE_FIELDS
+from tests.scenarios import PRODUCT_FIELDS, SAMPLE_FIELDS
 
 
 def enter(ws, vid, step: Step, make_jpeg) -> None:
@@ -14,13 +14,12 @@ def enter(ws, vid, step: Step, make_jpeg) -> None:
     if step == Step.ARRIVE:
         steps.record_shown_documents(ws, vid, inspection_notice=True, sampler_ids=True, authorization_letter=True)
     elif step == Step.EVIDENCE:
-        for cat in (C.SITE, C.STORAGE, C.LABEL, C.STOCK):
+        # the notice's four, and what the product's rule adds
+        for cat in visits.state(ws, vid).evidence_categories:
             evidence.add_evidence(ws, vid, cat, make_jpeg())
     elif step == Step.SAMPLE:
-        fields = dict(SAMPLE_FIELDS)
-        if visits.load(ws, vid).sample.product == "车用柴油":
-            fields.update(fuel_grade="0#", spec_model="0号")
-        steps.record_sample(ws, vid, **fields)
+        steps.record_sample(ws, vid, **SAMPLE_FIELDS)
+        steps.record_product_fields(ws, vid, **PRODUCT_FIELDS.get(visits.load(ws, vid).sample.product, {}))
         evidence.add_evidence(ws, vid, C.SAMPLING, make_jpeg())
     elif step == Step.PAY:
         steps.pay(ws, vid)

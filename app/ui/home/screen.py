@@ -297,8 +297,8 @@ class HomeScreen(QWidget):
         if task.withdrawn:          # also one finished here: no new visit on another team's task
             self.status_label.setText(columns.withdrawn_text(task))
             return
-        if task.status == TaskStatus.CANCELLED:
-            self.status_label.setText(columns.task_status(task))
+        if task.status in (TaskStatus.CANCELLED, TaskStatus.NO_SAMPLE):
+            self.status_label.setText(columns.task_status(task))     # closed: says why
             return
         # A task already being sampled here continues that visit, not a second one.
         running = next((v for v in self.running.model.rows if v.task_id == task.id), None)
