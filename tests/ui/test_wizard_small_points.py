@@ -94,5 +94,5 @@ def test_batch_and_date_fields_say_what_they_are(qtbot, seeded, make_jpeg):
     labels = {lab.buddy().objectName(): lab.text() for lab in w.page.findChildren(type(w.header))
               if lab.buddy() is not None}
     assert labels["sample.batch_no"] == "批号" and labels["sample.production_date"] == "生产日期"
-    purchase = w.page.findChild(QLineEdit, "sample.purchase_date")
-    assert purchase.placeholderText() == "年-月-日"                   # not a date that looks filled in
+    delivery = w.page.findChild(QLineEdit, "sample.product_fields.last_delivery_date")
+    assert delivery.placeholderText() == "年-月-日"                   # not a date that looks filled in

@@ -1,16 +1,16 @@
 """Parties' position (decimal degrees as text, "" = unknown): the app flags
 evidence photos taken far from the party.
 
-Revision ID: 0004_party_position
-Revises: 0003_login_failures
+Revision ID: 0005_party_position
+Revises: 0004_console
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_party_position'
-down_revision = '0003_login_failures'
+revision = '0005_party_position'
+down_revision = '0004_console'
 branch_labels = None
 depends_on = None
 
