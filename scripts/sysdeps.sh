@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the project needs: PostgreSQL for server tests, Xvfb and the
-# X/GL libraries Qt loads, CJK fonts for PDFs (wqy-microhei is also the font the
+# X/GL libraries Qt loads, xdotool (real input for the real-window test), CJK fonts for PDFs (wqy-microhei is also the font the
 # bundle carries: `make installer`), poppler for PDF checks, NSIS to check the
 # Windows installer script compiles, Chromium and its WebDriver for the
 # console's browser tests.
 # As root they are installed; otherwise the exact command is printed.
 set -euo pipefail
-PKGS=(postgresql xvfb xauth fonts-wqy-zenhei fonts-wqy-microhei poppler-utils imagemagick
+PKGS=(postgresql xvfb xauth xdotool fonts-wqy-zenhei fonts-wqy-microhei poppler-utils imagemagick
       libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
       libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
       libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libnss3

@@ -97,6 +97,22 @@ def build_set(ws: Workspace, visit_id: str, *, label_size: str = "100x70") -> di
             for need in documents_to_leave(visit)}
 
 
+def print_set(visit: Visit) -> list[tuple[DocumentKind, int]]:
+    """打印全部: the sheets the visit leaves with the party, in handing-over
+    order, each with its copies (the registry's). Label stock is not among
+    them: seal labels went on the packages at the seal step."""
+    return [(need.kind, REGISTRY[need.kind].copies) for need in documents_to_leave(visit)
+            if REGISTRY[need.kind].paper == "A4" and REGISTRY[need.kind].copies]
+
+
+def build_print_set(ws: Workspace, visit_id: str) -> list[tuple[DocumentKind, int, bytes]]:
+    """Each document of print_set() with its copies and its PDF (one context)."""
+    integrity.require_intact(ws, visit_id)
+    visit = load(ws, visit_id)
+    ctx = context(ws, visit_id, sign_seals=False)
+    return [(kind, copies, forms_documents.build(kind, ctx)) for kind, copies in print_set(visit)]
+
+
 def blank(kind: DocumentKind | str) -> bytes:
     """Empty forms for the paper fallback when a laptop fails."""
     ctx = DocumentContext.blank_form(authority=authority())

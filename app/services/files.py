@@ -8,5 +8,5 @@ import os
 from app.store.files import write_atomic
 
 
-def save_file(path: str | os.PathLike, data: bytes) -> str:
-    return str(write_atomic(path, data, prefix=".export-"))
+def save_file(path: str | os.PathLike, data: bytes, *, prefix: str = ".export-") -> str:
+    return str(write_atomic(path, data, prefix=prefix))

@@ -73,22 +73,34 @@ def new_record_no(ws: Workspace, s: Session, plan_id: str) -> str:
     return f"{plan_id or 'FS'}-{day}-{ws.device_id[:4].upper()}-{seq:03d}"
 
 
-def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None) -> Visit:
+def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None,
+                restart_reason: str = "") -> Visit:
     """Open a task on site: the party and the team come from the task (both
-    correctable), the product from the chosen plan item."""
+    correctable), the product from the chosen plan item. A visit already
+    under way on the task is returned, not doubled. A task whose visit has
+    ended (finished, refused, problem reported) is refused unless the
+    sampler gives the reason for visiting again (restart_reason, recorded)."""
     with ws.db.session() as s:
         task = master_repo.load_task(s, task_id)
         if task is None:
             raise LookupError(task_id)
         moved = master_repo.withdrawal_reason(s, task_id)
         if moved is not None:       # 改派 (another team's task now) or dropped, whatever its status here
+            # (a visit already under way goes on from the list of visits under way, not from here)
             if master_repo.withdrawal_kind(task) == "dropped":
                 raise RuleViolation([Problem("task.dropped")])
             raise RuleViolation([Problem("task.withdrawn", "", {"reason": moved or "—"})])
+        open_id = visits_repo.open_visit_for_task(s, task_id)
+        if open_id is not None:
+            return visits_repo.load_visit(s, open_id)
         if task.status == TaskStatus.CANCELLED:
             raise RuleViolation([Problem("task.cancelled", "", {"reason": task.cancel_reason or "—"})])
         if task.status == TaskStatus.NO_SAMPLE:
             raise RuleViolation([Problem("task.no_sample")])
+        ended = visits_repo.task_outcomes(s, [task_id]).get(task_id)
+        if ended is not None and not restart_reason.strip():
+            raise RuleViolation([Problem("task.ended", "restart_reason", {
+                "outcome": ended.status.value, "record_no": ended.record_no})])
         item_id = plan_item_id or (task.plan_item_ids[0] if task.plan_item_ids else "")
         item = master_repo.plan_item(s, item_id) if item_id else None
         visit = Visit(
@@ -96,7 +108,9 @@ def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None)
             plan_id=task.plan_id, agency_id=task.agency_id, started_at=ws.now(),
             team=[TeamMember(m.id, m.name, m.certificate_no, present=True) for m in task.team],
             party=task.party,
-            sample=SampleDetails(product=item.product if item else "", plan_item_id=item_id))
+            sample=SampleDetails(product=item.product if item else "", plan_item_id=item_id),
+            restart_of=ended.visit_id if ended is not None else "",
+            restart_reason=restart_reason.strip() if ended is not None else "")
         rule = ws.rule_for(visit.sample.product)
         if rule is not None:
             visit.sample.unit = rule.unit
@@ -132,6 +146,7 @@ class StepState:
     integrity: list[Problem] = dataclasses.field(default_factory=list)   # tampering found (signed visits)
     rule: SamplingRule | None = None                      # the product's sampling rule
     evidence_categories: tuple[EvidenceCategory, ...] = rules.EVIDENCE_AT_EVIDENCE_STEP
+    reachable: frozenset = frozenset()   # steps the step list may open (go_to)
 
 
 def state(ws: Workspace, visit_id: str) -> StepState:
@@ -145,7 +160,7 @@ def state(ws: Workspace, visit_id: str) -> StepState:
         return StepState(visit, flow.step, flow.missing() if not visit.frozen else [],
                          flow.can_go_back(), flow.is_last(), flow.progress(),
                          integrity.check(s, visit_id) if visit.frozen else [],
-                         ctx.rule, rules.evidence_step_categories(ctx.rule))
+                         ctx.rule, rules.evidence_step_categories(ctx.rule), frozenset(flow.reachable()))
 
 
 @dataclass(frozen=True)
@@ -186,6 +201,14 @@ def back(ws: Workspace, visit_id: str) -> Step:
     with editing(ws, visit_id) as (s, visit):
         step = VisitFlow(visit).back()
     return step
+
+
+def go_to(ws: Workspace, visit_id: str, step: Step) -> Step:
+    """Open a step from the step list (the rules of 上一步 / 下一步); returns
+    the step reached: short of `step` where a step in between is incomplete."""
+    with editing(ws, visit_id) as (s, visit):
+        reached = VisitFlow(visit, context_for(ws, s, visit)).go_to(step)
+    return reached
 
 
 def open_exit(ws: Workspace, visit_id: str, step: Step) -> Step:

@@ -46,7 +46,7 @@ def start_gui(data, *, language: str | None = None, settings_model=None, exit_af
     app = create_app(language=language, qt_translations=False)
     hook = sys.excepthook = ExceptHook(log_dir / LOG_FILE)
     window = MainWindow(settings_model or SettingsModel(data_dir=data))
-    window.show()
+    window.show_restored()
     if exit_after_show:
         QTimer.singleShot(0, app.quit)
         return app.exec()

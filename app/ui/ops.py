@@ -36,6 +36,7 @@ from app.ui.i18n import language, tr
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.04  # s between progress signals; the GUI needs no more
+MAX_BOX_LINES = 12        # a failure box taller than this would not fit a laptop screen
 
 
 class OpCancelled(Exception):
@@ -254,7 +255,12 @@ def show_failure(error: BaseException, parent: QWidget | None = None):
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(tr("无法完成操作"))
-    box.setText(failure_text(error))
+    text = failure_text(error)
+    lines = text.splitlines()
+    if len(lines) > MAX_BOX_LINES:      # the box must fit the screen: the rest under 显示详细信息
+        text = "\n".join(lines[:MAX_BOX_LINES] + [tr("……共{n}项，详见详细信息", n=len(lines))])
+        box.setDetailedText(failure_text(error))
+    box.setText(text)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

@@ -198,6 +198,7 @@ class OutboxRow:
     deadline_state: DeadlineState
     problems: list[dict] = field(default_factory=list)
     last_error: str = ""
+    outcome: str = ""           # how the visit ended: finished | refused | problem_reported | ...
 
     def reason(self, lang: str) -> str:
         key = "en" if is_english(lang) else "zh"
@@ -209,14 +210,14 @@ def rows(session: Session, now: datetime | None = None, *, recent_sent: int = 10
     delivered ones; newest first within each group (a long history stays one
     page); each with its entry deadline."""
     now = now or utc_now()
-    base = select(OutboxItem, VisitRow.record_no, VisitRow.party_name, VisitRow.product) \
+    base = select(OutboxItem, VisitRow.record_no, VisitRow.party_name, VisitRow.product, VisitRow.status) \
         .outerjoin(VisitRow, VisitRow.id == OutboxItem.visit_id)
     unsent = session.execute(base.where(OutboxItem.status.in_(UNSENT)).order_by(OutboxItem.position.desc()))
     sent = session.execute(base.where(OutboxItem.status.not_in(UNSENT))
                            .order_by(OutboxItem.position.desc()).limit(recent_sent))
     return [OutboxRow(i.client_id, i.kind, OutboxStatus(i.status), record_no or "", party or "", product or "",
-                      *deadline_of(i, now), problems_of(i), i.last_error or "")
-            for i, record_no, party, product in list(unsent) + list(sent)]
+                      *deadline_of(i, now), problems_of(i), i.last_error or "", outcome or "")
+            for i, record_no, party, product, outcome in list(unsent) + list(sent)]
 
 
 def summary(session: Session) -> dict[str, int]:

@@ -27,6 +27,7 @@ def main(data: str, photos: str) -> None:
             print(f"PHOTO {v.id} {item.sha256}", flush=True)
         steps.record_remarks(ws, v.id, f"第{n}次")
         print(f"FIELD {v.id} remarks 第{n}次", flush=True)
+        visits.abandon(ws, v.id)            # the next round starts a new visit on the task
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def test_finished_visit_waits_for_sync_with_its_deadline(seeded, make_jpeg, cloc
 def test_awaiting_sync_lists_the_oldest_first_and_pages(seeded, clock):
     ids = []
     for n in range(5):
-        v = visits.start_visit(seeded, "t-gas-1")
+        v = visits.start_visit(seeded, "t-gas-1", restart_reason="受检单位后来同意抽样")
         visits.mutate(seeded, v.id, lambda x: setattr(x, "status", VisitStatus.REFUSED))
         ids.append(v.id)
         clock.now += timedelta(hours=1)

@@ -31,11 +31,18 @@ def withdrawn_text(t: TaskSummary) -> str:
     return tr("已改派给其他抽样组：{reason}", reason=t.withdrawn_reason or tr("未说明原因"))
 
 
+def outcome_text(status: VisitStatus) -> str:
+    """How a task's visit ended (已完成 / 已拒检 / 已报送问题), in the visit's words."""
+    return visit_status(status)
+
+
 def task_status(t: TaskSummary) -> str:
     if t.withdrawn and t.status != TaskStatus.DONE:     # one finished here stays done
         return withdrawn_text(t)
     if t.status == TaskStatus.CANCELLED:
         return tr("已取消：{reason}", reason=t.cancel_reason or tr("未说明原因"))
+    if t.outcome is not None:                           # its visit ended here
+        return outcome_text(t.outcome.status)
     return label(TASK_STATUS, t.status)
 
 

@@ -42,11 +42,18 @@ def color(r: RecordStatus) -> str | None:
     return None
 
 
+def outcome_text(r: RecordStatus) -> str:
+    """How the visit ended: 已完成 / 已拒检 / 已报送问题."""
+    return {"finished": tr("已完成"), "refused": tr("已拒检"), "problem_reported": tr("已报送问题"),
+            "abandoned": tr("已终止（任务取消）")}.get(r.outcome, r.outcome)
+
+
 def records_model(parent=None) -> RowsModel:
     return RowsModel([
         Column(tr("抽样单编号"), lambda r: r.record_no or r.client_id[:12]),
         Column(tr("受检单位"), lambda r: r.party_name),
         Column(tr("产品"), lambda r: r.product),
+        Column(tr("结果"), outcome_text),
         Column(tr("同步状态"), status_text),
         Column(tr("录入期限"), deadline_text),
         Column(tr("原因"), reason_text),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from app.domain.messages import RuleViolation
 from app.domain.visit import Visit
@@ -67,7 +68,13 @@ class VisitSession(QObject):
                 fail(error)
             else:
                 show_failure(error, self.parent() if self.parent() is not None else None)
-        DbOp(fn, *args, **kwargs).parent(self).success(success).failure(failure).run_in_background()
+        self._owned(DbOp(fn, *args, **kwargs).success(success).failure(failure)).run_in_background()
+
+    def _owned(self, op):
+        """Callbacks are dropped once the wizard is gone (another visit was
+        opened): they would reach deleted widgets. The work itself is done."""
+        owner = self.parent()
+        return op.parent(owner) if isinstance(owner, QWidget) else op.parent(self)
 
     def _change(self, fn: Callable[..., Any], *args: Any, done: Callable[[Changes], None], **kwargs: Any) -> None:
         """`fn(ws, visit_id, ...)` and the step state after it, in one op."""
@@ -108,7 +115,7 @@ class VisitSession(QObject):
         def failure(error: BaseException) -> None:
             self._end()
             (fail or (lambda e: show_failure(e)))(error)
-        op = BgOp(fn, *args).parent(self).success(success).failure(failure)
+        op = self._owned(BgOp(fn, *args).success(success).failure(failure))
         if progress is not None:
             op.progress(progress)
         op.run_in_background()
@@ -138,6 +145,14 @@ class VisitSession(QObject):
 
     def back(self) -> None:
         self._change(visits.back, done=self._navigated)
+
+    def go_to(self, step: Step, reached: Callable[[Step], None] | None = None) -> None:
+        """The step list: open `step` by the rules of 上一步 / 下一步."""
+        def done(ch: Changes) -> None:
+            if ch.refused is None and reached is not None:
+                reached(ch.result)          # before the state: the page shows what it misses
+            self._navigated(ch)
+        self._change(visits.go_to, step, done=done)
 
     def open_exit(self, step: Step) -> None:
         self._change(visits.open_exit, step, done=self._navigated)
