@@ -8,7 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db import Base, UTCDateTime, utcnow
 
-ROLES = ("sampler", "agency_admin", "provincial_admin", "lab")
+# lab: the lab's sample manager (样品管理员: receives samples, sees the blind
+# mapping); lab_manager: may also accept a refused seal with a reason;
+# lab_tester: sees blind codes only (console/access.py LAB_PERMISSIONS).
+ROLES = ("sampler", "agency_admin", "provincial_admin", "lab", "lab_manager", "lab_tester")
+LAB_ROLES = ("lab", "lab_manager", "lab_tester")
 
 
 class Agency(Base):

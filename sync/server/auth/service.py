@@ -45,7 +45,7 @@ def add_user(*, session: Session, username: str, password: str, role: str, name:
              phone: str = "", actor: str = "cli") -> User:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if role in ("sampler", "agency_admin") and not agency_id:
+    if role in ("sampler", "agency_admin", "lab_manager", "lab_tester") and not agency_id:
         raise ValueError(f"a {role} belongs to an agency")
     if role == "sampler" and not team_id:
         raise ValueError("a sampler belongs to a team")

@@ -49,6 +49,7 @@ def provincial(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
     return user
 
 
+SignedIn = Annotated[ConsoleUser, Depends(signed_in)]
 Admin = Annotated[ConsoleUser, Depends(admin)]
 Provincial = Annotated[ConsoleUser, Depends(provincial)]
 
@@ -90,3 +91,47 @@ async def _any_form(request: Request, user: Annotated[ConsoleUser, Depends(signe
 # user (sign-out).
 AdminForm = Annotated[FormData, Depends(_admin_form)]
 AnyForm = Annotated[FormData, Depends(_any_form)]
+
+
+# --- The lab (检验机构): which role may do what, in one table -------------
+# manage: receive samples, custody, results paperwork, deliveries, disposal,
+#         shipments (the sample manager's work; sees parties and records)
+# override: accept a seal the check refused, with a written reason
+# mapping: see blind code -> sample (every view audited)
+# test: the blind bench: codes, products, custody hand-overs, results
+# oversee: read the lab's list, samples and reports (the province, the agency)
+LAB_PERMISSIONS: dict[str, frozenset[str]] = {
+    "lab": frozenset({"manage", "mapping", "test", "oversee"}),
+    "lab_manager": frozenset({"manage", "override", "mapping", "test", "oversee"}),
+    "lab_tester": frozenset({"test"}),
+    "provincial_admin": frozenset({"oversee"}),
+    "agency_admin": frozenset({"oversee"}),
+}
+
+
+def lab_may(user: ConsoleUser, permission: str) -> bool:
+    return permission in LAB_PERMISSIONS.get(user.role, frozenset())
+
+
+def _lab(permission: str):
+    def check(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
+        if not lab_may(user, permission):
+            raise PageError(403, "error.403")
+        return user
+    return check
+
+
+LabManage = Annotated[ConsoleUser, Depends(_lab("manage"))]
+LabOverride = Annotated[ConsoleUser, Depends(_lab("override"))]
+LabMapping = Annotated[ConsoleUser, Depends(_lab("mapping"))]
+LabTest = Annotated[ConsoleUser, Depends(_lab("test"))]
+LabOversee = Annotated[ConsoleUser, Depends(_lab("oversee"))]
+
+
+async def _lab_form(request: Request, user: Annotated[ConsoleUser, Depends(signed_in)]) -> FormData:
+    return await _csrf_checked(request, user)
+
+
+# A posted lab form whose CSRF token matched (the route's own dependency
+# checks the permission first).
+LabForm = Annotated[FormData, Depends(_lab_form)]

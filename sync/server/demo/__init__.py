@@ -35,7 +35,9 @@ USERS = (  # username, role, name, certificate no
     ("sampler3", "sampler", "张丽", "晋抽证2022-0103"),
     ("agency", "agency_admin", "赵主任", ""),
     ("province", "provincial_admin", "省局管理员", ""),
-    ("lab", "lab", "样品接收员", ""),
+    ("lab", "lab", "样品管理员", ""),
+    ("labmanager", "lab_manager", "实验室主任", ""),
+    ("tester", "lab_tester", "检验员", ""),
 )
 # name, region code (GB/T 2260), address, scope, contact, phone
 PARTIES = (
