@@ -22,6 +22,7 @@ from sync.server.blobs.store import DiskBlobStore
 from sync.server.config import Settings
 from sync.server.db import Database, utcnow
 from sync.server.devices.routes import router as devices_router
+from sync.server.lab.routes import router as lab_router
 from sync.server.pull.routes import router as pull_router
 from sync.server.records.routes import router as records_router
 from sync.server.tasks.routes import router as tasks_router
@@ -56,7 +57,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         return Health(server_time=utcnow())
 
     for router in (auth_router, devices_router, pull_router, records_router, blobs_router, tasks_router,
-                   audit_router):
+                   audit_router, lab_router):
         app.include_router(router)
     console.install(app)
     return app

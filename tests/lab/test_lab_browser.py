@@ -248,7 +248,7 @@ def test_04_objection_period_passes_then_disposal(browser, lab_world, chain, tmp
         (ARTIFACTS / "disposal_report.pdf").write_bytes(report.content)
         custody = browser.fetch(f"/console/lab/samples/{chain['sample_id']}/custody.pdf")
         text = pdftext(custody.content)
-        assert "样品流转记录" in text and "接收" in text and "交检验员" in text and "处置" in text
+        assert "样品流转记录" in text and "收样" in text and "交检验员" in text and "处置" in text
         db = lab_world.db()
         with db.session() as s:
             d = s.get(Disposal, chain["sample_id"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from app.domain.i18n import is_english, tr
+from app.domain.i18n import N_, is_english, tr
 
 CHINA = timezone(timedelta(hours=8), "CST")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -31,7 +31,7 @@ class LabError(ValueError):
         # a list is joined in the language's way
         def one(v):
             if isinstance(v, (list, tuple)):
-                return (", " if is_english(lang) else "\u3001").join(tr(x, lang) for x in v)
+                return (", " if is_english(lang) else "\u3001").join(tr(x, lang) for x in v)  # i18n: separators
             return tr(v, lang) if isinstance(v, str) else v
         return tr(self.text, lang, **{k: one(v) for k, v in self.params.items()})
 
@@ -45,12 +45,12 @@ def parse_day(value: str | None, *, required: bool = False, field: str = "") -> 
     value = (value or "").strip()
     if not value:
         if required:
-            raise LabError("请填写{field}", field=field)
+            raise LabError(N_("请填写{field}"), field=field)
         return ""
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise LabError("{field}不是有效日期（格式 2022-11-20）", field=field) from None
+        raise LabError(N_("{field}不是有效日期（格式 2022-11-20）"), field=field) from None
 
 
 def day(value: str) -> date | None:
@@ -67,6 +67,6 @@ def image_kind(data: bytes) -> str | None:
 
 def check_photo(data: bytes, filename: str) -> None:
     if len(data) > MAX_FILE_BYTES:
-        raise LabError("照片 {name} 太大（上限 {mb} MB）", name=filename, mb=MAX_FILE_BYTES // 2 ** 20)
+        raise LabError(N_("照片 {name} 太大（上限 {mb} MB）"), name=filename, mb=MAX_FILE_BYTES // 2 ** 20)
     if image_kind(data) is None:
-        raise LabError("{name} 不是 JPEG 或 PNG 照片", name=filename)
+        raise LabError(N_("{name} 不是 JPEG 或 PNG 照片"), name=filename)

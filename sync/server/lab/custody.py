@@ -13,7 +13,7 @@ from sync.server.audit import service as audit
 from sync.server.lab.common import Actor, LabError
 from sync.server.lab.models import CustodyEvent, LabSample
 
-EVENTS = {"received": N_("接收"), "stored": N_("入库保存"), "to_tester": N_("交检验员"), "tested": N_("检毕返还"),
+EVENTS = {"received": N_("收样"), "stored": N_("入库保存"), "to_tester": N_("交检验员"), "tested": N_("检毕返还"),
           "retained": N_("留样"), "disposed": N_("处置")}
 # What a tester may record (their own hand-overs); the rest is the sample manager's.
 TESTER_EVENTS = ("to_tester", "tested")

@@ -102,7 +102,7 @@ def record(*, session: Session, store, sample: LabSample, action: str, disposed_
                  note=note.strip()[:1000], recorded_by=actor.username, recorded_at=now)
     session.add(d)
     custody.add(session=session, sample=sample, event="disposed", actor=actor, at=now,
-                note=f"{action} {recipient.strip()[:100]}".strip())
+                note=recipient.strip()[:100])
     audit.log(session=session, actor=actor.username, action="lab.disposal", target=f"sample {sample.id}",
               after={"action": action, "disposed_on": disposed_on, "recipient": d.recipient})
     return d

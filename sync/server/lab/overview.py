@@ -163,4 +163,16 @@ def counts(*, session: Session, agency_id: str | None) -> dict[str, int]:
     return dict(session.execute(q).all())
 
 
-__all__ = ["Board", "ListRow", "board", "counts", "failed_text", "lab_list", "results_by_visit"]
+
+
+def rejections(*, session: Session, agency_id: str | None) -> list[tuple[LabSample, Record | None]]:
+    """Samples the lab refused (拒收): each is a written report to the
+    province, listed with the refusals and problem reports."""
+    q = (select(LabSample, Record).outerjoin(Record, Record.id == LabSample.record_id)
+         .where(LabSample.status == "rejected").order_by(LabSample.decided_at.desc(), LabSample.id.desc()))
+    if agency_id is not None:
+        q = q.where(LabSample.agency_id == agency_id)
+    return [(s, r) for s, r in session.execute(q)]
+
+
+__all__ = ["Board", "ListRow", "board", "counts", "failed_text", "lab_list", "rejections", "results_by_visit"]

@@ -40,7 +40,8 @@ def bench_csv(request: Request, user: LabTest):
         items = {b.id: results.failed_items(session=session, blind_id=b.id) for b in rows if b.conclusion == "fail"}
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow([tr(h, lang) for h in ("样品编号", "产品名称", "检验结论", "报告编号", "报告日期", "不合格项目")])
+    w.writerow([tr(h, lang) for h in (N_("样品编号"), N_("产品名称"), N_("检验结论"), N_("报告编号"), N_("报告日期"),
+                                      N_("不合格项目"))])
     for b in rows:
         w.writerow([b.code, b.product, tr(results.CONCLUSION_TEXT[b.conclusion], lang) if b.conclusion else "",
                     b.report_no, b.report_date, "; ".join(i.item for i in items.get(b.id, []))])

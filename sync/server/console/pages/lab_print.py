@@ -33,7 +33,7 @@ def _context(session, request: Request, rec: Record):
     return documents.context(session=session, view=view, blobs=request.app.state.blobs)
 
 
-def rejection_letter(session, request: Request, *, sample: LabSample) -> bytes:
+def rejection_pdf(session, request: Request, *, sample: LabSample) -> bytes:
     rec = session.get(Record, sample.record_id) if sample.record_id else None
     if rec is not None:
         ctx = _context(session, request, rec)
@@ -49,7 +49,7 @@ def rejection_letter(session, request: Request, *, sample: LabSample) -> bytes:
     return rejection_letter.build(ctx)
 
 
-def advice_letter(session, request: Request, *, b: BlindSample) -> bytes:
+def advice_pdf(session, request: Request, *, b: BlindSample) -> bytes:
     rec = session.scalar(select(Record).where(Record.visit_id == b.visit_id))
     if rec is None or b.conclusion != Conclusion.FAIL.value:
         raise lc.not_found()

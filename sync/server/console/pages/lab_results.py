@@ -46,7 +46,7 @@ def save_advice(request: Request, user: LabManage, form: LabForm, sample_id: int
 def advice_pdf(request: Request, user: LabOversee, sample_id: int):
     with tx(request) as session:
         b = _blind(session, user, sample_id)
-        pdf = lab_print.advice_letter(session, request, b=b)
+        pdf = lab_print.advice_pdf(session, request, b=b)
         name = f"advice-{b.report_no or sample_id}.pdf"
     return _pdf(pdf, name)
 

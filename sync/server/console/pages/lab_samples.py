@@ -100,7 +100,7 @@ def rejection_pdf(request: Request, user: LabOversee, sample_id: int):
         sample = lc.sample_of(session, user, sample_id)
         if sample.status != "rejected":
             raise lc.not_found()
-        pdf = lab_print.rejection_letter(session, request, sample=sample)
+        pdf = lab_print.rejection_pdf(session, request, sample=sample)
     return _pdf(pdf, f"rejection-{sample.seal_no}.pdf")
 
 
