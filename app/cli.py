@@ -29,7 +29,7 @@ def _requested(argv: list[str]) -> str | None:
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """All subcommands; only the one being run imports its module (start-up
     time: the GUI should not pay for importing the PDF tools)."""
-    parser = argparse.ArgumentParser(prog="field-sampler", description="抽样助手 Field Sampler")
+    parser = argparse.ArgumentParser(prog="field-sampler", description="抽样助手 Field Sampler")  # i18n: name in both
     parser.add_argument("--data-dir", help="data folder (default: the user data folder, or $FIELD_SAMPLER_DATA)")
     sub = parser.add_subparsers(dest="command")
     for name, (module, help_text) in COMMANDS.items():

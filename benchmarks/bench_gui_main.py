@@ -2,13 +2,14 @@
 
 (c) 20,000 visits in the local database: the home screen's first paint of
     its lists (refresh requested -> data read on the DB worker -> rows
-    painted; target <= 200 ms), and a search by party name (query issued ->
-    results painted; target <= 100 ms). Baselines: the same first paint on
+    painted; target <= 100 ms), and a search by party name (query issued ->
+    results painted; target <= 50 ms). Baselines: the same first paint on
     an empty database, and the plain LIKE over the visits table.
 (b) the longest GUI-thread stall while 30 photos of 12 megapixels are
     ingested through BgOp + app.services.evidence.ingest and attached through
-    DbOp (target <= 50 ms), from a 5 ms QTimer heartbeat; baseline: the
-    heartbeat's largest gap while idle."""
+    DbOp (target <= 50 ms) while a second process keeps one core busy (the
+    bench starts it), from a 5 ms QTimer heartbeat; baselines: the
+    heartbeat's largest gap while idle, without and with that load."""
 from __future__ import annotations
 
 import os
@@ -23,7 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import report  # noqa: E402
+from common import MISSED, busy_core, report  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -89,7 +90,7 @@ def bench_lists(app, root: Path) -> bool:
     from app.store import overview_repo
     from app.ui.app_shell import MainWindow
     from app.ui.home.screen import HomeScreen
-    from app.ui.settings import SettingsModel
+    from app.ui.settings_model import SettingsModel
 
     def window_for(ws):
         w = MainWindow(SettingsModel(data_dir=root))
@@ -121,7 +122,8 @@ def bench_lists(app, root: Path) -> bool:
           f"(max {max(paints) * 1000:.1f}); baseline empty database {base * 1000:.1f} ms; "
           f"rows shown: tasks {home.tasks.model.rowCount()}, in progress {home.running.model.rowCount()}, "
           f"awaiting {home.awaiting.model.rowCount()} of {home.data.awaiting_total}", flush=True)
-    ok = report("gui_list_first_paint_20k", statistics.median(paints) * 1000, "ms", "<=", 200)
+    ok = report("gui_list_first_paint_20k", statistics.median(paints) * 1000, "ms", "<=", 100,
+                baseline=f"empty database {base * 1000:.1f} ms")
 
     searches, plain, hits = [], [], []
     for text in SEARCHES:
@@ -136,7 +138,8 @@ def bench_lists(app, root: Path) -> bool:
           f"{', '.join(f'{x * 1000:.1f}' for x in searches)} ms to painted results; "
           f"baseline plain LIKE over the table (query only): {', '.join(f'{x * 1000:.1f}' for x in plain)} ms",
           flush=True)
-    ok &= report("gui_search_party_20k", max(searches) * 1000, "ms", "<=", 100)
+    ok &= report("gui_search_party_20k", max(searches) * 1000, "ms", "<=", 50,
+                 baseline=f"plain LIKE query {max(plain) * 1000:.1f} ms")
     w.close()
     return ok, (ws, empty)
 
@@ -199,15 +202,18 @@ def bench_ingest(app, root: Path, ws) -> bool:
                                          name=p.name).success(attached).run_in_background()
             ).run_in_background()
     stalls, spent = [], []
-    for r in range(ROUNDS):
-        paths = new_photos(r)
-        t0 = time.perf_counter()
-        stalls.append(heartbeat(app, lambda done: run(done, paths))[0])
-        spent.append(time.perf_counter() - t0)
-    print(f"# 30 photos 4000x3000 ({len(data) / 1e6:.1f} MB each) ingested and attached, {ROUNDS} rounds: "
-          f"{', '.join(f'{x:.1f}' for x in spent)} s; largest gaps {stalls} ms (the worst counts); "
-          f"baseline idle largest gap {idle:.0f} ms", flush=True)
-    return report("gui_ingest_max_stall", max(stalls), "ms", "<=", 50)
+    with busy_core():                 # a second process keeps one core busy meanwhile
+        loaded_idle, _ = heartbeat(app, lambda done: QTimer.singleShot(1000, lambda: done(1)))
+        for r in range(ROUNDS):
+            paths = new_photos(r)
+            t0 = time.perf_counter()
+            stalls.append(heartbeat(app, lambda done: run(done, paths))[0])
+            spent.append(time.perf_counter() - t0)
+    print(f"# 30 photos 4000x3000 ({len(data) / 1e6:.1f} MB each) ingested and attached with one core "
+          f"kept busy by another process, {ROUNDS} rounds: {', '.join(f'{x:.1f}' for x in spent)} s; "
+          f"largest gaps {stalls} ms (the worst counts)", flush=True)
+    return report("gui_ingest_max_stall_busy_core", max(stalls), "ms", "<=", 50,
+                  baseline=f"idle GUI {idle:.0f} ms, idle GUI with the busy core {loaded_idle:.0f} ms")
 
 
 def main() -> int:
@@ -225,7 +231,7 @@ def main() -> int:
         for ws in workspaces:
             ws.close()
         shutil.rmtree(root, ignore_errors=True)
-    return 0 if ok else 1
+    return 0 if ok else MISSED
 
 
 if __name__ == "__main__":

@@ -80,7 +80,8 @@ def bench_wire(tmp: Path) -> None:
     t = Transport(proxy.url, token)
     photos.upload(t, sha, photos._Reader(data), chunk_size=CHUNK, start_offset=0)
     wire = proxy.stats.bytes_up + proxy.stats.bytes_down
-    report("sync_wire_bytes_per_photo_byte", wire / len(data), "ratio", "<=", 1.02)
+    report("sync_wire_bytes_per_photo_byte", wire / len(data), "ratio", "<=", 1.02,
+           baseline=f"{wire} wire bytes for a {len(data)}-byte photo")
     proxy.close()
     # A cut in the middle of the fourth chunk, then resume.
     data2 = random.Random(2).randbytes(8 * CHUNK)
@@ -96,7 +97,8 @@ def bench_wire(tmp: Path) -> None:
     proxy = faultproxy.FaultProxy((host, int(port)), schedule, seed=5)
     t2 = Transport(proxy.url, token)
     out = photos.upload(t2, sha2, photos._Reader(data2), chunk_size=CHUNK, start_offset=0)
-    report("sync_resent_bytes_after_cut", out.sent_bytes - len(data2), "bytes", "<=", CHUNK)
+    report("sync_resent_bytes_after_cut", out.sent_bytes - len(data2), "bytes", "<=", CHUNK,
+           baseline=f"chunk {CHUNK} bytes, photo {len(data2)} bytes")
     proxy.close()
     t.close(), t2.close()
     running.stop()
@@ -173,7 +175,8 @@ def bench_throughput(tmp: Path) -> None:
         print(f"# 32 MiB: plain PUT {statistics.median(plain) * 1000:.0f} ms, "
               f"chunked upload {statistics.median(ours) * 1000:.0f} ms (medians of 9)", flush=True)
         report("sync_upload_throughput_vs_plain_put", statistics.median(plain) / statistics.median(ours),
-               "ratio", ">=", 0.8)
+               "ratio", ">=", 0.8, baseline=f"plain PUT {statistics.median(plain) * 1000:.0f} ms / "
+                                           f"ours {statistics.median(ours) * 1000:.0f} ms for 32 MiB")
     finally:
         for p in (proc, ours_proc):
             p.kill()
@@ -224,7 +227,7 @@ def _seed_load(url: str, devices_n: int, records: int) -> list[dict]:
 def _prepare(dev: dict, rng: random.Random) -> list[tuple[dict, dict[str, bytes]]]:
     """A device's finished records and their photo bytes, made before the
     clock starts: at the end of the day they are already on the laptop."""
-    from app.domain.canonical import to_plain
+    from app.domain.plain import to_plain
     from app.domain.record import record_document
     from tests_sync_visits import finished_visit   # noqa
     out = []
@@ -360,8 +363,9 @@ def bench_load(tmp: Path, devices_n: int = 300, records: int = 3) -> None:
         if r.errors:
             print("# first errors:", r.errors[:3], flush=True)
         if window:
-            report("sync_300_devices_errors", len(r.errors), "errors", "<=", 0)
-            report("sync_300_devices_p99_push_latency", r.pct(0.99), "ms", "<=", 500)
+            report("sync_300_devices_errors", len(r.errors), "errors", "<=", 0, baseline=f"{n} pushes")
+            report("sync_300_devices_p99_push_latency", r.pct(0.99), "ms", "<=", 500,
+                   baseline=f"median {statistics.median(r.latencies) * 1000:.0f} ms")
         else:
             print(f"# all at once: the server worked through {devices_n / r.elapsed_s:.1f} device syncs/s "
                   f"({devices_n * records * 7 / r.elapsed_s:.0f} requests/s)", flush=True)

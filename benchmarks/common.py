@@ -1,9 +1,18 @@
 """Helpers shared by the benchmark scripts."""
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 import time
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+
+# Exit status of a bench script whose measures all ran but one missed its
+# target (an uncaught exception exits with 1, a signal with a negative code).
+MISSED = 3
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -16,7 +25,27 @@ def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(times)
 
 
-def report(measure: str, value: float, unit: str, op: str, target: float) -> bool:
+def report(measure: str, value: float, unit: str, op: str, target: float, *, baseline: str = "") -> bool:
+    """One line per measure, read by run_all.py:
+        <measure> <value> <unit> [(<baseline>)] target <op> <target> PASS|FAIL
+    `baseline` says what the value was measured against in the same run
+    (e.g. "app 412 ms / bare 349 ms"), so a regression can be told from a
+    slow machine."""
     ok = value <= target if op == "<=" else value >= target
-    print(f"{measure} {value:.3f} {unit} target {op} {target:g} {'PASS' if ok else 'FAIL'}", flush=True)
+    base = f" ({baseline})" if baseline else ""
+    print(f"{measure} {value:.3f} {unit}{base} target {op} {target:g} {'PASS' if ok else 'FAIL'}", flush=True)
     return ok
+
+
+@contextmanager
+def busy_core() -> Iterator[subprocess.Popen]:
+    """A second process keeping one core busy for the duration (what an
+    antivirus scan or a sync does to a laptop), so a figure measured inside
+    is not a quiet-machine figure."""
+    proc = subprocess.Popen([sys.executable, "-c", "while True: pass"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import insert
 
 from app.domain.entities import Agency, InspectedParty, Sampler, Task
-from app.domain.plain import to_plain_full
+from app.domain.plain import to_plain
 from app.domain.visit import (EvidenceCategory, EvidenceItem, SampleKind, Seal, Signature, SignerRole,
                               VisitStatus)
 from app.services import visits
@@ -75,7 +75,7 @@ def template_doc(ws: Workspace, plan_id: str) -> dict:
     v.signatures = [Signature(str(uuid.uuid4()), role, name, _sha(rnd), signed_at=now) for role, name in
                     ((SignerRole.SAMPLER, "张伟"), (SignerRole.SAMPLER, "李娜"), (SignerRole.PARTY, "钱经理"))]
     v.record_hash, v.finished_at = _sha(rnd), now
-    return to_plain_full(v)
+    return to_plain(v, volatile=True)
 
 
 def populate(ws: Workspace, n: int, *, seed: int = 7, now: datetime | None = None) -> dict:

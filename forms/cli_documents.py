@@ -1,16 +1,18 @@
-"""`field-sampler documents --demo OUTDIR | --blank OUTDIR`: write the
-official documents as PDF files."""
+"""`field-sampler documents --demo OUTDIR | --blank OUTDIR`: write every
+document of the registry (app.domain.documents) as a PDF file."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from app.domain.i18n import bilingual
 from forms.fonts import FontNotFound
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--demo", metavar="OUTDIR", help="every document of a demo visit (车用汽油 92# at a gas station)")
+    mode.add_argument("--demo", metavar="OUTDIR",
+                      help="every document of a demo visit (车用汽油 92# at a gas station)")  # i18n: product name
     mode.add_argument("--blank", metavar="OUTDIR", help="blank forms for the paper fallback")
     parser.add_argument("--device-key", action="store_true",
                         help="sign the demo seals with this device's key from the OS keyring "
@@ -23,19 +25,25 @@ def _write(out: Path, name: str, data: bytes) -> None:
     print(f"{path}  ({len(data) // 1024} KB)")
 
 
+def _write_all(out: Path, ctx_for) -> None:
+    """Every registry document, then the seal labels at the other sizes."""
+    from forms.documents import DOCUMENTS, build
+    for kind in DOCUMENTS:
+        _write(out, kind.value, build(kind, ctx_for(kind.value)))
+    ctx = ctx_for("seal_labels")
+    for size in ("70x50", "a4"):
+        _write(out, f"seal_labels_{size}", build("seal_labels", ctx, label_size=size))
+
+
 def run(args: argparse.Namespace) -> int:
-    from forms import seal_labels
     from forms.context import DocumentContext
-    from forms.documents import DOCUMENTS
 
     out = Path(args.demo or args.blank)
     out.mkdir(parents=True, exist_ok=True)
     try:
         if args.blank:
             ctx = DocumentContext.blank_form()
-            for name, (_title, build) in DOCUMENTS.items():
-                _write(out, name, build(ctx))
-            _write(out, "seal_labels_a4", seal_labels.build(ctx, seal_labels.A4_SHEET))
+            _write_all(out, lambda _name: ctx)
             return 0
         return _demo(out, args.device_key)
     except FontNotFound as e:
@@ -45,9 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _demo(out: Path, use_device_key: bool) -> int:
     from app.domain.seal_payload import KeySigner
-    from forms import seal_labels
     from forms.demo import demo_context, demo_problem_context, demo_refusal_context
-    from forms.documents import DOCUMENTS
 
     if use_device_key:
         from app.services.device_key import DeviceKey
@@ -62,14 +68,11 @@ def _demo(out: Path, use_device_key: bool) -> int:
                                             serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     ctx = demo_context(signer)
     special = {"refusal_form": demo_refusal_context(ctx), "problem_report": demo_problem_context(ctx)}
-    for name, (_title, build) in DOCUMENTS.items():
-        _write(out, name, build(special.get(name, ctx)))
-    _write(out, "seal_labels_70x50", seal_labels.build(ctx, seal_labels.LABEL_70x50))
-    _write(out, "seal_labels_a4", seal_labels.build(ctx, seal_labels.A4_SHEET))
+    _write_all(out, lambda name: special.get(name, ctx))
     key_file = out / "demo-device-public-key.pem"
     key_file.write_text(pem)
     (out / "seal_payloads.txt").write_text(
         "".join(f"{no}\t{text}\n" for no, text in ctx.seal_payloads.items()))
     print(f"{key_file}\n{out / 'seal_payloads.txt'}")
-    print(f"验证封条 (verify a seal): field-sampler verify-seal --public-key {key_file} --image PNG")
+    print(bilingual("验证封条：{command}", command=f"field-sampler verify-seal --public-key {key_file} --image PNG"))
     return 0

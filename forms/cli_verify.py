@@ -20,6 +20,8 @@ import json
 import sys
 from pathlib import Path
 
+from app.domain.i18n import N_, bilingual, both, tr
+
 EXIT = {"bad_signature": 1, "malformed": 2, "version": 2, "unknown_key": 3}
 
 
@@ -40,7 +42,7 @@ def load_key_file(path: Path) -> bytes:
         return raw_public_key(load_pem_public_key(text.encode()))
     raw = base64.b64decode(text, validate=True)
     if len(raw) != 32:
-        raise ValueError(f"{path}: 不是 Ed25519 公钥 (not an Ed25519 public key)")
+        raise ValueError(bilingual("{path}：不是 Ed25519 公钥", path=path))
     return raw
 
 
@@ -53,7 +55,7 @@ def load_registry(path: Path) -> dict[bytes, str]:
     for d in data.get("devices", []):
         name = d.get("name") or d.get("device_id", "")
         if d.get("revoked_at"):
-            name += f"（{str(d['revoked_at'])[:10]} 起停用 / revoked）"
+            name += " " + bilingual("{date}起停用", date=str(d["revoked_at"])[:10])
         out[base64.b64decode(d["public_key"])] = name
     return out
 
@@ -68,7 +70,7 @@ def _keys(args) -> dict[bytes, str]:
         from app.services.device_key import DeviceKey
         own = DeviceKey.load()
         if own is not None:
-            keys[own.public_key_bytes()] = "本机 (this device)"
+            keys[own.public_key_bytes()] = bilingual("本机")
     return keys
 
 
@@ -76,7 +78,7 @@ def _texts_from_image(path: str) -> list[str]:
     try:
         import zxingcpp
     except ImportError:
-        raise SystemExit("读取图片需要 zxing-cpp：pip install zxing-cpp (reading images needs zxing-cpp)")
+        raise SystemExit(bilingual("读取图片需要 zxing-cpp：pip install zxing-cpp"))
     from PIL import Image
     with Image.open(path) as img:
         results = zxingcpp.read_barcodes(img.convert("L"))
@@ -84,16 +86,18 @@ def _texts_from_image(path: str) -> list[str]:
 
 
 def describe(p) -> str:
-    from forms.common import KIND_ZH, local
+    from app.domain.labels import SAMPLE_KIND
+    from forms.common import local
     t = local(p.sealed_at)
-    return "\n".join([
-        f"  封条编号 seal no:        {p.seal_no}",
-        f"  样品类别 sample kind:    {KIND_ZH[p.kind]} ({p.kind.value}), 第 {p.package_no} 件"
-        + ("，封存于受检单位" if p.on_site_storage else ""),
-        f"  抽样记录 record id:      {p.record_id}",
-        f"  封样时间 sealed at:      {t:%Y-%m-%d %H:%M:%S} (UTC+8)",
-        f"  记录哈希 hash prefix:    {p.hash_prefix}",
-        f"  设备密钥 device key id:  {p.key_id}"])
+    kind = N_("{kind}，第{n}件，封存于受检单位") if p.on_site_storage else N_("{kind}，第{n}件")
+    rows = [(N_("封条编号"), p.seal_no),
+            (N_("样品类别"), " / ".join(tr(kind, lang, kind=tr(SAMPLE_KIND[p.kind], lang), n=p.package_no)
+                                      for lang in ("zh_CN", "en"))),
+            (N_("抽样记录"), p.record_id),
+            (N_("封样时间"), f"{t:%Y-%m-%d %H:%M:%S} (UTC+8)"),
+            (N_("记录哈希"), p.hash_prefix),
+            (N_("设备密钥"), p.key_id)]
+    return "\n".join(f"  {' '.join(both(label))}:".ljust(32) + value for label, value in rows)
 
 
 def verify_one(text: str, keys: dict[bytes, str]) -> int:
@@ -101,32 +105,31 @@ def verify_one(text: str, keys: dict[bytes, str]) -> int:
     try:
         payload = verify(text, list(keys))
     except SealPayloadError as e:
-        print(f"封条无效 INVALID: {e}", file=sys.stderr)
+        print(bilingual("封条无效：{reason}", reason=e), file=sys.stderr)
         try:
-            print("未经验证的内容 (unverified content):\n" + describe(decode(text)[0]), file=sys.stderr)
+            print(bilingual("未经验证的内容：") + "\n" + describe(decode(text)[0]), file=sys.stderr)
         except SealPayloadError:
             pass
         return EXIT.get(e.reason, 1)
     device = next((n for k, n in keys.items() if key_id(k) == payload.key_id), "")
-    print(f"封条有效 VALID (签名设备 signed by: {device})\n{describe(payload)}")
+    print(bilingual("封条有效，签名设备：{device}", device=device) + "\n" + describe(payload))
     return 0
 
 
 def run(args: argparse.Namespace) -> int:
     if not args.payload and not args.image:
-        print("请给出封条内容或 --image 图片 (give a payload or --image PNG)", file=sys.stderr)
+        print(bilingual("请给出封条内容或 --image 图片"), file=sys.stderr)
         return 2
     try:
         keys = _keys(args)
     except (OSError, ValueError, KeyError) as e:
-        print(f"无法读取公钥 (cannot read public keys): {e}", file=sys.stderr)
+        print(bilingual("无法读取公钥：{reason}", reason=e), file=sys.stderr)
         return 4
     if not keys:
-        print("没有可用的设备公钥：请用 --public-key 或 --keys 指定 (no public key: use --public-key or --keys)",
-              file=sys.stderr)
+        print(bilingual("没有可用的设备公钥：请用 --public-key 或 --keys 指定"), file=sys.stderr)
         return 4
     texts = [args.payload] if args.payload else _texts_from_image(args.image)
     if not texts:
-        print(f"图片中没有找到二维码 (no QR code found in {args.image})", file=sys.stderr)
+        print(bilingual("图片中没有找到二维码：{path}", path=args.image), file=sys.stderr)
         return 2
     return max(verify_one(t, keys) for t in texts)

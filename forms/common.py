@@ -7,16 +7,17 @@ from decimal import Decimal
 
 from reportlab.lib.units import mm
 
-from app.domain.plan import Scope
-from app.domain.visit import PriceBasis, SampleKind, Signature, SignerRole
+from app.domain import labels
+from app.domain.visit import Signature, SignerRole
 from forms.context import DocumentContext
 from forms.layout import PAD, Cell, Drawer, L, V, checks, draw_image, text_width
 
 CHINA_TZ = timezone(timedelta(hours=8))
 BLANK_DATE = "        年      月      日"
-KIND_ZH = {SampleKind.TEST: "检验样品", SampleKind.BACKUP: "备用样品"}
-PRICE_BASIS_ZH = {PriceBasis.MARKED: "标价", PriceBasis.MARKET: "同类产品市场价"}
-SCOPE_ZH = {Scope.PRODUCER: "生产", Scope.SELLER: "流通", Scope.GAS_STATION: "加油站"}
+# The domain's words (app.domain.labels); the forms print them in Chinese.
+KIND_ZH = labels.SAMPLE_KIND
+PRICE_BASIS_ZH = labels.PRICE_BASIS
+SCOPE_ZH = labels.SCOPE_ON_FORM
 
 
 def local(dt: datetime | None) -> datetime | None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from app.domain.documents import REGISTRY, DocumentKind
 from forms.common import fmt_date, party_sign_rows, sampler_names
 from forms.context import DocumentContext
 from forms.layout import Doc, L, V
 
-TITLE = "产品质量监督抽查工作质量及工作纪律反馈单"
+TITLE = REGISTRY[DocumentKind.FEEDBACK_FORM].title
 ITEMS = [
     "抽样人员不少于 2 人，出示了监督抽查通知书、身份证明和授权委托书复印件",
     "按照实施细则规定的方法抽样，并对抽样场所、产品标识、库存和抽样过程拍照或录像",

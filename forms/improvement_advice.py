@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from app.domain.documents import REGISTRY, DocumentKind
 from forms.common import BLANK_DATE, fmt_date
 from forms.context import DocumentContext, ImprovementAdvice
 from forms.layout import Doc, L, V
 
-TITLE = "产品质量改进建议书"
+TITLE = REGISTRY[DocumentKind.IMPROVEMENT_ADVICE].title
 
 
 def build(ctx: DocumentContext) -> bytes:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.visit import SignerRole
 from forms.common import BLANK_DATE, fmt_date, signer_box
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, L, V
 
-TITLE = "产品质量监督抽查通知书"
+TITLE = REGISTRY[DocumentKind.INSPECTION_NOTICE].title
 
 DUTIES = [
     "依法接受并配合监督抽查工作，如实提供监督抽查所需的材料和信息（营业执照、许可证、进货凭证、库存数量等），不得以任何方式阻碍、拒绝监督抽查。",

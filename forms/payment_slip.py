@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.visit import PriceBasis
 from forms.amount import capital_amount, figure_amount
 from forms.common import BLANK_DATE, PRICE_BASIS_ZH, fmt_date, num, party_sign_rows, sampler_sign_row
 from forms.context import DocumentContext
 from forms.layout import Doc, L, V, checks
 
-TITLE = "产品质量监督抽查样品付费单"
+TITLE = REGISTRY[DocumentKind.PAYMENT_SLIP].title
 COPIES = ("第一联  承检机构留存", "第二联  受检单位留存")
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
-from app.domain.visit import ProblemType
+from app.domain import labels
+from app.domain.documents import REGISTRY, DocumentKind
 from forms.common import fmt_date, sampler_sign_row
 from forms.context import DocumentContext
 from forms.layout import Doc, L, V, checks
 
-TITLE = "产品质量监督抽查样品问题报送单"
-TYPES = {ProblemType.UNLICENSED: "无证无照", ProblemType.OTHER_ILLEGAL: "其他无需检验即可判定违法的情形"}
+TITLE = REGISTRY[DocumentKind.PROBLEM_REPORT].title
+TYPES = labels.PROBLEM_TYPE
 
 
 def build(ctx: DocumentContext) -> bytes:

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
-from app.domain.visit import RefusalSituation
+from app.domain import labels
+from app.domain.documents import REGISTRY, DocumentKind
 from forms.common import BLANK_DATE, fmt_date, fmt_time, sampler_sign_row, signer_box
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, L, V, checks
 
-TITLE = "产品质量监督抽查拒检认定表"
-SITUATIONS = {RefusalSituation.REFUSE_SAMPLING: "拒绝抽样", RefusalSituation.OBSTRUCT: "阻碍抽样",
-              RefusalSituation.UNREASONABLE_PRICE: "以明显不合理的样品价格等方式不配合",
-              RefusalSituation.OTHER: "其他"}
+TITLE = REGISTRY[DocumentKind.REFUSAL_FORM].title
+SITUATIONS = labels.REFUSAL_SITUATION
 
 
 def build(ctx: DocumentContext) -> bytes:

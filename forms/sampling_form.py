@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.visit import SampleKind
 from forms import qr
 from forms.common import (KIND_ZH, PRICE_BASIS_ZH, fmt_date, num, party_rows, party_sign_rows,
@@ -12,7 +13,7 @@ from forms.common import (KIND_ZH, PRICE_BASIS_ZH, fmt_date, num, party_rows, pa
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, H, L, V, checks, draw_image
 
-TITLE = "产品质量监督抽查/复查抽样单"
+TITLE = REGISTRY[DocumentKind.SAMPLING_FORM].title
 QR_BOX = 24 * mm
 FUELS = ("汽油", "柴油")
 

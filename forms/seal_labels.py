@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
+from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.visit import Seal
 from forms import qr
 from forms.common import BLANK_DATE, KIND_ZH, fmt_date
 from forms.context import DocumentContext
 from forms.layout import PAD, Cell, Doc, L, V
 
-TITLE = "封条"
+TITLE = REGISTRY[DocumentKind.SEAL_LABELS].title
 QR_SIZE = 25 * mm
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.visit import EvidenceCategory, SampleKind
 from forms.common import BLANK_DATE, fmt_date, num, party_sign_rows, sampler_sign_row
 from forms.context import DocumentContext
 from forms.layout import Doc, L, V
 
-TITLE = "产品质量监督抽查样品封存和处置告知单"
+TITLE = REGISTRY[DocumentKind.STORAGE_NOTICE].title
 
 DUTIES = [
     "妥善保管封存的备用样品，保持封条、封存标识完好，不得擅自启封、调换、转移、销售或者使用。",

@@ -126,3 +126,26 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+def _mount_tmpfs(path: Path, size: str) -> None:
+    import shutil
+    import subprocess
+    path.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root); cannot fill a real disk otherwise")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"this machine refuses to mount a tmpfs: {done.stderr.strip()}")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """An 8 MB tmpfs mounted for the test: a real disk that fills up."""
+    import subprocess
+    mnt = tmp_path / "disk"
+    _mount_tmpfs(mnt, "8m")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+

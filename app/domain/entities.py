@@ -75,7 +75,7 @@ class Task:
     due_date: str = ""             # ISO date
     status: TaskStatus = TaskStatus.ASSIGNED
     cancel_reason: str = ""
-    source: str = "2022年第四批产品质量监督抽查"   # 任务来源
-    kind: str = "监督抽查"                          # 任务类别: 监督抽查 / 复查
+    source: str = "2022年第四批产品质量监督抽查"   # i18n: recorded value (任务来源)
+    kind: str = "监督抽查"                          # i18n: recorded value (任务类别: 监督抽查 / 复查)
     notes: str = ""
     extra: dict = field(default_factory=dict)

@@ -1,17 +1,50 @@
-"""Rebuild domain dataclasses from the plain JSON form made by
-canonical.to_plain (used by the local store and by the server)."""
+"""Domain dataclasses to and from their plain JSON form: to_plain reduces
+them (the canonical record, app.domain.canonical, is its JSON without the
+volatile fields; the local store keeps those too), from_plain rebuilds them
+(the local store and the server)."""
 from __future__ import annotations
 
 import dataclasses
 import enum
 import types
 import typing
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+
+def to_plain(value: Any, *, volatile: bool = False) -> Any:
+    """Reduce dataclasses, enums, decimals and datetimes to JSON types.
+    Fields marked volatile (navigation, timestamps of saving) are left out
+    of the record unless `volatile` (local storage keeps them)."""
+    if isinstance(value, enum.Enum):   # before str: our enums are str subclasses
+        return to_plain(value.value)
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        raise TypeError("floats are not allowed in canonical records; use Decimal")
+    if isinstance(value, Decimal):
+        # Normalised text without exponent: Decimal("12.50") -> "12.50" stays as
+        # entered; callers quantize money to cents before it gets here.
+        return format(value, "f")
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime in canonical record")
+        return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name), volatile=volatile) for f in dataclasses.fields(value)
+                if volatile or not f.metadata.get("volatile")}
+    if isinstance(value, dict):
+        # Enum keys by value: str() of a str-mixin enum is "Class.MEMBER".
+        return {str(to_plain(k)): to_plain(v, volatile=volatile) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v, volatile=volatile) for v in value]
+    raise TypeError(f"cannot serialize {type(value).__name__} canonically")
 
 
 @lru_cache(maxsize=None)
@@ -49,15 +82,3 @@ def from_plain(tp: Any, value: Any) -> Any:
     if tp is date:
         return date.fromisoformat(value)
     return value
-
-
-def to_plain_full(obj: Any) -> Any:
-    """Like canonical.to_plain but keeps volatile fields (for local storage)."""
-    from app.domain.canonical import to_plain
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_plain_full(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, (list, tuple)):
-        return [to_plain_full(v) for v in obj]
-    if isinstance(obj, dict):
-        return {str(to_plain(k)): to_plain_full(v) for k, v in obj.items()}
-    return to_plain(obj)

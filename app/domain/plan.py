@@ -11,10 +11,6 @@ class Scope(str, enum.Enum):
     SELLER = "seller"            # 销售者
     GAS_STATION = "gas_station"  # 加油站
 
-    @property
-    def label_zh(self) -> str:
-        return {"producer": "生产者", "seller": "销售者", "gas_station": "加油站"}[self.value]
-
 
 @dataclass(frozen=True)
 class PlanItem:

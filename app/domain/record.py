@@ -1,7 +1,8 @@
 """The signed record of a visit: what is hashed, printed and synced."""
 from __future__ import annotations
 
-from app.domain.canonical import CANONICAL_VERSION, canonical_bytes, canonical_hash, to_plain
+from app.domain.canonical import CANONICAL_VERSION, canonical_bytes, canonical_hash
+from app.domain.plain import to_plain
 from app.domain.visit import Amendment, Visit
 
 

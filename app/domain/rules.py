@@ -160,7 +160,7 @@ def sample_complete(visit: Visit, rule: SamplingRule | None = None) -> list[Prob
             and s.test_quantity + s.backup_quantity > s.base_quantity):
         problems.append(Problem("sample.exceeds_stock", "sample.base_quantity"))
     if visit.party.scope == Scope.GAS_STATION:
-        if _blank(s.fuel_grade) and s.product in ("车用汽油", "车用柴油"):
+        if _blank(s.fuel_grade) and s.product in ("车用汽油", "车用柴油"):  # i18n: product names (plan data)
             problems.append(Problem("fuel.grade", "sample.fuel_grade"))
         if _blank(s.tank_no) and _blank(s.pump_no):
             problems.append(Problem("fuel.tank", "sample.tank_no"))

@@ -37,6 +37,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from app.domain.i18n import N_, both
 from app.domain.visit import SampleKind, Seal, Visit
 
 VERSION = 1
@@ -46,17 +47,16 @@ HASH_PREFIX_BYTES = 8
 SIG_BYTES = 64
 _HEAD = struct.Struct(">BBI4s8s")
 _UUID_FLAG = 0x80
-CORRUPT_ZH = "封条内容已损坏或被篡改"
-CORRUPT_EN = "seal payload is corrupt or altered"
+CORRUPT = N_("封条内容已损坏或被篡改")
 
 
 class SealPayloadError(ValueError):
     """The payload is unreadable, altered, forged or from an unknown key.
-    `reason` is a stable code; str() is a bilingual message."""
+    `reason` is a stable code; `zh`/`en` say it for people, str() both."""
 
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
+    def __init__(self, reason: str, zh: str, en: str):
+        super().__init__(zh if zh == en else f"{zh} ({en})")
+        self.reason, self.zh, self.en = reason, zh, en
 
 
 @dataclass(frozen=True)
@@ -137,24 +137,24 @@ def encode(payload: SealPayload, signer: Signer) -> str:
     return PREFIX + str(int.from_bytes(b"\x01" + data, "big"))
 
 
-def _fail(reason: str, zh: str, en: str) -> SealPayloadError:
-    return SealPayloadError(reason, f"{zh} ({en})")
+def _fail(reason: str, text: str, **params: object) -> SealPayloadError:
+    return SealPayloadError(reason, *both(text, **params))
 
 
 def decode(text: str) -> tuple[SealPayload, bytes, bytes]:
     """Parse without verifying: (payload, signed body, signature)."""
     text = text.strip()
     if not text.startswith(PREFIX) or not text[len(PREFIX):].isdigit():
-        raise _fail("malformed", "不是封条二维码内容", "not a seal payload")
+        raise _fail("malformed", N_("不是封条二维码内容"))
     n = int(text[len(PREFIX):])
     raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
     if not raw or raw[0] != 1:
-        raise _fail("malformed", CORRUPT_ZH, CORRUPT_EN)
+        raise _fail("malformed", CORRUPT)
     raw = raw[1:]
     try:
         version, flags, ts, kid, prefix = _HEAD.unpack_from(raw)
         if version != VERSION:
-            raise _fail("version", f"不支持的封条版本 {version}", f"unsupported seal version {version}")
+            raise _fail("version", N_("不支持的封条版本 {version}"), version=version)
         pos = _HEAD.size
         rlen = raw[pos]
         if rlen & _UUID_FLAG:
@@ -169,10 +169,10 @@ def decode(text: str) -> tuple[SealPayload, bytes, bytes]:
     except (struct.error, IndexError, UnicodeDecodeError, ValueError) as e:
         if isinstance(e, SealPayloadError):
             raise
-        raise _fail("malformed", CORRUPT_ZH, CORRUPT_EN) from None
+        raise _fail("malformed", CORRUPT) from None
     body, signature = raw[:pos], raw[pos:]
     if len(signature) != SIG_BYTES or not 1 <= flags >> 2 <= 63:
-        raise _fail("malformed", CORRUPT_ZH, CORRUPT_EN)
+        raise _fail("malformed", CORRUPT)
     payload = SealPayload(
         seal_no=seal_no, record_id=record_id,
         kind=SampleKind.BACKUP if flags & 1 else SampleKind.TEST,
@@ -200,13 +200,11 @@ def verify(text: str, public_keys) -> SealPayload:
             (public_keys if isinstance(public_keys, (list, tuple, set)) else [public_keys])]
     matching = [k for k in keys if key_id(raw_public_key(k)) == payload.key_id]
     if not matching:
-        raise _fail("unknown_key", f"未知设备密钥 {payload.key_id}：该设备未登记或标签为伪造",
-                    f"unknown device key {payload.key_id}: device not registered, or a forged label")
+        raise _fail("unknown_key", N_("未知设备密钥 {key_id}：该设备未登记或标签为伪造"), key_id=payload.key_id)
     for k in matching:
         try:
             k.verify(signature, SIGNING_CONTEXT + body)
             return payload
         except InvalidSignature:
             continue
-    raise _fail("bad_signature", "签名无效：封条内容被篡改或伪造",
-                "invalid signature: the seal was altered or forged")
+    raise _fail("bad_signature", N_("签名无效：封条内容被篡改或伪造"))

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from app.domain.entities import InspectedParty, Producer
+from app.domain.i18n import N_
 
 VOLATILE = {"volatile": True}
 
@@ -112,7 +113,7 @@ class SampleDetails:
     # sampling
     sampling_place: str = ""         # 成品库 / 货架 / 油罐
     sampling_method: str = ""
-    shipping_method: str = "随样携带"  # 样品寄送方式
+    shipping_method: str = N_("随样携带")  # 样品寄送方式 (recorded in Chinese; app.services.choices)
 
 
 @dataclass
@@ -121,7 +122,7 @@ class Payment:
     quantity: Decimal | None = None
     unit_price: Decimal | None = None
     amount: Decimal | None = None
-    method: str = "现金"              # 付款方式
+    method: str = N_("现金")          # 付款方式 (recorded in Chinese; app.services.choices)
     paid: bool = False
     backup_free: bool = False        # 备用样品由受检单位先行无偿提供
     fee_charged_to_party: Decimal = Decimal("0")  # must stay 0: no fee may be charged
@@ -196,10 +197,10 @@ class ProblemReport:
     problem_type: ProblemType = ProblemType.UNLICENSED
     description: str = ""
     evidence_note: str = ""
-    handling: str = "已终止抽样"
+    handling: str = "已终止抽样"      # i18n: recorded value, printed on the report
     reporter: str = ""
     reported_at: datetime | None = None
-    receivers: str = "省局; 受检单位所在地市、县级市场监管部门"
+    receivers: str = "省局; 受检单位所在地市、县级市场监管部门"  # i18n: recorded value, printed on the report
 
 
 @dataclass

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from app.domain import rules
+from app.domain.i18n import N_, tr
 from app.domain.messages import Problem, RuleViolation
 from app.domain.plan import PlanItem, SamplingRule
 from app.domain.visit import Visit, VisitStatus
@@ -38,17 +39,22 @@ ORDER = [Step.ARRIVE, Step.PARTY, Step.EVIDENCE, Step.SAMPLE, Step.PAY,
 EXITS = {Step.REFUSAL: VisitStatus.REFUSED, Step.PROBLEM: VisitStatus.PROBLEM_REPORTED}
 
 STEP_TITLES = {
-    Step.ARRIVE: ("到达现场：抽样人员与出示文件", "Arrive: team and documents shown"),
-    Step.PARTY: ("核对受检单位", "Check the inspected party"),
-    Step.EVIDENCE: ("现场取证拍照", "Evidence photos"),
-    Step.SAMPLE: ("样品信息", "Sample details"),
-    Step.PAY: ("付费购样", "Payment slip"),
-    Step.SEAL: ("封样", "Seal the samples"),
-    Step.SIGN: ("签字确认", "Signatures"),
-    Step.DOCUMENTS: ("打印/留存文书", "Documents to leave"),
-    Step.REFUSAL: ("拒检认定", "Refusal to be sampled"),
-    Step.PROBLEM: ("问题报送", "Problem report"),
+    Step.ARRIVE: N_("到达现场：抽样人员与出示文件"),
+    Step.PARTY: N_("核对受检单位"),
+    Step.EVIDENCE: N_("现场取证拍照"),
+    Step.SAMPLE: N_("样品信息"),
+    Step.PAY: N_("付费购样"),
+    Step.SEAL: N_("封样"),
+    Step.SIGN: N_("签字确认"),
+    Step.DOCUMENTS: N_("打印/留存文书"),
+    Step.REFUSAL: N_("拒检认定"),
+    Step.PROBLEM: N_("问题报送"),
 }
+
+
+def step_title(step: Step, lang: str | None = None) -> str:
+    """The step's title in `lang` (default: the current language)."""
+    return tr(STEP_TITLES[step], lang)
 
 
 @dataclass

@@ -1,16 +1,24 @@
 """Values the wizard offers for free-text fields of the record. The record
 stores the Chinese value (it is printed on the official forms); the UI shows
-a translated label for each code. Qt-free."""
+it translated: each value is a catalogue entry (app.domain.i18n). Qt-free."""
 from __future__ import annotations
 
-PAYMENT_METHODS = {"cash": "现金", "wechat": "微信", "alipay": "支付宝", "transfer": "银行转账",
-                   "official_card": "公务卡"}
-SAMPLING_PLACES = {"store": "成品库", "shelf": "货架", "tank": "油罐", "pump": "加油机"}
-SHIPPING_METHODS = {"carried": "随样携带", "courier": "快递寄送"}
+from app.domain.i18n import N_
+
+PAYMENT_METHODS = {"cash": N_("现金"), "wechat": N_("微信"), "alipay": N_("支付宝"),
+                   "transfer": N_("银行转账"), "official_card": N_("公务卡")}
+SAMPLING_PLACES = {"store": N_("成品库"), "shelf": N_("货架"), "tank": N_("油罐"), "pump": N_("加油机")}
+SHIPPING_METHODS = {"carried": N_("随样携带"), "courier": N_("快递寄送")}
 FUEL_GRADES = ["92#", "95#", "98#", "0#", "-10#"]
 
-# What a party may ask to correct after signing (dotted paths into the visit).
-AMENDABLE = ["party.name", "party.address", "party.contact", "party.phone", "party.licence_no",
-             "producer.name", "producer.address", "sample.trademark", "sample.spec_model",
-             "sample.batch_no", "sample.production_date", "sample.quality_grade", "sample.standard",
-             "sample.sample_state", "remarks"]
+# What a party may ask to correct after signing (dotted paths into the
+# visit), with the label the amendment dialog shows.
+AMENDABLE = {
+    "party.name": N_("受检单位名称"), "party.address": N_("单位地址"), "party.contact": N_("联系人"),
+    "party.phone": N_("联系电话"), "party.licence_no": N_("营业执照/许可证编号"),
+    "producer.name": N_("生产单位名称"), "producer.address": N_("生产单位地址"),
+    "sample.trademark": N_("商标"), "sample.spec_model": N_("规格型号"),
+    "sample.batch_no": N_("生产日期/批号"), "sample.production_date": N_("生产日期"),
+    "sample.quality_grade": N_("质量等级"), "sample.standard": N_("执行标准"),
+    "sample.sample_state": N_("样品状态"), "remarks": N_("备注"),
+}

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 INFO_FILE = "demo.json"
-STARTING = "抽样助手演示 / Field Sampler demo: starting the demo server…"
+STARTING = "抽样助手演示 / Field Sampler demo: starting the demo server…"  # i18n: terminal, both languages
 
 
 @dataclass(frozen=True)
@@ -147,16 +147,17 @@ def banner(root: Path, access, tasks: int, os_keyring: bool) -> str:
                     else "no OS keyring: device token and key kept in memory for this run only")
     return "\n".join([
         "=" * 72,
-        f"抽样助手演示已就绪 / Demo ready — {tasks} tasks for today pulled",
+        f"抽样助手演示已就绪 / Demo ready — {tasks} tasks for today pulled",  # i18n: terminal, both languages
         f"  demo folder   {root}",
         f"    server data {root / 'server'}   (log: server/server.log)",
         f"    app data    {root / 'client'}   settings: {root / 'config' / 'settings.json'}",
         f"  server        {access.url}   (loopback only; stops when the app quits)",
         f"  sign in       user {access.username}   password {access.password}   (new each run)",
-        f"                演示账号 {access.username} / 密码 {access.password}",
+        f"                演示账号 {access.username} / 密码 {access.password}",  # i18n: terminal, both
         f"  other accounts (same password): {others}",
-        f"  web console   {access.url}/console/   (管理平台)",
-        f"                province {access.password} (省局)  ·  agency / agency2 {access.password} (承检机构)",
+        f"  web console   {access.url}/console/   (管理平台)",  # i18n: terminal, both languages
+        f"                province {access.password} (省局)  ·  "  # i18n: terminal, both languages
+        f"agency / agency2 {access.password} (承检机构)",  # i18n: terminal, both languages
         f"  progress      field-sampler-server progress --data {root / 'server'}",
         f"  {keyring_note}",
         "=" * 72,

@@ -14,6 +14,7 @@ import keyring.errors
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from app.domain.i18n import tr
 from app.domain.seal_payload import key_id
 
 SERVICE = "field-sampler"
@@ -39,7 +40,7 @@ class DeviceKey:
             secret = keyring.get_password(service, USERNAME)
         except keyring.errors.KeyringError:
             from app.services.keyring_setup import NO_KEYRING_MESSAGE
-            raise DeviceKeyError(NO_KEYRING_MESSAGE) from None
+            raise DeviceKeyError(tr(NO_KEYRING_MESSAGE)) from None
         if secret is None:
             return None
         try:
@@ -47,7 +48,7 @@ class DeviceKey:
             return cls(Ed25519PrivateKey.from_private_bytes(raw))
         except ValueError:
             # Do not echo the stored value: it is a secret.
-            raise DeviceKeyError("钥匙串中的设备密钥已损坏 (device key in the keyring is corrupt)") from None
+            raise DeviceKeyError(tr("钥匙串中的设备密钥已损坏")) from None
 
     @classmethod
     def load_or_create(cls, service: str = SERVICE) -> "DeviceKey":
@@ -61,12 +62,12 @@ class DeviceKey:
             keyring.set_password(service, USERNAME, base64.b64encode(raw).decode("ascii"))
         except keyring.errors.KeyringError:
             from app.services.keyring_setup import NO_KEYRING_MESSAGE
-            raise DeviceKeyError(NO_KEYRING_MESSAGE) from None
+            raise DeviceKeyError(tr(NO_KEYRING_MESSAGE)) from None
         # Read back: a keyring that silently drops writes must fail now, not
         # after labels were printed with a key nobody can register.
         stored = cls.load(service)
         if stored is None or stored.public_key_bytes() != cls(key).public_key_bytes():
-            raise DeviceKeyError("无法保存设备密钥到系统钥匙串 (could not store the device key in the OS keyring)")
+            raise DeviceKeyError(tr("无法保存设备密钥到系统钥匙串"))
         return stored
 
     @staticmethod

@@ -1,62 +1,25 @@
-"""The documents of a visit: which ones it needs, and each as PDF bytes
-(slow: runs off the GUI thread; the UI previews, prints and exports them).
+"""The documents of a visit as PDF bytes (slow: runs off the GUI thread; the
+UI previews, prints and exports them). Which documents exist and which ones
+a visit leaves is the registry's (app.domain.documents).
 
 Assembles forms.DocumentContext from the store: the visit, its agency, plan
 item and task, the signature images from the evidence store, and seal
 payloads signed with this device's key from the OS keyring."""
 from __future__ import annotations
 
-import enum
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 
+from app.domain.documents import REGISTRY, DocumentKind, DocumentNeed, documents_to_leave  # noqa: F401 (the UI's)
 from app.domain.entities import Agency
 from app.domain.seal_payload import encode, payload_for_seal
-from app.domain.visit import Visit, VisitStatus
+from app.domain.visit import Visit
+from app.services import integrity
 from app.services.visits import load
 from app.services.workspace import Workspace
 from app.store import master_repo
-from forms import documents as registry
-from forms import seal_labels
+from forms import documents as forms_documents
 from forms.context import Authority, DocumentContext
-
-class DocumentKind(str, enum.Enum):
-    INSPECTION_NOTICE = "inspection_notice"    # 监督抽查通知书
-    SAMPLING_FORM = "sampling_form"            # 抽样单
-    FEEDBACK_FORM = "feedback_form"            # 工作质量及工作纪律反馈单
-    PAYMENT_SLIP = "payment_slip"              # 样品付费单
-    SEAL_LABELS = "seal_labels"                # 封条
-    STORAGE_NOTICE = "storage_notice"          # 封存和处置告知单
-    REFUSAL_FORM = "refusal_form"              # 拒检认定表
-    PROBLEM_REPORT = "problem_report"          # 问题报送单
-
-
-@dataclass(frozen=True)
-class DocumentNeed:
-    kind: DocumentKind
-    ready: bool          # everything it prints is recorded (else it prints with blanks)
-
-
-def documents_to_leave(visit: Visit) -> list[DocumentNeed]:
-    """The documents of the documents step, in the order they are handed over:
-    always the notice, the sampling form and the feedback form; the payment
-    slip, seal labels and storage notice when the visit has them."""
-    paid = visit.payment.paid
-    out = [DocumentNeed(DocumentKind.INSPECTION_NOTICE, True),
-           DocumentNeed(DocumentKind.SAMPLING_FORM, bool(visit.seals)),
-           DocumentNeed(DocumentKind.FEEDBACK_FORM, True)]
-    if paid:
-        out.append(DocumentNeed(DocumentKind.PAYMENT_SLIP, True))
-    if visit.seals:
-        out.append(DocumentNeed(DocumentKind.SEAL_LABELS, True))
-    if visit.backup_storage.on_site:
-        out.append(DocumentNeed(DocumentKind.STORAGE_NOTICE, bool(visit.seals)))
-    if visit.refusal is not None or visit.status == VisitStatus.REFUSED:
-        out.append(DocumentNeed(DocumentKind.REFUSAL_FORM, visit.status == VisitStatus.REFUSED))
-    if visit.problem is not None or visit.status == VisitStatus.PROBLEM_REPORTED:
-        out.append(DocumentNeed(DocumentKind.PROBLEM_REPORT, visit.status == VisitStatus.PROBLEM_REPORTED))
-    return out
 
 
 @lru_cache(maxsize=1)
@@ -98,25 +61,21 @@ def context(ws: Workspace, visit_id: str, *, sign_seals: bool = True) -> Documen
 
 def build_pdf(ws: Workspace, visit_id: str, kind: DocumentKind | str, *, label_size: str = "100x70") -> bytes:
     """One document as PDF bytes; seal labels at the configured label size."""
-    name = DocumentKind(kind).value
-    ctx = context(ws, visit_id, sign_seals=(name in ("seal_labels", "sampling_form")))
-    if name == "seal_labels":
-        return seal_labels.build(ctx, seal_labels.SIZES[label_size])
-    return registry.build(name, ctx)
+    kind = DocumentKind(kind)
+    integrity.require_intact(ws, visit_id)
+    ctx = context(ws, visit_id, sign_seals=REGISTRY[kind].seal_qr)
+    return forms_documents.build(kind, ctx, label_size=label_size)
 
 
 def build_set(ws: Workspace, visit_id: str, *, label_size: str = "100x70") -> dict[str, bytes]:
-    """Every document the visit needs, from one context."""
+    """Every document the visit leaves, from one context."""
+    integrity.require_intact(ws, visit_id)
     visit = load(ws, visit_id)
     ctx = context(ws, visit_id, sign_seals=bool(visit.seals))
-    out = {}
-    for need in documents_to_leave(visit):
-        name = need.kind.value
-        out[name] = (seal_labels.build(ctx, seal_labels.SIZES[label_size]) if name == "seal_labels"
-                     else registry.build(name, ctx))
-    return out
+    return {need.kind.value: forms_documents.build(need.kind, ctx, label_size=label_size)
+            for need in documents_to_leave(visit)}
 
 
 def blank(kind: DocumentKind | str) -> bytes:
     """Empty forms for the paper fallback when a laptop fails."""
-    return registry.build(DocumentKind(kind).value, DocumentContext.blank_form(authority=authority()))
+    return forms_documents.build(kind, DocumentContext.blank_form(authority=authority()))

@@ -22,6 +22,28 @@ def ingest(ws: Workspace, path: str | Path):
         raise RuleViolation([e.problem]) from None
 
 
+def ingest_batch(ws: Workspace, paths: list[str], report=None) -> list[tuple[str, object]]:
+    """Each path with its StoredPhoto, or the RuleViolation that refused it,
+    in order. Whatever goes wrong with one file (gone, a folder, no
+    permission, not an image, the disk filling) is that file's problem only:
+    every other file is still tried, and every good one is stored."""
+    from app.services import failures
+    out: list[tuple[str, object]] = []
+    if report:
+        report(0, len(paths), "")
+    for i, p in enumerate(paths, 1):
+        try:
+            out.append((p, ingest(ws, p)))
+        except Exception as e:                        # noqa: BLE001 - classified below, never lost
+            found = failures.problems(e, name=Path(p).name)
+            if not isinstance(e, RuleViolation):
+                failures.log.warning("photo %s refused: %r", p, e)
+            out.append((p, RuleViolation(found)))
+        if report:
+            report(i, len(paths), Path(p).name)
+    return out
+
+
 def _index(s, ws: Workspace, stored, name: str) -> None:
     if s.get(PhotoRow, stored.sha256) is None:
         s.add(PhotoRow(sha256=stored.sha256, size=stored.size, media=stored.media_type,

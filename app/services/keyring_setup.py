@@ -9,10 +9,10 @@ from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
-NO_KEYRING_MESSAGE = ("未找到系统密钥环，无法安全保存设备密钥。Windows 请使用系统凭据管理器；"
-                      "Linux 请安装并启用 gnome-keyring 或 KWallet。\n"
-                      "No OS keyring was found to keep the device key safely. On Linux install "
-                      "gnome-keyring or KWallet.")
+from app.domain.i18n import N_, tr
+
+NO_KEYRING_MESSAGE = N_("未找到系统密钥环，无法安全保存设备密钥。Windows 请使用系统凭据管理器；"
+                        "Linux 请安装并启用 gnome-keyring 或 KWallet。")
 
 
 class MemoryKeyring(KeyringBackend):
@@ -66,4 +66,4 @@ def ensure_keyring(*, demo: bool) -> bool:
     if demo:
         keyring.set_keyring(MemoryKeyring())
         return False
-    raise RuntimeError(NO_KEYRING_MESSAGE)
+    raise RuntimeError(tr(NO_KEYRING_MESSAGE))

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from app.domain.deadline import deadline_state, entry_deadline
 from app.domain.visit import VisitStatus
-from app.domain.workflow import STEP_TITLES, Step
+from app.domain.workflow import Step, step_title
 from app.services import reference
 from app.services.reference import TaskSummary
 from app.services.workspace import Workspace
@@ -56,9 +56,8 @@ class ResumePoint:
     step: Step
     number: int             # 1..8 on the main path; 0 on the refusal/problem exits
 
-    def title(self, lang: str) -> str:
-        zh, en = STEP_TITLES[self.step]
-        return en if lang.startswith("en") else zh
+    def title(self, lang: str | None = None) -> str:
+        return step_title(self.step, lang)
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,17 @@ class HomeData:
     now: datetime
     plan_id: str = ""
     resume: list[ResumePoint] = field(default_factory=list)
+    disk_free: int | None = None    # bytes free on the data folder's disk
+    disk_need: int = 0              # what a day of photos needs
+
+    @property
+    def disk_low(self) -> bool:
+        return self.disk_free is not None and self.disk_free < self.disk_need
+
+
+def disk_space(ws: Workspace) -> tuple[int | None, int]:
+    from app.services.failures import DAY_OF_PHOTOS, disk_free
+    return disk_free(ws.data_dir), DAY_OF_PHOTOS
 
 
 def plan_progress(ws: Workspace, plan_id: str) -> list[PlanProgress]:
@@ -128,7 +138,8 @@ def in_progress(ws: Workspace, *, limit: int = 200) -> list[VisitSummary]:
 def home(ws: Workspace, plan_id: str) -> HomeData:
     now = ws.now()
     unfinished = in_progress(ws)
+    free, need = disk_space(ws)
     return HomeData(tasks=reference.list_tasks(ws), in_progress=unfinished,
                     awaiting=awaiting_sync(ws), awaiting_total=count_awaiting_sync(ws),
                     progress=plan_progress(ws, plan_id) if plan_id else [], now=now, plan_id=plan_id,
-                    resume=[resume_point(v) for v in unfinished])
+                    resume=[resume_point(v) for v in unfinished], disk_free=free, disk_need=need)

@@ -62,7 +62,7 @@ def list_tasks(ws: Workspace, *, include_done: bool = True) -> list[TaskSummary]
             if not include_done and task.status == TaskStatus.DONE:
                 continue
             out.append(TaskSummary(task.id, task.party.name, row.products,
-                                   "、".join(m.name for m in task.team), task.status,
+                                   "、".join(m.name for m in task.team), task.status,  # i18n: joins names
                                    task.due_date, task.cancel_reason,
                                    row.withdrawn_at is not None, row.withdrawn_reason))
         return out

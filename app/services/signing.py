@@ -6,8 +6,9 @@ import uuid
 from typing import Any
 
 from app.domain import rules
-from app.domain.canonical import canonical_bytes, to_plain
+from app.domain.canonical import canonical_bytes
 from app.domain.messages import Problem, RuleViolation
+from app.domain.plain import to_plain
 from app.domain.record import amendment_document, amendment_hash, record_bytes, record_hash
 from app.domain.visit import Amendment, SignerRole, SignRefusal, Signature, Visit, VisitStatus
 from app.domain.workflow import VisitFlow

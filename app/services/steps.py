@@ -14,8 +14,11 @@ from app.domain.parse import apply_changes, parse_decimal
 from app.domain.record import sealing_hash
 from app.domain.visit import (EvidenceCategory, ProblemReport, RefusalRecord, SampleKind, Seal,
                               SignerRole, TeamMember, Visit)
+from app.services.choices import PAYMENT_METHODS
 from app.services.visits import context_for, editing, mutate
 from app.services.workspace import Workspace
+
+CASH = PAYMENT_METHODS["cash"]
 
 
 def confirm_team(ws: Workspace, visit_id: str, members: list[TeamMember]) -> Visit:
@@ -83,7 +86,7 @@ def record_remarks(ws: Workspace, visit_id: str, remarks: str) -> Visit:
 
 
 def pay(ws: Workspace, visit_id: str, *, quantity: Any = None, unit_price: Any = None,
-        method: str = "现金", backup_free: bool = True) -> Visit:
+        method: str = CASH, backup_free: bool = True) -> Visit:
     """The payment slip: the test sample is bought at the recorded unit price
     (quantity defaults to the test quantity); the backup is free."""
     def change(v: Visit) -> None:
@@ -97,7 +100,7 @@ def pay(ws: Workspace, visit_id: str, *, quantity: Any = None, unit_price: Any =
             raise RuleViolation(problems)
         v.payment.quantity, v.payment.unit_price = qty, price
         v.payment.amount = rules.expected_amount(qty, price)
-        v.payment.method = method.strip() or "现金"
+        v.payment.method = method.strip() or CASH
         v.payment.paid = True
         v.payment.backup_free = backup_free
         v.payment.fee_charged_to_party = Decimal("0")
@@ -151,6 +154,6 @@ def record_refusal(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
 def record_problem(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
     def change(v: Visit) -> None:
         v.problem = v.problem or ProblemReport(reported_at=ws.now(),
-                                               reporter="、".join(m.name for m in v.present_team()))
+                                               reporter="、".join(m.name for m in v.present_team()))  # i18n: on the form
         apply_changes(v.problem, changes, "problem")
     return mutate(ws, visit_id, change)

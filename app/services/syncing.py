@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from app.domain.i18n import N_, both, is_english, tr
 from app.services.workspace import Workspace
 from app.store import sync_repo
 from sync.client import credentials, state
@@ -30,8 +31,8 @@ class SignInError(Exception):
         super().__init__(en)
         self.zh, self.en, self.code = zh, en, code
 
-    def text(self, lang: str) -> str:
-        return self.en if lang.startswith("en") else self.zh
+    def text(self, lang: str | None = None) -> str:
+        return self.en if is_english(lang) else self.zh
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ def enroll_device(server_url: str, username: str, password: str) -> SignedIn:
     from sync.client.enroll import enroll
     server_url = normalize_url(server_url)
     if not server_url:
-        raise SignInError("请先填写服务器地址", "Enter the server address first", "server.missing")
+        raise SignInError(*both("请先填写服务器地址"), "server.missing")
     if not username.strip() or not password:
-        raise SignInError("请输入用户名和密码", "Enter your user name and password", "auth.empty")
+        raise SignInError(*both("请输入用户名和密码"), "auth.empty")
     try:
         key = DeviceKey.load_or_create()
         e = enroll(server_url, username.strip(), password, key.public_key_bytes(),
@@ -80,8 +81,9 @@ def enroll_device(server_url: str, username: str, password: str) -> SignedIn:
     except DeviceKeyError as err:
         raise SignInError(str(err), str(err), "device_key") from err
     except TransientError as err:
-        raise SignInError(f"无法连接服务器 {server_url}：{err.zh}", f"Cannot reach the server {server_url}: {err.en}",
-                          err.code) from err
+        unreachable = N_("无法连接服务器 {url}：{reason}")
+        raise SignInError(tr(unreachable, "zh_CN", url=server_url, reason=err.zh),
+                          tr(unreachable, "en", url=server_url, reason=err.en), err.code) from err
     except SyncError as err:      # AuthError (wrong password, revoked…), ServerRefused (429: too many attempts)
         raise SignInError(err.zh, err.en, err.code) from err
     except RuntimeError as err:   # no usable keyring
@@ -122,6 +124,8 @@ def probe(server_url: str, timeout_s: float = PROBE_TIMEOUT_S) -> bool:
 
 def make_engine(ws: Workspace, server_url: str, **kw) -> SyncEngine:
     """The sync engine over this workspace: its database and evidence store."""
+    from app.services import integrity
+    kw.setdefault("before_push", lambda: integrity.sweep(ws))
     return SyncEngine(server_url=normalize_url(server_url), sessions=ws.db.session,
                       photo_source=ws.evidence.path, **kw)
 
@@ -161,8 +165,8 @@ class RecordStatus:
     last_error: str = ""
 
     def reason(self, lang: str) -> str:
-        key = "en" if lang.startswith("en") else "zh"
-        return ("; " if key == "en" else "；").join(p.get(key) or p.get("zh") or p.get("code", "") for p in self.problems)
+        key = "en" if is_english(lang) else "zh"
+        return tr("；", lang).join(p.get(key) or p.get("zh") or p.get("code", "") for p in self.problems)
 
 
 def _aware(t: datetime | None) -> datetime | None:

@@ -3,6 +3,7 @@
 (autosave), so a crash loses nothing that was reported saved."""
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +35,10 @@ def editing(ws: Workspace, visit_id: str, *, allow_frozen: bool = False) -> Iter
             raise VisitNotFound(visit_id)
         if visit.frozen and not allow_frozen:
             raise RuleViolation([Problem("record.frozen")])
+        if not allow_frozen and visits_repo.signed_record(s, visit_id) is not None:
+            # Signed, yet the document says otherwise: edited behind the app's back.
+            raise RuleViolation([Problem("integrity.reopened", params={"record_no": visit.record_no,
+                                                                       "hash": ""})])
         yield s, visit
         visits_repo.save_visit(s, visit, now=ws.now())
 
@@ -117,6 +122,7 @@ class StepState:
     can_go_back: bool
     is_last: bool
     progress: list[tuple[Step, bool]]
+    integrity: list[Problem] = dataclasses.field(default_factory=list)   # tampering found (signed visits)
 
 
 def state(ws: Workspace, visit_id: str) -> StepState:
@@ -125,8 +131,10 @@ def state(ws: Workspace, visit_id: str) -> StepState:
         if visit is None:
             raise VisitNotFound(visit_id)
         flow = VisitFlow(visit, context_for(ws, s, visit))
+        from app.services import integrity
         return StepState(visit, flow.step, flow.missing() if not visit.frozen else [],
-                         flow.can_go_back(), flow.is_last(), flow.progress())
+                         flow.can_go_back(), flow.is_last(), flow.progress(),
+                         integrity.check(s, visit_id) if visit.frozen else [])
 
 
 def missing(ws: Workspace, visit_id: str, step: Step | None = None) -> list[Problem]:

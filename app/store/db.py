@@ -12,6 +12,7 @@ from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -34,6 +35,40 @@ def make_engine(path: Path | str) -> Engine:
     engine = create_engine(url)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _migration_pragmas(dbapi_conn, _record) -> None:
+    # The driver must not manage transactions: Python's sqlite3 opens one
+    # only before INSERT/UPDATE/DELETE, so CREATE/ALTER would each commit on
+    # their own and a kill between them left half-made schemas. With the
+    # driver in autocommit mode, the "begin" hook below opens one real
+    # transaction that covers every DDL statement and the version stamp.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    # Off while tables are rebuilt (batch mode drops and re-creates them; with
+    # foreign keys on, dropping a parent would cascade into its children).
+    # Checked with foreign_key_check before the commit instead.
+    cur.execute("PRAGMA foreign_keys=OFF")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def _begin_immediate(conn) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def migration_engine(engine: Engine) -> Engine:
+    """An engine for running migrations on the same file as `engine`, whose
+    transactions are real SQLite transactions (DDL included). An in-memory
+    database has nothing to lose and is migrated on its own engine."""
+    if engine.url.database in (None, "", ":memory:"):
+        return engine
+    m = create_engine(engine.url, poolclass=NullPool)
+    event.listen(m, "connect", _migration_pragmas)
+    event.listen(m, "begin", _begin_immediate)
+    return m
 
 
 def alembic_config(engine: Engine):

@@ -134,8 +134,21 @@ class EvidenceStore:
             self._discard(pending)
             raise
         tmp = pending.result()
-        self._publish(tmp, self.path(sha))
-        self._write_thumb(sha, info.thumbnail)
+        # The thumbnail is written before the original is published: a disk
+        # that fills in between leaves neither an object nothing refers to
+        # nor a temp file (both temps are removed on the way out).
+        try:
+            thumb_tmp = self._write_thumb_temp(sha, info.thumbnail)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        try:
+            self._publish(tmp, self.path(sha))
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            thumb_tmp.unlink(missing_ok=True)
+            raise
+        os.replace(thumb_tmp, self.thumb_path(sha))
         return StoredPhoto(sha, len(data), info.media_type, info.width, info.height, False)
 
     def put_file(self, path: Path | str, name: str | None = None) -> StoredPhoto:
@@ -156,7 +169,7 @@ class EvidenceStore:
 
     def _put_stream(self, f: BinaryIO, head: bytes) -> StoredPhoto:
         h = hashlib.sha256(head)
-        fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=self.tmp)
+        fd, tmp_name = tempfile.mkstemp(prefix=_tmp_prefix(), dir=self.tmp)
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
@@ -208,14 +221,21 @@ class EvidenceStore:
         return tp
 
     def _write_thumb(self, sha: str, jpeg: bytes) -> None:
+        os.replace(self._write_thumb_temp(sha, jpeg), self.thumb_path(sha))
+
+    def _write_thumb_temp(self, sha: str, jpeg: bytes) -> Path:
         # Derived data: atomic rename but no fsync; a damaged thumbnail is
         # simply rebuilt from the original.
         tp = self.thumb_path(sha)
         tp.parent.mkdir(exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=tp.parent)
-        with os.fdopen(fd, "wb") as out:
-            out.write(jpeg)
-        os.replace(tmp_name, tp)
+        fd, tmp_name = tempfile.mkstemp(prefix=_tmp_prefix(), dir=tp.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(jpeg)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        return Path(tmp_name)
 
     # ---- durable writes -----------------------------------------------
     def _object_dir(self, sha: str) -> Path:
@@ -226,7 +246,7 @@ class EvidenceStore:
         return d
 
     def _write_temp(self, sha: str, data: bytes) -> Path:
-        fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=self._object_dir(sha))
+        fd, tmp_name = tempfile.mkstemp(prefix=_tmp_prefix(), dir=self._object_dir(sha))
         try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
@@ -252,20 +272,47 @@ class EvidenceStore:
     def _write_object(self, sha: str, data: bytes) -> None:
         self._publish(self._write_temp(sha, data), self.path(sha))
 
-    def sweep_temp(self, older_than_s: float = 3600.0) -> int:
-        """Delete temp files left by a killed process (call at start-up,
-        when no other process is writing). Returns how many were removed."""
+    def sweep_temp(self, older_than_s: float = 3600.0, *, is_alive=None) -> int:
+        """Delete temp files left by a killed process (call at start-up).
+        A temp file carries its writer's pid: one whose writer is gone goes
+        at once; one whose writer may still be running (another window on
+        this folder, or a pid now used by another program) or that carries
+        no pid goes once it is older than `older_than_s`. Returns how many
+        were removed."""
+        alive = is_alive or _pid_alive
         cutoff = time.time() - older_than_s
         removed = 0
         dirs = [self.tmp, *(d for d in self.objects.iterdir() if d.is_dir()),
                 *(d for d in self.thumbs.iterdir() if d.is_dir())]
         for d in dirs:
             for p in d.glob(_TMP_PREFIX + "*"):
+                pid = _writer_pid(p.name)
                 try:
-                    if p.stat().st_mtime <= cutoff:
+                    stale = p.stat().st_mtime <= cutoff
+                    if stale or (pid is not None and pid != os.getpid() and not alive(pid)):
                         p.unlink()
                         removed += 1
                 except FileNotFoundError:
                     pass
         return removed
 
+
+def _tmp_prefix() -> str:
+    return f"{_TMP_PREFIX}{os.getpid()}-"
+
+
+def _writer_pid(name: str) -> int | None:
+    head = name[len(_TMP_PREFIX):].split("-", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":
+        return True              # no cheap check here: the age rule applies
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True              # someone else's process: alive
+    return True

@@ -19,6 +19,15 @@ from app.domain.messages import Problem
 # decompression bomb declares. Checked before any pixel is decoded.
 DEFAULT_MAX_PIXELS = 120_000_000
 THUMB_PX = 320
+# What one decode may take in memory, checked from the header before any
+# pixel is decoded. JPEGs decode at 1/8 scale (draft) and stay far below it;
+# a PNG or TIFF decodes at full size, so a 466 KB zero-filled 120-megapixel
+# PNG would take ~500 MB: refused. 40 megapixels of 8-bit RGBA still fit.
+MAX_DECODE_BYTES = 160 * 1024 * 1024
+# Bytes per pixel of Pillow's in-memory image by mode (RGB is stored as RGBX).
+_MODE_BYTES = {"1": 1, "L": 1, "P": 1, "LA": 4, "PA": 4, "La": 4, "RGB": 4, "RGBA": 4, "RGBX": 4,
+               "RGBa": 4, "CMYK": 4, "YCbCr": 4, "LAB": 4, "HSV": 4, "I": 4, "F": 4,
+               "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
 
 # Formats we accept as photos (and signature PNGs); nothing else is tried.
 # (Multi-picture JPEGs open through the JPEG plugin and come back as "MPO".)
@@ -78,6 +87,8 @@ def _open(data: bytes, name: str, max_pixels: int) -> Image.Image:
     except Image.DecompressionBombError:
         raise reject("photo.too_large", name) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        if data[4:8] == b"ftyp" and data[8:12] in _IMAGE_BRANDS:
+            raise reject("photo.heic", name) from None     # said by name: the sampler can fix it
         raise reject("photo.not_image", name) from None
     w, h = im.size
     if w <= 0 or h <= 0:
@@ -97,6 +108,9 @@ def inspect_image(data: bytes, name: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
         # Decodes at 1/2..1/8 scale, yet libjpeg still reads every scan to
         # the end, so a missing tail is still noticed by load().
         im.draft("RGB", (thumb_px, thumb_px))
+    dw, dh = im.size                      # what load() will allocate (after draft)
+    if dw * dh * _MODE_BYTES.get(im.mode, 8) > MAX_DECODE_BYTES:
+        raise reject("photo.too_large", name)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -110,6 +124,10 @@ def inspect_image(data: bytes, name: str, *, max_pixels: int = DEFAULT_MAX_PIXEL
 
 def make_thumbnail(im: Image.Image, thumb_px: int = THUMB_PX) -> bytes:
     """JPEG thumbnail of a loaded image; EXIF orientation applied here only."""
+    if im.mode.startswith("I;16") or im.mode in ("I", "F"):
+        # 16-bit and 32-bit greyscale (scanners, some PNG exports): scale the
+        # samples to 8 bits; Pillow cannot resample or convert them to RGB.
+        im = _to_8bit(im)
     im.thumbnail((thumb_px, thumb_px), Image.Resampling.BILINEAR, reducing_gap=2.0)
     im = ImageOps.exif_transpose(im)
     if im.mode in ("RGBA", "LA") or (im.mode == "P" and "transparency" in im.info):
@@ -122,6 +140,17 @@ def make_thumbnail(im: Image.Image, thumb_px: int = THUMB_PX) -> bytes:
     out = io.BytesIO()
     im.save(out, "JPEG", quality=80)
     return out.getvalue()
+
+
+def _to_8bit(im: Image.Image) -> Image.Image:
+    exif = im.info.get("exif")
+    wide = im.convert("I") if im.mode.startswith("I;16") else im
+    lo, hi = wide.getextrema()
+    span = (hi - lo) or 1                # stretched to 0..255: only the thumbnail sees this
+    out = wide.point(lambda v: (v - lo) * 255 / span).convert("L")
+    if exif:
+        out.info["exif"] = exif
+    return out
 
 
 def header_info(data_head: io.BufferedIOBase | bytes, name: str = "") -> tuple[str, int, int]:

@@ -8,9 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.canonical import to_plain
 from app.domain.entities import Agency, InspectedParty, Sampler, Task, TaskStatus
-from app.domain.plain import from_plain
+from app.domain.plain import from_plain, to_plain
 from app.domain.plan import Plan, PlanItem, Scope
 from app.domain.visit import VisitStatus
 from app.store.models import (AgencyRow, CounterRow, PartyRow, PlanItemRow, PlanRow, SamplerRow,
@@ -107,7 +106,7 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
         # under way again, not waiting to be started.
         task.status = TaskStatus.IN_PROGRESS
     row.plan_id, row.party_id, row.party_name = task.plan_id, task.party.id, task.party.name
-    row.products = "、".join(products)
+    row.products = "、".join(products)  # i18n: joins product names (plan data)
     row.status, row.due_date = task.status.value, task.due_date
     row.data, row.updated_at = _json(task), now
     # The server sends a task only to the team holding it: one withdrawn

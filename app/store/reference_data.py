@@ -4,19 +4,18 @@ touching code. Loading validates them and names the exact bad entry."""
 from __future__ import annotations
 
 import json
-import os
-import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from app.domain import resources
 from app.domain.plan import Plan, PlanItem, SamplingRule, Scope
 from app.domain.visit import EvidenceCategory
 
 PLAN_FILE = "plan_2022_4.json"
 RULES_FILE = "sampling_rules.json"
-ENV_RESOURCES = "FIELD_SAMPLER_RESOURCES"
+ENV_RESOURCES = resources.ENV_RESOURCES
 
 # Every value of a rule must say where it comes from.
 SOURCED_FIELDS = ("unit", "test_quantity", "backup_quantity", "container",
@@ -30,21 +29,14 @@ class ReferenceDataError(ValueError):
 
 
 def resources_dir() -> Path:
-    """The resources/ folder: $FIELD_SAMPLER_RESOURCES, else next to a
-    PyInstaller bundle, else the repository root (source or editable
-    install), else the data folder a wheel install puts under sys.prefix."""
-    candidates = []
-    if os.environ.get(ENV_RESOURCES):
-        candidates.append(Path(os.environ[ENV_RESOURCES]))
-    if getattr(sys, "_MEIPASS", None):
-        candidates.append(Path(sys._MEIPASS) / "resources")
-    candidates.append(Path(__file__).resolve().parents[2] / "resources")
-    candidates.append(Path(sys.prefix) / "share" / "field-sampler" / "resources")
-    for c in candidates:
-        if (c / PLAN_FILE).is_file():
-            return c
-    raise ReferenceDataError("resources folder not found; looked in: "
-                             + ", ".join(str(c) for c in candidates))
+    """The resources/ folder that holds the plan (app.domain.resources says
+    where it looks: $FIELD_SAMPLER_RESOURCES, a PyInstaller bundle, the
+    repository, a wheel install's data folder)."""
+    found = resources.find(PLAN_FILE)
+    if found is None:
+        raise ReferenceDataError("resources folder not found; looked in: "
+                                 + ", ".join(str(c) for c in resources.candidates()))
+    return found
 
 
 def _read(path: Path | str | None, default_name: str) -> tuple[Path, Any]:

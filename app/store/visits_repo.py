@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.domain.plain import from_plain, to_plain_full
+from app.domain.plain import from_plain, to_plain
 from app.domain.visit import Visit, VisitStatus
 from app.store.models import AmendmentRow, SignedRecordRow, VisitRow
 
@@ -36,7 +36,7 @@ def save_visit(session: Session, visit: Visit, *, now: datetime) -> None:
     row.finished_at = visit.finished_at
     row.record_hash = visit.record_hash
     row.updated_at = now
-    row.doc = json.dumps(to_plain_full(visit), ensure_ascii=False, separators=(",", ":"))
+    row.doc = json.dumps(to_plain(visit, volatile=True), ensure_ascii=False, separators=(",", ":"))
 
 
 def load_visit(session: Session, visit_id: str) -> Visit | None:

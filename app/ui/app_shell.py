@@ -17,10 +17,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QToolBar, QWidget
 
-from app import settings as store
+from app import settings_file as store
 from app.ui import i18n
 from app.ui.i18n import tr
-from app.ui.settings import SettingsModel
+from app.ui.settings_model import SettingsModel
 from app.ui.theme import STATUS_COLORS, apply_theme
 
 def _log():

@@ -16,7 +16,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
                                QWidget)
 
-from app import settings
+from app import settings_file
 from app.ui.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def no_camera_text() -> str:
 
 def default_capture_dir() -> Path:
     """Captures land in the data folder (not /tmp) until they are ingested."""
-    return settings.data_dir() / "camera-inbox"
+    return settings_file.data_dir() / "camera-inbox"
 
 
 class CameraButton(QPushButton):

@@ -37,7 +37,7 @@ def demo_root(override: str | None) -> Path:
 def prepare(root: Path, say=print):
     """Start the server child, sign this device in, pull the tasks.
     Returns (DemoServer, DemoAccess, settings path, task count)."""
-    from app import settings as store
+    from app import settings_file as store
     from app.services import syncing
     from app.services.demo_server import STARTING, DemoServer, banner
     from app.services.keyring_setup import ensure_keyring
@@ -79,9 +79,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"run-demo: {e}", file=sys.stderr)
         return 1
     try:
-        from app import settings as store
+        from app import settings_file as store
         from app.ui.main import start_gui
-        from app.ui.settings import SettingsModel
+        from app.ui.settings_model import SettingsModel
 
         lang = getattr(args, "lang", None) or store.load(config).language
         model = SettingsModel(path=config, data_dir=root / "client")

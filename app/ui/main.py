@@ -22,8 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app import settings
-    return start_gui(settings.data_dir(getattr(args, "data_dir", None)), language=getattr(args, "lang", None),
+    from app import settings_file
+    return start_gui(settings_file.data_dir(getattr(args, "data_dir", None)), language=getattr(args, "lang", None),
                      exit_after_show=getattr(args, "exit_after_show", False),
                      exit_after_load=getattr(args, "exit_after_load", False))
 
@@ -38,11 +38,11 @@ def start_gui(data, *, language: str | None = None, settings_model=None, exit_af
 
     from PySide6.QtCore import QTimer
 
-    from app import settings
+    from app import settings_file
     from app.ui.app_shell import LOG_FILE, ExceptHook, MainWindow, create_app, setup_logging
-    from app.ui.settings import SettingsModel
+    from app.ui.settings_model import SettingsModel
 
-    log_dir = settings.log_dir(data)
+    log_dir = settings_file.log_dir(data)
     app = create_app(language=language, qt_translations=False)
     hook = sys.excepthook = ExceptHook(log_dir / LOG_FILE)
     window = MainWindow(settings_model or SettingsModel(data_dir=data))
@@ -56,7 +56,7 @@ def start_gui(data, *, language: str | None = None, settings_model=None, exit_af
         install_qt_translations(app)  # Qt's own dialogs: none can open before this
         hook.log_path = setup_logging(log_dir)
         from app.ui.home.startup import install_home
-        from app.ui.sync_screen import install_sync
+        from app.ui.sync.screen import install_sync
         sync = install_sync(window)    # first: it stops a running sync before the workspace closes
         home = install_home(window, data)
         sync.attach_home(home)

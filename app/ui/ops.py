@@ -13,7 +13,8 @@
   report(done, total=None, text="") emits progress (throttled) and raises
   OpCancelled once op.cancel() was called.
 - Without .failure(cb) a failure shows a message box: the texts of a
-  RuleViolation in the UI language, or the error text (also logged).
+  RuleViolation in the UI language, or a sentence for the class of error
+  (app/services/failures.py; the exception itself is logged).
 """
 from __future__ import annotations
 
@@ -240,9 +241,9 @@ class BgOp(_Op):
 
 
 def failure_text(error: BaseException) -> str:
-    if isinstance(error, RuleViolation):
-        return "\n".join(error.texts(language()))
-    return tr("操作失败：{error}", error=str(error) or type(error).__name__)
+    """What the sampler reads: never the raw exception (that goes to the log)."""
+    from app.services.failures import user_text
+    return user_text(error, language())
 
 
 def show_failure(error: BaseException, parent: QWidget | None = None):

@@ -71,7 +71,10 @@ def page_orientation(page: Page) -> QPageLayout.Orientation:
 
 
 def paint_pages(printer: QPrinter, pages: list[Page]) -> int:
-    """GUI side: one printer page per PDF page, each with its own size."""
+    """GUI side: one printer page per PDF page, each with its own size; the
+    copies are repeated here when the printer cannot make them itself."""
+    if printer.copyCount() > 1 and not printer.supportsMultipleCopies():
+        pages = pages * printer.copyCount()
     printer.setFullPage(True)
     painter = QPainter()
     for i, page in enumerate(pages):
@@ -103,6 +106,7 @@ class PdfView(QWidget):
         self._pages: list[Page] = []
         self._labels: list[QLabel] = []
         self._zoom = 1.0
+        self.copies = 1          # how many the print dialog offers first
         self.print_button = QPushButton(tr("打印"))
         self.export_button = QPushButton(tr("导出PDF"))
         zoom_in = QPushButton(tr("放大"))
@@ -197,6 +201,7 @@ class PdfView(QWidget):
             printer.setPageSize(page_size(self._pages[0]))
             printer.setPageOrientation(page_orientation(self._pages[0]))
         printer.setDocName(self._name)
+        printer.setCopyCount(self.copies)   # the registry's copies: the print dialog starts there
         return printer
 
     def print_document(self, printer_name: str = "") -> QPrintDialog | None:
@@ -244,10 +249,11 @@ class PdfPreviewDialog(QDialog):
     """A window around PdfView; F11 or the button toggles full screen."""
 
     def __init__(self, data: bytes, title: str, name: str = "document.pdf",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, copies: int = 1) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.view = PdfView()
+        self.view.copies = copies
         close = QPushButton(tr("关闭"))
         close.clicked.connect(self.close)
         lay = QVBoxLayout(self)

@@ -14,9 +14,9 @@ from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPainter, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QGroupBox, QHBoxLayout, QLineEdit,
                                QListView, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from app.domain.messages import CATEGORY_LABELS, label
+from app.domain.labels import EVIDENCE_CATEGORY, label
 from app.ui.camera import CameraButton, CameraDialog
-from app.ui.i18n import language, tr
+from app.ui.i18n import tr
 from app.ui.ops import BgOp
 from app.ui.photo_viewer import PhotoViewer
 
@@ -190,7 +190,7 @@ class CategorySection(QGroupBox):
 
     # --- user actions ------------------------------------------------------
     def _update_title(self) -> None:
-        name = label(CATEGORY_LABELS, self.category, language())
+        name = label(EVIDENCE_CATEGORY, self.category)
         self.setTitle(tr("{category}（{n}张）", category=name, n=self.model.rowCount()))
 
     def _update_buttons(self, *_a) -> None:
@@ -256,7 +256,7 @@ class CategorySection(QGroupBox):
 
 
 class PhotoGrid(QScrollArea):
-    """Sections for `categories` (keys of CATEGORY_LABELS), stacked vertically."""
+    """Sections for `categories` (keys of labels.EVIDENCE_CATEGORY), stacked vertically."""
     files_added = Signal(str, list)
     removed = Signal(str, str)
     waiver_changed = Signal(str, str)

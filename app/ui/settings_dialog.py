@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout
                                QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
 from app.ui.i18n import tr
-from app.ui.settings import SettingsModel, label_size_choices, language_choices, printer_names
+from app.ui.settings_model import SettingsModel, label_size_choices, language_choices, printer_names
 from app.ui.theme import STATUS_COLORS, form_layout
 
 

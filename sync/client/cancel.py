@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 
+from app.domain.i18n import N_
 from sync.client.errors import Cancelled
 
 
@@ -19,7 +20,7 @@ class CancelToken:
 
     def check(self) -> None:
         if self._event.is_set():
-            raise Cancelled("sync cancelled", code="sync.cancelled", zh="同步已取消", en="Sync cancelled")
+            raise Cancelled("sync cancelled", code="sync.cancelled", text=N_("同步已取消"))
 
     def sleep(self, seconds: float) -> None:
         """Wait, but wake at once (raising Cancelled) when cancelled."""

@@ -77,7 +77,8 @@ class SyncEngine:
     def __init__(self, *, server_url: str, sessions: Sessions, photo_source: photos.PhotoSource,
                  token: str | None = None, retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
                  chunk_size: int = photos.DEFAULT_CHUNK, clock: Callable[[], datetime] | None = None,
-                 pull_sinks: list[pulling.PullSink] | None = None, defer: Callable[[int], timedelta] = defer_delay):
+                 pull_sinks: list[pulling.PullSink] | None = None, defer: Callable[[int], timedelta] = defer_delay,
+                 before_push: Callable[[], None] | None = None):
         self.server_url = server_url
         self.sessions = sessions
         self.photo_source = photo_source
@@ -86,6 +87,9 @@ class SyncEngine:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.pull_sinks = pull_sinks
         self.defer = defer
+        # Called before records are pushed: the app checks there that every
+        # outbox copy is the record that was signed (app/services/integrity.py).
+        self.before_push = before_push
 
     def _token(self) -> str | None:
         return self.token or credentials.load_token(self.server_url)
@@ -105,6 +109,8 @@ class SyncEngine:
                 if report.pull.refreshed_after_412:
                     self._recheck_delivered(t)
             if push:
+                if self.before_push is not None:
+                    self.before_push()
                 self._push_all(t, report, prog, emit)
         except AuthError as e:
             report.auth_error = e

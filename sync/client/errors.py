@@ -1,13 +1,22 @@
 """What can go wrong in a sync, sorted by what the client does about it."""
 from __future__ import annotations
 
+from app.domain.i18n import both, is_english
+
 
 class SyncError(Exception):
-    """Base class; `zh`/`en` texts are for the sampler."""
+    """Base class; `zh`/`en` texts are for the sampler: the server's two
+    texts as they came, or `text`, a catalogue entry (app.domain.i18n)."""
 
-    def __init__(self, message: str, *, code: str = "", zh: str = "", en: str = ""):
+    def __init__(self, message: str, *, code: str = "", zh: str = "", en: str = "", text: str = ""):
         super().__init__(message)
+        if text:
+            zh, en = both(text)
         self.code, self.zh, self.en = code, zh or message, en or message
+
+    def text(self, lang: str | None = None) -> str:
+        """In `lang` (default: the current language)."""
+        return self.en if is_english(lang) else self.zh
 
 
 class TransientError(SyncError):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from app.domain.i18n import N_
 from sync.client.errors import SyncError, TransientError
 from sync.client.transport import Transport
 
@@ -53,10 +54,10 @@ def open_source(source: PhotoSource, sha256: str) -> _Reader:
         reader = _Reader(source(sha256))
     except (OSError, KeyError) as e:
         raise PhotoDamaged(f"photo {sha256[:12]} missing: {e}", code="photo.missing",
-                           zh="本机找不到该照片文件", en="The photo file is missing on this computer") from e
+                           text=N_("本机找不到该照片文件")) from e
     if reader.sha256() != sha256:
         raise PhotoDamaged(f"photo {sha256[:12]} damaged", code="photo.damaged",
-                           zh="本机照片文件已损坏（哈希不符）", en="The photo file on this computer is damaged")
+                           text=N_("本机照片文件已损坏（哈希不符）"))
     return reader
 
 

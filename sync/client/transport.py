@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import httpx
 
+from app.domain.i18n import N_
 from sync.client.cancel import CancelToken
 from sync.client.errors import AuthError, ServerRefused, TransientError
 from sync.protocol.schemas import PROTOCOL
@@ -79,12 +80,11 @@ class Transport:
                                     headers=self._headers(headers))
         except (httpx.TransportError, httpx.StreamError) as e:   # cut, refused, timeout, bad framing
             raise TransientError(f"{type(e).__name__}: {e}", code="net.error",
-                                 zh="网络连接中断，稍后重试", en="Connection problem; will retry") from e
+                                 text=N_("网络连接中断，稍后重试")) from e
         body = _our_body(r)
         if body is None or r.status_code in RETRY_STATUSES or r.status_code >= 500:
             raise TransientError(f"HTTP {r.status_code} ({'ours' if body else 'not our server'})",
-                                 code="net.status", zh="服务器暂时不可用，稍后重试",
-                                 en="The server is not available; will retry")
+                                 code="net.status", text=N_("服务器暂时不可用，稍后重试"))
         if r.status_code == 401:
             err = body.get("error") or {}
             raise AuthError(err.get("code", "auth"), code=err.get("code", ""), zh=err.get("zh", ""),

@@ -9,7 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from sync.protocol.fields import PUBLIC_KEY_PATTERN, ClientId, Id, IsoDate, OptionalId, Seed, Text
+from sync.protocol.fields import Sha256 as Sha256Text
 
 PROTOCOL = "fs-sync/1"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
@@ -58,10 +61,10 @@ class UserOut(Wire):
 
 
 class EnrollRequest(Wire):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
-    device_name: str = Field(default="", max_length=100)
-    public_key: str = Field(description="Ed25519 public key, 32 raw bytes, base64")
+    username: Text(64, 1)
+    password: Text(256, 1)
+    device_name: Text(100) = ""
+    public_key: str = Field(pattern=PUBLIC_KEY_PATTERN, description="Ed25519 public key, 32 raw bytes, base64")
 
 
 class EnrollResponse(Ok):
@@ -72,8 +75,8 @@ class EnrollResponse(Ok):
 
 
 class LoginRequest(Wire):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    username: Text(64, 1)
+    password: Text(256, 1)
 
 
 class LoginResponse(Ok):
@@ -189,7 +192,7 @@ class TaskOut(Wire):
     status: TaskStatus = "assigned"
     cancel_reason: str = ""
     source: str = ""
-    kind: str = "监督抽查"
+    kind: str = "监督抽查"  # i18n: recorded value (任务类别)
     notes: str = ""
     updated_at: datetime
 
@@ -230,14 +233,16 @@ class RecordPush(Wire):
     canonical_bytes(document) and refuses it if that differs from
     `record_hash`. For an amendment, `record_hash` is the amendment's hash and
     the document holds prev_hash (chain)."""
-    client_id: str = Field(min_length=8, max_length=64)
+    client_id: ClientId
     kind: Literal["record", "amendment"] = "record"
-    visit_id: str = Field(min_length=1, max_length=64)
-    task_id: str = Field(default="", max_length=64)
+    visit_id: Id
+    task_id: OptionalId = ""
     record_hash: str = Field(pattern=SHA256_PATTERN)
-    document: dict[str, Any]
-    device_time: datetime            # the device clock when it sent this
-    device_elapsed_s: float | None = None   # monotonic seconds since the record was frozen
+    document: dict[str, Any] = Field(description="RecordDocumentV1 or AmendmentDocument "
+                                     "(sync/protocol/document.py), validated by the server")
+    device_time: AwareDatetime       # the device clock when it sent this (with its zone)
+    device_elapsed_s: float | None = Field(default=None, ge=0, le=1e10, allow_inf_nan=False)
+    # monotonic seconds since the record was frozen
 
 
 PushStatus = Literal["created", "duplicate", "conflict", "rejected"]
@@ -253,6 +258,16 @@ class PushResult(Ok):
     problems: list[ProblemOut] = Field(default_factory=list)
 
 
+class PushRefused(ErrorBody):
+    """A push answered 409 (conflict) or 422 (rejected, or outside its
+    schema): the error envelope (ok: false), with the push's own answer
+    when a rule refused it."""
+    client_id: str = ""
+    status: PushStatus | None = None
+    record_hash: str = ""
+    received_at: datetime | None = None
+
+
 class RecordStatus(Ok):
     client_id: str
     kind: Literal["record", "amendment"]
@@ -265,7 +280,7 @@ class RecordStatus(Ok):
 # --- blobs (photos, signature images) ----------------------------------------
 
 class MissingRequest(Wire):
-    hashes: list[str] = Field(max_length=2000)
+    hashes: list[Sha256Text] = Field(max_length=2000)
 
 
 class MissingResponse(Ok):
@@ -283,33 +298,37 @@ class UploadState(Ok):
 # --- administration ----------------------------------------------------------
 
 class TaskCreate(Wire):
-    plan_item_id: str
-    party_id: str
-    team_id: str
-    due_date: str = ""
-    notes: str = ""
+    plan_item_id: Id
+    party_id: Id
+    team_id: Id
+    due_date: IsoDate = ""
+    notes: Text(2000) = ""
 
 
 class TaskCancel(Wire):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Text(500, 1)
 
 
 class TaskReassign(Wire):
     """改派: give the task to another team (of the same agency, for an agency admin)."""
-    team_id: str = Field(min_length=1, max_length=64)
-    reason: str = Field(min_length=1, max_length=500)
+    team_id: Id
+    reason: Text(500, 1)
 
 
 class DrawRequest(Wire):
     """双随机: draw parties (from the plan item's scopes) and a team at random."""
-    plan_item_id: str
+    plan_item_id: Id
     count: int = Field(ge=1, le=1000)
-    due_date: str = ""
-    seed: int | None = None
+    due_date: IsoDate = ""
+    seed: Seed | None = None
 
 
 class TaskList(Ok):
     tasks: list[TaskOut]
+
+
+class TaskReply(Ok, TaskOut):
+    """One task created, cancelled or reassigned: its fields, in the envelope."""
 
 
 class ProgressRow(Wire):
@@ -354,7 +373,7 @@ class ShipmentIn(Wire):
     courier: str = Field(min_length=1, max_length=100)
     tracking_no: str = Field(min_length=1, max_length=64)
     sent_on: str = Field(description="YYYY-MM-DD, China date")
-    deadline: str = Field("", description="寄送样截止日期, YYYY-MM-DD or empty")
+    deadline: str = Field("", description="the date the samples must reach the lab by, YYYY-MM-DD or empty")
 
 
 class ShipmentOut(Ok):

@@ -13,12 +13,13 @@ from fastapi import FastAPI, Request
 
 from sync.protocol.messages import problem
 from sync.protocol.schemas import Health
-from sync.server import console, errors
+from sync.server import console, envelope, errors
 from sync.server.audit.routes import router as audit_router
 from sync.server.auth.ratelimit import LoginLimiter
 from sync.server.auth.routes import router as auth_router
 from sync.server.blobs.routes import router as blobs_router
 from sync.server.blobs.store import DiskBlobStore
+from sync.server.bodylimit import BodyLimit
 from sync.server.config import Settings
 from sync.server.db import Database, utcnow
 from sync.server.devices.routes import router as devices_router
@@ -38,7 +39,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         yield
 
-    app = FastAPI(title="Field Sampler provincial server (抽样助手省级服务器)", version="1",
+    app = FastAPI(title="Field Sampler provincial server (抽样助手省级服务器)", version="1",  # i18n: name in both
                   description="Sync protocol fs-sync/1: see sync/PROTOCOL.md", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db or Database(settings.db_url)
@@ -46,19 +47,22 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_s)
     app.state.clock = utcnow          # the lab's deadlines read the time here; tests set their own
     errors.install(app)
+    envelope.install(app)
+    app.add_middleware(BodyLimit, blob_limit=settings.max_blob_bytes)
 
     @app.exception_handler(Exception)
     async def _unexpected(_req: Request, exc: Exception):
         log.exception("unhandled error", exc_info=exc)
         return errors.error_response(500, problem("server.error"))
 
-    @app.get("/v1/health", response_model=Health, tags=["meta"], summary="Liveness and server clock")
+    @app.get("/v1/health", response_model=Health, tags=["meta"], summary="Liveness and server clock",
+             responses=envelope.COMMON_RESPONSES)
     def health():
         return Health(server_time=utcnow())
 
     for router in (auth_router, devices_router, pull_router, records_router, blobs_router, tasks_router,
                    audit_router, lab_router):
-        app.include_router(router)
+        app.include_router(router, responses=envelope.COMMON_RESPONSES)
     console.install(app)
     return app
 

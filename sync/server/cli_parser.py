@@ -2,11 +2,23 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
+
+
+def iso_date(text: str) -> str:
+    """--due: a real date, YYYY-MM-DD (the task's column holds ten characters)."""
+    try:
+        if len(text) == 10:
+            date.fromisoformat(text)
+            return text
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
 
 
 def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="field-sampler-server",
-                                     description="抽样助手 provincial server (Field Sampler)")
+                                     description="抽样助手 provincial server (Field Sampler)")  # i18n: name
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, fn, help_text: str) -> argparse.ArgumentParser:
@@ -25,7 +37,7 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("--workers", type=int, default=0,
                            help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite)")
-    p = add("add-agency", cmds.cmd_add_agency, "add or update an inspection agency (承检机构)")
+    p = add("add-agency", cmds.cmd_add_agency, "add or update an inspection agency (承检机构)")  # i18n: glossary
     p.add_argument("id")
     p.add_argument("--name", required=True)
     p.add_argument("--address", default="")
@@ -49,11 +61,11 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     p.add_argument("--rules", help="sampling rules JSON")
     p = add("import-parties", cmds.cmd_import_parties, "import inspected parties from CSV")
     p.add_argument("file")
-    p = add("assign", cmds.cmd_assign, "assign tasks, or draw them at random (双随机)")
+    p = add("assign", cmds.cmd_assign, "assign tasks, or draw them at random (双随机)")  # i18n: glossary
     p.add_argument("--plan-item", required=True)
     p.add_argument("--party")
     p.add_argument("--team")
-    p.add_argument("--due", help="due date YYYY-MM-DD")
+    p.add_argument("--due", type=iso_date, help="due date YYYY-MM-DD")
     p.add_argument("--draw", action="store_true", help="draw parties and teams at random")
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--agency", help="draw only teams of this agency")
@@ -61,7 +73,7 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     p = add("cancel-task", cmds.cmd_cancel_task, "cancel a task")
     p.add_argument("task_id")
     p.add_argument("--reason", required=True)
-    p = add("reassign-task", cmds.cmd_reassign_task, "reassign a task to another team (改派)")
+    p = add("reassign-task", cmds.cmd_reassign_task, "reassign a task to another team (改派)")  # i18n: glossary
     p.add_argument("task_id")
     p.add_argument("--team", required=True, help="id of the team that takes the task over")
     p.add_argument("--reason", required=True)
@@ -72,7 +84,7 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
             "write the enrolled devices' public keys (for verify-seal --keys at the lab)")
     p.add_argument("--agency", help="only this agency's devices")
     p.add_argument("--out", help="file to write (default: standard output)")
-    p = add("export-summary", cmds.cmd_export_summary, "write the plan's 检验情况汇总表 (.xlsx, or .csv)")
+    p = add("export-summary", cmds.cmd_export_summary, "write the plan's summary sheet (.xlsx, or .csv)")
     p.add_argument("--plan", default="2022-4")
     p.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")
     p.add_argument("--agency", help="only this agency's samples")

@@ -15,6 +15,8 @@ from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from sync.server import guard
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -40,6 +42,18 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else value.replace(tzinfo=timezone.utc)
+
+    def result_processor(self, dialect, coltype):
+        """A stored value that is no time (SQLite text) loads as None rather
+        than failing the query (sync.server.guard: reads survive any value)."""
+        process = super().result_processor(dialect, coltype)
+
+        def tolerant(value):
+            try:
+                return process(value) if process else value
+            except (ValueError, TypeError, OverflowError):
+                return None
+        return tolerant
 
 
 def normalize_url(url: str) -> str:
@@ -94,9 +108,10 @@ class Database:
     def __init__(self, url: str, *, run_migrations: bool = True):
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        guard.install(self.engine, self.sessions)       # before the first connection
         if run_migrations:
             migrate(self.engine)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

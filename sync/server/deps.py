@@ -18,7 +18,17 @@ from sync.server.devices.service import Principal
 from sync.server.errors import ApiError
 
 bearer = HTTPBearer(auto_error=False, description="Device token (enroll) or session token (login)")
-Token = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def _present(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]):
+    """No token at all: 401 before the body is even validated (the token
+    itself is checked in `unit`, against the database)."""
+    if credentials is None:
+        raise ApiError(401, "auth.token_missing", headers={"WWW-Authenticate": "Bearer"})
+    return credentials
+
+
+Token = Annotated[HTTPAuthorizationCredentials | None, Depends(_present)]
 
 
 @contextmanager

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from sync.protocol.messages import problem
@@ -17,7 +16,7 @@ class ApiError(Exception):
                  headers: dict[str, str] | None = None, **params: Any):
         self.status = status
         self.error = problem(code, **params)
-        self.problems = problems or []
+        self.problems = problems or [self.error]
         self.headers = headers or {}
         super().__init__(f"{status} {code}")
 
@@ -32,11 +31,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError):
         return error_response(exc.status, exc.error, exc.problems, exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_req: Request, exc: RequestValidationError):
-        detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
-        return error_response(400, problem("bad_request", detail=detail))
 
 
 # Shown in the OpenAPI document for every endpoint that can fail.

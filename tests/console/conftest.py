@@ -99,13 +99,19 @@ class Browser:
         return self.d.find_elements(By.CSS_SELECTOR, selector)
 
     def click(self, element):
-        """Click something that loads a new page, and wait for that page."""
-        from selenium.webdriver.support import expected_conditions as ec
+        """Click something that loads a new page, and wait for that page: the
+        old document's marker is gone and the new one has loaded."""
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
-        old = self.css("html")
+        self.d.execute_script("window.__fsOldPage = true;")
         element.click()
-        WebDriverWait(self.d, 30).until(ec.staleness_of(old))
-        WebDriverWait(self.d, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+        def loaded(d):
+            try:
+                return d.execute_script("return !window.__fsOldPage && document.readyState === 'complete'")
+            except WebDriverException:      # between documents
+                return False
+        WebDriverWait(self.d, 30).until(loaded)
         return self
 
     def shot(self, name: str, full: bool = False) -> Path:

@@ -226,3 +226,40 @@ def test_sign_in_is_audited_and_shown(console_server):
     with console_server.signed_in("province") as c:
         html = c.get("/console/audit?action=auth.login").text
         assert 'data-action="auth.login"' in html and "province" in html
+
+
+def test_disabling_a_user_cuts_off_their_laptop_and_a_reset_password_works(console_server):
+    import base64
+
+    import httpx
+    with httpx.Client(base_url=console_server.url, timeout=30) as api:
+        r = api.post("/v1/auth/enroll", json={"username": "sampler6", "password": console_server.password,
+                                              "device_name": "杨帆的笔记本2", "public_key": base64.b64encode(b"s" * 32).decode()})
+        assert r.status_code == 201, r.text
+        headers = {"Authorization": f"Bearer {r.json()['token']}"}
+        assert api.get("/v1/pull", headers=headers).status_code == 200
+        db = console_server.db()
+        with db.session() as s:
+            uid = s.scalar(select(User.id).where(User.username == "sampler6"))
+        db.close()
+        with console_server.signed_in("agency2") as c:      # their own agency's admin
+            csrf = csrf_of(c.get("/console/people").text)
+            r = c.post(f"/console/people/users/{uid}/active", data={"csrf": csrf, "active": "0"})
+            assert r.status_code == 303
+            refused = api.get("/v1/pull", headers=headers)
+            assert refused.status_code == 401 and refused.json()["error"]["code"] == "auth.user_inactive"
+            assert c.post(f"/console/people/users/{uid}/active", data={"csrf": csrf, "active": "1"}).status_code == 303
+            assert api.get("/v1/pull", headers=headers).status_code == 200
+            page = c.post(f"/console/people/users/{uid}/password", data={"csrf": csrf}).text
+            new = re.search(r"sampler6 的新密码：(\S+?)（", page).group(1)
+        assert new != console_server.password
+        assert api.post("/v1/auth/enroll", json={"username": "sampler6", "password": console_server.password,
+                                                 "device_name": "x", "public_key": base64.b64encode(b"t" * 32).decode()}
+                        ).status_code == 401
+        assert api.post("/v1/auth/enroll", json={"username": "sampler6", "password": new, "device_name": "x",
+                                                 "public_key": base64.b64encode(b"t" * 32).decode()}).status_code == 201
+    with console_server.signed_in("province") as c:
+        html = c.get("/console/audit").text
+        for action in ("user.disable", "user.enable", "user.password"):
+            assert f'data-action="{action}"' in html
+        assert new not in html                                  # the password itself is never logged

@@ -4,10 +4,12 @@ summary export. Screenshots of every page go to artifacts/console/."""
 from __future__ import annotations
 
 import base64
+import io
 import time
 
 import httpx
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from sync.server.plan.models import PlanItem
@@ -52,6 +54,11 @@ def test_sign_in_then_dashboard_shows_the_plan_as_the_database_holds_it(browser,
     assert "sampler7" in browser.css("#silent").text                 # the laptop quiet for 3 days
     assert browser.css("#late-count").get_attribute("class") == "late"
     browser.shot("02-dashboard", full=True)
+    printed = base64.b64decode(browser.d.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"])
+    (ARTIFACTS / "02-dashboard-print.pdf").write_bytes(printed)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(printed)).pages)
+    assert "计划进度" in text and "745" in text
+    assert "退出登录" not in text and "操作日志" not in text and "筛选" not in text   # no navigation or forms on paper
     browser.get("/console/lang/en?next=/console/dashboard")
     assert "Plan progress" in browser.css("h1").text
     browser.shot("02-dashboard-en")

@@ -68,7 +68,7 @@ def test_documents_are_regenerated_from_the_stored_record(console_server):
         html = c.get(f"/console/records/{rec.id}").text
         assert "refusal_form.pdf" in html and "拒检认定" in html
         texts = {}
-        for name in ("sampling_form", "refusal_form", "inspection_notice"):
+        for name in ("refusal_form", "inspection_notice"):      # what a refusal leaves (the registry)
             r = c.get(f"/console/records/{rec.id}/documents/{name}.pdf")
             assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
             pages = PdfReader(io.BytesIO(r.content)).pages
@@ -76,7 +76,12 @@ def test_documents_are_regenerated_from_the_stored_record(console_server):
             assert rec.record_no in texts[name], name
         assert doc["refusal"]["facts"][:9] in texts["refusal_form"]
         assert doc["party"]["name"] in texts["refusal_form"]
-        assert c.get(f"/console/records/{rec.id}/documents/payment_slip.pdf").status_code == 404   # not paid
+        for name in ("payment_slip", "sampling_form", "seal_labels"):     # not a refusal's, or not rebuildable
+            assert c.get(f"/console/records/{rec.id}/documents/{name}.pdf").status_code == 404
+        finished = s_finished(console_server)
+        pdf = c.get(f"/console/records/{finished.id}/documents/sampling_form.pdf")
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).replace(" ", "").replace("\n", "")
+        assert finished.record_no in text and finished.record_hash[:16] in text
 
 
 def _wrong_check(code: str) -> str:
@@ -121,6 +126,20 @@ def test_parties_import_from_csv_and_xlsx_reports_bad_rows_by_line(console_serve
         assert 'data-action="parties.import"' in c.get("/console/audit").text
 
 
+def test_a_large_party_list_imports_through_the_console(console_server):
+    rows = [("受检单位名称", "统一社会信用代码", "地址", "抽样领域", "地区")]
+    for i in range(1500):
+        rows.append((f"太原市批量导入测试商店{i:04d}", make_credit_code(f"92140105MA0K{i:05d}"),
+                     f"太原市小店区批量路{i}号", "流通", "太原市"))
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    data = buf.getvalue().encode("utf-8")
+    assert len(data) > 100_000                    # well over the API's default body limit
+    with console_server.signed_in("province") as c:
+        html = _import(c, "many.csv", data, "text/csv")
+    assert "新增 1500 家，更新 0 家，0 行未导入" in html
+
+
 def test_cli_export_summary_xlsx_and_csv_match_the_records(console_server, tmp_path):
     out = tmp_path / "summary.xlsx"
     cmd = [sys.executable, "-m", "sync.server.cli", "export-summary", "--data", str(console_server.data_dir),
@@ -145,3 +164,11 @@ def test_cli_export_summary_xlsx_and_csv_match_the_records(console_server, tmp_p
     assert parsed[0][:3] == ["序号", "产品名称", "受检单位"]
     assert [row[9] for row in parsed[1:]] == [r[9] for r in rows[2:]]
     assert [row[2] for row in parsed[1:]] == [r[2] for r in rows[2:]]
+
+
+def s_finished(console_server) -> Record:
+    db = console_server.db()
+    with db.session() as s:
+        rec = s.scalar(select(Record).where(Record.status == "finished").order_by(Record.id).limit(1))
+    db.close()
+    return rec

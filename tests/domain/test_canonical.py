@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.canonical import canonical_bytes, canonical_hash, to_plain
-from app.domain.plain import from_plain, to_plain_full
+from app.domain.canonical import canonical_bytes, canonical_hash
+from app.domain.plain import from_plain, to_plain
 from app.domain.record import (amendment_hash, chain_valid, record_bytes, record_document, record_hash,
                                sealing_hash)
 from app.domain.visit import (Amendment, EvidenceCategory as C, EvidenceItem, PriceBasis, SampleKind,
@@ -71,7 +71,7 @@ def test_enum_keyed_waiver_hashes_and_round_trips_like_text_key():
     a.evidence_waivers = {"storage": "无仓库"}
     b.evidence_waivers = {C.STORAGE: "无仓库"}
     assert record_hash(a) == record_hash(b)
-    back = from_plain(Visit, to_plain_full(b))
+    back = from_plain(Visit, to_plain(b, volatile=True))
     assert back.evidence_waivers == {"storage": "无仓库"}
 
 
@@ -172,7 +172,7 @@ def test_decimals_kept_as_text():
 
 def test_full_round_trip_of_a_fully_populated_visit():
     v = fully_populated_visit()
-    plain = to_plain_full(v)
+    plain = to_plain(v, volatile=True)
     again = from_plain(Visit, json.loads(json.dumps(plain)))       # through real JSON text
     assert again == v
     assert record_hash(again) == record_hash(v)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain import rules
+from app.domain import labels, rules
 from app.domain.plan import Scope
 from app.domain.visit import EvidenceCategory as C, EvidenceItem, PriceBasis, TeamMember
 from tests.domain.builders import (CHLOR, DOWN, GASOLINE, GASOLINE_RULE, UREA, codes, complete_visit,
@@ -140,7 +140,7 @@ def test_party_wrong_credit_code_check_char():
 def test_gasoline_only_at_gas_stations(scope):
     p = only(rules.scope_allowed(GASOLINE, scope))
     assert p.code == "plan.scope"
-    assert p.text() == f"车用汽油的抽查范围为加油站，不包括{scope.label_zh}"
+    assert p.text() == f"车用汽油的抽查范围为加油站，不包括{labels.SCOPE[scope]}"
     assert p.text("en") == f"车用汽油 may be sampled only at gas station, not at a {scope.value}"
 
 

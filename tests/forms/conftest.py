@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from app.domain.seal_payload import KeySigner
 from forms.context import DocumentContext
 from forms.demo import demo_context, demo_problem_context, demo_refusal_context
-from forms.documents import DOCUMENTS
+from forms.documents import DOCUMENTS, build
 
 
 @pytest.fixture(scope="session")
@@ -32,13 +32,13 @@ def context_for(name: str, demo: DocumentContext) -> DocumentContext:
 
 @pytest.fixture(scope="session")
 def demo_pdfs(demo) -> dict[str, bytes]:
-    return {name: build(context_for(name, demo)) for name, (_t, build) in DOCUMENTS.items()}
+    return {kind.value: build(kind, context_for(kind.value, demo)) for kind in DOCUMENTS}
 
 
 @pytest.fixture(scope="session")
 def blank_pdfs() -> dict[str, bytes]:
     ctx = DocumentContext.blank_form()
-    return {name: build(ctx) for name, (_t, build) in DOCUMENTS.items()}
+    return {kind.value: build(kind, ctx) for kind in DOCUMENTS}
 
 
 def pdftotext(pdf: bytes, *extra: str) -> str:

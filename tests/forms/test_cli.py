@@ -26,15 +26,15 @@ def payloads(demo_dir) -> list[str]:
 
 
 def test_demo_writes_every_document(demo_dir):
-    for name in DOCUMENTS:
-        assert (demo_dir / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    for kind in DOCUMENTS:
+        assert (demo_dir / f"{kind.value}.pdf").read_bytes().startswith(b"%PDF")
     assert len(payloads(demo_dir)) == 4
     assert (demo_dir / "seal_labels_70x50.pdf").is_file() and (demo_dir / "seal_labels_a4.pdf").is_file()
 
 
 def test_blank_writes_every_form(tmp_path):
     assert main(["documents", "--blank", str(tmp_path)]) == 0
-    assert {p.stem for p in tmp_path.glob("*.pdf")} >= set(DOCUMENTS)
+    assert {p.stem for p in tmp_path.glob("*.pdf")} >= {k.value for k in DOCUMENTS}
 
 
 def test_verify_from_label_image(demo_dir, tmp_path, capsys):

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from forms.documents import DOCUMENTS
 from tests.forms.conftest import compact, fonts_of, pdftotext, render
 
+NAMES = [k.value for k in DOCUMENTS]
 PARTY = "太原市晋安石油化工销售有限公司迎泽大街第十八加油站"
 RECORD_NO = "SX2022-4-0018"
 # document -> (field labels, values from the demo visit)
@@ -53,10 +54,10 @@ EXPECTED = {
 
 
 def test_every_document_is_covered():
-    assert set(EXPECTED) == set(DOCUMENTS)
+    assert set(EXPECTED) == set(NAMES)
 
 
-@pytest.mark.parametrize("name", list(DOCUMENTS))
+@pytest.mark.parametrize("name", NAMES)
 def test_demo_document_text(name, demo_pdfs):
     pdf = demo_pdfs[name]
     reader = PdfReader(io.BytesIO(pdf))
@@ -69,7 +70,7 @@ def test_demo_document_text(name, demo_pdfs):
     assert compact(labels[0]) in compact("".join(p.extract_text() for p in reader.pages))
 
 
-@pytest.mark.parametrize("name", list(DOCUMENTS))
+@pytest.mark.parametrize("name", NAMES)
 def test_blank_document_has_labels_and_no_visit_data(name, blank_pdfs):
     text = compact(pdftotext(blank_pdfs[name]))
     labels, values = EXPECTED[name]
@@ -78,7 +79,7 @@ def test_blank_document_has_labels_and_no_visit_data(name, blank_pdfs):
 
 
 @pytest.mark.parametrize("kind", ["demo", "blank"])
-@pytest.mark.parametrize("name", list(DOCUMENTS))
+@pytest.mark.parametrize("name", NAMES)
 def test_fonts_are_embedded(name, kind, demo_pdfs, blank_pdfs):
     pdf = (demo_pdfs if kind == "demo" else blank_pdfs)[name]
     fonts = fonts_of(pdf)
@@ -91,7 +92,7 @@ def test_fonts_are_embedded(name, kind, demo_pdfs, blank_pdfs):
         assert "+" in font["/BaseFont"], "font should be a subset (AAAAAA+Name)"
 
 
-@pytest.mark.parametrize("name", list(DOCUMENTS))
+@pytest.mark.parametrize("name", NAMES)
 def test_renders_to_png(name, demo_pdfs, tmp_path):
     png = render(demo_pdfs[name], tmp_path)
     with Image.open(png) as img:
@@ -110,3 +111,8 @@ def test_record_number_on_every_page(demo_pdfs):
 def test_same_input_same_bytes(demo):
     from forms import sampling_form
     assert sampling_form.build(demo) == sampling_form.build(demo)
+
+
+@pytest.mark.parametrize("kind", list(DOCUMENTS))
+def test_each_registry_document_prints_its_registry_title(kind, demo_pdfs):
+    assert compact(DOCUMENTS[kind].title) in compact(pdftotext(demo_pdfs[kind.value]))

@@ -198,9 +198,9 @@ def test_text_file_named_jpg_is_refused(store, tmp_path):
     assert_refused(store, "photo.not_image", "notes.jpg", lambda: store.put_file(src))
 
 
-def test_heic_brand_is_not_taken_for_a_video(store):
+def test_heic_brand_is_not_taken_for_a_video_and_is_named_heic(store):
     data = struct.pack(">I4s4sI", 20, b"ftyp", b"heic", 0) + b"\0" * 4 + os.urandom(500)
-    assert_refused(store, "photo.not_image", "IMG.HEIC", lambda: store.put_bytes(data, "IMG.HEIC"))
+    assert_refused(store, "photo.heic", "IMG.HEIC", lambda: store.put_bytes(data, "IMG.HEIC"))
 
 
 def png_declaring(width: int, height: int) -> bytes:

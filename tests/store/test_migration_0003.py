@@ -21,7 +21,7 @@ AT = "2022-11-14T03:00:00+00:00"
 
 
 def _task_json(task_id: str, status: str, cancel_reason: str, extra: dict) -> str:
-    from app.domain.canonical import to_plain
+    from app.domain.plain import to_plain
     plain = to_plain(make_task(task_id))
     plain.update(status=status, cancel_reason=cancel_reason, extra=extra)
     return json.dumps(plain, ensure_ascii=False, separators=(",", ":"))

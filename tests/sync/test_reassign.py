@@ -214,4 +214,5 @@ def test_cancelled_or_done_task_cannot_be_reassigned(live):
     with live.db.session() as s, pytest.raises(ApiError) as e:
         service.reassign_task(session=s, task_id=live.world.tasks["a1_down"], team_id="team-a2", reason="  ")
     assert e.value.error.code == "task.move_reason"
-    assert _reassign(live, "adm_a", "a1_down", "team-a2", "").status_code == 400
+    empty = _reassign(live, "adm_a", "a1_down", "team-a2", "")
+    assert empty.status_code == 422 and empty.json()["error"]["field"] == "reason"

@@ -156,7 +156,8 @@ def test_enroll_registers_the_public_key_only_for_samplers(live):
         device_id, token = r.json()["device_id"], r.json()["token"]
         bad = c.post("/v1/auth/enroll", json={"username": "s_a1", "password": "correct horse 抽样",
                                               "public_key": base64.b64encode(b"short").decode()})
-        assert bad.status_code == 400 and bad.json()["error"]["code"] == "auth.public_key"
+        # not 32 bytes of base64: outside the request's schema
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == "public_key"
         admin = c.post("/v1/auth/enroll", json={"username": "adm_a", "password": "correct horse 抽样",
                                                 "public_key": key})
         assert admin.status_code == 403

@@ -22,7 +22,7 @@ from sync.server.parties.service import save_party
 from sync.server.plan import service as plans
 from sync.server.tasks import service as tasks
 
-PLAN_FILE = Path(__file__).resolve().parents[2] / "sync" / "server" / "demo" / "plan_2022_4.json"
+PLAN_FILE = Path(__file__).resolve().parents[2] / "resources" / "plan_2022_4.json"   # what the app ships
 PASSWORD = "correct horse 抽样"
 BIG_PLAN = {"id": "T", "title": "测试计划", "document_no": "测试", "items": [
     {"id": "T-fuel", "seq": 1, "category": "交通用具及相关产品", "product": "车用汽油", "batches": 100000,

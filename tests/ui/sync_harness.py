@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from app.ui import ops
 from app.ui.app_shell import MainWindow
 from app.ui.home.startup import install_home
-from app.ui.settings import SettingsModel
-from app.ui.sync_screen import install_sync
+from app.ui.settings_model import SettingsModel
+from app.ui.sync.screen import install_sync
 from sync.client.transport import RetryPolicy, Timeouts
 
 FAST = {"retry": RetryPolicy(base_s=0.01, factor=2, max_delay_s=0.1, attempts=3),

@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    from app.ui.settings import SettingsModel
+    from app.ui.settings_model import SettingsModel
     w = MainWindow(SettingsModel(path=tmp_path / "s.json", data_dir=tmp_path / "data"))
     qtbot.addWidget(w)
     w.show()
@@ -61,7 +61,7 @@ def test_status_bar_shows_connectivity_and_last_sync(window):
 
 
 def test_english_shell(qtbot, english, tmp_path):
-    from app.ui.settings import SettingsModel
+    from app.ui.settings_model import SettingsModel
     w = MainWindow(SettingsModel(path=tmp_path / "s.json", data_dir=tmp_path))
     qtbot.addWidget(w)
     assert w.windowTitle() == "Field Sampler"

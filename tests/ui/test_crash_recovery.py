@@ -16,7 +16,7 @@ from app.domain.workflow import Step
 from app.ui import ops
 from app.ui.app_shell import MainWindow
 from app.ui.home.startup import install_home
-from app.ui.settings import SettingsModel
+from app.ui.settings_model import SettingsModel
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -128,8 +128,7 @@ def test_finished_visit_past_its_deadline_is_red(qtbot, home, seeded, make_jpeg,
         home.refresh()
     assert m.data(m.index(0, 3)) == "11-16 23:59（已超期）"
     assert m.data(m.index(0, 0), Qt.ItemDataRole.ForegroundRole).color() == RED
-    qtbot.wait(20)
-    assert red_pixels(home.awaiting.view) > 50
+    qtbot.waitUntil(lambda: red_pixels(home.awaiting.view) > 50, timeout=5000)
     assert "1条已超过录入期限" in home.status_label.text()
     with qtbot.waitSignal(home.open_visit) as sig:
         click_row(qtbot, home.awaiting, 0)

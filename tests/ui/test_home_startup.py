@@ -19,7 +19,7 @@ from app.ui import ops
 from app.ui.app_shell import MainWindow
 from app.ui.home.screen import HomeScreen
 from app.ui.home.startup import install_home
-from app.ui.settings import SettingsModel
+from app.ui.settings_model import SettingsModel
 from tests.conftest import make_task, signature_png
 from tests.scenarios import complete_visit
 
@@ -102,12 +102,11 @@ def test_home_screenshots(qtbot, themed, lang, artifacts_dir, seeded, make_jpeg,
     qtbot.waitExposed(window)
     with qtbot.waitSignal(home.loaded, timeout=10_000):
         home.set_workspace(seeded, "2022-4")
-    qtbot.wait(50)
-    assert home.recovery_box is not None
+    assert home.recovery_box is not None       # opened in the slot that emits `loaded`
     box = home.recovery_box
     assert box.grab().save(str(artifacts_dir / f"home_recovery_{lang}.png"))
     box.reject()
-    qtbot.wait(20)
+    QApplication.processEvents()
     img = window.grab()
     assert (img.width(), img.height()) == (1280, 800)
     assert img.save(str(artifacts_dir / f"home_{lang}.png"))
@@ -119,5 +118,5 @@ def test_home_screenshots(qtbot, themed, lang, artifacts_dir, seeded, make_jpeg,
     home.search_box.setText("加油站")
     with qtbot.waitSignal(home.searched):
         home.run_search()
-    qtbot.wait(20)
+    QApplication.processEvents()
     assert window.grab().save(str(artifacts_dir / f"home_search_{lang}.png"))

@@ -11,7 +11,7 @@ from app.services.reference import import_master_data
 from app.ui import ops
 from app.ui.app_shell import MainWindow
 from app.ui.home.startup import install_home
-from app.ui.settings import SettingsModel
+from app.ui.settings_model import SettingsModel
 from app.ui.wizard.wizard import VisitWizard
 from tests.conftest import make_task, signature_png
 from tests.scenarios import complete_visit

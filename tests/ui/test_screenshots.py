@@ -15,7 +15,7 @@ from app.ui.app_shell import MainWindow
 from app.ui.camera import CameraDialog
 from app.ui.pdf_view import PdfView
 from app.ui.photo_grid import PhotoGrid
-from app.ui.settings import SettingsModel
+from app.ui.settings_model import SettingsModel
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.signature_pad import SignaturePad
 from app.ui.theme import available_cjk_family
@@ -35,7 +35,7 @@ def _shoot(qtbot, widget, name, lang, artifacts_dir, size):
     widget.resize(*size)
     widget.show()
     qtbot.waitExposed(widget)
-    qtbot.wait(50)
+    QApplication.processEvents()       # pending layout requests, then grab() paints
     img = widget.grab().toImage()
     path = artifacts_dir / f"{name}_{lang}.png"
     assert img.save(str(path))

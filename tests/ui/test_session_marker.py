@@ -21,7 +21,7 @@ from app.store import paths
 from app.ui import ops
 from app.ui.app_shell import MainWindow
 from app.ui.home.startup import install_home
-from app.ui.settings import SettingsModel
+from app.ui.settings_model import SettingsModel
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTY = "太原市迎泽区某某加油站有限公司"
@@ -70,8 +70,7 @@ def restart(qtbot, data: Path, tmp_path: Path):
     window.show()
     home = install_home(window, data)
     with qtbot.waitSignal(home.loaded, timeout=20_000):
-        pass
-    qtbot.wait(100)       # a prompt would open right after the first load
+        pass              # a prompt opens in the same slot that emits `loaded`
     return window, home
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app import settings as store
-from app.settings import Settings
-from app.ui.settings import SettingsModel
+from app import settings_file as store
+from app.settings_file import Settings
+from app.ui.settings_model import SettingsModel
 from app.ui.settings_dialog import SettingsDialog
 
 

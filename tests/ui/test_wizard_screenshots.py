@@ -8,7 +8,7 @@ import pytest
 from app.domain.visit import EvidenceCategory as C, SignerRole
 from app.domain.workflow import ORDER, Step
 from app.services import evidence, signing, steps, visits
-from app.ui import i18n
+from app.ui import i18n, ops
 from tests.conftest import signature_png
 from tests.scenarios import SAMPLE_FIELDS
 from tests.ui.wizard_driver import SIZE, open_wizard
@@ -38,8 +38,8 @@ def _fill(ws, vid, step, make_jpeg) -> None:
 
 def _shoot(qtbot, ws, vid, path) -> None:
     w = open_wizard(qtbot, ws, vid)
-    qtbot.wait(150)                    # thumbnails decoded off-thread
-    qtbot.waitUntil(lambda: w.is_idle(), timeout=10000)
+    # thumbnails are decoded off-thread: every op done and told the GUI
+    qtbot.waitUntil(lambda: w.is_idle() and ops.pending() == 0, timeout=10000)
     w.grab().save(str(path))
     w.close()
     w.deleteLater()

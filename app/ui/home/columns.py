@@ -6,13 +6,14 @@ from datetime import datetime
 
 from app.domain.deadline import CHINA
 from app.domain.entities import TaskStatus
+from app.domain.labels import TASK_STATUS, VISIT_STATUS, label
 from app.domain.visit import VisitStatus
-from app.domain.workflow import STEP_TITLES, Step
+from app.domain.workflow import Step, step_title
 from app.services.overview import AwaitingSync, as_utc
 from app.services.reference import TaskSummary
 from app.store.visits_repo import VisitSummary
 from app.ui.home.models import Column, PagedModel, RowsModel
-from app.ui.i18n import is_english, tr
+from app.ui.i18n import tr
 from app.ui.theme import STATUS_COLORS
 
 
@@ -31,19 +32,11 @@ def task_status(t: TaskSummary) -> str:
         return withdrawn_text(t)
     if t.status == TaskStatus.CANCELLED:
         return tr("已取消：{reason}", reason=t.cancel_reason or tr("未说明原因"))
-    return {TaskStatus.ASSIGNED: tr("待抽样"), TaskStatus.IN_PROGRESS: tr("抽样中"),
-            TaskStatus.DONE: tr("已完成")}.get(t.status, str(t.status))
+    return label(TASK_STATUS, t.status)
 
 
 def visit_status(status: VisitStatus) -> str:
-    return {VisitStatus.IN_PROGRESS: tr("抽样中"), VisitStatus.FINISHED: tr("已完成"),
-            VisitStatus.REFUSED: tr("已认定拒检"), VisitStatus.PROBLEM_REPORTED: tr("已问题报送"),
-            VisitStatus.ABANDONED: tr("已终止（任务取消）")}.get(status, str(status))
-
-
-def step_title(step: Step) -> str:
-    zh, en = STEP_TITLES[step]
-    return en if is_english() else zh
+    return label(VISIT_STATUS, status)
 
 
 def step_text(v: VisitSummary) -> str:

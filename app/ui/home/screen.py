@@ -135,6 +135,13 @@ class HomeScreen(QWidget):
         self.refresh_button = QPushButton(tr("刷新"))
         self.status_label = QLabel(tr("正在读取本机数据…"))
         self.status_label.setStyleSheet("color: #607d8b;")
+        # Shown only when the data folder's disk has less room than a day of
+        # photos needs: better told at the hotel than on the forecourt.
+        self.disk_label = QLabel()
+        self.disk_label.setObjectName("disk_low")
+        self.disk_label.setWordWrap(True)
+        self.disk_label.setStyleSheet("color: #b71c1c; font-weight: bold;")
+        self.disk_label.setVisible(False)
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
         top.addWidget(self.refresh_button)
@@ -175,6 +182,7 @@ class HomeScreen(QWidget):
         lay.setContentsMargins(12, 8, 12, 4)
         lay.addLayout(top)
         lay.addWidget(self.status_label)
+        lay.addWidget(self.disk_label)
         lay.addWidget(self.pages, 1)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -227,6 +235,11 @@ class HomeScreen(QWidget):
                                      tasks=len(data.tasks), running=len(data.in_progress),
                                      waiting=data.awaiting_total)
                                   + (tr("；{late}条已超过录入期限", late=late) if late else ""))
+        self.disk_label.setVisible(data.disk_low)
+        if data.disk_low:
+            self.disk_label.setText(tr("磁盘空间不足：数据文件夹所在磁盘仅剩 {free}，一天的照片约需 {need}。"
+                                       "请先清理磁盘（删除不需要的文件），以免现场无法保存照片。",
+                                       free=_gb(data.disk_free), need=_gb(data.disk_need)))
         self.loaded.emit()
         if self._prompt_pending:
             self._prompt_pending = False
@@ -296,3 +309,7 @@ class HomeScreen(QWidget):
     def _activate_awaiting(self, a) -> None:
         if a is not None:
             self.open_visit.emit(a.visit.id)
+
+
+def _gb(n: int | None) -> str:
+    return f"{(n or 0) / 1024 ** 3:.1f} GB" if (n or 0) >= 1024 ** 3 else f"{(n or 0) / 1024 ** 2:.0f} MB"

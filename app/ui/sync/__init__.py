@@ -1,1 +1,1 @@
-"""Parts of the sync screen (app/ui/sync_screen.py)."""
+"""The sync screen (screen.py) and its parts."""

@@ -57,8 +57,9 @@ class Connectivity(QObject):
         if self._busy:
             return
         self._busy = True
+        # Parented: a probe answering after the sync screen is gone is dropped.
         BgOp(syncing.probe, url).success(self._result).failure(lambda _e: self._result(False)) \
-            .run_in_background()
+            .parent(self).run_in_background()
 
     def report(self, online: bool) -> None:
         """A sync run learned the answer first (e.g. the link dropped)."""

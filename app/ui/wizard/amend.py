@@ -97,10 +97,22 @@ class AmendBanner(QFrame):
         lay.addWidget(self.text, 1)
         lay.addWidget(self.amend_button, 0, Qt.AlignmentFlag.AlignTop)
 
-    def show_visit(self, visit: Visit) -> None:
+    _OK = "#frozen_banner { background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 6px; }"
+    _TAMPERED = "#frozen_banner { background: #ffebee; border: 2px solid #c62828; border-radius: 6px; }"
+
+    def show_visit(self, visit: Visit, integrity: list | None = None) -> None:
+        """`integrity`: what does not agree with the signed record (red, no amendment possible)."""
         self.visit = visit
         if not visit.frozen:
             return
+        if integrity:
+            self.setStyleSheet(self._TAMPERED)
+            self.text.setStyleSheet("border: none; color: #b71c1c; font-weight: bold;")
+            self.text.setText("\n".join(p.text(language()) for p in integrity))
+            self.amend_button.setVisible(False)
+            return
+        self.setStyleSheet(self._OK)
+        self.text.setStyleSheet("border: none;")
         when = visit.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if visit.finished_at else ""
         lines = [tr("本记录已于{when}签字确认，只读。点击左侧步骤可查看各页。", when=when)]
         for a in visit.amendments:

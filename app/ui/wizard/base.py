@@ -8,10 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain.messages import Problem
-from app.domain.visit import EvidenceCategory, Visit
-from app.domain.workflow import STEP_TITLES, Step
+from app.domain.visit import Visit
+from app.domain.workflow import Step, step_title
 from app.services import steps
-from app.ui.i18n import is_english
 from app.ui.wizard.fields import Binder, mark_invalid
 from app.ui.wizard.session import VisitSession
 
@@ -28,14 +27,8 @@ SAVERS = {
 }
 
 
-def step_title(step: Step) -> str:
-    zh, en = STEP_TITLES[step]
-    return en if is_english() else zh
-
-
 class WizardPage(QWidget):
     step: Step
-    evidence_categories: tuple[EvidenceCategory, ...] = ()
 
     def __init__(self, session: VisitSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)

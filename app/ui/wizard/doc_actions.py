@@ -5,20 +5,28 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
+from app.domain.documents import merge
 from app.services import documents
-from app.services.documents import DocumentKind
+from app.services.documents import REGISTRY, DocumentKind
 from app.ui.i18n import tr
-from app.ui.wizard.labels import document_name
 from app.ui.ops import show_failure
 from app.ui.wizard.session import VisitSession
 
 ACTIONS = ("preview", "print", "export")
+# The wizard's part of each registry entry (navmap_merge): the actions its
+# print pages offer. The lab's improvement advice is not printed here.
+GUI_DOCUMENTS = merge(REGISTRY, {kind: {"actions": ACTIONS} for kind in REGISTRY
+                                 if kind != DocumentKind.IMPROVEMENT_ADVICE})
+
+
+def document_name(kind: DocumentKind) -> str:
+    return tr(REGISTRY[kind].name)
 
 
 def _build(ws, visit_id: str, kind: DocumentKind) -> bytes:
     """Worker side: seal labels come out at the label size chosen in settings."""
-    from app import settings
-    return documents.build_pdf(ws, visit_id, kind, label_size=settings.load().label_size)
+    from app import settings_file
+    return documents.build_pdf(ws, visit_id, kind, label_size=settings_file.load().label_size)
 
 
 class DocumentActions:
@@ -54,7 +62,7 @@ class DocumentActions:
             dlg.open()
             self.dialogs.append(dlg)
             return
-        dlg = PdfPreviewDialog(pdf, document_name(kind), name, self.parent)
+        dlg = PdfPreviewDialog(pdf, document_name(kind), name, self.parent, copies=REGISTRY[kind].copies)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if action == "print":
             dlg.view.rendered.connect(lambda _n: dlg.view.print_document())
@@ -62,8 +70,9 @@ class DocumentActions:
         self.dialogs.append(dlg)
 
 
-def action_buttons(actions: DocumentActions, kind: DocumentKind, which=ACTIONS) -> QWidget:
-    """A row of 预览 / 打印 / 导出PDF buttons for `kind`."""
+def action_buttons(actions: DocumentActions, kind: DocumentKind, which: tuple[str, ...] | None = None) -> QWidget:
+    """A row of 预览 / 打印 / 导出PDF buttons for `kind` (default: all it offers)."""
+    which = GUI_DOCUMENTS[kind].part("actions") if which is None else which
     texts = {"preview": tr("预览"), "print": tr("打印"), "export": tr("导出PDF")}
     box = QWidget()
     row = QHBoxLayout(box)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from app.domain.plan import Scope
 from app.domain.workflow import Step
-from app.ui.i18n import is_english, tr
+from app.domain.labels import SCOPE, label
+from app.ui.i18n import tr
 from app.ui.wizard.base import WizardPage, hint
 from app.ui.wizard.fields import form_group
-
-SCOPE_EN = {"producer": "Producer", "seller": "Seller", "gas_station": "Gas station"}
-
 
 class PartyPage(WizardPage):
     step = Step.PARTY
@@ -19,7 +17,7 @@ class PartyPage(WizardPage):
         b = self.binder
         self.body.addWidget(hint(tr("核对受检单位信息，与营业执照等证照不一致的请更正。"
                                     "无证无照等无需检验即可判定违法的，请点击“问题报送”。")))
-        scopes = [(s.value, SCOPE_EN[s.value] if is_english() else s.label_zh) for s in Scope]
+        scopes = [(s.value, label(SCOPE, s)) for s in Scope]
         self.body.addWidget(form_group(tr("受检单位"), [
             (tr("单位名称"), b.line("party.name")),
             (tr("统一社会信用代码"), b.line("party.credit_code", tr("18位"))),

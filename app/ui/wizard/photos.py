@@ -22,15 +22,7 @@ from app.ui.wizard.session import VisitSession
 def ingest_all(ws: Workspace, paths: list[str], report: Callable) -> list[tuple[str, object]]:
     """Worker side: each path with its StoredPhoto, or the RuleViolation that
     refused it (a bad file does not stop the others)."""
-    out: list[tuple[str, object]] = []
-    report(0, len(paths), "")
-    for i, p in enumerate(paths, 1):
-        try:
-            out.append((p, evidence.ingest(ws, p)))
-        except RuleViolation as e:
-            out.append((p, e))
-        report(i, len(paths), Path(p).name)
-    return out
+    return evidence.ingest_batch(ws, paths, report)
 
 
 def thumbnail_items(ws: Workspace, visit: Visit, categories: list[str]) -> dict[str, list[tuple]]:

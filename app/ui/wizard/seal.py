@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from app.domain.messages import KIND_LABELS, label
+from app.domain.labels import SAMPLE_KIND, label
 from app.domain.visit import EvidenceCategory, Visit
 from app.domain.workflow import Step
 from app.services import steps
 from app.services.documents import DocumentKind
-from app.ui.i18n import language, tr
+from app.ui.i18n import tr
 from app.ui.wizard.base import WizardPage, hint
 from app.ui.wizard.doc_actions import DocumentActions, action_buttons
 from app.ui.wizard.fields import form_group
@@ -85,7 +85,7 @@ class SealPage(WizardPage):
         else:
             lines = []
             for s in sorted(visit.seals, key=lambda s: (s.kind.value != "test", s.on_site_storage, s.package_no)):
-                kind = label(KIND_LABELS, s.kind.value, language())
+                kind = label(SAMPLE_KIND, s.kind)
                 extra = tr("（封存标识）") if s.on_site_storage else ""
                 lines.append(tr("{no}：{kind} 第{n}包{extra}", no=s.seal_no, kind=kind, n=s.package_no, extra=extra))
             self.seal_list.setText("\n".join(lines))

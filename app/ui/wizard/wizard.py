@@ -15,15 +15,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from app.domain.visit import Visit, VisitStatus
-from app.domain.workflow import ORDER, Step
+from app.domain.visit import Visit
+from app.domain.labels import VISIT_STATUS, label
+from app.domain.workflow import ORDER, Step, step_title
 from app.services import session_marker
 from app.services.visits import StepState
 from app.services.workspace import Workspace
 from app.ui.i18n import language, tr
 from app.ui.wizard.amend import AmendBanner
 from app.ui.wizard.arrive import ArrivePage
-from app.ui.wizard.base import WizardPage, step_title
+from app.ui.wizard.base import WizardPage
 from app.ui.wizard.documents import DocumentsPage
 from app.ui.wizard.evidence import EvidencePage
 from app.ui.wizard.party import PartyPage
@@ -155,7 +156,7 @@ class VisitWizard(QWidget):
                 page.set_read_only(frozen)
         self._update_header(v)
         self._update_sidebar(st)
-        self.banner.show_visit(v)
+        self.banner.show_visit(v, st.integrity)
         self.banner.setVisible(frozen)
         on_exit = st.step in (Step.REFUSAL, Step.PROBLEM)
         for b in (self.refusal_button, self.problem_button):
@@ -180,11 +181,9 @@ class VisitWizard(QWidget):
         self.page.saved(visit)
 
     def _update_header(self, v: Visit) -> None:
-        status = {VisitStatus.IN_PROGRESS: tr("进行中"), VisitStatus.FINISHED: tr("已签字确认"),
-                  VisitStatus.REFUSED: tr("已拒检"), VisitStatus.PROBLEM_REPORTED: tr("已问题报送"),
-                  VisitStatus.ABANDONED: tr("已放弃")}[v.status]
         self.header.setText(tr("抽样单编号 {no}　·　{party}　·　{product}　·　{status}", no=v.record_no,
-                               party=v.party.name, product=v.sample.product or "—", status=status))
+                               party=v.party.name, product=v.sample.product or "—",
+                               status=label(VISIT_STATUS, v.status)))
 
     def _update_sidebar(self, st: StepState) -> None:
         # A tick needs the step complete and reached (or the visit frozen):

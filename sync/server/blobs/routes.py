@@ -5,16 +5,18 @@ got through and the client re-sends less than one chunk. The blob counts only
 after its SHA-256 matches its name."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from starlette.requests import ClientDisconnect
 
-from sync.protocol.schemas import SHA256_PATTERN, MissingRequest, MissingResponse, UploadState
+from sync.protocol.fields import MAX_INT
+from sync.protocol.schemas import SHA256_PATTERN, ErrorBody, MissingRequest, MissingResponse, UploadState
 from sync.server.blobs import service
 from sync.server.blobs.store import BlobBusy
 from sync.server.deps import Token, unit
 from sync.server.errors import ERROR_RESPONSES, ApiError
+from sync.server.params import Sha256Convertor  # noqa: F401 - registers {sha256:sha256}
 
 router = APIRouter(prefix="/v1/blobs", tags=["blobs"], responses=ERROR_RESPONSES)
 Sha = Path(pattern=SHA256_PATTERN)
@@ -36,23 +38,28 @@ def missing(body: MissingRequest, request: Request, token: Token):
         return MissingResponse(missing=service.missing(session=session, hashes=body.hashes))
 
 
-@router.get("/{sha256}/upload", response_model=UploadState, summary="Upload offset (resume from here)")
-def upload_state(request: Request, token: Token, sha256: str = Sha, length: int | None = None):
+@router.get("/{sha256:sha256}/upload", response_model=UploadState, summary="Upload offset (resume from here)")
+def upload_state(request: Request, token: Token, sha256: str = Sha,
+                 length: int | None = Query(None, ge=0, le=MAX_INT)):
     with unit(request, token, "sampler") as (session, _p):
+        limit = request.app.state.settings.max_blob_bytes
+        if length is not None and length > limit:
+            raise ApiError(413, "blob.too_large", limit=limit)
         if service.present(session=session, hashes=[sha256]):
             return UploadState(sha256=sha256, offset=length or 0, length=length, complete=True)
     offset = request.app.state.blobs.partial_size(sha256, length) if length is not None else 0
     return UploadState(sha256=sha256, offset=offset, length=length, complete=False)
 
 
-@router.patch("/{sha256}", response_model=UploadState,
-              responses={409: {"description": "Offset differs: resume at the offset in the body"},
-                         422: {"description": "Complete, but the bytes do not hash to the name: start again"},
-                         423: {"description": "Another upload of this blob is running"}},
+@router.patch("/{sha256:sha256}", response_model=UploadState,
+              responses={409: {"model": ErrorBody, "description": "Offset differs: resume at the offset in the body"},
+                         422: {"model": ErrorBody,
+                               "description": "Complete, but the bytes do not hash to the name: start again"},
+                         423: {"model": ErrorBody, "description": "Another upload of this blob is running"}},
               summary="Append a chunk at Upload-Offset (body: raw bytes)")
 async def upload(request: Request, token: Token, sha256: str = Sha,
-                 upload_offset: int = Header(alias="Upload-Offset", ge=0),
-                 upload_length: int = Header(alias="Upload-Length", ge=0)):
+                 upload_offset: int = Header(alias="Upload-Offset", ge=0, le=MAX_INT),
+                 upload_length: int = Header(alias="Upload-Length", ge=0, le=MAX_INT)):
     p = await run_in_threadpool(_auth, request, token, "sampler")
     store, limit = request.app.state.blobs, request.app.state.settings.max_blob_bytes
     if upload_length > limit:
@@ -87,10 +94,11 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
     return UploadState(sha256=sha256, offset=size, length=upload_length, complete=size == upload_length)
 
 
-@router.get("/{sha256}", response_class=FileResponse, summary="Download a verified blob",
+@router.get("/{sha256:sha256}", response_class=FileResponse, summary="Download a verified blob",
             responses={200: {"content": {"application/octet-stream": {}}}})
 def download(request: Request, token: Token, sha256: str = Sha):
     with unit(request, token) as (session, p):
-        if not service.may_read(session=session, principal=p, sha256=sha256):
-            raise ApiError(404, "blob.not_found")
+        readable = service.may_read(session=session, principal=p, sha256=sha256)
+    if not readable or not request.app.state.blobs.has(sha256):
+        raise ApiError(404, "blob.not_found")
     return FileResponse(request.app.state.blobs.path(sha256), media_type="application/octet-stream")

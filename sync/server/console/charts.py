@@ -33,7 +33,7 @@ def burnup_svg(b: BurnUp, labels: dict[str, str], width: int = 900, height: int 
     def y(v: float) -> float:
         return top + h - h * v / ymax
 
-    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img" '
+    out = [f'<svg class="chart burnup" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" role="img" '
            f'aria-label="{escape(labels["title"])}">']
     for v in range(0, ymax + 1, step):
         out.append(f'<line x1="{left}" x2="{left + w}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="{GRID}"/>'

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.domain import i18n
+from app.domain.i18n import LANGUAGE_NAMES
 from sync.server.console import strings
 from sync.server.console.session import ConsoleUser, set_cookie
 
@@ -85,7 +86,7 @@ def render(request: Request, template: str, user: ConsoleUser | None, *, status:
     body = env.get_template(template).render(
         request=request, user=user, lang=lang, t=partial(strings.t, lang=lang), tr=partial(i18n.tr, lang=lang),
         flash=flash,
-        fmt=partial(fmt_value, lang=lang), csrf=user.csrf if user else "", path=request.url.path, url_with=partial(url_with, request),
+        fmt=partial(fmt_value, lang=lang), language_names=LANGUAGE_NAMES, csrf=user.csrf if user else "", path=request.url.path, url_with=partial(url_with, request),
         today=date.today(), **context)
     response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
     if flash:

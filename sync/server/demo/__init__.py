@@ -7,16 +7,16 @@ tasks for the team. Every demo account gets one freshly generated password,
 which the caller prints; nothing secret is in the source."""
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.credit_code import ALPHABET, check_char
+from app.domain.plain import to_plain
+from app.store.reference_data import load_plan, load_sampling_rules
 from sync.server.auth import service as accounts
 from sync.server.auth.models import Agency
 from sync.server.auth.passwords import generate_password
@@ -27,7 +27,6 @@ from sync.server.pull.changes import record_change
 from sync.server.tasks import service as tasks
 from sync.server.tasks.models import Task
 
-HERE = Path(__file__).resolve().parent
 AGENCY_ID, TEAM_ID = "agency-demo", "team-demo"
 USERS = (  # username, role, name, certificate no
     ("demo", "sampler", "王建国", "晋抽证2022-0101"),
@@ -74,36 +73,20 @@ def credit_code(rng: random.Random, region: str) -> str:
 
 
 def demo_plan() -> dict:
-    """The plan data: the shared resource once it exists, else the copy kept
-    here for the demo."""
-    try:
-        from app.store.reference_data import load_plan   # written in another branch
-        from app.domain.canonical import to_plain
-        return to_plain(load_plan())
-    except ImportError:
-        pass
-    shared = HERE.parents[2] / "resources" / "plan_2022_4.json"
-    path = shared if shared.exists() else HERE / "plan_2022_4.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The plan the desktop app ships (resources/plan_2022_4.json), validated."""
+    return to_plain(load_plan())
 
 
 def demo_rules() -> list[dict]:
-    try:
-        from app.store.reference_data import load_sampling_rules
-        from app.domain.canonical import to_plain
-        rules = load_sampling_rules()
-        return [to_plain(r) for r in (rules.values() if isinstance(rules, dict) else rules)]
-    except (ImportError, FileNotFoundError):
-        return []
+    """The sampling rules the desktop app ships (resources/sampling_rules.json)."""
+    return [to_plain(r) for r in load_sampling_rules().values()]
 
 
 def seed(*, session: Session, today: date | None = None, password: str | None = None) -> DemoInfo:
     today = today or date.today()
     password = password or generate_password()
     plan = session.get(Plan, "2022-4") or plans.import_plan(session=session, data=demo_plan(), actor="demo")
-    rules = demo_rules()
-    if rules:
-        plans.import_rules(session=session, rules=rules, actor="demo")
+    plans.import_rules(session=session, rules=demo_rules(), actor="demo")
     first_run = session.get(Agency, AGENCY_ID) is None
     if first_run:
         accounts.add_agency(session=session, id=AGENCY_ID, name="山西省产品质量监督检验研究院（示例）",
@@ -154,7 +137,6 @@ def seed_history(*, data_dir, session: Session, info: DemoInfo) -> int:
     from sync.server.demo.history import seed_history as seed
     info.usernames = info.usernames + tuple(u for u in USERNAMES if u not in info.usernames)
     return seed(session=session, store=DiskBlobStore(settings_for(data_dir).blob_dir), password=info.password)
-
 
 
 def start_demo(data_dir, *, host: str = "127.0.0.1", port: int = 0, today: date | None = None,

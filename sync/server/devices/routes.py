@@ -9,6 +9,7 @@ from sync.server.deps import Token, unit
 from sync.server.devices import service
 from sync.server.devices.models import Device
 from sync.server.errors import ERROR_RESPONSES, ApiError
+from sync.server.params import PathId
 
 router = APIRouter(prefix="/v1/devices", tags=["devices"], responses=ERROR_RESPONSES)
 
@@ -35,7 +36,7 @@ def keys(request: Request, token: Token):
 
 
 @router.post("/{device_id}/revoke", response_model=Ok, summary="Revoke a device or session token")
-def revoke(device_id: str, request: Request, token: Token):
+def revoke(device_id: PathId, request: Request, token: Token):
     with unit(request, token) as (session, p):
         service.revoke(session=session, device_id=device_id, actor=p.actor, principal=p)
         return Ok()
@@ -43,7 +44,7 @@ def revoke(device_id: str, request: Request, token: Token):
 
 @router.get("/{device_id}/public-key", response_model=PublicKeyOut,
             summary="A device's Ed25519 public key (the lab verifies seal QR signatures)")
-def public_key(device_id: str, request: Request, token: Token):
+def public_key(device_id: PathId, request: Request, token: Token):
     with unit(request, token, "lab", "agency_admin", "provincial_admin") as (session, p):
         d = session.get(Device, device_id)
         owner = session.get(User, d.user_id) if d else None

@@ -159,6 +159,7 @@ def key_registry(*, session: Session, agency_id: str | None = None) -> list[KeyE
          .where(Device.kind == "device", Device.public_key != "").order_by(Device.created_at, Device.id))
     if agency_id:
         q = q.where(User.agency_id == agency_id)
-    return [KeyEntry(device_id=d.id, name=f"{u.name}（{u.username}）· {d.name or d.id}", public_key=d.public_key,
+    return [KeyEntry(device_id=d.id, name=f"{u.name}（{u.username}）· {d.name or d.id}",  # i18n: names
+                     public_key=d.public_key,
                      agency_id=u.agency_id or "", enrolled_at=d.created_at, revoked_at=d.revoked_at)
             for d, u in session.execute(q)]

@@ -19,8 +19,9 @@ from sync.server.plan.models import Plan, PlanItem
 from sync.server.records.models import Record
 from sync.server.records.progress import CHINA
 
-COLUMNS = ("序号", "产品名称", "受检单位", "地址", "生产单位", "商标", "规格型号", "生产日期/批号", "抽样日期",
-           "抽样单编号", "承检机构", "检验结论", "不合格项目", "备注")
+# The province's column headings: the sheet is an official form, in Chinese only.
+COLUMNS = ("序号", "产品名称", "受检单位", "地址", "生产单位", "商标", "规格型号", "生产日期/批号", "抽样日期",  # i18n: official form
+           "抽样单编号", "承检机构", "检验结论", "不合格项目", "备注")  # i18n: official form
 WIDTHS = (6, 16, 34, 40, 30, 12, 16, 22, 12, 20, 30, 10, 20, 20)
 
 
@@ -45,7 +46,7 @@ def rows(*, session: Session, plan_id: str, agency_id: str | None = None) -> Ite
 
 def title(session: Session, plan_id: str) -> str:
     plan = session.get(Plan, plan_id)
-    return f"{plan.title if plan else plan_id}检验情况汇总表"
+    return f"{plan.title if plan else plan_id}检验情况汇总表"  # i18n: official form
 
 
 def write_xlsx(out: IO[bytes], *, sheet_title: str, data: Iterator[tuple]) -> int:
@@ -53,7 +54,7 @@ def write_xlsx(out: IO[bytes], *, sheet_title: str, data: Iterator[tuple]) -> in
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("检验情况汇总表")
+    ws = wb.create_sheet("检验情况汇总表")  # i18n: official form
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A3"

@@ -8,18 +8,20 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
 from app.domain.credit_code import credit_code_problem, normalize
+from app.domain.i18n import bilingual
 from app.domain.messages import CATALOG
 from sync.protocol.schemas import PartyOut
 from sync.server.audit import service as audit
+from sync.server.guard import InputError, check_value
 from sync.server.parties.models import PARTY_FIELDS, Party
 from sync.server.pull.changes import record_change
 
 # CSV headers: the sampling form's labels (FORMS.md) or the field names.
-HEADERS = {
+HEADERS = {  # i18n: words the imported file may use
     "名称": "name", "受检单位名称": "name", "统一社会信用代码": "credit_code",
     "营业执照/许可证编号": "licence_no", "营业执照编号": "licence_no", "许可证编号": "licence_no",
     "生产许可证": "production_licence_no", "生产许可证编号": "production_licence_no",
@@ -27,9 +29,9 @@ HEADERS = {
     "地址": "address", "邮编": "postcode", "法定代表人": "legal_representative", "联系人": "contact",
     "电话": "phone", "企业规模": "scale", "抽样领域": "scope", "地区": "region",
 }
-SCOPE_WORDS = {"生产": "producer", "生产者": "producer", "流通": "seller", "销售者": "seller",
-               "销售": "seller", "加油站": "gas_station", "producer": "producer", "seller": "seller",
-               "gas_station": "gas_station"}
+SCOPE_WORDS = {  # i18n: words the imported file may use
+    "生产": "producer", "生产者": "producer", "流通": "seller", "销售者": "seller", "销售": "seller",
+    "加油站": "gas_station", "producer": "producer", "seller": "seller", "gas_station": "gas_station"}
 
 
 @dataclass
@@ -39,17 +41,32 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)   # (line, message)
 
 
+def _field_problem(row: dict) -> str | None:
+    """A value the parties table cannot hold (too long for its column, a NUL)."""
+    for key, value in row.items():
+        column = Party.__table__.columns.get(key)
+        if column is None:
+            continue
+        try:
+            check_value(value, key, column.type.length if isinstance(column.type, String) else None)
+        except InputError as e:
+            return f"{e.problem.zh} ({e.problem.en})"
+    return None
+
+
 def _row_problem(row: dict) -> str | None:
+    bad = _field_problem(row)
+    if bad:
+        return bad
     if not row.get("name"):
-        return "缺少名称 (name is missing)"
+        return bilingual("缺少名称")
     code_problem = credit_code_problem(row.get("credit_code", ""))
     if code_problem:
-        zh, en = CATALOG[code_problem]
-        return f"{zh} ({en}): {row.get('credit_code', '')}"
+        return f"{bilingual(CATALOG[code_problem])}: {row.get('credit_code', '')}"
     if row.get("scope", "seller") not in ("producer", "seller", "gas_station"):
-        return f"抽样领域无效 (scope must be 生产/流通/加油站): {row.get('scope')}"
+        return bilingual("抽样领域无效（应为生产/流通/加油站）：{scope}", scope=row.get("scope"))
     if not row.get("address"):
-        return "缺少地址 (address is missing)"
+        return bilingual("缺少地址")
     return None
 
 
@@ -86,7 +103,7 @@ def import_rows(*, session: Session, rows: Iterable[tuple[int, dict]], actor: st
         problem = _row_problem(row)
         code = normalize(row.get("credit_code", ""))
         if problem is None and code in seen:
-            problem = f"统一社会信用代码重复 (duplicate credit code in the file): {code}"
+            problem = bilingual("文件中统一社会信用代码重复：{code}", code=code)
         if problem:
             report.errors.append((line_no, problem))
             continue

@@ -1,9 +1,13 @@
 """Import the plan (附件1) and the sampling rules; read them back."""
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sync.protocol.fields import Id, Text
 from sync.protocol.schemas import PlanItemOut, PlanOut
 from sync.server.audit import service as audit
 from sync.server.plan.models import Plan, PlanItem, SamplingRuleRow
@@ -12,13 +16,28 @@ from sync.server.pull.changes import record_change
 SCOPES = ("producer", "seller", "gas_station")
 
 
+class _ItemIn(BaseModel):
+    id: Id
+    seq: int = Field(ge=0, le=100_000)
+    category: Text(100)
+    product: Text(100)
+    batches: int = Field(ge=0, le=10_000_000)
+    scopes: list[Literal[SCOPES]] = Field(min_length=1, max_length=3)
+
+
+class PlanIn(BaseModel):
+    """The plan file as the command line reads it (a malformed file is a
+    ValueError naming the field, never a crash or a half-written plan)."""
+    id: Annotated[Id, Field(max_length=32)]
+    title: Text(200, 1)
+    document_no: Text(100) = ""
+    items: list[_ItemIn] = Field(max_length=1000)
+
+
 def import_plan(*, session: Session, data: dict, actor: str = "cli") -> Plan:
     """data: {"id","title","document_no","items":[{"id","seq","category",
     "product","batches","scopes":[...]}]} (resources/plan_2022_4.json)."""
-    for item in data["items"]:
-        bad = [s for s in item["scopes"] if s not in SCOPES]
-        if bad or int(item["batches"]) < 0:
-            raise ValueError(f"plan item {item.get('id')}: bad scopes {bad} or batches")
+    data = PlanIn.model_validate(data).model_dump()
     plan = session.get(Plan, data["id"]) or Plan(id=data["id"])
     plan.title, plan.document_no = data["title"], data.get("document_no", "")
     plan.reports_due = str(((data.get("deadlines") or {}).get("reports_delivered") or {}).get("date") or "")
@@ -36,6 +55,9 @@ def import_plan(*, session: Session, data: dict, actor: str = "cli") -> Plan:
 
 
 def import_rules(*, session: Session, rules: list[dict], actor: str = "cli") -> int:
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, dict) or not isinstance(rule.get("product"), str):
+            raise ValueError(f"sampling rule {i + 1}: an object with a product name expected")
     for rule in rules:
         row = session.get(SamplingRuleRow, rule["product"]) or SamplingRuleRow(product=rule["product"])
         row.data = dict(rule)

@@ -1,6 +1,7 @@
 """Append to the change log (see pull/models.py) and read cursors."""
 from __future__ import annotations
 
+import re
 import secrets
 
 from sqlalchemy import select, text
@@ -33,11 +34,15 @@ def format_cursor(seq: int, token: str) -> str:
     return f"{CURSOR_VERSION}.{seq}.{token}"
 
 
+_CURSOR = re.compile(r"^1\.(0|[1-9][0-9]{0,17})\.([0-9a-f]{1,16})$", re.ASCII)
+
+
 def parse_cursor(cursor: str) -> tuple[int, str] | None:
-    parts = cursor.split(".")
-    if len(parts) != 3 or parts[0] != CURSOR_VERSION or not parts[1].isdigit():
-        return None
-    return int(parts[1]), parts[2]
+    """(seq, token) of a cursor this server wrote, else None (answered 412):
+    ASCII digits only (str.isdigit() takes "²", which int() does not) and a
+    sequence number a database integer can hold."""
+    m = _CURSOR.match(cursor)
+    return (int(m.group(1)), m.group(2)) if m else None
 
 
 def cursor_valid(*, session: Session, seq: int, token: str) -> bool:

@@ -27,7 +27,7 @@ OPEN_TASK = ("assigned", "in_progress")
 # The notice's deadlines (晋市监函〔2022〕279号 一(四)): reports delivered by
 # 12-20, e-CQS entry and result documents by 12-23.
 DEADLINES = ((12, 20), (12, 23))
-_CITY = re.compile(r"^(.{2,8}?(?:市|州|盟|地区))")
+_CITY = re.compile(r"^(.{2,8}?(?:市|州|盟|地区))")  # i18n: parses addresses
 
 
 @dataclass

@@ -19,7 +19,9 @@ from app.domain.entities import Task as DomainTask
 from app.domain.plan import Plan as DomainPlan
 from app.domain.plan import PlanItem as DomainItem
 from app.domain.plan import Scope
-from app.domain.visit import Visit, VisitStatus
+from app.domain.documents import REGISTRY, DocumentKind, documents_to_leave
+from app.domain.i18n import tr
+from app.domain.visit import Visit
 from forms import documents as registry
 from forms.context import Authority, DocumentContext
 from sync.server.auth.models import Agency
@@ -28,21 +30,14 @@ from sync.server.plan.models import Plan, PlanItem
 from sync.server.records.inspect import RecordView
 from sync.server.tasks.models import Task
 
-TITLES = {name: title for name, (title, _build) in registry.DOCUMENTS.items()}
-
-
 def names_for(visit: Visit) -> list[str]:
-    """The documents this record has, in the order they are handed over."""
-    out = ["inspection_notice", "sampling_form", "feedback_form"]
-    if visit.payment.paid:
-        out.append("payment_slip")
-    if visit.backup_storage.on_site:
-        out.append("storage_notice")
-    if visit.status == VisitStatus.REFUSED or visit.refusal is not None:
-        out.append("refusal_form")
-    if visit.status == VisitStatus.PROBLEM_REPORTED or visit.problem is not None:
-        out.append("problem_report")
-    return out
+    """The documents this record left, in the order they were handed over
+    (the one registry decides), but the seal labels."""
+    return [need.kind.value for need in documents_to_leave(visit) if REGISTRY[need.kind].paper != "label"]
+
+
+def titles(lang: str) -> dict[str, str]:
+    return {kind.value: tr(doc.name, lang) for kind, doc in REGISTRY.items()}
 
 
 @lru_cache(maxsize=1)
@@ -96,4 +91,4 @@ def context(*, session: Session, view: RecordView, blobs: DiskBlobStore) -> Docu
 def build_pdf(*, session: Session, view: RecordView, name: str, blobs: DiskBlobStore) -> bytes:
     if view.visit is None or name not in names_for(view.visit):
         raise KeyError(name)
-    return registry.build(name, context(session=session, view=view, blobs=blobs))
+    return registry.build(DocumentKind(name), context(session=session, view=view, blobs=blobs))

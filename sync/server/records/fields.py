@@ -4,7 +4,7 @@ amendment to one of them), so a 20,000-row export or a search reads plain
 columns instead of parsing every document."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sync.server.records.progress import CHINA, SKEW_TOLERANCE, entry_deadline
 
@@ -55,5 +55,3 @@ def timing(*, finished_at: datetime | None, device_time: datetime, received_at: 
             "late_entry": received_at > entry_deadline(when)}
 
 
-def day(value: str) -> date:
-    return date.fromisoformat(value)

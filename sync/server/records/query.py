@@ -75,16 +75,20 @@ def _filtered(q: Select, f: RecordFilter, scope: str | None) -> Select:
 def search(*, session: Session, f: RecordFilter, scope: str | None, page: int = 1,
            per_page: int = 50) -> tuple[list[ListRow], int]:
     """(rows of this page, how many match). `scope`: an agency, or None for all."""
-    base = select(Record.id).join(Task, Task.id == Record.task_id)
-    base = _filtered(base, f, scope)
+    count = select(func.count()).select_from(Record)
+    if f.team_id:
+        count = count.join(Task, Task.id == Record.task_id)
+    count = _filtered(count, f, scope)
     if f.late_only:
-        base = base.where(Record.late_entry.is_(True))
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+        count = count.where(Record.late_entry.is_(True))
+    total = session.scalar(count) or 0
     q = (select(Record.id, Record.record_no, Record.party_name, Record.product, Record.agency_id, Task.team_id,
                 Record.status, Record.finished_at, Record.device_time, Record.received_at, Record.late_entry)
-         .join(Task, Task.id == Record.task_id).where(Record.id.in_(base.scalar_subquery()))
-         .order_by(Record.received_at.desc(), Record.id.desc())
-         .limit(per_page).offset((max(page, 1) - 1) * per_page))
+         .join(Task, Task.id == Record.task_id))
+    q = _filtered(q, f, scope)
+    if f.late_only:
+        q = q.where(Record.late_entry.is_(True))
+    q = q.order_by(Record.received_at.desc(), Record.id.desc()).limit(per_page).offset((max(page, 1) - 1) * per_page)
     rows = []
     for rid, no, party, product, agency, team, status, fin, dev, rec, late in session.execute(q):
         rows.append(ListRow(id=rid, record_no=no, party_name=party, product=product, agency_id=agency, team_id=team,

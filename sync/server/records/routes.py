@@ -1,43 +1,57 @@
 """Records up (idempotent by client id), their status, and progress."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from sync.protocol.schemas import ProgressResponse, PushResult, RecordPush, RecordStatus
+from sync.protocol.messages import problem
+from sync.protocol.schemas import ProgressResponse, PushRefused, PushResult, RecordPush, RecordStatus
+from sync.server.db import utcnow
 from sync.server.deps import Token, unit
 from sync.server.errors import ERROR_RESPONSES, ApiError
+from sync.server.params import PathId, QueryId
 from sync.server.plan.models import Plan
 from sync.server.records import progress as progress_service
-from sync.server.records import service
+from sync.server.records import intake, service
 
 router = APIRouter(prefix="/v1", tags=["records"], responses=ERROR_RESPONSES)
 
 PUSH_RESPONSES = {
     200: {"model": PushResult, "description": "Already have it (same client id, same hash)"},
     201: {"model": PushResult, "description": "Stored"},
-    409: {"model": PushResult, "description": "Same id, different content"},
-    422: {"model": PushResult, "description": "Rejected: a rule is broken; problems say which (quarantine it)"},
+    409: {"model": PushRefused, "description": "Same id, different content"},
+    422: {"model": PushRefused, "description": "Rejected: outside the document schema, a time out of its window, "
+                                               "or a rule broken; problems say which (quarantine it)"},
 }
+
+
+def _reply(code: int, result: PushResult) -> dict:
+    """2xx: the result; 409/422: the error envelope around it."""
+    if code < 400:
+        return result.model_dump(mode="json")
+    problems = result.problems or [problem("sync.conflict")]
+    return PushRefused(error=problems[0], problems=problems, client_id=result.client_id, status=result.status,
+                       record_hash=result.record_hash, received_at=result.received_at).model_dump(mode="json")
 
 
 @router.post("/records", response_model=PushResult, status_code=201, responses=PUSH_RESPONSES,
              summary="Push a finished record or an amendment")
 def push(body: RecordPush, request: Request, token: Token):
+    intake.check(body, utcnow())          # the document's schema and times, before anything else
     with unit(request, token, "sampler") as (session, p):
         code, result = service.push(session=session, principal=p, push=body)
     # Committed: only now is the answer sent.
-    return JSONResponse(result.model_dump(mode="json"), status_code=code)
+    return JSONResponse(_reply(code, result), status_code=code)
 
 
 @router.get("/records/{client_id}", response_model=RecordStatus, summary="Is this record on the server and complete")
-def record_status(client_id: str, request: Request, token: Token):
+def record_status(client_id: PathId, request: Request, token: Token):
     with unit(request, token) as (session, p):
         return service.status(session=session, principal=p, client_id=client_id)
 
 
 @router.get("/progress", response_model=ProgressResponse, summary="Progress per plan item")
-def progress(request: Request, token: Token, plan_id: str = Query(...)):
+def progress(request: Request, token: Token, plan_id: QueryId):
     with unit(request, token, "agency_admin", "provincial_admin", "lab") as (session, p):
         if session.get(Plan, plan_id) is None:
             raise ApiError(404, "not_found", what=plan_id)

@@ -188,7 +188,7 @@ def status(*, session: Session, principal: Principal, client_id: str) -> RecordS
         base = session.get(Record, am.record_id) if am else None
         if am is None or not _may_see(principal, base):
             raise ApiError(404, "not_found", what=client_id)
-        photos = _photos({"photo_hashes": [json.loads(am.document).get("party_signature_sha256")]})
+        photos = _photos({"photo_hashes": [_signature_sha(am.document)]})
         missing = _missing(session, photos)
         return RecordStatus(client_id=client_id, kind="amendment", record_hash=am.hash, received_at=am.received_at,
                             complete=not missing, missing_photos=missing)
@@ -197,6 +197,15 @@ def status(*, session: Session, principal: Principal, client_id: str) -> RecordS
     missing = _missing(session, record_photos(session, rec))
     return RecordStatus(client_id=client_id, kind="record", record_hash=rec.record_hash, received_at=rec.received_at,
                         complete=not missing, missing_photos=missing)
+
+
+def _signature_sha(document: str) -> str | None:
+    """The party's confirmation image of a stored amendment (None if the
+    stored text is not what this server writes)."""
+    try:
+        return json.loads(document).get("party_signature_sha256")
+    except (ValueError, AttributeError):
+        return None
 
 
 def _may_see(principal: Principal, rec: Record | None) -> bool:

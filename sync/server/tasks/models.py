@@ -23,7 +23,7 @@ class Task(Base):
     status: Mapped[str] = mapped_column(String(20), default="assigned")
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(20), default="监督抽查")
+    kind: Mapped[str] = mapped_column(String(20), default="监督抽查")  # i18n: recorded value
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

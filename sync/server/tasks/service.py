@@ -18,7 +18,7 @@ from sync.server.plan.models import PlanItem
 from sync.server.pull.changes import record_change
 from sync.server.tasks.models import Task, TaskMove
 
-DEFAULT_SOURCE = "2022年第四批产品质量监督抽查"
+DEFAULT_SOURCE = "2022年第四批产品质量监督抽查"  # i18n: recorded value (任务来源)
 
 
 def create_task(*, session: Session, plan_item_id: str, party_id: str, team_id: str, due_date: str = "",
@@ -33,7 +33,7 @@ def create_task(*, session: Session, plan_item_id: str, party_id: str, team_id: 
     if agency_scope is not None and team.agency_id != agency_scope:
         raise ApiError(403, "auth.forbidden")
     if party.scope not in item.scopes:
-        raise ApiError(422, "plan.scope", product=item.product, scope=party.scope, scopes="、".join(item.scopes))
+        raise ApiError(422, "plan.scope", product=item.product, scope=party.scope, scopes=list(item.scopes))
     task = Task(id=f"t-{uuid.uuid4().hex[:12]}", plan_id=item.plan_id, plan_item_id=item.id,
                 party_id=party.id, agency_id=team.agency_id, team_id=team.id, due_date=due_date,
                 status="assigned", source=DEFAULT_SOURCE, notes=notes)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from sync.server.auth.models import Agency, Team, User
 from sync.server.console.access import Admin, PageError, agency_scope, ensure_visible
-from sync.server.console.web import render
+from sync.server.console.web import lang_of, render
 from sync.server.deps import tx
 from sync.server.devices.models import Device
 from sync.server.followups.models import FollowUpFile
@@ -77,7 +77,8 @@ def record_page(request: Request, user: Admin, record_id: int):
     present = {sha for sha in photos if blobs.has(sha)}
     docs = documents.names_for(v.visit) if v.visit else []
     return render(request, "record.html", user, v=v, rec=rec, visit=v.visit, agency=agency, task=task, team=team,
-                  sender=sender, device=device, present=present, docs=docs, titles=documents.TITLES)
+                  sender=sender, device=device, present=present, docs=docs,
+                  titles=documents.titles("en" if lang_of(request) == "en" else "zh_CN"))
 
 
 @router.get("/records/{record_id}/documents/{name}.pdf")

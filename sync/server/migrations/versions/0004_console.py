@@ -18,22 +18,19 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('before', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('after', sa.JSON(), nullable=True))
-    with op.batch_alter_table('devices', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('app_version', sa.String(length=40), nullable=False, server_default=''))
-    with op.batch_alter_table('records', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('record_no', sa.String(length=64), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('party_name', sa.String(length=300), nullable=False, server_default=''))
-        for name, length in (('party_address', 300), ('producer', 300), ('trademark', 100), ('spec_model', 100),
-                             ('production_date', 50), ('batch_no', 200)):
-            batch_op.add_column(sa.Column(name, sa.String(length=length), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('remarks', sa.Text(), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('sampled_on', sa.String(length=10), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('late_entry', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch_op.create_index('ix_records_sampled_on', ['sampled_on'], unique=False)
-        batch_op.create_index('ix_records_record_no', ['record_no'], unique=False)
+    # Plain ALTER TABLE ... ADD COLUMN (no batch copy on SQLite: copying
+    # `records` would trip the foreign keys of its photos and amendments).
+    op.add_column('audit_log', sa.Column('before', sa.JSON(), nullable=True))
+    op.add_column('audit_log', sa.Column('after', sa.JSON(), nullable=True))
+    op.add_column('devices', sa.Column('app_version', sa.String(length=40), nullable=False, server_default=''))
+    for name, length in (('record_no', 64), ('party_name', 300), ('party_address', 300), ('producer', 300),
+                         ('trademark', 100), ('spec_model', 100), ('production_date', 50), ('batch_no', 200)):
+        op.add_column('records', sa.Column(name, sa.String(length=length), nullable=False, server_default=''))
+    op.add_column('records', sa.Column('remarks', sa.Text(), nullable=False, server_default=''))
+    op.add_column('records', sa.Column('sampled_on', sa.String(length=10), nullable=False, server_default=''))
+    op.add_column('records', sa.Column('late_entry', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_index('ix_records_record_no', 'records', ['record_no'], unique=False)
+    op.create_index('ix_records_sampled_on', 'records', ['sampled_on'], unique=False)
     _backfill_records()
     op.create_table('draws',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -82,7 +79,7 @@ def _backfill_records() -> None:
     """Records received before this revision: copy the listed fields out of
     their stored document (as records/fields.py does on receipt)."""
     from sync.server.db import UTCDateTime
-    from sync.server.records.fields import PATHS, from_document, timing
+    from sync.server.records.fields import PATHS, amended, from_document, timing
     conn = op.get_bind()
     utc = UTCDateTime()
     rows = conn.execute(sa.select(sa.column("id"), sa.column("document"), sa.column("finished_at", utc),
@@ -96,25 +93,28 @@ def _backfill_records() -> None:
             doc = {}
         values = {**from_document(doc), **timing(finished_at=finished_at, device_time=device_time,
                                                  received_at=received_at)}
+        for (text,) in conn.execute(sa.text("SELECT document FROM amendments WHERE record_id = :id ORDER BY id"),
+                                    {"id": rid}):
+            try:
+                change = json.loads(text)
+            except ValueError:
+                continue
+            values.update(amended(str(change.get("path") or ""), str(change.get("new_value") or "")))
         conn.execute(sa.text(f"UPDATE records SET {sets} WHERE id = :id"), {**values, "id": rid})
 
 
 def downgrade() -> None:
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35), not a batch copy:
+    # copying `records` would trip the foreign keys of its photos and amendments.
     op.drop_table('followup_files')
     op.drop_table('followups')
     op.drop_index('ix_draws_plan_item_id', table_name='draws')
     op.drop_table('draws')
-    with op.batch_alter_table('records', schema=None) as batch_op:
-        batch_op.drop_index('ix_records_record_no')
-        batch_op.drop_index('ix_records_sampled_on')
-        batch_op.drop_column('late_entry')
-        batch_op.drop_column('sampled_on')
-        for name in ('party_name', 'party_address', 'producer', 'trademark', 'spec_model', 'production_date',
-                     'batch_no', 'remarks'):
-            batch_op.drop_column(name)
-        batch_op.drop_column('record_no')
-    with op.batch_alter_table('devices', schema=None) as batch_op:
-        batch_op.drop_column('app_version')
-    with op.batch_alter_table('audit_log', schema=None) as batch_op:
-        batch_op.drop_column('after')
-        batch_op.drop_column('before')
+    op.drop_index('ix_records_record_no', table_name='records')
+    op.drop_index('ix_records_sampled_on', table_name='records')
+    for name in ('record_no', 'party_name', 'party_address', 'producer', 'trademark', 'spec_model', 'production_date',
+                 'batch_no', 'remarks', 'sampled_on', 'late_entry'):
+        op.drop_column('records', name)
+    op.drop_column('devices', 'app_version')
+    op.drop_column('audit_log', 'after')
+    op.drop_column('audit_log', 'before')

@@ -1,6 +1,8 @@
-"""User settings (Qt-free): a small typed model stored as JSON in the user
-config folder. A damaged or hand-edited file never stops the app: unknown
-keys are ignored and bad values fall back to their defaults."""
+"""The desktop user's settings file (Qt-free): a small typed model stored as
+JSON in the user config folder. A damaged or hand-edited file never stops
+the app: unknown keys are ignored and bad values fall back to their
+defaults. The window's live copy is app/ui/settings_model.py; the server's
+configuration is sync/server/config.py."""
 from __future__ import annotations
 
 import json

@@ -1,13 +1,14 @@
 """The settings as the UI sees them: one SettingsModel that pages and the
-dialog share, saved off the GUI thread, plus the translated choice lists."""
+dialog (settings_dialog.py) share, saved off the GUI thread to the settings
+file (app/settings_file.py), plus the translated choice lists."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from app import settings as store
-from app.settings import Settings
+from app import settings_file as store
+from app.settings_file import Settings
 from app.ui.i18n import LANGUAGE_NAMES, tr
 
 
