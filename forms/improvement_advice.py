@@ -32,7 +32,7 @@ def build(ctx: DocumentContext) -> bytes:
     doc.table(rows, size=11, min_row=10 * mm)
     doc.ensure(30 * mm)
     doc.space(10 * mm)
-    doc.line(right="检验机构（公章）      ", size=11)
+    doc.line(right="检验机构公章      ", size=11)
     doc.space(4 * mm)
     doc.line(right=fmt_date(a.issued_on) if a.issued_on else BLANK_DATE, size=11)
     return doc.finish()

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from app.domain.documents import REGISTRY, DocumentKind
 from forms.common import BLANK_DATE, fmt_date, fmt_time
 from forms.context import DocumentContext, Rejection
 from forms.layout import Doc, H, L, V, checks
 
-TITLE = "产品质量监督抽查样品拒收通知书"
+TITLE = REGISTRY[DocumentKind.REJECTION_LETTER].title
 
 
 def _yes_no(value: bool, blank: bool) -> str:

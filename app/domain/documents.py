@@ -36,6 +36,7 @@ class DocumentKind(str, enum.Enum):
     REFUSAL_FORM = "refusal_form"              # 拒检认定表
     PROBLEM_REPORT = "problem_report"          # 问题报送单
     IMPROVEMENT_ADVICE = "improvement_advice"  # 产品质量改进建议书 (the lab's, after a failure)
+    REJECTION_LETTER = "rejection_letter"      # 样品拒收通知书 (the lab's, refusing an irregular sample)
 
 
 COMPLETED = frozenset({VisitStatus.FINISHED})
@@ -100,6 +101,9 @@ REGISTRY: dict[DocumentKind, Document] = {d.kind: d for d in (
              frozenset({VisitStatus.PROBLEM_REPORTED}), ready=lambda v: v.status == VisitStatus.PROBLEM_REPORTED),
     # Issued by the lab for a failed product, never at a visit.
     Document(DocumentKind.IMPROVEMENT_ADVICE, N_("产品质量改进建议书"), N_("产品质量改进建议书"), frozenset()),
+    # The lab's written refusal of a sample: the agency's copy, the province's, the lab's (一式三份).
+    Document(DocumentKind.REJECTION_LETTER, N_("产品质量监督抽查样品拒收通知书"), N_("样品拒收通知书"), frozenset(),
+             copies=3),
 )}
 
 

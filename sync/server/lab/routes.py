@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
-from sync.protocol.schemas import ProblemOut, ShipmentIn, ShipmentOut
+from sync.protocol.schemas import ErrorBody, ProblemOut, ShipmentIn, ShipmentOut
 from sync.server.deps import Token, unit
 from sync.server.errors import ERROR_RESPONSES, ApiError, error_response
 from sync.server.lab import transit
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/v1", tags=["lab"], responses=ERROR_RESPONSES)
 
 @router.post("/shipments", response_model=ShipmentOut, status_code=201,
              responses={200: {"model": ShipmentOut, "description": "Corrected"},
-                        422: {"description": "Refused: problems say why"}},
+                        422: {"model": ErrorBody, "description": "Refused: the error says why (bad dates, received)"}},
              summary="Record the courier shipment of a visit's samples to the lab")
 def ship(body: ShipmentIn, request: Request, token: Token):
     with unit(request, token, "sampler") as (session, p):

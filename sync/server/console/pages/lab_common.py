@@ -9,6 +9,7 @@ from datetime import date, datetime
 from fastapi import Request
 from sqlalchemy import select
 
+from app.domain import labels
 from app.domain.i18n import N_, tr
 from app.domain.lab_rules import LabRules, lab_rules
 from app.domain.seal_check import RED, SWAP_WHY, TEXT, Finding
@@ -20,7 +21,7 @@ from sync.server.lab.common import Actor, LabError, china_day
 from sync.server.lab.models import BlindSample, LabPhoto, LabSample
 from sync.server.records.models import Record, RecordPhoto
 
-KIND = {"test": N_("检验样品"), "backup": N_("备用样品")}
+KIND = labels.SAMPLE_KIND
 STATUS = {"scanned": N_("待确认"), "accepted": N_("已接收"), "rejected": N_("已拒收")}
 DEADLINE = {"delivery": N_("结果送达"), "province": N_("不合格报告报送省局"), "ecqs": N_("e-CQS 结果录入"),
             "transit": N_("寄送在途")}

@@ -13,7 +13,9 @@ from app.domain.entities import Agency as DomainAgency
 from app.domain.i18n import tr
 from app.domain.lab_rules import Conclusion
 from app.domain.visit import Visit
-from forms import custody_sheet, disposal_report, improvement_advice, rejection_letter
+from app.domain.documents import DocumentKind
+from forms import custody_sheet, disposal_report
+from forms import documents as registry
 from forms.context import DocumentContext, ImprovementAdvice, Rejection
 from sync.server.auth.models import Agency
 from sync.server.console.pages import lab_common as lc
@@ -46,7 +48,7 @@ def rejection_pdf(session, request: Request, *, sample: LabSample) -> bytes:
                               seal_intact=sample.seal_intact, matches_form=sample.matches_form,
                               quantity_ok=sample.quantity_ok, reason=sample.reason, receiver=sample.decided_by,
                               findings=[text for _c, text, _red in lc.finding_texts(sample, ZH)])
-    return rejection_letter.build(ctx)
+    return registry.build(DocumentKind.REJECTION_LETTER, ctx)
 
 
 def advice_pdf(session, request: Request, *, b: BlindSample) -> bytes:
@@ -60,7 +62,7 @@ def advice_pdf(session, request: Request, *, b: BlindSample) -> bytes:
                                    problem=a.problem if a else "", cause=a.cause if a else "",
                                    advice=a.advice if a else "", remarks=a.remarks if a else "",
                                    issued_on=date.fromisoformat(a.issued_on) if a and a.issued_on else None)
-    return improvement_advice.build(ctx)
+    return registry.build(DocumentKind.IMPROVEMENT_ADVICE, ctx)
 
 
 def custody_pdf(session, *, sample: LabSample, code: BlindSample | None, tester_copy: bool,

@@ -194,11 +194,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35), not a batch copy:
+    # copying `plans` would trip the foreign keys of its plan items.
     for table in ('lab_shipments', 'lab_disposals', 'lab_custody', 'lab_deliveries', 'lab_advice', 'lab_failed_items',
                   'lab_photos', 'lab_samples', 'lab_blind'):
         op.drop_table(table)
-    with op.batch_alter_table('plans', schema=None) as batch_op:
-        batch_op.drop_column('reports_due')
-    with op.batch_alter_table('devices', schema=None) as batch_op:
-        batch_op.drop_index('ix_devices_seal_key_id')
-        batch_op.drop_column('seal_key_id')
+    op.drop_column('plans', 'reports_due')
+    op.drop_index('ix_devices_seal_key_id', table_name='devices')
+    op.drop_column('devices', 'seal_key_id')
