@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from sync.server.auth.models import ROLES
+
 
 def iso_date(text: str) -> str:
     """--due: a real date, YYYY-MM-DD (the task's column holds ten characters)."""
@@ -50,7 +52,7 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     p.add_argument("--name")
     p = add("add-user", cmds.cmd_add_user, "add a user account")
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=("sampler", "agency_admin", "provincial_admin", "lab"))
+    p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--name")
     p.add_argument("--agency")
     p.add_argument("--team")

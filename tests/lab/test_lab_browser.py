@@ -306,3 +306,46 @@ def test_06_every_other_lab_page(browser, lab_world, chain):
     browser.shot("19-sample-en", full=True)
     browser.get("/console/lang/zh?next=/console/lab")
     browser.sign_out()
+
+
+def test_07_a_red_seal_a_manager_override_and_a_rejection_in_the_browser(browser, lab_world, chain, tmp_path):
+    from app.domain.seal_payload import KeySigner, encode, payload_for_seal
+    v = lab_world.laptop.finish("2022-4-10")
+    seal = next(s for s in v.seals if s.kind.value == "test")
+    unknown = encode(payload_for_seal(v, seal, v.sealing_hash), KeySigner())     # a label printed elsewhere
+    browser.sign_in("lab", lab_world.server.password)
+    browser.get("/console/lab/receive")
+    old = browser.css("html")
+    browser.css("#scan").send_keys(unknown + Keys.ENTER)
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser.d, 30).until(ec.staleness_of(old))
+    assert browser.css("#verdict").get_attribute("data-state") == "red"
+    assert "未知设备" in browser.css("#verdict").text
+    assert not browser.all("#receipt-form") and browser.all("#refused-note")
+    browser.shot("20-receipt-red", full=True)
+    sample_url = browser.d.current_url.replace(lab_world.url, "")
+    browser.sign_out()
+    browser.sign_in("labmanager", lab_world.server.password)
+    browser.get(sample_url)
+    browser.css("#override-reason").send_keys("抽样组补打标签时用了备用笔记本，已电话核实")
+    browser.shot("21-receipt-override", full=True)
+    browser.click(browser.css("#override-submit"))
+    assert browser.all("#receipt-form") and browser.css("[data-override]")
+    photo = tmp_path / "torn.jpg"
+    photo.write_bytes(jpeg_bytes(31))
+    browser.css("#photos").send_keys(str(photo))
+    browser.css("#reason").send_keys("封条一角撕裂，瓶口有渗漏")
+    browser.click(browser.css("#reject"))
+    assert "已拒收" in browser.css(".flash.ok").text
+    browser.shot("22-sample-rejected", full=True)
+    letter = browser.fetch(browser.css("#rejection-link").get_attribute("href").replace(lab_world.url, ""))
+    text = pdftext(letter.content)
+    assert "样品拒收通知书" in text and "封条一角撕裂" in text and "未知设备" in text
+    browser.sign_out()
+    browser.sign_in("province", lab_world.server.password)
+    browser.get("/console/followups")
+    row = browser.css("#lab-rejections tr[data-sample]")
+    assert v.record_no in row.text and "封条一角撕裂" in row.text
+    browser.shot("23-followups-lab-rejection", full=True)
+    browser.sign_out()

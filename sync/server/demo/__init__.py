@@ -125,7 +125,8 @@ def banner(info: DemoInfo, url: str = "") -> str:
     if url:
         lines += [f"Web console 管理平台: {url.rstrip('/')}/console/",
                   f"  provincial admin 省局: province / {info.password}",
-                  f"  agency admins 承检机构: agency, agency2 / {info.password}"]
+                  f"  agency admins 承检机构: agency, agency2 / {info.password}",
+                  f"  lab 检验机构: lab (sample manager), labmanager, tester / {info.password}"]
     return "\n".join(lines)
 
 

@@ -44,6 +44,8 @@ def _verdict(session: Session, *, text: str, actor: Actor, expected_visit_id: st
     verdict = seal_check.check_signature(text, records.device_keys(session=session, key_id=payload.key_id))
     rec = records.by_visit(session=session, visit_id=payload.record_id)
     expected = records.by_visit(session=session, visit_id=expected_visit_id) if expected_visit_id else None
+    if expected is not None and expected.record.agency_id != actor.agency_id:
+        expected = None                     # another agency's form: its number is not shown here
     seal_check.match(verdict, record=rec.seals if rec else None, lab_agency_id=actor.agency_id,
                      expected=expected.seals if expected else None, expected_visit_id=expected_visit_id or None,
                      earlier=_earlier(session, payload, actor.agency_id or "", itself))
