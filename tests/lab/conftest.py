@@ -72,7 +72,7 @@ class Laptop:
         subprocess.run(["pdftoppm", "-png", "-r", "203", str(out / "labels.pdf"), str(out / "l")], check=True)
         texts = {}
         for png in sorted(out.glob("l*.png")):
-            for r in zxingcpp.read_barcodes(Image.open(png)):
+            for r in zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode):
                 texts[decode(r.text)[0].seal_no] = r.text
         return texts
 

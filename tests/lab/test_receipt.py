@@ -252,3 +252,33 @@ def test_another_agencys_lab_cannot_receive_or_see_these_samples(lab_world, visi
                 assert c.get(path).status_code == 404, path
         assert c.get(f"/console/lab/blind/{code}").status_code == 404
         assert code not in c.get("/console/lab/bench").text
+
+
+def test_a_photo_of_the_seal_is_decoded_on_the_server(lab_world, tmp_path):
+    import io
+    import subprocess
+
+    from PIL import Image
+
+    from app.services import documents
+    from tests.conftest import jpeg_bytes
+    v = lab_world.laptop.finish("2022-4-18")
+    (tmp_path / "labels.pdf").write_bytes(documents.build_pdf(lab_world.laptop.ws, v.id, "seal_labels"))
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", str(tmp_path / "labels.pdf"),
+                    str(tmp_path / "label")], check=True)
+    photo = io.BytesIO()
+    Image.open(tmp_path / "label.png").convert("RGB").rotate(8, expand=True, fillcolor="white").save(
+        photo, "JPEG", quality=85)                        # a phone picture: tilted, compressed
+    with lab_world.signed_in("lab") as c:
+        page = c.get("/console/lab/receive")
+        r = c.post("/console/lab/scan/photo", data={"csrf": csrf_of(page.text), "expected": ""},
+                   files={"photo": ("seal.jpg", photo.getvalue(), "image/jpeg")})
+        assert r.status_code == 303 and r.headers["location"].endswith("/receipt")
+        state, found, html = verdict(c.get(r.headers["location"]))
+        assert state == "ok" and found == [] and v.record_no in html and v.party.name in html
+        r = c.post("/console/lab/scan/photo", data={"csrf": csrf_of(page.text), "expected": ""},
+                   files={"photo": ("shelf.jpg", jpeg_bytes(3), "image/jpeg")})
+        assert "没有找到封条二维码" in c.get(r.headers["location"]).text
+        r = c.post("/console/lab/scan/photo", data={"csrf": csrf_of(page.text), "expected": ""},
+                   files={"photo": ("notes.txt", b"hello", "text/plain")})
+        assert "不是 JPEG 或 PNG 照片" in c.get(r.headers["location"]).text

@@ -22,6 +22,7 @@ def seal_texts(data: bytes, filename: str = "") -> list[str]:
             gray = ImageOps.exif_transpose(img).convert("L")
     except (UnidentifiedImageError, OSError):
         raise LabError(N_("无法读取照片")) from None
-    texts = [r.text for r in zxingcpp.read_barcodes(gray) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    # QR only: a 1D reader can "find" a barcode in the printed text of a label
+    texts = [r.text for r in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode)]
     return sorted({t for t in texts if t.startswith(PREFIX)}, key=texts.index) + \
         [t for t in texts if not t.startswith(PREFIX) and t.startswith("FSR1:")]
