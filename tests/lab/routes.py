@@ -22,7 +22,7 @@ LAB_ROUTES = [
     ("GET", "/console/lab/bench", TEST), ("GET", "/console/lab/bench.csv", TEST),
     ("GET", "/console/lab/blind/{code}", TEST), ("POST", "/console/lab/blind/{code}/custody", TEST),
     ("POST", "/console/lab/blind/{code}/result", TEST), ("POST", "/console/lab/blind/{code}/report", TEST),
-    ("GET", "/console/lab/blind/{code}/report.pdf", OVERSEE), ("GET", "/console/lab/blind/{code}/label.pdf", TEST),
+    ("GET", "/console/lab/samples/{sample}/report.pdf", OVERSEE), ("GET", "/console/lab/blind/{code}/label.pdf", TEST),
     ("GET", "/console/lab/blind/{code}/custody.pdf", TEST),
     ("POST", "/console/lab/samples/{sample}/advice", LAB), ("GET", "/console/lab/samples/{sample}/advice.pdf", OVERSEE),
     ("POST", "/console/lab/samples/{sample}/delivery", LAB), ("POST", "/console/lab/samples/{sample}/dates", LAB),

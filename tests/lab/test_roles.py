@@ -132,7 +132,7 @@ def test_a_tester_sees_blind_codes_only_everywhere_they_can_reach(lab_world, obj
         sheet = pdftext(c.get(f"/console/lab/blind/{objects['code']}/custody.pdf").content)
         assert objects["code"] in sheet and "收样" in sheet
         for path in ("/console/lab/mapping", f"/console/lab/samples/{objects['sample']}",
-                     f"/console/lab/blind/{objects['code']}/report.pdf", f"/console/lab/photos/{objects['photo']}",
+                     f"/console/lab/samples/{objects['sample']}/report.pdf", f"/console/lab/photos/{objects['photo']}",
                      "/console/records", "/console/followups", "/console/exports", "/console/audit"):
             assert c.get(path).status_code == 403, path
 
@@ -171,3 +171,13 @@ def test_the_tester_cannot_record_a_sample_managers_hand_over(lab_world, objects
                                                                           "event": "disposed"})
         assert "未知的流转环节" in c.get(r.headers["location"]).text
         assert re.findall(r'<option value="(\w+)"', page.text) == ["to_tester", "tested"]
+
+
+def test_the_province_sees_the_sample_and_its_report_but_not_the_blind_code(lab_world, objects):
+    for username in ("province", "agency"):
+        with lab_world.signed_in(username) as c:
+            html = c.get(f"/console/lab/samples/{objects['sample']}").text
+            assert objects["visit"].party.name in html and objects["code"] not in html, username
+            assert objects["code"] not in c.get("/console/lab").text
+            report = c.get(f"/console/lab/samples/{objects['sample']}/report.pdf")
+            assert report.status_code == 200 and objects["visit"].party.name.encode() in report.content

@@ -9,10 +9,10 @@ import io
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 
 from app.domain.i18n import N_, tr
-from sync.server.console.access import LabForm, LabOversee, LabTest, agency_scope
+from sync.server.console.access import LabForm, LabTest, agency_scope
 from sync.server.console.pages import lab_common as lc
 from sync.server.console.pages import lab_print
 from sync.server.console.pages.lab_samples import _pdf
@@ -130,19 +130,6 @@ async def upload_report(request: Request, user: LabTest, form: LabForm, code: st
     except LabError as e:
         return lc.refused(request, here, e)
     return redirect(request, here, flash=tr("检验报告已上传", lang_of(request)))
-
-
-@router.get("/blind/{code}/report.pdf")
-def report_pdf(request: Request, user: LabOversee, code: str):
-    """The uploaded report names the party: the sample manager's and the
-    province's, not the bench's (a tester sees that it is uploaded)."""
-    with tx(request) as session:
-        b = lc.blind_of(session, user, code)
-        sha = b.report_sha256
-    if not sha or not request.app.state.blobs.has(sha):
-        raise lc.not_found()
-    return FileResponse(request.app.state.blobs.path(sha), media_type="application/pdf",
-                        filename=f"report-{code}.pdf")
 
 
 @router.get("/blind/{code}/label.pdf")

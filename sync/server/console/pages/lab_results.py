@@ -4,6 +4,7 @@ the dates the deadlines are measured by."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
 
 from app.domain.i18n import tr
 from sync.server.console.access import LabForm, LabManage, LabOversee
@@ -77,3 +78,15 @@ def save_dates(request: Request, user: LabManage, form: LabForm, sample_id: int)
     except LabError as e:
         return lc.refused(request, here, e)
     return redirect(request, here, flash=tr("日期已保存", lang_of(request)))
+
+
+@router.get("/samples/{sample_id}/report.pdf")
+def report_pdf(request: Request, user: LabOversee, sample_id: int):
+    """The uploaded test report names the party: the sample manager's and
+    the province's, by sample (a tester sees only that it is uploaded)."""
+    with tx(request) as session:
+        sha = _blind(session, user, sample_id).report_sha256
+    if not sha or not request.app.state.blobs.has(sha):
+        raise lc.not_found()
+    return FileResponse(request.app.state.blobs.path(sha), media_type="application/pdf",
+                        filename=f"report-{sample_id}.pdf")
