@@ -94,9 +94,12 @@ CATALOG: dict[str, str] = {
     "no_sample.description": N_("请填写未抽到样品的经过（过程简要描述）"),
     "no_sample.evidence": N_("请附未抽到样品的证据照片（如停业、注销公告、无库存的现场）"),
     "visit.not_in_progress": N_("本次抽样已结束"),
+    "visit.step_not_reached": N_("尚未完成到这一步，请按顺序点击“下一步”"),
+    "task.ended": N_("该任务的抽样已结束（{outcome}，抽样单编号{record_no}）；如确需再次抽样，请说明原因"),
     "task.cancelled": N_("该任务已被省局取消：{reason}"),
     "task.withdrawn": N_("该任务已改派给其他抽样组（原因：{reason}），不能再开始抽样"),
     "task.no_sample": N_("该任务已以“未抽到样品”结束，不能再开始抽样"),
+    "task.dropped": N_("服务器已撤下该任务，不能再开始抽样"),
     # evidence store
     "photo.not_image": N_("文件不是可识别的图片：{name}"),
     "photo.truncated": N_("图片文件不完整或已损坏：{name}"),
@@ -107,6 +110,7 @@ CATALOG: dict[str, str] = {
     "photo.heic": N_("“{name}”是HEIC/HEIF格式（苹果手机的默认格式），暂不能导入。请在手机“设置→相机→格式”中选择“兼容性最佳”后重拍，或把照片导出为JPEG后再导入"),
     # failures outside the rules (app/services/failures.py)
     "storage.disk_full": N_("磁盘空间已满，无法保存。已经保存的内容不会丢失；请删除不需要的文件、腾出空间后再试一次"),
+    "storage.upgrade_failed": N_("新版本无法升级本机数据，数据已恢复为升级前的状态（备份：{backup}）。请先安装回原来的版本继续工作，并联系省局技术支持"),
     "storage.busy": N_("数据文件正被另一个程序占用，请稍后再试；如果一直出现，请关闭其他抽样助手窗口"),
     "storage.io": N_("读写磁盘时出错。请检查磁盘或存储卡是否插好后再试；详细信息已写入日志"),
     "file.gone": N_("找不到文件“{name}”：它可能已被删除、移动，或存储卡已拔出。请重新选择"),
@@ -120,7 +124,7 @@ CATALOG: dict[str, str] = {
 # "site"); text() renders it in the language asked for, so one Problem reads
 # right in Chinese and in English.
 PARAM_LABELS = {"category": labels.EVIDENCE_CATEGORY, "kind": labels.SAMPLE_KIND,
-                "scope": labels.SCOPE, "scopes": labels.SCOPE, "choices": {}}
+                "scope": labels.SCOPE, "scopes": labels.SCOPE, "choices": {}, "outcome": labels.VISIT_STATUS}
 
 
 @dataclass(frozen=True)

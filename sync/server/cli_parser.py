@@ -5,6 +5,7 @@ import argparse
 from datetime import date
 
 
+
 def iso_date(text: str) -> str:
     """--due: a real date, YYYY-MM-DD (the task's column holds ten characters)."""
     try:
@@ -14,6 +15,8 @@ def iso_date(text: str) -> str:
     except ValueError:
         pass
     raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+
+from sync.protocol.roles import Role
 
 
 def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
@@ -37,6 +40,11 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("--workers", type=int, default=0,
                            help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite)")
+            p.add_argument("--allow-password-enrollment", action="store_true",
+                           help="let a laptop enroll with a password alone (default: a one-time code "
+                                "from enroll-code is required too)")
+            p.add_argument("--trusted-proxy", action="append", default=[], metavar="IP_OR_CIDR",
+                           help="a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none)")
     p = add("add-agency", cmds.cmd_add_agency, "add or update an inspection agency (承检机构)")  # i18n: glossary
     p.add_argument("id")
     p.add_argument("--name", required=True)
@@ -50,7 +58,7 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     p.add_argument("--name")
     p = add("add-user", cmds.cmd_add_user, "add a user account")
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=("sampler", "agency_admin", "provincial_admin", "lab"))
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--name")
     p.add_argument("--agency")
     p.add_argument("--team")
@@ -84,6 +92,17 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
             "write the enrolled devices' public keys (for verify-seal --keys at the lab)")
     p.add_argument("--agency", help="only this agency's devices")
     p.add_argument("--out", help="file to write (default: standard output)")
+    p = add("enroll-code", cmds.cmd_enroll_code,
+            "make a one-time enrollment code for a sampler's laptop (cancels the sampler's unused ones)")
+    p.add_argument("--user", required=True, help="the sampler's user name")
+    p.add_argument("--hours", type=int, default=72, help="valid for this many hours (1-720, default 72)")
+    p.add_argument("--server-url", default="",
+                   help="the server address laptops use (put in the QR text; default: none)")
+    p = add("set-app-version", cmds.cmd_set_app_version,
+            "publish the app version samplers should run and where to download it")
+    p.add_argument("version", help="e.g. 1.2.0")
+    p.add_argument("--url", required=True, help="download location of the installer")
+    p.add_argument("--notes", default="")
     p = add("export-summary", cmds.cmd_export_summary, "write the plan's summary sheet (.xlsx, or .csv)")
     p.add_argument("--plan", default="2022-4")
     p.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")

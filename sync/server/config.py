@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sync.protocol.exchange import PROTOCOLS
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -13,9 +15,24 @@ class Settings:
     console_idle_minutes: int = 30   # a console session ends after this long unused
     device_ttl_days: int = 365       # a sampler's enrolled laptop
     max_blob_bytes: int = 512 * 1024 * 1024
-    login_max_failures: int = 5      # per user name and per address ...
-    login_window_s: int = 300        # ... within this window
+    # Sign-in throttling (auth/throttle.py): failures allowed per account from
+    # one address, per address, per account; then waits that start at
+    # login_window_s and double with each further failure, up to the max.
+    login_max_failures: int = 5
+    login_address_failures: int = 20
+    login_account_failures: int = 20
+    login_window_s: int = 300
+    login_backoff_max_s: int = 3600
+    # Reverse proxies whose X-Forwarded-For is believed: IPs or CIDRs,
+    # comma-separated. Empty: the connection's own address, always.
+    trusted_proxies: str = ""
     request_threads: int = 4         # per worker process (see app.py)
+    # `serve` requires a one-time enrollment code (sync/server/enrollment);
+    # the library default stays open for the demo and the tests' worlds.
+    enroll_requires_code: bool = False
+    # App protocol versions answered (releases/protocol.py); fs-sync/2 is
+    # fs-sync/1 plus the exchange (sync/protocol/exchange.py).
+    protocols: tuple[str, ...] = PROTOCOLS
 
     @property
     def db_url(self) -> str:

@@ -21,12 +21,14 @@ from sync.server.audit.models import AuditEntry
 from sync.server.parties.models import Party
 from sync.server.records.models import AmendmentRecord, Record
 from sync.server.tasks.models import Task
-from tests.sync.visits import finished_visit
+from tests.sync.visits import finished_visit, signed
 from tests.sync.world import add_big_tasks
 
 
-def new_records(live, n: int, seed: int = 1, team: str = "team-a1") -> list[tuple[dict, dict[str, bytes]]]:
-    """n finished records of fresh tasks on the big test plan, as pushes, with their photos."""
+def new_records(live, n: int, seed: int = 1, team: str = "team-a1",
+                user: str = "s_a1") -> list[tuple[dict, dict[str, bytes]]]:
+    """n finished records of fresh tasks on the big test plan, as pushes
+    signed by `user`'s device key, with their photos."""
     with live.db.session() as s:
         ids = add_big_tasks(s, n, team=team, prefix=f"x{seed}-")
         parties = [s.get(Party, s.get(Task, t).party_id) for t in ids]
@@ -37,7 +39,7 @@ def new_records(live, n: int, seed: int = 1, team: str = "team-a1") -> list[tupl
     for task_id, party in zip(ids, docs):
         v, blobs = finished_visit(task_id=task_id, party=party, product="车用汽油", plan_item_id="T-fuel", rng=rng,
                                   photo_sizes=(3000, 2000))
-        out.append((push_of(v), blobs))
+        out.append((signed(push_of(v), live.world.keys[user]), blobs))
     return out
 
 
@@ -45,6 +47,11 @@ def push_of(v, client_id: str | None = None) -> dict:
     return RecordPush(client_id=client_id or f"c-{v.id}", visit_id=v.id, task_id=v.task_id,
                       record_hash=v.record_hash, document=record_document(v),
                       device_time=datetime.now(timezone.utc)).model_dump(mode="json")
+
+
+def resigned(live, body: dict, user: str = "s_a1") -> dict:
+    """The push with its hash recomputed from its document, signed again."""
+    return signed(dict(body, record_hash=canonical_hash(body["document"])), live.world.keys[user])
 
 
 def exchange(c, **parts) -> tuple[int, dict]:
@@ -65,10 +72,10 @@ def _stored(live, visit_ids) -> int:
 
 def test_a_batch_with_refused_records_keeps_the_others(live):
     (good, _), (rule, _), (schema, _), (good2, blobs2) = new_records(live, 4)
-    # A rule broken: the party's credit code is not valid (check character).
+    # A rule broken: the record's party (its credit code) is not its task's.
     code = rule["document"]["party"]["credit_code"]
     rule["document"]["party"]["credit_code"] = code[:-1] + ("0" if code[-1] != "0" else "1")
-    rule["record_hash"] = canonical_hash(rule["document"])
+    rule = resigned(live, rule)
     # Outside the schema: an amount as a JSON number.
     schema["document"]["payment"]["amount"] = 31.4
     # Same client id as the first, other content: a conflict.
@@ -86,7 +93,7 @@ def test_a_batch_with_refused_records_keeps_the_others(live):
             (4, 409, "conflict"), (5, 413, "rejected")]
         assert [r["client_id"] for r in res[:5]] == [good["client_id"], rule["client_id"], schema["client_id"],
                                                       good2["client_id"], good["client_id"]]
-        assert res[1]["problems"][0]["field"] == "party.credit_code"
+        assert (res[1]["problems"][0]["code"], res[1]["problems"][0]["field"]) == ("record.party_mismatch", "party")
         assert res[2]["problems"][0]["code"] == "input.float"
         assert res[2]["problems"][0]["field"] == "document.payment.amount"
         assert res[5]["problems"][0]["code"] == "request.too_large"
@@ -113,15 +120,37 @@ def test_a_batch_with_refused_records_keeps_the_others(live):
     assert received == 2
 
 
+def test_each_record_of_a_batch_carries_the_device_signature(live):
+    """As a single push: unsigned is refused alone (422); signed by another
+    key fails the whole exchange (401, sign in again); records before it
+    in the batch are stored, and answered duplicate when sent again."""
+    (first, _), (unsigned, _), (forged, _) = new_records(live, 3, seed=4)
+    unsigned = {k: v for k, v in unsigned.items() if k != "signature"}
+    forged = signed(forged, live.world.keys["s_a2"])          # another laptop's key
+    with live.client("s_a1") as c:
+        status, body = exchange(c, records=[first, unsigned])
+        assert status == 200
+        assert [(r["code"], r["status"]) for r in body["results"]] == [(201, "created"), (422, "rejected")]
+        assert body["results"][1]["problems"][0]["code"] == "sync.signature_missing"
+        status, body = exchange(c, records=[first, forged])
+        assert status == 401 and body["error"]["code"] == "auth.signature_invalid"
+        assert c.post("/v1/records", json=forged).status_code == 401         # as the single push answers
+        _, body = exchange(c, records=[first, resigned(live, forged)])
+        assert [(r["code"], r["status"]) for r in body["results"]] == [(200, "duplicate"), (201, "created")]
+    assert _stored(live, [first["visit_id"], forged["visit_id"]]) == 2
+    assert _stored(live, [unsigned["visit_id"]]) == 0
+
+
 def test_an_amendment_after_its_record_in_one_batch(live):
     [(rec, _)] = new_records(live, 1, seed=2)
     am = Amendment(id="am-1", path="remarks", old_value="", new_value="更正备注",
                    reason="笔误", created_at=datetime.now(timezone.utc).replace(microsecond=0),
                    prev_hash=rec["record_hash"])
     am.hash = amendment_hash(am)
-    am_push = RecordPush(client_id="c-am-1-xyz", kind="amendment", visit_id=rec["visit_id"], task_id=rec["task_id"],
-                         record_hash=am.hash, document=amendment_document(am),
-                         device_time=datetime.now(timezone.utc)).model_dump(mode="json")
+    am_push = signed(RecordPush(client_id="c-am-1-xyz", kind="amendment", visit_id=rec["visit_id"],
+                                task_id=rec["task_id"], record_hash=am.hash, document=amendment_document(am),
+                                device_time=datetime.now(timezone.utc)).model_dump(mode="json"),
+                     live.world.keys["s_a1"])
     with live.client("s_a1") as c:
         # The amendment first: its record is not there yet; after it, it is.
         _, body = exchange(c, records=[am_push, rec, am_push])

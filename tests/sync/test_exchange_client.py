@@ -5,6 +5,7 @@ client against an old server, a record the server fails on deferred alone,
 a record and its amendment in one run."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -14,9 +15,14 @@ from app.domain.record import amendment_hash
 from app.domain.visit import Amendment
 from sync.client import engine as engine_mod
 from sync.client import outbox, transport
+from sync.server.app import create_app
+from sync.server.config import settings_for
+from sync.server.db import Database
 from sync.server.exchange import routes as exchange_routes
 from sync.server.records import service as record_service
 from sync.server.records.models import AmendmentRecord, Record
+from sync.server.runner import start_in_thread
+from tests.sync import conftest
 from tests.sync.device import Device
 from tests.sync.faultproxy import FaultProxy
 from tests.sync.test_exchange import upload
@@ -38,7 +44,7 @@ def _laptop(live, tmp_path, name: str, user: str = "s_a1", records: int = 3, pro
     with live.db.session() as s:
         ids = set(add_big_tasks(s, records, team=TEAMS[user], prefix=name))
     dev = Device(tmp_path / name, proxy.url if proxy else live.url, chunk_size=256 * 1024,
-                 seed=sum(map(ord, name)))
+                 seed=sum(map(ord, name)), key=live.world.keys[user])     # the key the server holds for its token
     token = live.world.tokens[user]
     dev.engine(token=token, **engine_kw).run(push=False)
     for t in [t for t, _ in dev.tasks() if t.id in ids]:
@@ -124,6 +130,47 @@ def test_new_client_against_a_server_without_the_exchange(live_sqlite, tmp_path)
         assert [p.split("?")[0] for _, p in proxy.stats.seen[:2]] == ["/v1/sync", "/v1/pull"]  # asked again
     finally:
         proxy.close()
+
+
+@pytest.mark.parametrize("has_route", [False, True], ids=["released-fs-sync-1", "configured-fs-sync-1"])
+def test_new_client_against_a_server_that_answers_426(request, tmp_path, has_route):
+    """A server that checks the FS-Protocol header and speaks only fs-sync/1
+    (the app as released before fs-sync/2; or this server configured so):
+    the new client's fs-sync/2 header gets 426 naming fs-sync/1, and the
+    client steps down to it instead of asking the sampler to upgrade."""
+    url, world = conftest.make_database("sqlite", request, tmp_path)
+    settings = replace(settings_for(tmp_path / "server-data", url), protocols=("fs-sync/1",))
+    db = Database(url)
+    app = create_app(settings, db)
+    if not has_route:
+        app.router.routes = [r for r in app.router.routes
+                             if getattr(r, "original_router", None) is not exchange_routes.router]
+    running = start_in_thread(app)
+    live = conftest.Live(running.url, db, world, settings.data_dir, running, "sqlite")
+    proxy = _proxy(live)
+    try:
+        dev, token = _laptop(live, tmp_path, "stepdown", proxy=proxy)
+        # 426 to fs-sync/2, the exchange sent again with fs-sync/1's header (refused), then fs-sync/1.
+        assert proxy.stats.seen[:3] == [("POST", "/v1/sync"), ("POST", "/v1/sync"), ("GET", "/v1/pull")]
+        proxy.stats.seen.clear()
+        report = dev.engine(token=token).run()
+        assert report.upgrade_required is None and report.complete, report
+        assert [i.status for i in dev.outbox()] == ["sent"] * 3
+        assert proxy.stats.count("POST", "/v1/sync") == 0               # remembered since the pull above
+        assert proxy.stats.count("POST", "/v1/records") == 3
+        # Asked with fs-sync/1's header, the exchange (if it is there) is refused, not run.
+        with live.client("s_a1") as c:
+            body = {"protocol": "fs-sync/2", "pull": True}
+            r = c.post("/v1/sync", json=body, headers={"FS-Protocol": "fs-sync/1"})
+            assert r.status_code == (422 if has_route else 404)
+            r = c.post("/v1/sync", json=body, headers={"FS-Protocol": "fs-sync/2"})
+            assert r.status_code == 426 and r.json()["error"]["params"]["supported"] == ["fs-sync/1"]
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(Record)) == 3
+    finally:
+        proxy.close()
+        running.stop()
+        db.close()
 
 
 def test_a_record_the_server_fails_on_is_deferred_alone(live_sqlite, tmp_path, monkeypatch):

@@ -38,7 +38,7 @@ def test_server_killed_in_the_middle_of_a_batch(pg_cluster, pg_template, tmp_pat
     try:
         dev = Device(tmp_path / "laptop", server.url, chunk_size=16 * 1024,
                      retry=RetryPolicy(base_s=0.05, max_delay_s=0.5, attempts=4),
-                     timeouts=Timeouts(connect_s=1, read_s=30))
+                     timeouts=Timeouts(connect_s=1, read_s=30), key=pg_template.world.keys["s_a1"])
         token = pg_template.world.tokens["s_a1"]
         dev.engine(token=token).run(push=False)
         for t in [t for t, _ in dev.tasks() if t.id in task_ids]:

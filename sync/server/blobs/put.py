@@ -19,5 +19,5 @@ def put_bytes(*, session: Session, store: DiskBlobStore, data: bytes, source: st
             f.write(data)
             if not f.finish():
                 raise OSError(f"blob {sha} did not verify")
-    service.register(session=session, sha256=sha, size=len(data), device_id=source)
+    service.register_bytes(session=session, sha256=sha, size=len(data), source=source)
     return sha

@@ -2,8 +2,13 @@
 
 The body is streamed to the partial file as it arrives, so a cut keeps what
 got through and the client re-sends less than one chunk. The blob counts only
-after its SHA-256 matches its name."""
+after its SHA-256 matches its name, and only for the team whose device sent
+those bytes (proof of possession): a team that does not hold a blob uploads
+it in full even when the server has it from someone else, and every answer
+(missing, offset, complete) is about the asking team's own uploads."""
 from __future__ import annotations
+
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -12,9 +17,11 @@ from starlette.requests import ClientDisconnect
 
 from sync.protocol.fields import MAX_INT
 from sync.protocol.schemas import SHA256_PATTERN, ErrorBody, MissingRequest, MissingResponse, UploadState
+from sync.server.auth import visibility
+from sync.server.auth.permissions import Ctx, Perm, allow, principal_for
 from sync.server.blobs import service
 from sync.server.blobs.store import BlobBusy
-from sync.server.deps import Token, unit
+from sync.server.devices.service import Principal
 from sync.server.errors import ERROR_RESPONSES, ApiError
 from sync.server.params import Sha256Convertor  # noqa: F401 - registers {sha256:sha256}
 
@@ -22,32 +29,33 @@ router = APIRouter(prefix="/v1/blobs", tags=["blobs"], responses=ERROR_RESPONSES
 Sha = Path(pattern=SHA256_PATTERN)
 
 
-def _auth(request: Request, token, *roles: str):
-    with unit(request, token, *roles) as (_session, p):
-        return p
-
-
-def _register(request: Request, sha256: str, size: int, device_id: str) -> None:
+def _register(request: Request, sha256: str, size: int, p: Principal) -> None:
     with request.app.state.db.session() as session:
-        service.register(session=session, sha256=sha256, size=size, device_id=device_id)
+        service.register(session=session, sha256=sha256, size=size, principal=p)
 
 
-@router.post("/missing", response_model=MissingResponse, summary="Which of these hashes the server lacks")
-def missing(body: MissingRequest, request: Request, token: Token):
-    with unit(request, token, "sampler") as (session, _p):
-        return MissingResponse(missing=service.missing(session=session, hashes=body.hashes))
+def _held(request: Request, sha256: str, p: Principal) -> bool:
+    with request.app.state.db.session() as session:
+        return bool(service.held(session=session, team_id=p.user.team_id, hashes=[sha256]))
+
+
+@router.post("/missing", response_model=MissingResponse,
+             summary="Which of these hashes the caller's team has not uploaded")
+def missing(body: MissingRequest, ctx: Annotated[Ctx, allow(Perm.BLOB_UPLOAD)]):
+    return MissingResponse(missing=service.missing(session=ctx.session, team_id=ctx.user.team_id,
+                                                   hashes=body.hashes))
 
 
 @router.get("/{sha256:sha256}/upload", response_model=UploadState, summary="Upload offset (resume from here)")
-def upload_state(request: Request, token: Token, sha256: str = Sha,
+def upload_state(request: Request, ctx: Annotated[Ctx, allow(Perm.BLOB_UPLOAD)], sha256: str = Sha,
                  length: int | None = Query(None, ge=0, le=MAX_INT)):
-    with unit(request, token, "sampler") as (session, _p):
-        limit = request.app.state.settings.max_blob_bytes
-        if length is not None and length > limit:
-            raise ApiError(413, "blob.too_large", limit=limit)
-        if service.present(session=session, hashes=[sha256]):
-            return UploadState(sha256=sha256, offset=length or 0, length=length, complete=True)
-    offset = request.app.state.blobs.partial_size(sha256, length) if length is not None else 0
+    limit = request.app.state.settings.max_blob_bytes
+    if length is not None and length > limit:
+        raise ApiError(413, "blob.too_large", limit=limit)
+    if service.held(session=ctx.session, team_id=ctx.user.team_id, hashes=[sha256]):
+        return UploadState(sha256=sha256, offset=length or 0, length=length, complete=True)
+    owner = service.owner_key(ctx.principal)
+    offset = request.app.state.blobs.partial_size(sha256, length, owner) if length is not None else 0
     return UploadState(sha256=sha256, offset=offset, length=length, complete=False)
 
 
@@ -57,23 +65,21 @@ def upload_state(request: Request, token: Token, sha256: str = Sha,
                                "description": "Complete, but the bytes do not hash to the name: start again"},
                          423: {"model": ErrorBody, "description": "Another upload of this blob is running"}},
               summary="Append a chunk at Upload-Offset (body: raw bytes)")
-async def upload(request: Request, token: Token, sha256: str = Sha,
+async def upload(request: Request, p: Annotated[Principal, principal_for(Perm.BLOB_UPLOAD)], sha256: str = Sha,
                  upload_offset: int = Header(alias="Upload-Offset", ge=0, le=MAX_INT),
                  upload_length: int = Header(alias="Upload-Length", ge=0, le=MAX_INT)):
-    p = await run_in_threadpool(_auth, request, token, "sampler")
     store, limit = request.app.state.blobs, request.app.state.settings.max_blob_bytes
     if upload_length > limit:
         raise ApiError(413, "blob.too_large", limit=limit)
-    if store.has(sha256):              # published only after verification; (re)register: idempotent
-        await run_in_threadpool(_register, request, sha256, store.size(sha256), p.device.id)
+    if await run_in_threadpool(_held, request, sha256, p):      # the team has sent these bytes already
         return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
+    owner = service.owner_key(p)
     try:
-        f = store.open_append(sha256, upload_length)       # locked across worker processes
+        f = store.open_append(sha256, upload_length, owner)    # locked across worker processes
     except BlobBusy:
         raise ApiError(423, "blob.busy", headers={"Retry-After": "1"}) from None
     with f:
-        if store.has(sha256):          # published by the upload that held the lock before us
-            await run_in_threadpool(_register, request, sha256, store.size(sha256), p.device.id)
+        if await run_in_threadpool(_held, request, sha256, p):  # by the upload that held the lock before us
             return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
         size = f.size()
         if size != upload_offset:
@@ -90,15 +96,13 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
         if size == upload_length:
             if not await run_in_threadpool(f.finish):
                 raise ApiError(422, "blob.hash_mismatch")
-            await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
+            await run_in_threadpool(_register, request, sha256, upload_length, p)
     return UploadState(sha256=sha256, offset=size, length=upload_length, complete=size == upload_length)
 
 
 @router.get("/{sha256:sha256}", response_class=FileResponse, summary="Download a verified blob",
             responses={200: {"content": {"application/octet-stream": {}}}})
-def download(request: Request, token: Token, sha256: str = Sha):
-    with unit(request, token) as (session, p):
-        readable = service.may_read(session=session, principal=p, sha256=sha256)
-    if not readable or not request.app.state.blobs.has(sha256):
+def download(request: Request, ctx: Annotated[Ctx, allow(Perm.BLOB_READ)], sha256: str = Sha):
+    if not visibility.may_read_blob(ctx.session, ctx.principal, sha256) or not request.app.state.blobs.has(sha256):
         raise ApiError(404, "blob.not_found")
     return FileResponse(request.app.state.blobs.path(sha256), media_type="application/octet-stream")

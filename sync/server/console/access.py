@@ -7,8 +7,11 @@
   404, so its existence is not confirmed.
 - Every form that changes something carries the session's CSRF token.
 
-Pages declare their role as a dependency (Admin, Provincial) and call
-ensure_visible() on every object they show by id.
+Pages declare their permission as a dependency (Admin: Perm.CONSOLE,
+Provincial: Perm.CONSOLE_PROVINCE; the roles granted each are in
+sync/server/auth/permissions.py, with the API's) and call ensure_visible()
+on every object they show by id. Every console route is a row of the route
+x role table (tests/sync/route_table.py).
 """
 from __future__ import annotations
 
@@ -18,9 +21,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from sync.protocol.roles import Role
+from sync.server.auth.permissions import Perm, role_granted
 from sync.server.console.session import ConsoleUser, current
-
-ADMIN_ROLES = ("agency_admin", "provincial_admin")
 
 
 class PageError(Exception):
@@ -38,24 +41,25 @@ def signed_in(request: Request) -> ConsoleUser:
 
 
 def admin(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
-    if user.role not in ADMIN_ROLES:
+    if not role_granted(user.role, Perm.CONSOLE):
         raise PageError(403, "error.403")
     return user
 
 
 def provincial(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
-    if user.role != "provincial_admin":
+    if not role_granted(user.role, Perm.CONSOLE_PROVINCE):
         raise PageError(403, "error.403")
     return user
 
 
+SignedIn = Annotated[ConsoleUser, Depends(signed_in)]
 Admin = Annotated[ConsoleUser, Depends(admin)]
 Provincial = Annotated[ConsoleUser, Depends(provincial)]
 
 
 def agency_scope(user: ConsoleUser) -> str | None:
     """None: every agency (the province); else the one agency a user sees."""
-    return None if user.role == "provincial_admin" else (user.agency_id or "\0none")
+    return None if user.role == Role.PROVINCIAL_ADMIN else (user.agency_id or "\0none")
 
 
 def may_see(user: ConsoleUser, agency_id: str | None) -> bool:
@@ -90,3 +94,37 @@ async def _any_form(request: Request, user: Annotated[ConsoleUser, Depends(signe
 # user (sign-out).
 AdminForm = Annotated[FormData, Depends(_admin_form)]
 AnyForm = Annotated[FormData, Depends(_any_form)]
+
+
+# --- The lab (检验机构): its pages' permissions are Perm.LAB_* in the one
+# table of who may do what (sync/server/auth/permissions.py GRANTS).
+LAB_PERMS: dict[str, Perm] = {"manage": Perm.LAB_MANAGE, "override": Perm.LAB_OVERRIDE,
+                              "mapping": Perm.LAB_MAPPING, "test": Perm.LAB_TEST, "oversee": Perm.LAB_OVERSEE}
+
+
+def lab_may(user: ConsoleUser, permission: str) -> bool:
+    return role_granted(user.role, LAB_PERMS[permission])
+
+
+def _lab(permission: str):
+    def check(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
+        if not lab_may(user, permission):
+            raise PageError(403, "error.403")
+        return user
+    return check
+
+
+LabManage = Annotated[ConsoleUser, Depends(_lab("manage"))]
+LabOverride = Annotated[ConsoleUser, Depends(_lab("override"))]
+LabMapping = Annotated[ConsoleUser, Depends(_lab("mapping"))]
+LabTest = Annotated[ConsoleUser, Depends(_lab("test"))]
+LabOversee = Annotated[ConsoleUser, Depends(_lab("oversee"))]
+
+
+async def _lab_form(request: Request, user: Annotated[ConsoleUser, Depends(signed_in)]) -> FormData:
+    return await _csrf_checked(request, user)
+
+
+# A posted lab form whose CSRF token matched (the route's own dependency
+# checks the permission first).
+LabForm = Annotated[FormData, Depends(_lab_form)]

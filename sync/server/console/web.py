@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
@@ -14,20 +14,17 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from app.domain import i18n
 from app.domain.i18n import LANGUAGE_NAMES
+from app.domain.times import china_text
 from sync.server.console import strings
 from sync.server.console.session import ConsoleUser, set_cookie
 
 HERE = Path(__file__).resolve().parent
 LANG_COOKIE = "fs_lang"
 FLASH_COOKIE = "fs_flash"
-CHINA = timezone(timedelta(hours=8), "CST")
-
-
 def china_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    return value.astimezone(CHINA).strftime(fmt)
+    return china_text(value, fmt)
 
 
 def china_date(value: datetime | None) -> str:
@@ -83,7 +80,8 @@ def render(request: Request, template: str, user: ConsoleUser | None, *, status:
     lang = lang_of(request)
     flash = _read_flash(request)
     body = env.get_template(template).render(
-        request=request, user=user, lang=lang, t=partial(strings.t, lang=lang), flash=flash,
+        request=request, user=user, lang=lang, t=partial(strings.t, lang=lang), tr=partial(i18n.tr, lang=lang),
+        flash=flash,
         fmt=partial(fmt_value, lang=lang), language_names=LANGUAGE_NAMES, csrf=user.csrf if user else "", path=request.url.path, url_with=partial(url_with, request),
         today=date.today(), **context)
     response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})

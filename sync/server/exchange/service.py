@@ -43,7 +43,8 @@ def exchange(*, sessions: Sessions, principal: Principal, request: ExchangeReque
     reply = ExchangeReply(results=results)
     if request.need or request.status:
         with sessions() as s:
-            reply.need = blobs.missing(session=s, hashes=request.need) if request.need else []
+            if request.need:          # the asking team's uploads, as POST /v1/blobs/missing answers
+                reply.need = blobs.missing(session=s, team_id=principal.user.team_id, hashes=request.need)
             reply.status = [_state(s, principal, cid) for cid in request.status]
     if request.pull:
         try:
