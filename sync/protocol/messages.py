@@ -40,6 +40,7 @@ SYNC_CATALOG: dict[str, str] = {
     "blob.busy": N_("该照片正在上传中，请稍后"),
     "blob.length": N_("上传长度与文件大小不符"),
     "blob.not_found": N_("服务器没有该照片"),
+    "blob.quota": N_("本设备未完成的照片上传过多（上限{count}个、共{limit}字节），请等已开始的上传完成后再试"),
     "not_found": N_("未找到：{what}"),
     "bad_request": N_("请求格式错误：{detail}"),
     "server.error": N_("服务器内部错误，请稍后重试"),

@@ -18,7 +18,8 @@ from sync.server.audit.routes import router as audit_router
 from sync.server.auth.ratelimit import LoginLimiter
 from sync.server.auth.routes import router as auth_router
 from sync.server.blobs.routes import router as blobs_router
-from sync.server.blobs.store import DiskBlobStore
+from sync.server.blobs import gc
+from sync.server.blobs.backends import open_store
 from sync.server.bodylimit import BodyLimit
 from sync.server.config import Settings
 from sync.server.db import Database, utcnow
@@ -36,13 +37,16 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         # Few request threads: beyond a handful they only fight over the GIL
         # and the locked rows (a plan item's quota), and every reply is later.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+        scheduler = gc.Scheduler(app.state.db, app.state.blobs, settings)
+        scheduler.start()
         yield
+        scheduler.stop()
 
     app = FastAPI(title="Field Sampler provincial server (抽样助手省级服务器)", version="1",  # i18n: name in both
                   description="Sync protocol fs-sync/1: see sync/PROTOCOL.md", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db or Database(settings.db_url)
-    app.state.blobs = DiskBlobStore(settings.blob_dir)
+    app.state.blobs = open_store(settings, app.state.db)
     app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_s)
     errors.install(app)
     envelope.install(app)

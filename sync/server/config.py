@@ -1,4 +1,4 @@
-"""Server settings: where the database and the blobs live."""
+"""Server settings: where the database and the blobs live, and limits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,6 +15,19 @@ class Settings:
     login_max_failures: int = 5      # per user name and per address ...
     login_window_s: int = 300        # ... within this window
     request_threads: int = 4         # per worker process (see app.py)
+    # Where blobs live: "" = <data>/blobs on this disk; s3://bucket/prefix = an
+    # S3-compatible object store (endpoint below; credentials from the
+    # environment or s3_credentials_file, never here: see blobs/s3config.py).
+    blob_url: str = ""
+    s3_endpoint: str = ""
+    s3_region: str = ""
+    s3_credentials_file: str = ""
+    # Open uploads (blobs/gc.py): per-device quota, expiry, orphan grace.
+    max_open_uploads: int = 64                        # per device
+    max_open_upload_bytes: int = 4 * 1024 ** 3        # per device, declared lengths
+    upload_expiry_hours: float = 48.0                 # an upload untouched this long is dropped
+    blob_grace_hours: float = 168.0                   # a blob no record cites is kept this long
+    gc_interval_s: float = 3600.0                     # serve runs gc this often (0: never)
 
     @property
     def db_url(self) -> str:

@@ -1,18 +1,20 @@
 """Photos up, tus-style: ask the offset, PATCH from it, in chunks.
 
-The body is streamed to the partial file as it arrives, so a cut keeps what
-got through and the client re-sends less than one chunk. The blob counts only
+The body is kept as it arrives (the disk store appends it to the partial
+file; the object store spools the chunk and stores it when the request
+ends, cut or not), so a cut keeps what got through and the client re-sends
+less than one chunk. Each device has a quota of open uploads (uploads.py). The blob counts only
 after its SHA-256 matches its name."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from sync.protocol.fields import MAX_INT
 from sync.protocol.schemas import SHA256_PATTERN, ErrorBody, MissingRequest, MissingResponse, UploadState
-from sync.server.blobs import service
+from sync.server.blobs import service, uploads
 from sync.server.blobs.store import BlobBusy
 from sync.server.deps import Token, unit
 from sync.server.errors import ERROR_RESPONSES, ApiError
@@ -27,9 +29,26 @@ def _auth(request: Request, token, *roles: str):
         return p
 
 
-def _register(request: Request, sha256: str, size: int, device_id: str) -> None:
+def _register(request: Request, sha256: str, size: int, device_id: str, length: int | None = None,
+              owner: str = "") -> None:
+    """Register the verified blob and end the device's open upload of it in
+    one transaction (gc.py relies on there being no moment with neither)."""
     with request.app.state.db.session() as session:
         service.register(session=session, sha256=sha256, size=size, device_id=device_id)
+        uploads.end(session=session, sha256=sha256, length=size if length is None else length, owner=owner)
+
+
+def _begin(request: Request, sha256: str, length: int, owner: str, device_id: str) -> None:
+    s = request.app.state.settings
+    with request.app.state.db.session() as session:
+        uploads.begin(session=session, sha256=sha256, length=length, owner=owner, device_id=device_id,
+                      max_open=s.max_open_uploads, max_bytes=s.max_open_upload_bytes,
+                      expiry_hours=s.upload_expiry_hours)
+
+
+def _end(request: Request, sha256: str, length: int, owner: str) -> None:
+    with request.app.state.db.session() as session:
+        uploads.end(session=session, sha256=sha256, length=length, owner=owner)
 
 
 @router.post("/missing", response_model=MissingResponse, summary="Which of these hashes the server lacks")
@@ -64,16 +83,17 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
     store, limit = request.app.state.blobs, request.app.state.settings.max_blob_bytes
     if upload_length > limit:
         raise ApiError(413, "blob.too_large", limit=limit)
-    if store.has(sha256):              # published only after verification; (re)register: idempotent
-        await run_in_threadpool(_register, request, sha256, store.size(sha256), p.device.id)
+    if await run_in_threadpool(store.has, sha256):   # published only after verification; (re)register: idempotent
+        await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
         return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
+    await run_in_threadpool(_begin, request, sha256, upload_length, "", p.device.id)   # 429 over the quota
     try:
-        f = store.open_append(sha256, upload_length)       # locked across worker processes
+        f = await run_in_threadpool(store.open_append, sha256, upload_length)   # locked across processes/machines
     except BlobBusy:
         raise ApiError(423, "blob.busy", headers={"Retry-After": "1"}) from None
-    with f:
-        if store.has(sha256):          # published by the upload that held the lock before us
-            await run_in_threadpool(_register, request, sha256, store.size(sha256), p.device.id)
+    try:
+        if await run_in_threadpool(store.has, sha256):   # published by the upload that held the lock before us
+            await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
             return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
         size = f.size()
         if size != upload_offset:
@@ -82,23 +102,36 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
             async for piece in request.stream():
                 if size + len(piece) > upload_length:
                     f.truncate(size)
+                    await run_in_threadpool(f.commit)
                     raise ApiError(400, "blob.length")
                 f.write(piece)
                 size += len(piece)
         except ClientDisconnect:
+            await run_in_threadpool(f.commit)          # what got through is kept
             return UploadState(sha256=sha256, offset=size, length=upload_length, complete=False)
         if size == upload_length:
             if not await run_in_threadpool(f.finish):
+                await run_in_threadpool(_end, request, sha256, upload_length, "")
                 raise ApiError(422, "blob.hash_mismatch")
             await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
+        else:
+            await run_in_threadpool(f.commit)
+    finally:
+        await run_in_threadpool(f.__exit__, None, None, None)   # the lock may be a database call
     return UploadState(sha256=sha256, offset=size, length=upload_length, complete=size == upload_length)
 
 
 @router.get("/{sha256:sha256}", response_class=FileResponse, summary="Download a verified blob",
             responses={200: {"content": {"application/octet-stream": {}}}})
 def download(request: Request, token: Token, sha256: str = Sha):
+    store = request.app.state.blobs
     with unit(request, token) as (session, p):
         readable = service.may_read(session=session, principal=p, sha256=sha256)
-    if not readable or not request.app.state.blobs.has(sha256):
+    size = store.size(sha256) if readable else None
+    if size is None:
         raise ApiError(404, "blob.not_found")
-    return FileResponse(request.app.state.blobs.path(sha256), media_type="application/octet-stream")
+    path = store.local_path(sha256)
+    if path is not None:
+        return FileResponse(path, media_type="application/octet-stream")
+    return StreamingResponse(store.iter_bytes(sha256), media_type="application/octet-stream",
+                             headers={"Content-Length": str(size)})

@@ -1,5 +1,5 @@
 """Blob store on disk, content-addressed by SHA-256, behind a small
-interface so an S3-compatible store can be added later.
+interface shared with the S3-compatible store (s3.py).
 
 Partial uploads live in partial/<sha>.<length>.part and grow by appends; a
 blob becomes visible (objects/ab/<sha>) only after its bytes hash to its
@@ -16,8 +16,9 @@ import os
 import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Iterator, Protocol
 
 try:
     import fcntl
@@ -32,13 +33,22 @@ class BlobBusy(Exception):
 
 
 class BlobStore(Protocol):
+    """DiskBlobStore (here, the default) or s3.S3BlobStore; backends.py
+    picks one. open_append() returns an appender: size(), write(),
+    truncate(), commit() (keep what arrived), finish() (verify, publish)."""
     def has(self, sha256: str) -> bool: ...
     def partial_size(self, sha256: str, length: int) -> int: ...
     def open_append(self, sha256: str, length: int) -> BinaryIO: ...
     def finish(self, sha256: str, length: int) -> bool: ...
     def discard(self, sha256: str, length: int) -> None: ...
     def open(self, sha256: str) -> BinaryIO: ...
-    def size(self, sha256: str) -> int: ...
+    def size(self, sha256: str) -> int | None: ...
+    def local_path(self, sha256: str) -> Path | None: ...
+    def iter_bytes(self, sha256: str) -> Iterator[bytes]: ...
+    def delete(self, sha256: str) -> None: ...
+    def list_blobs(self) -> Iterator[tuple[str, int, datetime]]: ...
+    def stray_uploads(self, older_than: datetime, live: list) -> Iterator[tuple[str, str, str]]: ...
+    def drop_stray(self, kind: str, name: str, upload_id: str) -> None: ...
 
 
 class _HashingAppend:
@@ -89,6 +99,9 @@ class _HashingAppend:
         if self._pending is not None:
             self._pending.result()
             self._pending = None
+
+    def commit(self) -> None:
+        """Keep what arrived (here: already in the partial file)."""
 
     def truncate(self, size: int) -> int:
         self._settle()
@@ -166,8 +179,11 @@ class DiskBlobStore:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()
 
-    def size(self, sha256: str) -> int:
-        return self.path(sha256).stat().st_size
+    def size(self, sha256: str) -> int | None:
+        try:
+            return self.path(sha256).stat().st_size
+        except FileNotFoundError:
+            return None
 
     def partial_size(self, sha256: str, length: int) -> int:
         try:
@@ -241,3 +257,35 @@ class DiskBlobStore:
 
     def open(self, sha256: str) -> BinaryIO:
         return open(self.path(sha256), "rb")
+
+    # -- for downloads, gc.py and `blobs migrate` (s3.py has the same) ----
+    def local_path(self, sha256: str) -> Path:
+        return self.path(sha256)
+
+    def iter_bytes(self, sha256: str):
+        with self.open(sha256) as f:
+            yield from iter(lambda: f.read(1 << 20), b"")
+
+    def delete(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
+    def list_blobs(self):
+        """(sha256, size, last modified) of every stored blob."""
+        for p in (self.root / "objects").glob("*/*"):
+            if SHA_RE.match(p.name):
+                st = p.stat()
+                yield p.name, st.st_size, datetime.fromtimestamp(st.st_mtime, timezone.utc)
+
+    def stray_uploads(self, older_than: datetime, live: list):
+        """Partial files no open upload (`live` blob_uploads rows) owns, not
+        written to since `older_than`: (kind, name, "")."""
+        known = {self.partial_name(r.sha256, r.length, r.owner) for r in live}
+        for p in (self.root / "partial").glob("*.part"):
+            if p.name not in known and datetime.fromtimestamp(p.stat().st_mtime, timezone.utc) < older_than:
+                yield "partial", p.name, ""
+
+    def drop_stray(self, kind: str, name: str, _upload_id: str = "") -> None:
+        (self.root / "partial" / Path(name).name).unlink(missing_ok=True)
+
+    def partial_name(self, sha256: str, length: int, owner: str = "") -> str:
+        return self._partial(sha256, length).name
