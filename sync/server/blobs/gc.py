@@ -68,7 +68,7 @@ def _expire_uploads(db: Database, store, before: datetime) -> int:
     n = 0
     for sha, length, owner in keys:
         try:
-            held = store.open_append(sha, length, owner)     # no chunk of it is being written now
+            held = store.open_append(*_key(sha, length, owner))     # no chunk of it is being written now
         except BlobBusy:
             continue
         with held:
@@ -76,12 +76,16 @@ def _expire_uploads(db: Database, store, before: datetime) -> int:
                 row = s.get(BlobUpload, (sha, length, owner))
                 if row is None or row.touched_at >= before:  # touched meanwhile
                     continue
-            store.discard(sha, length, owner)
+            store.discard(*_key(sha, length, owner))
             with db.session() as s:
                 s.execute(delete(BlobUpload).where(BlobUpload.sha256 == sha, BlobUpload.length == length,
                                                    BlobUpload.owner == owner))
             n += 1
     return n
+
+
+def _key(sha: str, length: int, owner: str) -> tuple:
+    return (sha, length, owner) if owner else (sha, length)
 
 
 def _cited(session, sha: str) -> bool:
@@ -99,7 +103,7 @@ def _orphan_blobs(db: Database, store, before: datetime) -> int:
     for i in range(0, len(candidates), BATCH):
         with db.session() as s:
             if is_postgres(s):
-                s.execute(text("LOCK TABLE record_photos, amendment_records IN SHARE MODE"))
+                s.execute(text("LOCK TABLE record_photos, amendments IN SHARE MODE"))
             for sha in candidates[i:i + BATCH]:
                 if not _cited(s, sha):
                     _forget_blob(s, sha)
