@@ -104,12 +104,8 @@ class SeaweedS3:
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, 15)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
-                self.proc.wait()
+            os.killpg(self.proc.pid, 9)            # its data is thrown away: no graceful stop (~10 s)
+            self.proc.wait()
         if getattr(self, "log", None):
             self.log.close()
         shutil.rmtree(self.root, ignore_errors=True)

@@ -14,7 +14,7 @@ import pytest
 from sync.server.blobs import sha256state
 from sync.server.blobs.backends import open_store
 from sync.server.blobs.models import BlobUpload
-from sync.server.blobs.s3 import MIN_PART
+from sync.server.blobs.s3state import MIN_PART
 from sync.server.blobs.store import BlobBusy
 from sync.server.config import settings_for
 from sync.server.db import Database
@@ -72,8 +72,10 @@ def _machines(request, tmp_path, backend):
         s.close()
 
 
-def _chunk(store, sha, length, data, *, finish=False):
+def _chunk(store, sha, length, data, *, finish=False, declare=True):
+    """One request's chunk, as the route drives the appender."""
     with store.open_append(sha, length) as f:
+        f.expect(len(data) if declare else None)     # the object store streams a part as it arrives
         f.write(data)
         if finish:
             return f.finish()
@@ -133,17 +135,61 @@ def test_damaged_bytes_are_refused_and_nothing_is_published(machines):
     assert not a.store.has(sha) and a.store.partial_size(sha, len(data)) == 0
 
 
-def test_one_upload_of_a_blob_at_a_time_across_machines(machines):
-    a, b = machines(), machines()
+def test_one_upload_of_a_blob_at_a_time_on_disk(tmp_path):
+    """The disk store locks the partial file for the whole request."""
+    from sync.server.blobs.store import DiskBlobStore
+    a, b = DiskBlobStore(tmp_path), DiskBlobStore(tmp_path)
     data = os.urandom(5000)
     sha = hashlib.sha256(data).hexdigest()
-    with a.store.open_append(sha, len(data)) as f:
+    with a.open_append(sha, len(data)) as f:
         f.write(data[:100])
         with pytest.raises(BlobBusy):
-            b.store.open_append(sha, len(data))
-        f.commit()
-    _chunk(b.store, sha, len(data), data[100:], finish=True)       # free again: resumes at 100
+            b.open_append(sha, len(data))
+    _chunk(b, sha, len(data), data[100:], finish=True)
+    assert b"".join(a.iter_bytes(sha)) == data
+
+
+@pytest.mark.s3
+@pytest.mark.postgres
+def test_two_requests_racing_on_two_machines_one_stores_the_other_is_sent_on(s3_machines):
+    """The object store locks only while a chunk is stored: the first to
+    store wins; the other learns the new offset and keeps nothing."""
+    from sync.server.blobs.store import OffsetMoved
+    a, b = s3_machines(), s3_machines()
+    data = os.urandom(MIN_PART + 5000)
+    sha = hashlib.sha256(data).hexdigest()
+    fa = a.store.open_append(sha, len(data))
+    fb = b.store.open_append(sha, len(data))
+    fa.expect(MIN_PART)
+    fa.write(data[:MIN_PART])                       # a part, streaming
+    fb.expect(3000)
+    fb.write(os.urandom(3000))                      # damaged bytes at the same offset, spooled
+    with pytest.raises(BlobBusy):                   # while a stores, nobody else does
+        with a.store.lock(sha, len(data), ""):
+            fb.commit()
+    fa.commit()
+    with pytest.raises(OffsetMoved) as moved:
+        fb.commit()
+    assert moved.value.offset == MIN_PART
+    fa.__exit__(None, None, None)
+    fb.__exit__(None, None, None)
+    assert _chunk(b.store, sha, len(data), data[MIN_PART:], finish=True)
     assert _read(a.store, sha) == data
+
+
+@pytest.mark.s3
+@pytest.mark.postgres
+def test_a_streamed_part_cut_short_keeps_nothing_and_leaves_nothing(s3_machines):
+    a = s3_machines()
+    data = os.urandom(2 * MIN_PART)
+    sha = hashlib.sha256(data).hexdigest()
+    with a.store.open_append(sha, len(data)) as f:
+        f.expect(MIN_PART + 100)                      # a part: streamed as it arrives
+        f.write(data[:MIN_PART + 10])                 # the connection drops here
+        f.commit()
+    assert a.store.partial_size(sha, len(data)) == 0
+    assert list(a.store.stray_uploads(_far_future(), [])) == []   # the multipart upload was aborted
+    assert _chunk(a.store, sha, len(data), data, finish=True)
 
 
 def test_a_cut_chunk_keeps_what_arrived(machines):

@@ -30,7 +30,7 @@ from tests.sync.test_server_records import _body, _visit
 from tests.sync.test_server_workers import _wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
-BIG = 12 * 1024 * 1024 + 4321          # three 4 MiB chunks: a tail, then two parts of a multipart upload
+BIG = 20 * 1024 * 1024 + 4321          # three 8 MiB chunks: parts of a multipart upload, streamed
 
 
 def _serve(data: Path, db_url: str, blob_url: str, seaweed) -> tuple[subprocess.Popen, tuple[str, int]]:

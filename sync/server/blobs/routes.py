@@ -15,7 +15,7 @@ from starlette.requests import ClientDisconnect
 from sync.protocol.fields import MAX_INT
 from sync.protocol.schemas import SHA256_PATTERN, ErrorBody, MissingRequest, MissingResponse, UploadState
 from sync.server.blobs import service, uploads
-from sync.server.blobs.store import BlobBusy
+from sync.server.blobs.store import BlobBusy, OffsetMoved
 from sync.server.deps import Token, unit
 from sync.server.errors import ERROR_RESPONSES, ApiError
 from sync.server.params import Sha256Convertor  # noqa: F401 - registers {sha256:sha256}
@@ -44,6 +44,15 @@ def _begin(request: Request, sha256: str, length: int, owner: str, device_id: st
         uploads.begin(session=session, sha256=sha256, length=length, owner=owner, device_id=device_id,
                       max_open=s.max_open_uploads, max_bytes=s.max_open_upload_bytes,
                       expiry_hours=s.upload_expiry_hours)
+
+
+def _keep(f) -> None:
+    """Store what arrived of a request that ended early; the client asks
+    the offset next, so a refusal here changes nothing for it."""
+    try:
+        f.commit()
+    except (BlobBusy, OffsetMoved):
+        pass
 
 
 def _end(request: Request, sha256: str, length: int, owner: str) -> None:
@@ -88,7 +97,7 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
         return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
     await run_in_threadpool(_begin, request, sha256, upload_length, "", p.device.id)   # 429 over the quota
     try:
-        f = await run_in_threadpool(store.open_append, sha256, upload_length)   # locked across processes/machines
+        f = await run_in_threadpool(store.open_append, sha256, upload_length)   # disk: locked across processes
     except BlobBusy:
         raise ApiError(423, "blob.busy", headers={"Retry-After": "1"}) from None
     try:
@@ -98,26 +107,34 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
         size = f.size()
         if size != upload_offset:
             raise ApiError(409, "blob.offset_mismatch", headers={"Upload-Offset": str(size)}, offset=size)
+        declared = request.headers.get("content-length")
+        await run_in_threadpool(f.expect, int(declared) if declared and declared.isdigit() else None)
         try:
             async for piece in request.stream():
                 if size + len(piece) > upload_length:
                     f.truncate(size)
-                    await run_in_threadpool(f.commit)
+                    await run_in_threadpool(_keep, f)
                     raise ApiError(400, "blob.length")
-                f.write(piece)
+                await f.awrite(piece)
                 size += len(piece)
         except ClientDisconnect:
-            await run_in_threadpool(f.commit)          # what got through is kept
-            return UploadState(sha256=sha256, offset=size, length=upload_length, complete=False)
-        if size == upload_length:
-            if not await run_in_threadpool(f.finish):
-                await run_in_threadpool(_end, request, sha256, upload_length, "")
-                raise ApiError(422, "blob.hash_mismatch")
-            await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
-        else:
-            await run_in_threadpool(f.commit)
+            await run_in_threadpool(_keep, f)          # what got through is kept
+            return UploadState(sha256=sha256, offset=f.size(), length=upload_length, complete=False)
+        try:
+            if size == upload_length:
+                if not await run_in_threadpool(f.finish):
+                    await run_in_threadpool(_end, request, sha256, upload_length, "")
+                    raise ApiError(422, "blob.hash_mismatch")
+                await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
+            else:
+                await run_in_threadpool(f.commit)
+        except OffsetMoved as moved:                    # another request stored this offset first
+            raise ApiError(409, "blob.offset_mismatch", headers={"Upload-Offset": str(moved.offset)},
+                           offset=moved.offset) from None
+        except BlobBusy:
+            raise ApiError(423, "blob.busy", headers={"Retry-After": "1"}) from None
     finally:
-        await run_in_threadpool(f.__exit__, None, None, None)   # the lock may be a database call
+        await run_in_threadpool(f.__exit__, None, None, None)
     return UploadState(sha256=sha256, offset=size, length=upload_length, complete=size == upload_length)
 
 

@@ -22,17 +22,14 @@ list) that chunk-by-chunk resumable uploads across machines need; the
 minio client keeps those private behind its high-level put/compose."""
 from __future__ import annotations
 
-import json
-import tempfile
 from typing import BinaryIO, Iterator
 
-from sync.server.blobs import s3config, sha256state
+from sync.server.blobs import s3config
 from sync.server.blobs.models import BlobUpload
-from sync.server.blobs.store import SHA_RE, BlobBusy  # noqa: F401 - BlobBusy raised by the locks
-from sync.server.db import Database, insert_ignore, utcnow
+from sync.server.blobs.s3state import UploadState
+from sync.server.blobs.store import SHA_RE
+from sync.server.db import Database
 
-MIN_PART = 5 * 1024 * 1024          # S3's smallest non-final part
-SPOOL_IN_MEMORY = 16 * 1024 * 1024  # a chunk beyond this spills to a temporary file for the request
 READ_BLOCK = 1 << 20
 
 
@@ -42,7 +39,11 @@ def make_client(loc: s3config.S3Location, creds: tuple[str, str] | None):
     kw = {}
     if creds:
         kw = {"aws_access_key_id": creds[0], "aws_secret_access_key": creds[1]}
+    # No SHA-256 of each request body for the signature, no CRC32 trailer: the
+    # chunks are streamed through as they arrive (a body read once), and the
+    # blob's own SHA-256 is checked before it is published.
     cfg = Config(s3={"addressing_style": "path", "payload_signing_enabled": False},
+                 request_checksum_calculation="when_required", response_checksum_validation="when_required",
                  retries={"max_attempts": 4, "mode": "standard"}, max_pool_connections=32,
                  connect_timeout=10, read_timeout=120)
     return boto3.client("s3", endpoint_url=loc.endpoint or None, region_name=loc.region, config=cfg, **kw)
@@ -131,28 +132,32 @@ class S3BlobStore:
             row = s.get(BlobUpload, (sha256, int(length), owner))
             return row.stored if row else 0
 
-    def open_append(self, sha256: str, length: int, owner: str = "") -> "_S3Append":
-        """Raises BlobBusy when another upload of this blob (by this owner)
-        holds it, on this machine or another."""
-        held = self.locks.acquire(f"blob-upload:{sha256}.{int(length)}.{owner}")
-        try:
-            return _S3Append(self, sha256, int(length), owner, held)
-        except BaseException:
-            held.release()
-            raise
+    def open_append(self, sha256: str, length: int, owner: str = ""):
+        """An appender for one request's chunk (s3upload.py). The lock is
+        taken only while a chunk is stored (commit, finish): no database
+        connection is held while the body arrives. BlobBusy then, or
+        OffsetMoved if another request stored this offset first."""
+        from sync.server.blobs.s3upload import S3Append
+        return S3Append(self, sha256, int(length), owner)
+
+    def lock(self, sha256: str, length: int, owner: str):
+        return self.locks.acquire(f"blob-upload:{sha256}.{int(length)}.{owner}")
+
+    def upload_key(self, sha256: str, length: int, owner: str) -> str:
+        return self._upload_key(sha256, length, owner)
 
     def discard(self, sha256: str, length: int, owner: str = "") -> None:
         """Abort the multipart upload and drop its tail and row (expiry, a
         hash mismatch)."""
         with self.db.session() as s:
             row = s.get(BlobUpload, (sha256, int(length), owner))
-            state = _State.of(row) if row else None
+            state = UploadState.of(row) if row else None
             if row:
                 s.delete(row)
         if state:
             self._drop(state, self._upload_key(sha256, length, owner))
 
-    def _drop(self, state: "_State", upload_key: str) -> None:
+    def _drop(self, state: UploadState, upload_key: str) -> None:
         from botocore.exceptions import ClientError
         if state.multipart_id:
             try:
@@ -168,7 +173,7 @@ class S3BlobStore:
         under this prefix that no open upload (`live` blob_uploads rows)
         owns, started before `older_than`: (kind, key, upload id). They are
         left by a server that died between the store and the database."""
-        ids = {_State.of(r).multipart_id for r in live}
+        ids = {UploadState.of(r).multipart_id for r in live}
         keys = {self._upload_key(r.sha256, r.length, r.owner) for r in live}
         pages = self.client.get_paginator("list_multipart_uploads").paginate(Bucket=self.bucket,
                                                                               Prefix=self.loc.prefix)
@@ -193,199 +198,3 @@ class S3BlobStore:
         except ClientError as e:
             if not _not_found(e):
                 raise
-
-
-class _State:
-    """The persistent part of an upload (a blob_uploads row)."""
-
-    def __init__(self, stored=0, multipart_id="", multipart_key="", parts=None, tail=0, hash_state=None):
-        self.stored, self.multipart_id, self.multipart_key = stored, multipart_id, multipart_key
-        self.parts: list[list] = parts or []          # [number, etag, size]
-        self.tail, self.hash_state = tail, hash_state
-
-    @classmethod
-    def of(cls, row: BlobUpload) -> "_State":
-        extra = json.loads(row.parts or "{}") if (row.parts or "").startswith("{") else {}
-        return cls(row.stored, row.multipart_id, extra.get("key", ""), extra.get("parts", []), row.tail,
-                   row.hash_state)
-
-    def save(self, row: BlobUpload) -> None:
-        row.stored, row.multipart_id, row.tail, row.hash_state = (self.stored, self.multipart_id, self.tail,
-                                                                  self.hash_state)
-        row.parts = json.dumps({"key": self.multipart_key, "parts": self.parts})
-        row.touched_at = utcnow()
-
-
-class _S3Append:
-    """One chunk of an upload: the bytes of this request are spooled, then
-    commit() stores them (a part, or the tail) and saves the state with the
-    running hash. Same surface as the disk store's appender."""
-
-    def __init__(self, store: S3BlobStore, sha256: str, length: int, owner: str, held):
-        self.store, self.sha, self.length, self.owner, self.held = store, sha256, length, owner, held
-        self.ukey = store._upload_key(sha256, length, owner)
-        with store.db.session() as s:
-            insert_ignore(s, BlobUpload, sha256=sha256, length=length, owner=owner)
-            self.state = _State.of(s.get(BlobUpload, (sha256, length, owner)))
-        self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-        self.n = 0
-        self._kept_whole = False
-
-    def size(self) -> int:
-        return self.state.stored + self.n
-
-    def write(self, data: bytes) -> int:
-        self.spool.write(data)
-        self.n += len(data)
-        return len(data)
-
-    def truncate(self, size: int) -> int:
-        self.n = max(0, size - self.state.stored)
-        self.spool.seek(self.n)
-        self.spool.truncate(self.n)
-        return size
-
-    def _hasher(self):
-        if not sha256state.available():
-            return None
-        st = self.state
-        if st.stored == 0:
-            return sha256state.ResumableSha256()
-        return sha256state.ResumableSha256.from_state(st.hash_state) if st.hash_state else None
-
-    def commit(self) -> None:
-        """Keep what this request brought (blocking: run in a thread)."""
-        if self.n == 0 or self._kept_whole:
-            return
-        st, c, b = self.state, self.store.client, self.store.bucket
-        final = st.stored + self.n == self.length
-        h = self._hasher()
-        if h is not None:
-            self.spool.seek(0)
-            for block in iter(lambda: self.spool.read(READ_BLOCK), b""):
-                h.update(block)
-        if st.stored == 0 and final and h is not None:
-            st.hash_state = h.state()             # one request brings it all: finish() PUTs it whole
-            st.stored, st.parts = self.n, []
-            self._kept_whole = True
-            return
-        body = self._with_tail()
-        if final or st.tail + self.n >= MIN_PART:
-            if not st.multipart_id:
-                st.multipart_key = self.store.key(self.sha) if h is not None else self.ukey + "/assembled"
-                st.multipart_id = c.create_multipart_upload(Bucket=b, Key=st.multipart_key)["UploadId"]
-            number = len(st.parts) + 1
-            body.seek(0)
-            etag = c.upload_part(Bucket=b, Key=st.multipart_key, UploadId=st.multipart_id, PartNumber=number,
-                                 Body=body, ContentLength=st.tail + self.n)["ETag"]
-            st.parts.append([number, etag, st.tail + self.n])
-            had_tail, st.tail = st.tail, 0
-        else:
-            body.seek(0)
-            c.put_object(Bucket=b, Key=self.ukey + "/tail", Body=body, ContentLength=st.tail + self.n)
-            had_tail, st.tail = 0, st.tail + self.n
-        st.stored += self.n
-        st.hash_state = h.state() if h is not None else None
-        self._save()
-        self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-        self.n = 0
-        if had_tail:
-            c.delete_object(Bucket=b, Key=self.ukey + "/tail")     # after the row no longer needs it
-
-    def _with_tail(self) -> BinaryIO:
-        """This request's bytes, after the tail's (only its first st.tail
-        bytes count: a server that died after rewriting it may have left more)."""
-        st = self.state
-        if not st.tail:
-            return self.spool
-        out = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-        got = self.store.client.get_object(Bucket=self.store.bucket, Key=self.ukey + "/tail",
-                                           Range=f"bytes=0-{st.tail - 1}")["Body"]
-        out.write(got.read())
-        self.spool.seek(0)
-        for block in iter(lambda: self.spool.read(READ_BLOCK), b""):
-            out.write(block)
-        return out
-
-    def _save(self) -> None:
-        with self.store.db.session() as s:
-            row = s.get(BlobUpload, (self.sha, self.length, self.owner))
-            if row is None:                 # dropped meanwhile (expiry): keep the state anyway
-                row = BlobUpload(sha256=self.sha, length=self.length, owner=self.owner)
-                s.add(row)
-            self.state.save(row)
-
-    def finish(self) -> bool:
-        """Verify and publish (blocking). True: the blob is stored under its
-        name; False: the bytes do not hash to it, the upload is dropped."""
-        self.commit()
-        st, c, b = self.state, self.store.client, self.store.bucket
-        if self._kept_whole:
-            ok = sha256state.ResumableSha256.from_state(st.hash_state).hexdigest() == self.sha
-            if ok and not self.store.has(self.sha):
-                self.spool.seek(0)
-                c.put_object(Bucket=b, Key=self.store.key(self.sha), Body=self.spool, ContentLength=self.length)
-            self._forget(abort=False)
-            return ok
-        h = self._hasher()
-        if h is not None and st.multipart_key == self.store.key(self.sha):
-            ok = h.hexdigest() == self.sha
-            if ok and not self.store.has(self.sha):
-                self._complete()
-                self._forget(abort=False)
-            else:
-                self._forget(abort=True)          # wrong bytes, or the same bytes already there
-            return ok
-        return self._finish_by_reading_back()
-
-    def _complete(self) -> None:
-        st = self.state
-        self.store.client.complete_multipart_upload(
-            Bucket=self.store.bucket, Key=st.multipart_key, UploadId=st.multipart_id,
-            MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etag} for n, etag, _ in st.parts]})
-        st.multipart_id = ""
-
-    def _finish_by_reading_back(self) -> bool:
-        """No running hash: assemble under uploads/, hash what the store
-        returns, and copy it into place only if it matches."""
-        import hashlib
-        c, b, st = self.store.client, self.store.bucket, self.state
-        if not st.multipart_id or st.multipart_key == self.store.key(self.sha):
-            # begun by a server that kept the hash, its state now lost: never
-            # complete unverified bytes under the blob's name; start again
-            self._forget(abort=True)
-            return False
-        self._complete()
-        staged = st.multipart_key
-        h = hashlib.sha256()
-        body = c.get_object(Bucket=b, Key=staged)["Body"]
-        for block in body.iter_chunks(READ_BLOCK):
-            h.update(block)
-        ok = h.hexdigest() == self.sha
-        if ok and not self.store.has(self.sha):
-            c.copy_object(Bucket=b, Key=self.store.key(self.sha), CopySource={"Bucket": b, "Key": staged})
-        c.delete_object(Bucket=b, Key=staged)
-        self._forget(abort=False)
-        return ok
-
-    def _forget(self, *, abort: bool) -> None:
-        """Done with the store's side. A published upload keeps its row
-        (reset) until the caller registers the blob and ends the upload in
-        one transaction (uploads.end), so gc never sees a stored object
-        with neither a blob row nor an open upload."""
-        if abort:
-            self.store.discard(self.sha, self.length, self.owner)
-        else:
-            self.state = _State()
-            self._save()
-            self.store.client.delete_object(Bucket=self.store.bucket, Key=self.ukey + "/tail")
-        self.state = _State()
-
-    def __enter__(self) -> "_S3Append":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        try:
-            self.spool.close()
-        finally:
-            self.held.release()

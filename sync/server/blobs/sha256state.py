@@ -78,7 +78,8 @@ class ResumableSha256:
         return cls(state)
 
     def update(self, data: bytes | bytearray | memoryview) -> None:
-        data = bytes(data) if not isinstance(data, bytes) else data
+        if not isinstance(data, bytes):
+            data = bytes(data)
         self._lib.SHA256_Update(self._ctx, data, len(data))
 
     def state(self) -> bytes:

@@ -32,10 +32,20 @@ class BlobBusy(Exception):
     """Another upload of this blob is running (this or another process)."""
 
 
+class OffsetMoved(Exception):
+    """Another request stored bytes of this upload meanwhile: resume at
+    `offset` (the object store checks this when a chunk is stored)."""
+
+    def __init__(self, offset: int):
+        super().__init__(offset)
+        self.offset = offset
+
+
 class BlobStore(Protocol):
     """DiskBlobStore (here, the default) or s3.S3BlobStore; backends.py
-    picks one. open_append() returns an appender: size(), write(),
-    truncate(), commit() (keep what arrived), finish() (verify, publish)."""
+    picks one. open_append() returns an appender: size(), expect(content
+    length), awrite(), truncate(), commit() (keep what arrived), finish()
+    (verify, publish); commit and finish may raise BlobBusy or OffsetMoved."""
     def has(self, sha256: str) -> bool: ...
     def partial_size(self, sha256: str, length: int) -> int: ...
     def open_append(self, sha256: str, length: int) -> BinaryIO: ...
@@ -102,6 +112,12 @@ class _HashingAppend:
 
     def commit(self) -> None:
         """Keep what arrived (here: already in the partial file)."""
+
+    def expect(self, content_length: int | None) -> None:
+        """(The object store decides here whether to stream the chunk.)"""
+
+    async def awrite(self, data: bytes) -> None:
+        self.write(data)
 
     def truncate(self, size: int) -> int:
         self._settle()
