@@ -36,7 +36,10 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI):
         # Few request threads: beyond a handful they only fight over the GIL
         # and the locked rows (a plan item's quota), and every reply is later.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+        # With an object store, a request thread mostly waits for the store's
+        # reply over the network, so more of them keep the worker busy.
+        threads = settings.request_threads or (16 if getattr(app.state.blobs, "remote", False) else 4)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         scheduler = gc.Scheduler(app.state.db, app.state.blobs, settings)
         scheduler.start()
         yield

@@ -14,7 +14,7 @@ class Settings:
     max_blob_bytes: int = 512 * 1024 * 1024
     login_max_failures: int = 5      # per user name and per address ...
     login_window_s: int = 300        # ... within this window
-    request_threads: int = 4         # per worker process (see app.py)
+    request_threads: int = 0         # per worker process (see app.py); 0: 4, or 16 with an object store
     # Where blobs live: "" = <data>/blobs on this disk; s3://bucket/prefix = an
     # S3-compatible object store (endpoint below; credentials from the
     # environment or s3_credentials_file, never here: see blobs/s3config.py).

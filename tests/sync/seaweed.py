@@ -49,7 +49,21 @@ class SeaweedS3:
             path.chmod(0o600)
         return path
 
-    def start(self) -> "SeaweedS3":
+    def start(self, attempts: int = 3) -> "SeaweedS3":
+        """Free ports are picked before weed binds them, so another program
+        may take one meanwhile: then start again on new ones."""
+        for attempt in range(attempts):
+            try:
+                return self._start()
+            except RuntimeError:
+                if attempt == attempts - 1:
+                    raise
+                self._kill()
+                shutil.rmtree(self.root / "data", ignore_errors=True)
+                self.ports = {name: free_port() for name in self.ports}
+        return self
+
+    def _start(self) -> "SeaweedS3":
         (self.root / "data").mkdir()
         config = self.root / "s3.json"
         config.write_text(json.dumps({"identities": [{
@@ -63,7 +77,7 @@ class SeaweedS3:
                 "-s3", f"-s3.port={p['s3']}", f"-s3.port.grpc={p['s3.grpc']}", f"-s3.config={config}",
                 "-s3.port.iceberg=0", "-s3.port.lance=0", "-metricsPort=0",
                 "-master.volumeSizeLimitMB=256", "-volume.max=0", "-volume.minFreeSpace=1GiB"]
-        self.log = open(self.root / "log", "wb")
+        self.log = open(self.root / "log", "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.root,
                                      start_new_session=True)
         self._wait_ready()
@@ -102,10 +116,13 @@ class SeaweedS3:
         self.client().create_bucket(Bucket=name)
         return name
 
-    def stop(self) -> None:
+    def _kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, 9)            # its data is thrown away: no graceful stop (~10 s)
             self.proc.wait()
         if getattr(self, "log", None):
             self.log.close()
+
+    def stop(self) -> None:
+        self._kill()
         shutil.rmtree(self.root, ignore_errors=True)

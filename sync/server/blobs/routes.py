@@ -101,9 +101,6 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
     except BlobBusy:
         raise ApiError(423, "blob.busy", headers={"Retry-After": "1"}) from None
     try:
-        if await run_in_threadpool(store.has, sha256):   # published by the upload that held the lock before us
-            await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
-            return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
         size = f.size()
         if size != upload_offset:
             raise ApiError(409, "blob.offset_mismatch", headers={"Upload-Offset": str(size)}, offset=size)

@@ -55,6 +55,7 @@ def _not_found(err) -> bool:
 
 
 class S3BlobStore:
+    remote = True               # its calls wait on the network (app.py: more request threads)
     def __init__(self, loc: s3config.S3Location, *, db: Database, locks, creds: tuple[str, str] | None = None,
                  client=None):
         self.loc, self.db, self.locks = loc, db, locks

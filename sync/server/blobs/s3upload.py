@@ -305,23 +305,28 @@ class S3Append:
     def finish(self) -> bool:
         """Verify and publish (blocking). True: the blob is stored under its
         name; False: its bytes do not hash to it, and the upload is dropped."""
+        if self.mode == "spool" and self.base.stored == 0 and self.n == self.length:
+            return self._publish_whole()             # touches no upload state: no lock
         with self.store.lock(self.sha, self.length, self.owner):
             self._commit_locked()
             return self._publish()
 
+    def _publish_whole(self) -> bool:
+        """The whole blob came in this one request: hash it, and PUT it under
+        its name if it matches (the same verified bytes twice are harmless)."""
+        h = hashlib.sha256()
+        self.spool.seek(0)
+        for block in iter(lambda: self.spool.read(READ_BLOCK), b""):
+            h.update(block)
+        if h.hexdigest() != self.sha:
+            return False
+        self.spool.seek(0)
+        self.store.client.put_object(Bucket=self.store.bucket, Key=self.store.key(self.sha), Body=self.spool,
+                                     ContentLength=self.length)
+        return True
+
     def _publish(self) -> bool:
-        st, c, b = self.base, self.store.client, self.store.bucket
-        if self.n and st.stored == 0 and self.mode == "spool":   # whole in one request, spooled
-            h = hashlib.sha256()
-            self.spool.seek(0)
-            for block in iter(lambda: self.spool.read(READ_BLOCK), b""):
-                h.update(block)
-            ok = h.hexdigest() == self.sha
-            if ok:          # the same verified bytes again (another team's upload of them) is harmless
-                self.spool.seek(0)
-                c.put_object(Bucket=b, Key=self.store.key(self.sha), Body=self.spool, ContentLength=self.length)
-            self._done()
-            return ok
+        st = self.base
         h = self._resume_hash()
         if h is not None and st.multipart_key == self.store.key(self.sha):
             ok = h.hexdigest() == self.sha and self._complete()
