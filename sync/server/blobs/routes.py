@@ -92,7 +92,10 @@ async def upload(request: Request, token: Token, sha256: str = Sha,
     store, limit = request.app.state.blobs, request.app.state.settings.max_blob_bytes
     if upload_length > limit:
         raise ApiError(413, "blob.too_large", limit=limit)
-    if await run_in_threadpool(store.has, sha256):   # published only after verification; (re)register: idempotent
+    # Published only after verification; (re)register: idempotent. Asked at the
+    # first chunk only (an object store's answer is a round trip): a later
+    # chunk of a blob published meanwhile is just verified and stored again.
+    if upload_offset == 0 and await run_in_threadpool(store.has, sha256):
         await run_in_threadpool(_register, request, sha256, upload_length, p.device.id)
         return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
     await run_in_threadpool(_begin, request, sha256, upload_length, "", p.device.id)   # 429 over the quota
