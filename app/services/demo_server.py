@@ -63,7 +63,7 @@ def child_main(argv: list[str] | None = None) -> int:
     from sync.server.demo import start_demo
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
-    running, info = start_demo(data, port=args.port)
+    running, info = start_demo(data, port=args.port, history=True)
     access = DemoAccess(url=running.url, username=info.username, password=info.password,
                         usernames=list(info.usernames), data_dir=str(data.resolve()), pid=os.getpid())
     write_atomic(data / INFO_FILE, json.dumps(vars(access), ensure_ascii=False).encode("utf-8"), prefix=".demo-")
@@ -155,6 +155,9 @@ def banner(root: Path, access, tasks: int, os_keyring: bool) -> str:
         f"  sign in       user {access.username}   password {access.password}   (new each run)",
         f"                演示账号 {access.username} / 密码 {access.password}",  # i18n: terminal, both
         f"  other accounts (same password): {others}",
+        f"  web console   {access.url}/console/   (管理平台)",  # i18n: terminal, both languages
+        f"                province {access.password} (省局)  ·  "  # i18n: terminal, both languages
+        f"agency / agency2 {access.password} (承检机构)",  # i18n: terminal, both languages
         f"  progress      field-sampler-server progress --data {root / 'server'}",
         f"  {keyring_note}",
         "=" * 72,

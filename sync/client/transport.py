@@ -18,6 +18,16 @@ from sync.protocol.schemas import PROTOCOL
 RETRY_STATUSES = {408, 423, 425, 500, 502, 503, 504}   # 429 (sign-in limit) is shown, not retried
 
 
+def user_agent() -> str:
+    """Tells the server the app's version (shown in the console's devices)."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        v = version("field-sampler")
+    except PackageNotFoundError:
+        v = "dev"
+    return f"field-sampler/{v} fs-sync/1"
+
+
 @dataclass
 class RetryPolicy:
     base_s: float = 0.5
@@ -50,7 +60,7 @@ class Transport:
         # it the body waits for a delayed ACK (~40 ms per request).
         nodelay = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
         self.client = httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(t.read_s, connect=t.connect_s),
-                                   headers={"User-Agent": "field-sampler-sync/1"}, transport=nodelay)
+                                   headers={"User-Agent": user_agent()}, transport=nodelay)
 
     def close(self) -> None:
         self.client.close()

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 
 from sync.protocol.messages import problem
 from sync.protocol.schemas import Health
-from sync.server import envelope, errors
+from sync.server import console, envelope, errors
 from sync.server.audit.routes import router as audit_router
 from sync.server.auth.ratelimit import LoginLimiter
 from sync.server.auth.routes import router as auth_router
@@ -68,6 +68,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     for router in (auth_router, devices_router, pull_router, records_router, blobs_router, tasks_router,
                    audit_router):
         app.include_router(router, responses=envelope.COMMON_RESPONSES)
+    console.install(app)
     return app
 
 

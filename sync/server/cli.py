@@ -99,7 +99,9 @@ def cmd_demo(args) -> int:
     settings, db = _db(args)
     with db.session() as session:
         info = demo.seed(session=session)
-    serve_forever(create_app(settings, db), args.host, args.port, banner=demo.banner(info))
+        demo.seed_history(data_dir=settings.data_dir, session=session, info=info)
+    app = create_app(settings, db)
+    serve_forever(app, args.host, args.port, banner=lambda url: demo.banner(info, url))
     return 0
 
 
@@ -257,6 +259,29 @@ def cmd_revoke_device(args) -> int:
         for device_id in ids:
             service.revoke(session=s, device_id=device_id, actor="cli")
     print(f"revoked: {', '.join(ids) or 'nothing'}")
+    return 0
+
+
+def cmd_export_summary(args) -> int:
+    """检验情况汇总表 as .xlsx (or .csv by the file's extension)."""
+    from sync.server.audit import service as audit
+    from sync.server.exports import summary
+    from sync.server.plan.models import Plan
+    _, db = _db(args)
+    out = Path(args.out)
+    fmt = "csv" if out.suffix.lower() == ".csv" else "xlsx"
+    with db.session() as s:
+        if s.get(Plan, args.plan) is None:
+            print(f"error: no plan {args.plan}", file=sys.stderr)
+            return 1
+        data, rows = (summary.csv_bytes if fmt == "csv" else summary.xlsx_bytes)(
+            session=s, plan_id=args.plan, agency_id=args.agency)
+        audit.log(session=s, actor="cli", action="export.summary", target=args.plan,
+                  detail={"format": fmt, "rows": rows, "agency": args.agency or "all", "file": str(out)})
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    print(f"{rows} rows written to {out}")
     return 0
 
 

@@ -10,6 +10,7 @@ class Settings:
     data_dir: Path
     database_url: str = ""           # empty: SQLite file in data_dir
     session_ttl_hours: int = 12      # admin/lab sign-ins
+    console_idle_minutes: int = 30   # a console session ends after this long unused
     device_ttl_days: int = 365       # a sampler's enrolled laptop
     max_blob_bytes: int = 512 * 1024 * 1024
     login_max_failures: int = 5      # per user name and per address ...

@@ -35,7 +35,7 @@ def _config(app: FastAPI, sock: socket.socket, log_level: str) -> uvicorn.Config
                           timeout_keep_alive=30, backlog=2048)
 
 
-def serve_forever(app: FastAPI, host: str, port: int, *, log_level: str = "info", banner: str = "",
+def serve_forever(app: FastAPI, host: str, port: int, *, log_level: str = "info", banner="",
                   workers: int = 1) -> None:
     """workers > 1: that many processes share the socket (uvicorn's
     supervisor restarts one that dies); each builds its app from the
@@ -44,7 +44,7 @@ def serve_forever(app: FastAPI, host: str, port: int, *, log_level: str = "info"
     print(f"Field Sampler server listening on {url_of(sock)}"
           + (f" ({workers} worker processes)" if workers > 1 else ""), flush=True)
     if banner:
-        print(banner, flush=True)
+        print(banner(url_of(sock)) if callable(banner) else banner, flush=True)
     if workers <= 1:
         uvicorn.Server(_config(app, sock, log_level)).run(sockets=[sock])
         return

@@ -1,4 +1,4 @@
-"""Audit log: who did what, when (server clock)."""
+"""Audit log: who did what, when (server clock), and the before/after of a change."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,3 +18,6 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(50), index=True)
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    # What the change replaced and what it wrote (the fields it touched).
+    before: Mapped[dict | None] = mapped_column(JSON, default=None)
+    after: Mapped[dict | None] = mapped_column(JSON, default=None)

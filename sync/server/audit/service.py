@@ -10,9 +10,10 @@ from sync.server.audit.models import AuditEntry
 
 
 def log(*, session: Session, actor: str, action: str, target: str = "",
-        device_id: str | None = None, detail: dict[str, Any] | None = None) -> None:
+        device_id: str | None = None, detail: dict[str, Any] | None = None,
+        before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
     session.add(AuditEntry(actor=actor, device_id=device_id, action=action, target=target,
-                           detail=detail or {}))
+                           detail=detail or {}, before=before, after=after))
 
 
 def recent(*, session: Session, limit: int = 200, action: str | None = None) -> list[AuditEntry]:

@@ -16,11 +16,14 @@ from sync.server.pull.changes import record_change
 def add_agency(*, session: Session, id: str, name: str, address: str = "", contact: str = "",
                phone: str = "", actor: str = "cli") -> Agency:
     agency = session.get(Agency, id) or Agency(id=id)
+    before = ({"name": agency.name, "address": agency.address, "contact": agency.contact, "phone": agency.phone}
+              if agency.name is not None else None)
     agency.name, agency.address, agency.contact, agency.phone = name, address, contact, phone
     session.add(agency)
     session.flush()
     record_change(session=session, kind="agency", entity_id=id)
-    audit.log(session=session, actor=actor, action="agency.save", target=id)
+    audit.log(session=session, actor=actor, action="agency.save", target=id, before=before,
+              after={"name": name, "address": address, "contact": contact, "phone": phone})
     return agency
 
 
@@ -28,10 +31,12 @@ def add_team(*, session: Session, id: str, agency_id: str, name: str, actor: str
     if session.get(Agency, agency_id) is None:
         raise ValueError(f"unknown agency {agency_id}")
     team = session.get(Team, id) or Team(id=id, agency_id=agency_id)
+    before = {"agency": team.agency_id, "name": team.name} if team.name is not None else None
     team.agency_id, team.name = agency_id, name
     session.add(team)
     session.flush()
-    audit.log(session=session, actor=actor, action="team.save", target=id)
+    audit.log(session=session, actor=actor, action="team.save", target=id, before=before,
+              after={"agency": agency_id, "name": name})
     return team
 
 
@@ -57,7 +62,9 @@ def add_user(*, session: Session, username: str, password: str, role: str, name:
     session.flush()
     if role == "sampler":
         record_change(session=session, kind="sampler", entity_id=user.id)
-    audit.log(session=session, actor=actor, action="user.add", target=username, detail={"role": role})
+    audit.log(session=session, actor=actor, action="user.add", target=username, detail={"role": role},
+              after={"username": username, "name": user.name, "role": role, "agency": agency_id, "team": team_id,
+                     "active": True})
     return user
 
 
@@ -66,7 +73,23 @@ def set_password(*, session: Session, username: str, password: str, actor: str =
     if user is None:
         raise ValueError(f"no user {username}")
     user.password_hash = hash_password(password)
-    audit.log(session=session, actor=actor, action="user.password", target=username)
+    # The password itself is never logged, not even hashed.
+    audit.log(session=session, actor=actor, action="user.password", target=username, after={"password": "reset"})
+    return user
+
+
+def set_active(*, session: Session, username: str, active: bool, actor: str = "cli") -> User:
+    """Disable (or enable) an account: a disabled user's devices and sessions
+    are refused at their next request (devices.authenticate)."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ValueError(f"no user {username}")
+    if user.active != active:
+        audit.log(session=session, actor=actor, action="user.enable" if active else "user.disable", target=username,
+                  before={"active": user.active}, after={"active": active})
+        user.active = active
+        if user.role == "sampler":
+            record_change(session=session, kind="sampler", entity_id=user.id)
     return user
 
 

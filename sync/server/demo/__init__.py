@@ -116,14 +116,31 @@ def seed(*, session: Session, today: date | None = None, password: str | None = 
                     usernames=tuple(u for u, *_ in USERS))
 
 
-def banner(info: DemoInfo) -> str:
-    return (f"Demo accounts (password for all): {', '.join(info.usernames)}\n"
-            f"  sampler: user {info.username}  password {info.password}\n"
-            f"  演示账号 {info.username} / 密码 {info.password}")
+def banner(info: DemoInfo, url: str = "") -> str:
+    lines = [f"Demo accounts (password for all): {', '.join(info.usernames)}",
+             f"  sampler: user {info.username}  password {info.password}",
+             f"  演示账号 {info.username} / 密码 {info.password}"]
+    if url:
+        lines += [f"Web console 管理平台: {url.rstrip('/')}/console/",
+                  f"  provincial admin 省局: province / {info.password}",
+                  f"  agency admins 承检机构: agency, agency2 / {info.password}"]
+    return "\n".join(lines)
 
 
-def start_demo(data_dir, *, host: str = "127.0.0.1", port: int = 0, today: date | None = None):
-    """Seed (or re-seed) a demo server in data_dir and run it in a thread.
+def seed_history(*, data_dir, session: Session, info: DemoInfo) -> int:
+    """Week-3 history (records, photos, a quiet laptop) for the console."""
+    from sync.server.blobs.store import DiskBlobStore
+    from sync.server.config import settings_for
+    from sync.server.demo.history import USERNAMES
+    from sync.server.demo.history import seed_history as seed
+    info.usernames = info.usernames + tuple(u for u in USERNAMES if u not in info.usernames)
+    return seed(session=session, store=DiskBlobStore(settings_for(data_dir).blob_dir), password=info.password)
+
+
+def start_demo(data_dir, *, host: str = "127.0.0.1", port: int = 0, today: date | None = None,
+               history: bool = False):
+    """Seed (or re-seed) a demo server in data_dir and run it in a thread;
+    history: also the console's week-3 history (a few seconds, first run).
     Returns (RunningServer, DemoInfo); call .stop() on the first when done."""
     from sync.server.app import create_app
     from sync.server.config import settings_for
@@ -133,4 +150,6 @@ def start_demo(data_dir, *, host: str = "127.0.0.1", port: int = 0, today: date 
     db = Database(settings.db_url)
     with db.session() as session:
         info = seed(session=session, today=today)
+        if history:
+            seed_history(data_dir=settings.data_dir, session=session, info=info)
     return start_in_thread(create_app(settings, db), host, port), info

@@ -22,3 +22,4 @@ class Device(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    app_version: Mapped[str] = mapped_column(String(40), default="")   # from its last pull (User-Agent)

@@ -137,7 +137,8 @@ def revoke(*, session: Session, device_id: str, actor: str, principal: Principal
     if device.revoked_at is None:
         device.revoked_at = utcnow()
         audit.log(session=session, actor=actor, action="device.revoke", target=device_id,
-                  detail={"user": owner.username if owner else ""})
+                  detail={"user": owner.username if owner else "", "name": device.name},
+                  before={"revoked_at": None}, after={"revoked_at": device.revoked_at.isoformat()})
     return device
 
 

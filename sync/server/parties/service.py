@@ -1,10 +1,12 @@
-"""Inspected parties: CSV import (bad rows reported by line, good rows kept)."""
+"""Inspected parties: import from CSV or a spreadsheet (bad rows reported by
+line, good rows kept)."""
 from __future__ import annotations
 
 import csv
 import io
 import uuid
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from sqlalchemy import String, select
 from sqlalchemy.orm import Session
@@ -83,12 +85,19 @@ def save_party(*, session: Session, data: dict) -> tuple[Party, bool]:
     return party, created
 
 
-def import_csv(*, session: Session, text: str, actor: str = "cli") -> ImportReport:
-    report = ImportReport()
+def import_csv(*, session: Session, text: str, actor: str = "cli", source: str = "") -> ImportReport:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    return import_rows(session=session, rows=enumerate(reader, start=2), actor=actor, source=source or "csv")
+
+
+def import_rows(*, session: Session, rows: Iterable[tuple[int, dict]], actor: str = "cli",
+                source: str = "") -> ImportReport:
+    """(line number, {header: value}) rows from a CSV or a spreadsheet: bad
+    rows are reported by line, good rows kept."""
+    report = ImportReport()
     seen: set[str] = set()
-    for line_no, raw in enumerate(reader, start=2):
-        row = {HEADERS.get((k or "").strip(), (k or "").strip()): (v or "").strip() for k, v in raw.items()}
+    for line_no, raw in rows:
+        row = {HEADERS.get(str(k or "").strip(), str(k or "").strip()): _cell(v) for k, v in raw.items()}
         if "scope" in row:
             row["scope"] = SCOPE_WORDS.get(row["scope"], row["scope"]) if row["scope"] else "seller"
         problem = _row_problem(row)
@@ -103,9 +112,20 @@ def import_csv(*, session: Session, text: str, actor: str = "cli") -> ImportRepo
             _, created = save_party(session=session, data=row)
         report.added += created
         report.updated += not created
-    audit.log(session=session, actor=actor, action="parties.import",
-              detail={"added": report.added, "updated": report.updated, "errors": len(report.errors)})
+    audit.log(session=session, actor=actor, action="parties.import", target=source,
+              detail={"added": report.added, "updated": report.updated, "errors": len(report.errors)},
+              after={"added": report.added, "updated": report.updated,
+                     "refused_lines": [line for line, _ in report.errors][:200]})
     return report
+
+
+def _cell(value) -> str:
+    """A CSV string or a spreadsheet cell (numbers, dates) as text."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def party_out(p: Party) -> PartyOut:

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Request
 
 from sync.protocol.schemas import ErrorBody, PullResponse
 from sync.server.deps import Token, unit
+from sync.server.devices.versions import note_app_version
 from sync.server.errors import ERROR_RESPONSES
 from sync.server.pull import service
 
@@ -16,4 +17,5 @@ router = APIRouter(prefix="/v1", tags=["sync"],
 @router.get("/pull", response_model=PullResponse, summary="Server-owned data for the device, incrementally")
 def pull(request: Request, token: Token, cursor: str | None = Query(default=None, max_length=100)):
     with unit(request, token, "sampler") as (session, p):
+        note_app_version(p.device, request.headers.get("user-agent", ""))
         return service.pull(session=session, principal=p, cursor=cursor)

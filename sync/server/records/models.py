@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db import Base, UTCDateTime
@@ -27,6 +27,21 @@ class Record(Base):
     device_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))          # finished | refused | problem_reported
     product: Mapped[str] = mapped_column(String(100), default="")
+    # Copied from the document (records/fields.py) for the console's search
+    # and the summary sheet: 抽样单编号, 受检单位, 地址, 生产单位, 商标, 规格型号, 生产日期/批号, 备注.
+    record_no: Mapped[str] = mapped_column(String(64), default="", index=True)
+    party_name: Mapped[str] = mapped_column(String(300), default="")
+    party_address: Mapped[str] = mapped_column(String(300), default="")
+    producer: Mapped[str] = mapped_column(String(300), default="")
+    trademark: Mapped[str] = mapped_column(String(100), default="")
+    spec_model: Mapped[str] = mapped_column(String(100), default="")
+    production_date: Mapped[str] = mapped_column(String(50), default="")
+    batch_no: Mapped[str] = mapped_column(String(200), default="")
+    remarks: Mapped[str] = mapped_column(Text, default="")
+    # Fixed at receipt (fields.timing): the China day of sampling, and whether
+    # the record missed the e-CQS deadline (the end of the next day).
+    sampled_on: Mapped[str] = mapped_column(String(10), default="", index=True)
+    late_entry: Mapped[bool] = mapped_column(Boolean, default=False)
     document: Mapped[str] = mapped_column(Text)              # canonical JSON text
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)   # device-stated
     device_time: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -24,6 +24,7 @@ from sync.server.db import utcnow
 from sync.server.devices.service import Principal
 from sync.server.errors import ApiError
 from sync.server.plan.models import PlanItem
+from sync.server.records import fields
 from sync.server.records.checks import record_problems, task_problems
 from sync.server.records.models import AmendmentRecord, Record, RecordPhoto
 from sync.server.tasks import service as tasks
@@ -103,6 +104,9 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
                  plan_item_id=task.plan_item_id, party_id=task.party_id, agency_id=task.agency_id,
                  user_id=principal.user.id, device_id=principal.device.id, status=push.document["status"],
                  product=item.product, document=canonical_bytes(push.document).decode("utf-8"),
+                 **fields.from_document(push.document),
+                 **fields.timing(finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
+                                 received_at=now),
                  finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
                  received_at=now)
     photos = _photos(push.document)
@@ -168,6 +172,8 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
             session.flush()
     except IntegrityError:
         return _push_amendment(session, principal, push)
+    for col, value in fields.amended(str(doc.get("path") or ""), str(doc.get("new_value") or "")).items():
+        setattr(rec, col, value)             # the lists and the summary show the corrected value
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="amendment.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash})
     return 201, _answer(session, "created", push.client_id, push.record_hash, now, photos)

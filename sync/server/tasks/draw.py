@@ -3,10 +3,12 @@
 Parties are drawn from those whose scope the plan item allows and that can
 still take this batch (no task yet for this product there, fewer than two
 tasks there in this plan); each drawn party gets a randomly drawn team of the
-agency. A seed makes a draw reproducible for the record."""
+agency. Every draw is kept (tasks.models.Draw): its seed and the candidate
+parties and teams in order, so replay() gives the same parties and teams."""
 from __future__ import annotations
 
 import random
+import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,12 +19,29 @@ from sync.server.auth.models import Team
 from sync.server.errors import ApiError
 from sync.server.parties.models import Party
 from sync.server.plan.models import PlanItem
-from sync.server.tasks.models import Task
+from sync.server.tasks.models import Draw, Task
 from sync.server.tasks.service import create_task
+
+
+def pick(*, seed: int, candidates: list[str], teams: list[str], count: int) -> list[tuple[str, str]]:
+    """The draw itself: (party id, team id) pairs. Pure, so it replays."""
+    rng = random.Random(seed)
+    parties = rng.sample(candidates, min(count, len(candidates)))
+    return [(p, rng.choice(teams)) for p in parties]
+
+
+def replay(d: Draw) -> list[tuple[str, str]]:
+    return pick(seed=d.seed, candidates=list(d.candidates), teams=list(d.teams), count=d.requested)
 
 
 def draw(*, session: Session, plan_item_id: str, count: int, agency_id: str | None = None,
          due_date: str = "", seed: int | None = None, actor: str = "cli") -> list[Task]:
+    return draw_recorded(session=session, plan_item_id=plan_item_id, count=count, agency_id=agency_id,
+                         due_date=due_date, seed=seed, actor=actor)[1]
+
+
+def draw_recorded(*, session: Session, plan_item_id: str, count: int, agency_id: str | None = None,
+                  due_date: str = "", seed: int | None = None, actor: str = "cli") -> tuple[Draw, list[Task]]:
     item = session.get(PlanItem, plan_item_id)
     if item is None:
         raise ApiError(404, "not_found", what=plan_item_id)
@@ -43,10 +62,19 @@ def draw(*, session: Session, plan_item_id: str, count: int, agency_id: str | No
     candidates = [p for p in session.scalars(select(Party).order_by(Party.id))
                   if p.scope in item.scopes and p.id not in same_item
                   and per_party.get(p.id, 0) < MAX_BATCHES_PER_PARTY]
-    rng = random.Random(seed)
-    drawn = rng.sample(candidates, min(count, len(candidates)))
-    made = [create_task(session=session, plan_item_id=item.id, party_id=p.id, team_id=rng.choice(teams).id,
-                        due_date=due_date, actor=actor, agency_scope=agency_id) for p in drawn]
+    if seed is None:
+        seed = secrets.randbelow(2 ** 53)
+    candidate_ids, team_ids = [p.id for p in candidates], [t.id for t in teams]
+    pairs = pick(seed=seed, candidates=candidate_ids, teams=team_ids, count=count)
+    made = [create_task(session=session, plan_item_id=item.id, party_id=p, team_id=t, due_date=due_date,
+                        actor=actor, agency_scope=agency_id) for p, t in pairs]
+    record = Draw(plan_item_id=item.id, agency_id=agency_id or "", requested=count, seed=seed, due_date=due_date,
+                  candidates=candidate_ids, teams=team_ids,
+                  drawn=[[p, t, task.id] for (p, t), task in zip(pairs, made)], actor=actor)
+    session.add(record)
+    session.flush()
     audit.log(session=session, actor=actor, action="task.draw", target=item.id,
-              detail={"requested": count, "drawn": len(made), "candidates": len(candidates), "seed": seed})
-    return made
+              detail={"draw": record.id, "requested": count, "drawn": len(made), "candidates": len(candidates),
+                      "seed": seed},
+              after={"tasks": [[task.id, p, t] for (p, t), task in zip(pairs, made)]})
+    return record, made

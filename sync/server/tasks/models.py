@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db import Base, UTCDateTime, utcnow
@@ -42,5 +42,23 @@ class TaskMove(Base):
     to_team_id: Mapped[str] = mapped_column(ForeignKey("teams.id"))
     to_agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Draw(Base):
+    """One 双随机 draw, kept so it can be replayed and audited: the seed, the
+    candidate parties and teams in the order they were drawn from, and what
+    came out. random.Random(seed) over the same lists gives the same draw."""
+    __tablename__ = "draws"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_item_id: Mapped[str] = mapped_column(ForeignKey("plan_items.id"), index=True)
+    agency_id: Mapped[str] = mapped_column(String(64), default="")      # "" = teams of every agency
+    requested: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    due_date: Mapped[str] = mapped_column(String(10), default="")
+    candidates: Mapped[list] = mapped_column(JSON)     # party ids
+    teams: Mapped[list] = mapped_column(JSON)          # team ids
+    drawn: Mapped[list] = mapped_column(JSON)          # [[party id, team id, task id], ...]
     actor: Mapped[str] = mapped_column(String(64), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -41,7 +41,9 @@ def create_task(*, session: Session, plan_item_id: str, party_id: str, team_id: 
     session.flush()
     record_change(session=session, kind="task", entity_id=task.id)
     audit.log(session=session, actor=actor, action="task.assign", target=task.id,
-              detail={"party": party.name, "product": item.product, "team": team.id})
+              detail={"party": party.name, "product": item.product, "team": team.id},
+              after={"party": party.id, "plan_item": item.id, "team": team.id, "agency": team.agency_id,
+                     "due_date": due_date, "status": "assigned"})
     return task
 
 
@@ -53,9 +55,11 @@ def cancel_task(*, session: Session, task_id: str, reason: str, actor: str = "cl
     if agency_scope is not None and task.agency_id != agency_scope:
         raise ApiError(403, "auth.forbidden")
     if task.status != "cancelled":
+        before = task.status
         task.status, task.cancel_reason, task.updated_at = "cancelled", reason, utcnow()
         record_change(session=session, kind="task", entity_id=task.id)
-        audit.log(session=session, actor=actor, action="task.cancel", target=task.id, detail={"reason": reason})
+        audit.log(session=session, actor=actor, action="task.cancel", target=task.id, detail={"reason": reason},
+                  before={"status": before}, after={"status": "cancelled", "reason": reason})
     return task
 
 
@@ -85,12 +89,13 @@ def reassign_task(*, session: Session, task_id: str, team_id: str, reason: str, 
         raise ApiError(422, "task.move_reason")
     session.add(TaskMove(task_id=task.id, from_team_id=task.team_id, from_agency_id=task.agency_id,
                          to_team_id=team.id, to_agency_id=team.agency_id, reason=reason, actor=actor))
-    old_team = task.team_id
+    old_team, old_agency = task.team_id, task.agency_id
     task.team_id, task.agency_id, task.updated_at = team.id, team.agency_id, utcnow()
     session.flush()
     record_change(session=session, kind="task", entity_id=task.id)
     audit.log(session=session, actor=actor, action="task.reassign", target=task.id,
-              detail={"from": old_team, "to": team.id, "reason": reason})
+              detail={"from": old_team, "to": team.id, "reason": reason},
+              before={"team": old_team, "agency": old_agency}, after={"team": team.id, "agency": team.agency_id})
     return task
 
 

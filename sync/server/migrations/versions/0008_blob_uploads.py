@@ -3,7 +3,7 @@ upload state for the object-store backend), and server_state (where the
 blobs live after `blobs migrate`).
 
 Revision ID: 0008_blob_uploads
-Revises: 0003_login_failures
+Revises: 0004_console
 Create Date: 2026-11-30
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_blob_uploads'
-down_revision = '0003_login_failures'
+down_revision = '0004_console'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,47 @@
+"""The provincial web console under /console/: server-rendered pages over
+the same per-domain services as the API (see access.py for who sees what).
+
+Pages live in console/pages/, one module per area, each with its router;
+templates and static assets (our own CSS and JS; no CDN) beside them."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from sync.server.console.access import PageError
+from sync.server.console.session import COOKIE, SessionEnded
+from sync.server.console.web import HERE, render
+
+PREFIX = "/console"
+
+
+def _routers():
+    from sync.server.console.pages import (audit, dashboard, devices, exports, followups, parties, people,
+                                           records, signin, tasks)
+    return (signin.router, dashboard.router, records.router, tasks.router, parties.router, exports.router,
+            people.router, devices.router, followups.router, audit.router)
+
+
+def install(app: FastAPI) -> None:
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="console-static")
+    for router in _routers():
+        app.include_router(router)
+
+    @app.exception_handler(SessionEnded)
+    async def _sign_in_first(request: Request, exc: SessionEnded):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":
+            target = PREFIX + "/"
+        url = f"{PREFIX}/signin?next={quote(target, safe='')}" + ("&expired=1" if exc.expired else "")
+        response = RedirectResponse(url, status_code=303)
+        if exc.expired:
+            response.delete_cookie(COOKIE, path=PREFIX)
+        return response
+
+    @app.exception_handler(PageError)
+    async def _page_error(request: Request, exc: PageError):
+        user = getattr(request.state, "console_user", None)
+        return render(request, "error.html", user, status=exc.status, key=exc.key)

@@ -1,0 +1,92 @@
+"""Who may open which console page: the console's one authorization module.
+
+- No session: the browser is sent to the sign-in page.
+- Sampler and lab accounts: 403 on every admin page.
+- A provincial admin sees everything; an agency admin only their agency's
+  tasks, records, teams, users and devices: another agency's object is a
+  404, so its existence is not confirmed.
+- Every form that changes something carries the session's CSRF token.
+
+Pages declare their role as a dependency (Admin, Provincial) and call
+ensure_visible() on every object they show by id.
+"""
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from sync.server.console.session import ConsoleUser, current
+
+ADMIN_ROLES = ("agency_admin", "provincial_admin")
+
+
+class PageError(Exception):
+    """Rendered as an HTML error page (console/__init__.py)."""
+
+    def __init__(self, status: int, key: str):
+        super().__init__(f"{status} {key}")
+        self.status, self.key = status, key
+
+
+def signed_in(request: Request) -> ConsoleUser:
+    user = current(request)
+    request.state.console_user = user           # the error pages show who is signed in
+    return user
+
+
+def admin(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
+    if user.role not in ADMIN_ROLES:
+        raise PageError(403, "error.403")
+    return user
+
+
+def provincial(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
+    if user.role != "provincial_admin":
+        raise PageError(403, "error.403")
+    return user
+
+
+Admin = Annotated[ConsoleUser, Depends(admin)]
+Provincial = Annotated[ConsoleUser, Depends(provincial)]
+
+
+def agency_scope(user: ConsoleUser) -> str | None:
+    """None: every agency (the province); else the one agency a user sees."""
+    return None if user.role == "provincial_admin" else (user.agency_id or "\0none")
+
+
+def may_see(user: ConsoleUser, agency_id: str | None) -> bool:
+    scope = agency_scope(user)
+    return scope is None or agency_id == scope
+
+
+def ensure_visible(user: ConsoleUser, obj, agency_id: str | None = None):
+    """The object, or a 404 when it is missing or of another agency."""
+    if obj is None or not may_see(user, agency_id if agency_id is not None else getattr(obj, "agency_id", None)):
+        raise PageError(404, "error.404")
+    return obj
+
+
+async def _csrf_checked(request: Request, user: ConsoleUser) -> FormData:
+    form = await request.form()
+    sent = form.get("csrf")
+    if not isinstance(sent, str) or not hmac.compare_digest(sent, user.csrf):
+        raise PageError(403, "error.csrf")
+    return form
+
+
+async def _admin_form(request: Request, user: Admin) -> FormData:
+    return await _csrf_checked(request, user)
+
+
+async def _any_form(request: Request, user: Annotated[ConsoleUser, Depends(signed_in)]) -> FormData:
+    return await _csrf_checked(request, user)
+
+
+# A posted form whose CSRF token matched (admins), and one for any signed-in
+# user (sign-out).
+AdminForm = Annotated[FormData, Depends(_admin_form)]
+AnyForm = Annotated[FormData, Depends(_any_form)]
