@@ -5,7 +5,7 @@
    partial file, or its multipart upload and tail object, and its row).
 2. Upload leftovers no row owns (a server died between the store and the
    database) go once they are as old as that.
-3. A verified blob that no record and no amendment cites goes once it is
+3. A verified blob that no record, amendment or follow-up file cites goes once it is
    older than `blob_grace_hours`. Nothing cited is ever removed: on
    PostgreSQL the citing tables are locked in SHARE mode while the rows are
    deleted, so a push that is citing a blob at that moment either commits
@@ -28,6 +28,7 @@ from sync.server.blobs.locks import lock_id
 from sync.server.blobs.models import Blob, BlobUpload
 from sync.server.blobs.store import BlobBusy
 from sync.server.db import Database, is_postgres, utcnow
+from sync.server.followups.models import FollowUpFile
 from sync.server.records.models import AmendmentRecord, RecordPhoto
 
 log = logging.getLogger("field_sampler.server.gc")
@@ -91,6 +92,8 @@ def _key(sha: str, length: int, owner: str) -> tuple:
 def _cited(session, sha: str) -> bool:
     if session.scalar(select(exists().where(RecordPhoto.sha256 == sha))):
         return True
+    if session.scalar(select(exists().where(FollowUpFile.sha256 == sha))):     # a console attachment
+        return True
     # An amendment cites the party's confirmation image inside its document.
     return bool(session.scalar(select(exists().where(AmendmentRecord.document.contains(sha)))))
 
@@ -103,7 +106,7 @@ def _orphan_blobs(db: Database, store, before: datetime) -> int:
     for i in range(0, len(candidates), BATCH):
         with db.session() as s:
             if is_postgres(s):
-                s.execute(text("LOCK TABLE record_photos, amendments IN SHARE MODE"))
+                s.execute(text("LOCK TABLE record_photos, amendments, followup_files IN SHARE MODE"))
             for sha in candidates[i:i + BATCH]:
                 if not _cited(s, sha):
                     _forget_blob(s, sha)

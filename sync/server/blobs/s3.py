@@ -22,6 +22,7 @@ list) that chunk-by-chunk resumable uploads across machines need; the
 minio client keeps those private behind its high-level put/compose."""
 from __future__ import annotations
 
+import contextlib
 from typing import BinaryIO, Iterator
 
 from sync.server.blobs import s3config
@@ -107,7 +108,8 @@ class S3BlobStore:
             body.close()
 
     def open(self, sha256: str) -> BinaryIO:
-        return self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))["Body"]
+        """A readable stream, usable in `with` (closed at its end)."""
+        return contextlib.closing(self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))["Body"])
 
     def put_file(self, sha256: str, f: BinaryIO, size: int) -> None:
         """Store bytes already verified (blobs migrate): one PUT, or a

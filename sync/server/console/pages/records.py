@@ -119,12 +119,15 @@ def blob(request: Request, user: Admin, sha256: str, thumb: int = 0):
         data = _thumbnail(request, sha256)
         if data is not None:
             return Response(data, media_type="image/jpeg", headers=headers)
-    return FileResponse(store.path(sha256), media_type=_sniff(store.path(sha256)), headers=headers)
+    path = store.local_path(sha256)
+    if path is not None:
+        with open(path, "rb") as f:
+            return FileResponse(path, media_type=_sniff(f.read(12)), headers=headers)
+    data = b"".join(store.iter_bytes(sha256))            # an object store: no file here
+    return Response(data, media_type=_sniff(data[:12]), headers=headers)
 
 
-def _sniff(path) -> str:
-    with open(path, "rb") as f:
-        head = f.read(12)
+def _sniff(head: bytes) -> str:
     if head.startswith(b"\xff\xd8"):
         return "image/jpeg"
     if head.startswith(b"\x89PNG"):
@@ -144,7 +147,9 @@ def _thumbnail(request: Request, sha256: str) -> bytes | None:
         return cache.read_bytes()
     from PIL import Image, UnidentifiedImageError
     try:
-        with Image.open(request.app.state.blobs.path(sha256)) as img:
+        store = request.app.state.blobs
+        path = store.local_path(sha256)
+        with Image.open(path if path is not None else io.BytesIO(b"".join(store.iter_bytes(sha256)))) as img:
             img.thumbnail((340, 340))
             out = io.BytesIO()
             img.convert("RGB").save(out, "JPEG", quality=80)
