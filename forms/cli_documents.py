@@ -42,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     try:
         if args.blank:
+            from app.store.reference_data import load_plan_notice
+            from forms.context import PlanNotice
             ctx = DocumentContext.blank_form()
+            ctx.plan_notice = PlanNotice(**load_plan_notice())     # 抽查依据 as the notice lists them
             _write_all(out, lambda _name: ctx)
             return 0
         return _demo(out, args.device_key)
@@ -53,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _demo(out: Path, use_device_key: bool) -> int:
     from app.domain.seal_payload import KeySigner
-    from forms.demo import demo_context, demo_problem_context, demo_refusal_context
+    from forms.demo import demo_context, demo_no_sample_context, demo_problem_context, demo_refusal_context
 
     if use_device_key:
         from app.services.device_key import DeviceKey

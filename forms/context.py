@@ -9,11 +9,16 @@ prints empty boxes for the paper fallback.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from app.domain.entities import Agency, Task
-from app.domain.plan import Plan, PlanItem
+from app.domain.plan import Plan, PlanItem, SamplingRule
 from app.domain.visit import Seal, Signature, SignerRole, Visit
+
+# 抽查依据 as 晋市监函〔2022〕279号 lists them (used when the plan's notice data
+# is not at hand, e.g. forms built without the services).
+NOTICE_BASIS = ("《中华人民共和国产品质量法》", "《产品质量监督抽查管理暂行办法》",
+                "《山西省市场监督管理局产品质量监督抽查工作规范（试行）》")
 
 
 @dataclass
@@ -40,6 +45,15 @@ class ImprovementAdvice:
     issued_on: datetime | None = None
 
 
+@dataclass(frozen=True)
+class PlanNotice:
+    """The plan's notice as the inspection notice cites it: its real title,
+    number and 抽查依据 (data in resources/plan_*.json)."""
+    title: str = ""                  # 山西省市场监督管理局关于做好…的通知
+    document_no: str = ""            # 晋市监函〔2022〕279号
+    basis: tuple[str, ...] = ()      # 抽查依据, in the notice's order
+
+
 @dataclass
 class DocumentContext:
     visit: Visit
@@ -49,6 +63,9 @@ class DocumentContext:
     plan_item: PlanItem | None = None
     task: Task | None = None
     notice_no: str = ""              # 通知书编号; defaults to the record number
+    plan_notice: PlanNotice | None = None
+    notice_valid_until: date | None = None   # 通知书有效期 (the task's due date)
+    rule: SamplingRule | None = None         # the product's rule: product fields in its order
     signature_images: dict[str, bytes] = field(default_factory=dict)   # sha256 -> PNG
     seal_payloads: dict[str, str] = field(default_factory=dict)        # seal_no -> QR text
     record_qr: bool = True           # QR of record id + hash on the sampling form
@@ -77,9 +94,11 @@ class DocumentContext:
 
     @property
     def basis_documents(self) -> list[str]:
-        """抽查依据: laws and rules the notice cites."""
-        return ["《中华人民共和国产品质量法》", "《产品质量监督抽查管理暂行办法》",
-                f"《{self.product or '相关产品'}产品质量监督抽查实施细则》"]
+        """抽查依据 as the plan's notice lists them (the 实施细则 included);
+        without it, the laws and rules the notice cites and the product's 细则."""
+        if self.plan_notice is not None and self.plan_notice.basis:
+            return list(self.plan_notice.basis)
+        return [*NOTICE_BASIS, f"《{self.product or '相关产品'}产品质量监督抽查实施细则》"]
 
     @property
     def product(self) -> str:

@@ -24,11 +24,11 @@ from app.domain.credit_code import check_char
 from app.domain.entities import Agency, InspectedParty, Producer, Sampler, Task
 from app.domain.plan import Plan, PlanItem, Scope
 from app.domain.seal_payload import KeySigner, Signer, encode, payload_for_seal
-from app.domain.visit import (BackupStorage, EvidenceCategory, EvidenceItem, Payment, PriceBasis,
-                              ProblemReport, ProblemType, RefusalRecord, RefusalSituation,
-                              SampleDetails, SampleKind, Seal, ShownDocuments, Signature,
-                              SignerRole, TeamMember, Visit, VisitStatus)
-from forms.context import Authority, DocumentContext, ImprovementAdvice
+from app.domain.visit import (BackupStorage, EvidenceCategory, EvidenceItem, NoSampleReason, NoSampleRecord,
+                              Payment, PriceBasis, ProblemReport, ProblemType, RefusalRecord,
+                              RefusalSituation, SampleDetails, SampleKind, Seal, ShownDocuments,
+                              Signature, SignerRole, TeamMember, Visit, VisitStatus)
+from forms.context import Authority, DocumentContext, ImprovementAdvice, PlanNotice
 
 TZ = timezone(timedelta(hours=8))
 T0 = datetime(2022, 10, 12, 9, 40, tzinfo=TZ)
@@ -79,7 +79,13 @@ def demo_party() -> InspectedParty:
         licence_no="晋成品油零售经营批准证书 油零售证书第 1401060118 号",
         address="山西省太原市迎泽区迎泽大街与双塔西街交叉口东南角（迎泽大街 388 号院内）",
         postcode="030001", legal_representative="孙志强", contact="周丽华", phone="0351-4123456",
-        scale="小型", scope=Scope.GAS_STATION)
+        scale="小型", economic_type="有限责任公司", scope=Scope.GAS_STATION)
+
+
+# 车用汽油's product-specific fields (resources/sampling_rules.json)
+PETROL_FIELDS = {"fuel_grade": "92#", "emission_stage": "国VI(A)", "tank_no": "2号罐",
+                 "pump_no": "5号加油机9号油枪", "detergent_added": "是", "tank_stock": "18600",
+                 "last_delivery_date": "2022-10-08", "supplier": "晋能示范石油销售有限公司太原油库（演示数据）"}
 
 
 def demo_visit(with_signatures: bool = True) -> tuple[Visit, dict[str, bytes]]:
@@ -95,8 +101,11 @@ def demo_visit(with_signatures: bool = True) -> tuple[Visit, dict[str, bytes]]:
                                     signer_ref=ref, signed_at=T0 + timedelta(minutes=75)))
     sealed_at = T0 + timedelta(minutes=55)
     seals = [Seal(id=f"seal-{k}{n}", seal_no=f"SX0018-{'J' if k == SampleKind.TEST else 'B'}{n}", kind=k,
-                  package_no=n, sealed_at=sealed_at, on_site_storage=k == SampleKind.BACKUP)
+                  package_no=n, sealed_at=sealed_at)
              for k in (SampleKind.TEST, SampleKind.BACKUP) for n in (1, 2)]
+    # the backup stays at the station: 封存标识 at the openings of its packages
+    seals += [Seal(id=f"seal-f{n}", seal_no=f"SX0018-F{n}", kind=SampleKind.BACKUP, package_no=n,
+                   sealed_at=sealed_at, on_site_storage=True) for n in (1, 2)]
     evidence = [EvidenceItem(id=f"ev-{c.value}", category=c,
                              sha256=hashlib.sha256(f"demo-photo-{c.value}".encode()).hexdigest(),
                              captured_at=T0 + timedelta(minutes=10))
@@ -112,23 +121,24 @@ def demo_visit(with_signatures: bool = True) -> tuple[Visit, dict[str, bytes]]:
                           contact="高峰", phone="0354-3012345"),
         evidence=evidence,
         sample=SampleDetails(
-            product="车用汽油", plan_item_id=PLAN_ITEM.id, trademark="晋能", spec_model="92号（VIA）",
+            product="车用汽油", plan_item_id=PLAN_ITEM.id, trademark="晋能", spec_model="92#",
             batch_no="进货批次 20221008-03", production_date="2022-10-06", quality_grade="合格品",
             standard="GB 17930-2016", unit="L", unit_price=Decimal("8.39"), price_basis=PriceBasis.MARKED,
             price_basis_note="加油机显示标价", base_quantity=Decimal("18600"), test_quantity=Decimal("2"),
             backup_quantity=Decimal("2"), sample_state="液体，清澈透明，无悬浮物",
-            fuel_grade="92#", tank_no="2 号罐", pump_no="5 号加油机 9 号油枪", purchase_date="2022-10-08",
-            supplier="晋能示范石油销售有限公司太原油库（演示数据）", sampling_place="加油机油枪",
-            sampling_method="按实施细则从加油机油枪抽取，先放空 2 L 后分装于 1 L 洁净铝瓶，共 4 瓶",
+            product_fields=dict(PETROL_FIELDS), sampling_place="加油机油枪",
+            sampling_method="按实施细则从加油机油枪抽取，先放出管线内油品 4 L 后分装于 1 L 洁净铝瓶，共 4 瓶",
             shipping_method="检验样品随样携带；备用样品封存于受检单位"),
         payment=Payment(quantity=Decimal("2"), unit_price=Decimal("8.39"), amount=Decimal("16.78"),
-                        method="现金", paid=True, backup_free=True),
+                        method="现金", paid=True, backup_free=True, invoice_no="14001224 00381567",
+                        invoice_issuer="太原市晋安石油化工销售有限公司（演示数据）"),
         seals=seals,
         backup_storage=BackupStorage(on_site=True, approval_no="晋市监质函〔2022〕112号",
                                      location="站房东侧危化品储存柜（监控摄像头 3 号覆盖）", camera_covered=True),
         signatures=signatures if with_signatures else [],
         remarks="演示数据（demo data），非真实抽样记录。",
         finished_at=T0 + timedelta(minutes=80))
+    visit.sealing_hash = record.sealing_hash(visit)      # fixed when the labels were printed
     visit.record_hash = record.record_hash(visit)
     return visit, images
 
@@ -158,30 +168,66 @@ def demo_context(signer: Signer | None = None) -> DocumentContext:
         advice="建立进货查验制度，逐批索取并核对出厂检验报告；加强储罐标识和卸油操作管理；"
                "对同批次在售油品开展自查，必要时委托有资质的机构检验。",
         issued_on=datetime(2022, 11, 18, tzinfo=TZ))
+    from app.store.reference_data import load_plan_notice, load_sampling_rules
     return DocumentContext(visit=visit, agency=AGENCY, authority=AUTHORITY, plan=PLAN, plan_item=PLAN_ITEM,
                            task=task, notice_no="晋市监抽〔2022〕4-0018号", signature_images=images,
-                           seal_payloads=seal_payloads(visit, signer or KeySigner()), advice=advice)
+                           seal_payloads=seal_payloads(visit, signer or KeySigner()), advice=advice,
+                           plan_notice=PlanNotice(**load_plan_notice()),
+                           notice_valid_until=datetime(2022, 10, 31, tzinfo=TZ).date(),
+                           rule=load_sampling_rules()["车用汽油"])
 
 
 def demo_refusal_context(base: DocumentContext | None = None) -> DocumentContext:
     """The same station, had it refused: the refusal determination."""
     ctx = base or demo_context()
-    v = replace(ctx.visit, status=VisitStatus.REFUSED, refusal=RefusalRecord(
-        situation=RefusalSituation.UNREASONABLE_PRICE, occurred_at=T0 + timedelta(minutes=20),
+    at = T0 + timedelta(minutes=20)
+    evidence = [EvidenceItem(id=f"ev-refusal-{n}", category=EvidenceCategory.REFUSAL,
+                             sha256=hashlib.sha256(f"demo-refusal-{n}".encode()).hexdigest(),
+                             media="video/mp4" if n == 5 else "image/jpeg", captured_at=at)
+                for n in range(1, 6)]
+    witness_png = signature_png("郭建平")
+    witness = Signature(id="sig-witness", role=SignerRole.WITNESS, name="郭建平",
+                        image_sha256=hashlib.sha256(witness_png).hexdigest(), signer_ref="郭建平",
+                        signed_at=at + timedelta(minutes=10))
+    v = replace(ctx.visit, status=VisitStatus.REFUSED, evidence=evidence, seals=[], signatures=[
+        s for s in ctx.visit.signatures if s.role == SignerRole.SAMPLER] + [witness], refusal=RefusalRecord(
+        situation=RefusalSituation.UNREASONABLE_PRICE, occurred_at=at,
         place="加油站站房营业厅", products="车用汽油（92#）",
         facts="抽样人员出示通知书、证件和授权委托书后，站长要求按每升 200 元收取样品费用，"
               "明显高于加油机标价 8.39 元/升，经反复说明仍拒绝按标价提供样品。",
-        evidence_note="现场照片 4 张、录像 1 段（3 分 12 秒）；见证人：迎泽区市场监管局执法人员",
-        county_bureau="太原市迎泽区市场监督管理局", reported_to_province=True))
-    return replace(ctx, visit=v)
+        evidence_note="现场照片 4 张、录像 1 段（3 分 12 秒）",
+        county_bureau="太原市迎泽区市场监督管理局", reported_to_province=True,
+        witness_name="郭建平", witness_unit="太原市迎泽区市场监督管理局"))
+    return replace(ctx, visit=v, signature_images={**ctx.signature_images, witness.image_sha256: witness_png})
 
 
 def demo_problem_context(base: DocumentContext | None = None) -> DocumentContext:
     """The same station, had it had no retail licence: the problem report."""
     ctx = base or demo_context()
-    v = replace(ctx.visit, status=VisitStatus.PROBLEM_REPORTED, problem=ProblemReport(
+    at = T0 + timedelta(minutes=30)
+    evidence = [EvidenceItem(id=f"ev-problem-{n}", category=EvidenceCategory.PROBLEM,
+                             sha256=hashlib.sha256(f"demo-problem-{n}".encode()).hexdigest(), captured_at=at)
+                for n in range(1, 5)]
+    # The station shows its 成品油零售经营批准证书 (its number is on the
+    # sampling form); what it cannot show is a valid 危险化学品经营许可证.
+    v = replace(ctx.visit, status=VisitStatus.PROBLEM_REPORTED, evidence=evidence, seals=[], problem=ProblemReport(
         problem_type=ProblemType.UNLICENSED,
-        description="现场未能出示成品油零售经营批准证书，营业执照经营范围不含成品油零售。",
-        evidence_note="营业执照照片 1 张，站房及加油机照片 3 张",
-        reporter="李明、赵晓燕", reported_at=T0 + timedelta(minutes=30)))
+        description="现场出示的危险化学品经营许可证有效期至2022年6月30日，已过期，未能出示延续后的许可证。",
+        evidence_note="许可证照片 1 张，站房及储罐区照片 3 张",
+        reporter="李明、赵晓燕", reported_at=at))
+    return replace(ctx, visit=v)
+
+
+def demo_no_sample_context(base: DocumentContext | None = None) -> DocumentContext:
+    """The same station, had it stopped selling 92# petrol: the no-sample statement."""
+    ctx = base or demo_context()
+    at = T0 + timedelta(minutes=15)
+    evidence = [EvidenceItem(id=f"ev-no-sample-{n}", category=EvidenceCategory.NO_SAMPLE,
+                             sha256=hashlib.sha256(f"demo-no-sample-{n}".encode()).hexdigest(), captured_at=at)
+                for n in range(1, 4)]
+    v = replace(ctx.visit, status=VisitStatus.NO_SAMPLE, evidence=evidence, seals=[], no_sample=NoSampleRecord(
+        reason=NoSampleReason.NO_STOCK, occurred_at=at, place=ctx.visit.party.address, products="车用汽油",
+        description="该站 92# 汽油储罐（2 号罐）自 2022 年 10 月 10 日起停用检修，罐存量为零，"
+                    "加油机 92# 油枪已停止加油；站内无其他车用汽油库存。",
+        local_bureau="太原市迎泽区市场监督管理局"))
     return replace(ctx, visit=v)

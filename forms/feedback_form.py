@@ -5,9 +5,9 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 
 from app.domain.documents import REGISTRY, DocumentKind
-from forms.common import fmt_date, party_sign_rows, sampler_names
+from forms.common import fmt_date, sampler_names, signer_box
 from forms.context import DocumentContext
-from forms.layout import Doc, L, V
+from forms.layout import Cell, Doc, L, V, checks
 
 TITLE = REGISTRY[DocumentKind.FEEDBACK_FORM].title
 ITEMS = [
@@ -17,9 +17,17 @@ ITEMS = [
     "未向受检单位收取检验费或其他任何费用",
     "检验样品和备用样品一次性抽取、分别封样，并经双方签字确认",
     "抽样文书填写完整、准确，更正处经受检单位确认",
-    "遵守工作纪律，无吃拿卡要、收受礼品礼金、接受宴请等行为",
-    "工作态度文明礼貌，未干扰企业正常生产经营",
+    "工作态度文明礼貌，服务规范",
 ]
+# 廉洁情况: asked one by one, answered 有 / 无 (a "yes" here is a complaint)
+INTEGRITY = [
+    "刁难企业、干扰企业正常生产经营",
+    "要求签订委托检验协议，或收取检验费等任何费用",
+    "要求企业支付或报销旅游、住宿、餐饮、交通等费用",
+    "索要或收受礼品、礼金、有价证券、现金",
+    "索要产品，或以低于标价的价格购买样品",
+]
+RATINGS = ["非常满意", "满意", "不满意"]
 
 
 def build(ctx: DocumentContext) -> bytes:
@@ -37,9 +45,13 @@ def build(ctx: DocumentContext) -> bytes:
             [L("序号", 2), L("评价项目", 16), L("是", 3), L("否", 3)]]
     rows += [[V(str(i), 2, align="center"), V(t, 16), V("□", 3, align="center"), V("□", 3, align="center")]
              for i, t in enumerate(ITEMS, 1)]
-    rows += [[L("意见和建议", 4), V("", 20, min_h=30 * mm)]]
-    rows += party_sign_rows(ctx, h=22 * mm) if ctx.blank else _unsigned_party(ctx)
-    doc.table(rows, min_row=7.5 * mm)
+    rows += [[L("序号", 2), L("抽样人员是否有下列行为（廉洁情况）", 16), L("有", 3), L("无", 3)]]
+    rows += [[V(str(i), 2, align="center"), V(t, 16), V("□", 3, align="center"), V("□", 3, align="center")]
+             for i, t in enumerate(INTEGRITY, len(ITEMS) + 1)]
+    rows += [[L("总体评价", 4), V(checks(RATINGS, None), 20)],
+             [L("意见和建议", 4), V("", 20, min_h=24 * mm)]]
+    rows += _party_rows(ctx)
+    doc.table(rows, min_row=7 * mm)
     doc.space(3 * mm)
     back = f"{auth.name}{auth.department}"
     if auth.address:
@@ -52,9 +64,10 @@ def build(ctx: DocumentContext) -> bytes:
     return doc.finish()
 
 
-def _unsigned_party(ctx: DocumentContext):
-    """The party fills and signs this form later, on its own: never print
-    its on-site signature here."""
-    from dataclasses import replace
-    empty = replace(ctx, visit=replace(ctx.visit, signatures=[], sign_refusal=None))
-    return party_sign_rows(empty, h=22 * mm)
+def _party_rows(ctx: DocumentContext):
+    """The party fills and signs this form later, on its own: its on-site
+    signature is never printed here; its representative signs and stamps."""
+    h = 20 * mm
+    return [[L("受检单位\n负责人签字", 4, min_h=h),
+             Cell(span=10, draw=signer_box(ctx, "受检单位负责人签字："), min_h=h),
+             Cell(span=10, draw=signer_box(ctx, "受检单位盖章：", with_date=False), min_h=h)]]

@@ -25,6 +25,23 @@ RIGHTS = [
 ]
 
 
+def _cited_notice(ctx: DocumentContext) -> str:
+    """The plan's notice by its real title and number."""
+    n = ctx.plan_notice
+    if n is not None and n.title:
+        return f"《{n.title}》（{n.document_no}）"
+    if ctx.plan is not None:
+        return f"{ctx.authority.name}《{ctx.plan.title}》（{ctx.plan.document_no}）"
+    return f"{ctx.authority.name}年度产品质量监督抽查计划"
+
+
+def validity(ctx: DocumentContext) -> str:
+    """有效期: from the day the notice is issued on site to the task's due date."""
+    if ctx.blank or ctx.notice_valid_until is None:
+        return f"{BLANK_DATE}至{BLANK_DATE}"
+    return f"{fmt_date(ctx.visit.started_at)}至{fmt_date(ctx.notice_valid_until)}"
+
+
 def build(ctx: DocumentContext) -> bytes:
     v, a, auth = ctx.visit, ctx.agency, ctx.authority
     doc = Doc(TITLE, ctx.record_no)
@@ -34,41 +51,41 @@ def build(ctx: DocumentContext) -> bytes:
     party = v.party.name or "____________________________________"
     doc.para(f"{party}：", size=11)
     product = ctx.product or "__________"
-    plan = f"《{ctx.plan.title}》（{ctx.plan.document_no}）" if ctx.plan else "年度产品质量监督抽查计划"
-    doc.para(f"根据《中华人民共和国产品质量法》《产品质量监督抽查管理暂行办法》和{auth.name}{plan}的安排，"
-             f"{auth.name}组织对你单位生产、销售的 {product} 进行产品质量监督抽查，由 {a.name or '__________'} "
+    doc.para(f"根据《中华人民共和国产品质量法》《产品质量监督抽查管理暂行办法》和{_cited_notice(ctx)}"
+             f"的安排，{auth.name}组织对你单位生产、销售的{product}进行产品质量监督抽查，由{a.name or '__________'}"
              f"承担抽样和检验工作。现派抽样人员前往你单位抽取样品，请予以配合。", size=11, first=22)
     team = v.present_team()
-    people = "\n".join(f"{m.name}    抽样人员证件号：{m.certificate_no}" for m in team) or "\n\n"
+    people = "\n".join(f"{m.name}（证件号：{m.certificate_no}）" for m in team) or "\n\n"
     rows = [[L("受检单位名称", 5), V(v.party.name, 19)],
             [L("抽查产品", 5), V(ctx.product, 19)],
-            [L("抽查依据", 5), V("" if ctx.blank else "".join(ctx.basis_documents), 19)],
+            [L("抽查依据", 5), V("\n".join(ctx.basis_documents), 19)],
             [L("抽查机构", 5), V(auth.name, 19)],
             [L("承检机构", 5), V(a.name, 9), L("联系人", 4), V(a.contact, 6)],
             [L("承检机构地址", 5), V(a.address, 9), L("联系电话", 4), V(a.phone, 6)],
-            [L("抽样人员", 5), V(people, 19)]]
-    doc.table(rows, min_row=8 * mm)
-    doc.space(3 * mm)
+            [L("抽样人员", 5), V(people, 19)],
+            [L("有效期", 5), V(validity(ctx), 19)]]
+    doc.table(rows, min_row=7 * mm)
+    doc.space(2 * mm)
     doc.para("受检单位的义务：", size=11, gap=0.5 * mm)
     for i, t in enumerate(DUTIES, 1):
-        doc.para(f"{i}. {t}", size=10, first=0, indent=4 * mm, gap=0.5 * mm)
+        doc.para(f"{i}. {t}", size=9.5, first=0, indent=4 * mm, gap=0.3 * mm)
     doc.space(1.5 * mm)
     doc.para("受检单位的权利：", size=11, gap=0.5 * mm)
     for i, t in enumerate(RIGHTS, 1):
-        doc.para(f"{i}. {t}", size=10, indent=4 * mm, gap=0.5 * mm)
+        doc.para(f"{i}. {t}", size=9.5, indent=4 * mm, gap=0.3 * mm)
     doc.space(1.5 * mm)
-    contact = f"{auth.name}{auth.department}  电话：{auth.phone or '__________'}  投诉举报电话：{auth.complaint_phone}"
+    contact = f"监督电话：{auth.phone or '__________'}（{auth.name}{auth.department}）；投诉举报电话：{auth.complaint_phone}"
     if auth.address:
-        contact += f"  地址：{auth.address}"
-    doc.para(f"监督电话：{contact}", size=10)
-    doc.ensure(45 * mm)
-    doc.space(6 * mm)
+        contact += f"；地址：{auth.address}"
+    doc.para(contact + "。", size=9.5)
+    doc.ensure(35 * mm)           # the signature block stays together
+    doc.space(2 * mm)
     issued = BLANK_DATE if ctx.blank else fmt_date(v.started_at)
     doc.line(right=f"{auth.name}（盖章）", size=11)
-    doc.space(2 * mm)
+    doc.space(1.5 * mm)
     doc.line(right=issued, size=11)
-    doc.space(6 * mm)
+    doc.space(2 * mm)
     party_sig = next(iter(ctx.signatures(SignerRole.PARTY)), None)
-    doc.table([[L("受检单位签收", 5, min_h=20 * mm),
-                Cell(span=19, draw=signer_box(ctx, "签收人签字：", party_sig), min_h=20 * mm)]])
+    doc.table([[L("受检单位签收", 5, min_h=18 * mm),
+                Cell(span=19, draw=signer_box(ctx, "签收人签字：", party_sig), min_h=18 * mm)]])
     return doc.finish()

@@ -93,6 +93,9 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str]:
             carry: list[str] = []
             if (tok in _NO_LINE_START or toks[-1] in _NO_LINE_END) and len(toks) > 1:
                 carry = [toks.pop()]
+                # "等）" before "，": carry the character before a run of closing marks too
+                while carry[0] in _NO_LINE_START and len(toks) > 1:
+                    carry.insert(0, toks.pop())
             lines.append("".join(toks).rstrip())
             toks = carry + ([] if tok == " " and not carry else [tok])
             lw = sum(text_width(t, font, size) for t in toks)
@@ -222,9 +225,15 @@ class Doc:
         return sum(h for h, _ in self._layout(rows, units, size or self.size, min_row, x0, x1))
 
     def table(self, rows: list[list[Cell]], units: int = 24, size: float | None = None,
-              min_row: float = 8 * mm, x0: float | None = None, x1: float | None = None) -> None:
+              min_row: float = 8 * mm, x0: float | None = None, x1: float | None = None,
+              strike_empty: bool = False) -> None:
+        """strike_empty: an empty value cell prints "/" (a filled official
+        form strikes what does not apply, so nothing can be added later)."""
         x0 = self.x0 if x0 is None else x0
         x1 = self.x1 if x1 is None else x1
+        if strike_empty:
+            rows = [[Cell("/", c.span, align="center", size=c.size, min_h=c.min_h)
+                     if not (c.label or c.draw or c.fill or c.text.strip()) else c for c in row] for row in rows]
         self.c.setLineWidth(0.6)
         for h, laid in self._layout(rows, units, size or self.size, min_row, x0, x1):
             # keep a section header with the row after it

@@ -6,6 +6,7 @@ from reportlab.lib.units import mm
 
 from app.domain import labels
 from app.domain.documents import REGISTRY, DocumentKind
+from app.domain.visit import EvidenceCategory
 from forms.common import fmt_date, sampler_sign_row
 from forms.context import DocumentContext
 from forms.layout import Doc, L, V, checks
@@ -22,8 +23,9 @@ def build(ctx: DocumentContext) -> bytes:
     doc.line(left=f"抽查任务：{ctx.task_source}", right=f"编号：{ctx.record_no}")
     doc.space(1 * mm)
     evidence = pr.evidence_note if filled else ""
-    if filled and v.live_evidence():
-        evidence += f"\n随附照片/录像 {len(v.live_evidence())} 个（文件 SHA-256 见抽样记录）"
+    items = v.live_evidence(EvidenceCategory.PROBLEM)
+    if filled and items:
+        evidence += f"\n随附问题证据 {len(items)} 个（文件 SHA-256 见抽样记录）"
     rows = [[L("受检单位", 4), V(v.party.name, 20)],
             [L("地址", 4), V(v.party.address, 20)],
             [L("统一社会\n信用代码", 4), V(v.party.credit_code, 8), L("联系人/电话", 4),

@@ -6,16 +6,21 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 
 from app.domain.documents import REGISTRY, DocumentKind
+from app.domain.plan import Scope
+from app.domain.product_fields import printable
 from app.domain.visit import SampleKind
 from forms import qr
 from forms.common import (KIND_ZH, PRICE_BASIS_ZH, fmt_date, num, party_rows, party_sign_rows,
-                          sampler_sign_row, scope_checks)
+                          sampler_sign_row, scope_checks, signer_box)
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, H, L, V, checks, draw_image
 
 TITLE = REGISTRY[DocumentKind.SAMPLING_FORM].title
 QR_BOX = 24 * mm
-FUELS = ("汽油", "柴油")
+# 一式三联 and who keeps which (the national template's practice; the Shanxi
+# notice names the form, not its copies).
+COPIES = "本抽样单一式三联：第一联承检机构留存，第二联受检单位留存，第三联随样品交检验机构。"
+SEAL_HASH_CHARS = 16                 # the hash prefix each seal QR carries (seal_payload)
 
 
 def record_qr_text(ctx: DocumentContext) -> str:
@@ -36,15 +41,29 @@ def _header(doc: Doc, ctx: DocumentContext) -> None:
     doc.y = min(doc.y, top - QR_BOX) - 1.5 * mm
 
 
+def seal_hash_prefix(ctx: DocumentContext) -> str:
+    """What each seal's QR vouches for (the first 16 hex digits of the
+    sealing hash): printed beside every seal number, so the paper form and
+    the seal labels can be matched without a scanner."""
+    v = ctx.visit
+    return (v.sealing_hash or v.record_hash)[:SEAL_HASH_CHARS]
+
+
 def _seal_text(ctx: DocumentContext) -> str:
     if ctx.blank:
         return "检验样品封条编号：\n备用样品封条编号：\n检验样品和备用样品 □一次性抽样、分别封样"
     parts = []
+    prefix = seal_hash_prefix(ctx)
     for kind in (SampleKind.TEST, SampleKind.BACKUP):
-        nos = [s.seal_no for s in ctx.seals() if s.kind == kind]
+        nos = [s.seal_no for s in ctx.seals() if s.kind == kind and not s.on_site_storage]
+        stored = [s.seal_no for s in ctx.seals() if s.kind == kind and s.on_site_storage]
         if nos:
-            parts.append(f"{KIND_ZH[kind]}封条编号：{'、'.join(nos)}（共 {len(nos)} 件）")
+            parts.append(f"{KIND_ZH[kind]}封条编号：{'、'.join(f'{n}［{prefix}］' for n in nos)}（共{len(nos)}件）")
+        if stored:
+            parts.append(f"封存标识编号：{'、'.join(f'{n}［{prefix}］' for n in stored)}")
     parts.append("检验样品和备用样品 ■一次性抽样、分别封样")
+    if prefix:
+        parts.append(f"［ ］内为封条二维码所含封样哈希前{SEAL_HASH_CHARS}位")
     return "\n".join(parts)
 
 
@@ -73,11 +92,28 @@ def _sample_rows(ctx: DocumentContext) -> list[list[Cell]]:
             [L("抽样基数", 4), V(num(s.base_quantity, u), 4), L("检验样品数量", 4), V(num(s.test_quantity, u), 4),
              L("备用样品数量", 4), V(num(s.backup_quantity, u), 4)],
             [L("样品状态", 4), V(s.sample_state, 20)]]
-    if ctx.blank or s.fuel_grade or any(f in ctx.product for f in FUELS):
-        rows += [[L("油品牌号", 4), V(s.fuel_grade or ("" if not ctx.blank else "□92#  □95#\n□98#  □0#"), 4),
-                  L("油罐号", 4), V(s.tank_no, 4), L("加油机编号", 4), V(s.pump_no, 4)],
-                 [L("进货日期", 4), V(fmt_date(s.purchase_date) if s.purchase_date else "", 4),
-                  L("供货单位", 4), V(s.supplier, 12)]]
+    return rows + _product_rows(ctx)
+
+
+def _product_rows(ctx: DocumentContext) -> list[list[Cell]]:
+    """The product-specific fields of the product's rule (牌号, 标准阶段,
+    含绒量…), two to a row; a blank form leaves lines to fill in by hand."""
+    s = ctx.visit.sample
+    if ctx.blank:
+        return [[L("产品专项信息\n（按实施细则）", 4, min_h=14 * mm), V("", 20)]]
+    pairs = printable(ctx.rule, s.product_fields, fmt_date)
+    if not s.product_fields and any((s.fuel_grade, s.tank_no, s.pump_no, s.purchase_date, s.supplier)):
+        # a record made before product fields existed prints what it holds
+        pairs = [("油品牌号", s.fuel_grade), ("油罐号", s.tank_no), ("加油机编号", s.pump_no),
+                 ("进货日期", fmt_date(s.purchase_date) if s.purchase_date else ""), ("供货单位", s.supplier)]
+    rows = []
+    for i in range(0, len(pairs), 2):
+        (l1, v1), *rest = pairs[i:i + 2]
+        if rest:
+            (l2, v2), = rest
+            rows.append([L(l1, 4), V(v1, 8), L(l2, 4), V(v2, 8)])
+        else:
+            rows.append([L(l1, 4), V(v1, 20)])
     return rows
 
 
@@ -129,6 +165,16 @@ def _hash_rows(ctx: DocumentContext) -> list[list[Cell]]:
     return [[L("记录哈希", 4), V("" if ctx.blank else text, 20, size=8.5)]]
 
 
+def _producer_rows(ctx: DocumentContext, h: float) -> list[list[Cell]]:
+    """生产单位 confirmation: sampling at a producer, the producer confirms
+    the form (signature or stamp); at a seller or gas station it does not
+    apply and is struck."""
+    if ctx.blank or ctx.visit.party.scope == Scope.PRODUCER:
+        return [[L("生产单位确认", 4, min_h=h),
+                 Cell(span=20, draw=signer_box(ctx, "生产单位对上述内容无异议，签字（盖章）："), min_h=h)]]
+    return [[L("生产单位确认", 4), V("", 20)]]
+
+
 def build(ctx: DocumentContext) -> bytes:
     doc = Doc(TITLE, ctx.record_no, size=9.5)
     _header(doc, ctx)
@@ -137,6 +183,7 @@ def build(ctx: DocumentContext) -> bytes:
     rows = [[H("一、受检单位")], *party_rows(ctx),
             [L("生产许可证编号", 4), V(p.production_licence_no, 8), L("CCC 证书编号", 5), V(p.ccc_certificate_no, 7)],
             [L("企业规模", 4), V(p.scale, 8), L("抽样领域", 5), V(scope_checks(ctx), 7)],
+            [L("经济类型", 4), V(p.economic_type, 20)],
             [H("二、生产单位（标称生产者）")],
             [L("名称", 4), V(v.producer.name, 20)],
             [L("地址", 4), V(v.producer.address, 9), L("联系人", 3), V(v.producer.contact, 2),
@@ -146,9 +193,13 @@ def build(ctx: DocumentContext) -> bytes:
             [L("抽样人员", 4), V(samplers_text(ctx), 20)],
             sampler_sign_row(ctx, h=20 * mm),
             *party_sign_rows(ctx, h=20 * mm),
+            *_producer_rows(ctx, 16 * mm),
             [L("备注", 4), V(v.remarks, 20)],
             *_hash_rows(ctx)]
-    doc.table(rows, min_row=6.5 * mm)
+    # filled in on site: what does not apply is struck with "/"
+    doc.table(rows, min_row=6.5 * mm, strike_empty=not ctx.blank)
     doc.table(_amendment_rows(ctx), min_row=6.5 * mm)
+    doc.space(1.5 * mm)
+    doc.para(COPIES, size=9)
     return doc.finish()
 

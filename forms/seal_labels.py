@@ -21,6 +21,9 @@ from forms.layout import PAD, Cell, Doc, L, V
 
 TITLE = REGISTRY[DocumentKind.SEAL_LABELS].title
 QR_SIZE = 25 * mm
+BORDER_INSET = 2 * mm              # the printed border keeps 2 mm off the cut edge
+MARGIN = BORDER_INSET + 1 * mm     # content inside the border
+MIN_SIGN_W, MIN_SIGN_H = 30 * mm, 10 * mm   # room to sign by hand
 
 
 @dataclass(frozen=True)
@@ -61,16 +64,29 @@ def _fields(ctx: DocumentContext, seal: Seal | None) -> list[tuple[str, str]]:
             ("承检机构", ctx.agency.name)]
 
 
+def signature_boxes(size: LabelSize) -> tuple[list[str], float, float]:
+    """The signature boxes across the bottom of a label: their captions,
+    width and height. Three (two samplers, the party) where each can be at
+    least 30x10 mm; on smaller labels two: the samplers share one box."""
+    width = size.width - 2 * MARGIN
+    captions = ["抽样人员签字", "抽样人员签字", "受检单位签字"]
+    if width / 3 < MIN_SIGN_W:
+        captions = ["抽样人员签字（二人）", "受检单位签字"]
+    height = 12 * mm if size.height >= 60 * mm else MIN_SIGN_H
+    return captions, width / len(captions), height
+
+
 def draw_label(doc: Doc, ctx: DocumentContext, seal: Seal | None, x: float, y: float,
                size: LabelSize) -> int:
     """Draw one label with its lower left corner at (x, y). Returns the QR
     version (0 when no payload)."""
     c = doc.c
     big = size.width >= 90 * mm
-    m = 2.5 * mm if big else 1.8 * mm
+    m = MARGIN
     c.saveState()
     c.setLineWidth(1.2)
-    c.rect(x + 0.8 * mm, y + 0.8 * mm, size.width - 1.6 * mm, size.height - 1.6 * mm)
+    inset = BORDER_INSET + 0.6          # the stroke's outer edge, not its middle, is 2 mm in
+    c.rect(x + inset, y + inset, size.width - 2 * inset, size.height - 2 * inset)
     c.restoreState()
     x0, x1, top = x + m, x + size.width - m, y + size.height - m
     head = size.title * 1.25
@@ -81,7 +97,7 @@ def draw_label(doc: Doc, ctx: DocumentContext, seal: Seal | None, x: float, y: f
     doc.text(x1 - 0.5 * mm, top - head + size.title * 0.25, kind, size.font * (1.3 if seal else 1),
              align="right", bold=bool(seal))
     top -= head + 0.8 * mm
-    sign_h = 12 * mm if big else 8 * mm
+    captions, _sign_w, sign_h = signature_boxes(size)
     bottom = y + m + sign_h + 1 * mm
     # QR at the right, the 25 mm square top-aligned; fields fill the rest
     qr_box = min(QR_SIZE, top - bottom)
@@ -95,7 +111,10 @@ def draw_label(doc: Doc, ctx: DocumentContext, seal: Seal | None, x: float, y: f
         c.setLineWidth(0.3)
         c.rect(x1 - qr_box, top - qr_box, qr_box, qr_box)
         c.restoreState()
-        doc.text(x1 - qr_box / 2, top - qr_box / 2, "（纸质封条，无二维码）", size.font * 0.9, align="center")
+        # two short lines, sized to stay inside the dashed box
+        fs = min(size.font, (qr_box - 2 * mm) / 6)
+        for i, line in enumerate(("纸质封条", "（无二维码）")):
+            doc.text(x1 - qr_box / 2, top - qr_box / 2 + (0.2 - i * 1.3) * fs, line, fs, align="center")
     fields_x1 = x1 - qr_box - 1.2 * mm
     saved = doc.margin, doc.footer, doc.pad
     doc.margin, doc.footer, doc.pad = 0, False, (1.2 if big else 0.7) * mm
@@ -109,9 +128,8 @@ def draw_label(doc: Doc, ctx: DocumentContext, seal: Seal | None, x: float, y: f
     doc.y = top
     doc.table(rows, units=10, size=fs, min_row=min_row, x0=x0, x1=fields_x1)
     doc.y = y + m + sign_h
-    sign = [Cell(span=1, draw=_sign_box(cap, size.font), min_h=sign_h)
-            for cap in ("抽样人员签字", "抽样人员签字", "受检单位签字")]
-    doc.table([sign], units=3, size=size.font, min_row=sign_h, x0=x0, x1=x1)
+    sign = [Cell(span=1, draw=_sign_box(cap, size.font), min_h=sign_h) for cap in captions]
+    doc.table([sign], units=len(sign), size=size.font, min_row=sign_h, x0=x0, x1=x1)
     doc.margin, doc.footer, doc.pad = saved
     return version
 
@@ -153,14 +171,31 @@ def _build_sheet(ctx: DocumentContext, seals: list[Seal | None], sheet: SheetLay
         if k == 0:
             note = f"封条  抽样单编号：{ctx.record_no}  沿虚线裁开"
             doc.text(pw / 2, ph - bottom / 2 - 1 * mm, note, 7, align="center")
+            _cut_lines(doc, sheet, left, bottom)
         col, row = k % sheet.cols, k // sheet.cols
         x = left + col * (lw + sheet.gap)
         y = ph - bottom - (row + 1) * lh - row * sheet.gap
-        doc.c.saveState()
-        doc.c.setDash(2, 3)
-        doc.c.setLineWidth(0.3)
-        doc.c.rect(x, y, lw, lh)
-        doc.c.restoreState()
         draw_label(doc, ctx, seal, x, y, sheet.label)
     return doc.finish()
+
+
+def _cut_lines(doc: Doc, sheet: SheetLayout, left: float, bottom: float) -> None:
+    """Each cut drawn once across the sheet (labels share their edges), so
+    there is one line to cut along, not two close ones."""
+    lw, lh = sheet.label.width, sheet.label.height
+    right = left + sheet.cols * lw + (sheet.cols - 1) * sheet.gap
+    top = bottom + sheet.rows * lh + (sheet.rows - 1) * sheet.gap
+    xs = sorted({left + i * (lw + sheet.gap) for i in range(sheet.cols)}
+                | {left + i * (lw + sheet.gap) + lw for i in range(sheet.cols)})
+    ys = sorted({bottom + i * (lh + sheet.gap) for i in range(sheet.rows)}
+                | {bottom + i * (lh + sheet.gap) + lh for i in range(sheet.rows)})
+    c = doc.c
+    c.saveState()
+    c.setDash(2, 3)
+    c.setLineWidth(0.3)
+    for x in xs:
+        c.line(x, bottom, x, top)
+    for y in ys:
+        c.line(left, y, right, y)
+    c.restoreState()
 

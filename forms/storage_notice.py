@@ -5,10 +5,10 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 
 from app.domain.documents import REGISTRY, DocumentKind
-from app.domain.visit import EvidenceCategory, SampleKind
-from forms.common import BLANK_DATE, fmt_date, num, party_sign_rows, sampler_sign_row
+from app.domain.visit import EvidenceCategory, SampleKind, SignerRole
+from forms.common import BLANK_DATE, fmt_date, num, sampler_sign_row, signer_box
 from forms.context import DocumentContext
-from forms.layout import Doc, L, V
+from forms.layout import Cell, Doc, L, V
 
 TITLE = REGISTRY[DocumentKind.STORAGE_NOTICE].title
 
@@ -18,20 +18,22 @@ DUTIES = [
     "发现封条或封存标识破损、样品异常的，应立即告知承检机构和所在地市场监督管理部门。",
     "需要复检时，凭承检机构通知配合提取封存的备用样品。",
 ]
+ACKNOWLEDGEMENT = "我单位已悉知所通知内容，并将按通知内容执行。"
+COPIES = "本告知单一式两份，受检单位和承检机构各执一份。"
 DISPOSAL = ("检验结果合格的，异议期满后由承检机构通知解除封存，样品退还受检单位；检验结果不合格的，"
             "异议期满后交由负责结果处理的市场监督管理部门依法处理。")
 
 
 def build(ctx: DocumentContext) -> bytes:
     v, s, b = ctx.visit, ctx.visit.sample, ctx.visit.backup_storage
-    doc = Doc(TITLE, ctx.record_no)
+    doc = Doc(TITLE, form_no(ctx))
     doc.title(TITLE, size=17, gap=3 * mm)
-    doc.line(right=f"编号：{ctx.record_no}")
+    doc.line(left=f"抽样单编号：{ctx.record_no}", right=f"编号：{form_no(ctx)}")
     doc.space(2 * mm)
     doc.para(f"{v.party.name or '____________________________________'}：", size=11)
     doc.para(f"经{ctx.authority.name}批准（批准文号：{b.approval_no or '__________________'}），"
-             f"本次产品质量监督抽查的备用样品因不易运输等原因封存于你单位。现将封存和处置有关事项告知如下：",
-             size=11, first=22)
+             f"本次产品质量监督抽查的备用样品（详见编号为{ctx.record_no or '__________________'}的抽样单）"
+             f"因不易运输等原因封存于你单位。现将封存和处置有关事项告知如下：", size=11, first=22)
     backup = [x for x in ctx.seals() if x.kind == SampleKind.BACKUP]
     sealed_at = next((x.sealed_at for x in backup if x.sealed_at), None)
     photos = len(v.live_evidence(EvidenceCategory.ON_SITE_STORAGE)) + len(v.live_evidence(EvidenceCategory.SEALED))
@@ -57,7 +59,19 @@ def build(ctx: DocumentContext) -> bytes:
     doc.para("处置方式：", size=11, gap=0.5 * mm)
     doc.para(DISPOSAL, size=10, indent=4 * mm)
     doc.space(2 * mm)
-    doc.table([sampler_sign_row(ctx, h=22 * mm)] + party_sign_rows(ctx, h=22 * mm))
+    h = 22 * mm
+    party_sig = next(iter(ctx.signatures(SignerRole.PARTY)), None)
+    doc.table([sampler_sign_row(ctx, h=h),
+               [L("受检单位\n签字（盖章）", 4, min_h=h),
+                Cell(span=20, draw=signer_box(ctx, ACKNOWLEDGEMENT + "  签字（盖章）：", party_sig), min_h=h)],
+               [L("承检单位\n签字（盖章）", 4, min_h=h),
+                Cell(span=10, draw=signer_box(ctx, "承检单位负责人签字："), min_h=h),
+                Cell(span=10, draw=signer_box(ctx, f"{ctx.agency.name or '承检单位'}（盖章）："), min_h=h)]])
     doc.space(2 * mm)
-    doc.para("本告知单一式两份，受检单位和承检机构各执一份。", size=9)
+    doc.para(COPIES, size=9)
     return doc.finish()
+
+
+def form_no(ctx: DocumentContext) -> str:
+    """The notice's own number, derived from the record."""
+    return f"{ctx.record_no}-FC" if ctx.record_no else ""

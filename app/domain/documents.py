@@ -35,11 +35,13 @@ class DocumentKind(str, enum.Enum):
     STORAGE_NOTICE = "storage_notice"          # 封存和处置告知单
     REFUSAL_FORM = "refusal_form"              # 拒检认定表
     PROBLEM_REPORT = "problem_report"          # 问题报送单
+    NO_SAMPLE_STATEMENT = "no_sample_statement"  # 未抽到样品企业情况说明
     IMPROVEMENT_ADVICE = "improvement_advice"  # 产品质量改进建议书 (the lab's, after a failure)
 
 
 COMPLETED = frozenset({VisitStatus.FINISHED})
-ANY_END = frozenset({VisitStatus.FINISHED, VisitStatus.REFUSED, VisitStatus.PROBLEM_REPORTED})
+ANY_END = frozenset({VisitStatus.FINISHED, VisitStatus.REFUSED, VisitStatus.PROBLEM_REPORTED,
+                     VisitStatus.NO_SAMPLE})
 
 
 def _always(_v: Visit) -> bool:
@@ -80,9 +82,10 @@ REGISTRY: dict[DocumentKind, Document] = {d.kind: d for d in (
     # One for the party, one kept by the agency with the record.
     Document(DocumentKind.SAMPLING_FORM, N_("产品质量监督抽查/复查抽样单"), N_("抽样单"), COMPLETED,
              ready=lambda v: bool(v.seals), copies=2, seal_qr=True),
-    # The party fills it in and returns it to the province.
+    # The party fills it in and returns it to the province (also when
+    # nothing could be sampled: it rates how the samplers behaved).
     Document(DocumentKind.FEEDBACK_FORM, N_("产品质量监督抽查工作质量及工作纪律反馈单"),
-             N_("工作质量及工作纪律反馈单"), COMPLETED),
+             N_("工作质量及工作纪律反馈单"), COMPLETED | {VisitStatus.NO_SAMPLE}),
     # Both copies (party's and agency's) are on one A4 sheet, cut apart.
     Document(DocumentKind.PAYMENT_SLIP, N_("产品质量监督抽查样品付费单"), N_("样品付费单"), COMPLETED,
              needed=lambda v: v.payment.paid),
@@ -98,6 +101,9 @@ REGISTRY: dict[DocumentKind, Document] = {d.kind: d for d in (
     # The agency's copy; the report itself goes to the province and the bureaus.
     Document(DocumentKind.PROBLEM_REPORT, N_("产品质量监督抽查样品问题报送单"), N_("问题报送单"),
              frozenset({VisitStatus.PROBLEM_REPORTED}), ready=lambda v: v.status == VisitStatus.PROBLEM_REPORTED),
+    # 一式三份 (printed on it): the province, the local bureau, the agency.
+    Document(DocumentKind.NO_SAMPLE_STATEMENT, N_("未抽到样品企业情况说明"), N_("未抽到样品企业情况说明"),
+             frozenset({VisitStatus.NO_SAMPLE}), ready=lambda v: v.status == VisitStatus.NO_SAMPLE, copies=3),
     # Issued by the lab for a failed product, never at a visit.
     Document(DocumentKind.IMPROVEMENT_ADVICE, N_("产品质量改进建议书"), N_("产品质量改进建议书"), frozenset()),
 )}

@@ -44,6 +44,7 @@ class InspectedParty:
     contact: str = ""
     phone: str = ""
     scale: str = ""                # 企业规模
+    economic_type: str = ""        # 经济类型 (left out of the record when empty)
     scope: Scope = Scope.SELLER    # 抽样领域
 
 
@@ -61,6 +62,7 @@ class TaskStatus(str, enum.Enum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     CANCELLED = "cancelled"   # server-owned: shown to the sampler, never deleted
+    NO_SAMPLE = "no_sample"   # closed by 未抽到样品: the plan slot goes to another party
 
 
 @dataclass

@@ -7,7 +7,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from app.domain import labels
-from app.domain.i18n import N_, tr
+from app.domain.i18n import N_, normalize, tr
 
 CATALOG: dict[str, str] = {
     # team and shown documents
@@ -46,8 +46,14 @@ CATALOG: dict[str, str] = {
     "price.not_positive": N_("单价必须大于0"),
     "price.basis": N_("请选择价格依据（标价或同类产品市场价）"),
     "price.market_note": N_("无标价时须注明同类产品市场价格的来源"),
-    "fuel.grade": N_("请填写油品牌号（如92#、0#）"),
-    "fuel.tank": N_("请填写油罐号或加油机编号"),
+    # product-specific fields ({label} is the field's label from the sampling rule, in the text's language)
+    "product_field.required": N_("请填写{label}"),
+    "product_field.choice": N_("{label}只能选择：{choices}（“{value}”不适用于{product}）"),
+    "product_field.number": N_("{label}应为数字（“{value}”无效）"),
+    "product_field.negative": N_("{label}不能为负数"),
+    "product_field.date": N_("{label}应为日期，如2022-11-10（“{value}”无效）"),
+    "product_field.yes_no": N_("{label}请选择“是”或“否”"),
+    "product_field.unknown": N_("{product}没有“{name}”这一项"),
     # payment
     "payment.unpaid": N_("检验样品须付费购买，请填写付费单"),
     "payment.amount": N_("付费金额应为数量×单价（{expected}元）"),
@@ -55,6 +61,7 @@ CATALOG: dict[str, str] = {
     "payment.quantity_mismatch": N_("付费单数量（{paid}）与检验样品数量（{recorded}）不一致"),
     "payment.backup_not_free": N_("备用样品应由受检单位先行无偿提供"),
     "payment.fee_charged": N_("不得向受检单位收取任何费用"),
+    "payment.invoice_issuer": N_("填写了发票号的，请同时填写开票单位"),
     # seals
     "seal.test_missing": N_("检验样品尚未封样"),
     "seal.backup_missing": N_("备用样品尚未封样"),
@@ -84,9 +91,12 @@ CATALOG: dict[str, str] = {
     "refusal.evidence": N_("请附拒检证据（照片、录像或见证人）"),
     "problem.description": N_("请填写问题描述"),
     "problem.evidence": N_("请附问题证据照片"),
+    "no_sample.description": N_("请填写未抽到样品的经过（过程简要描述）"),
+    "no_sample.evidence": N_("请附未抽到样品的证据照片（如停业、注销公告、无库存的现场）"),
     "visit.not_in_progress": N_("本次抽样已结束"),
     "task.cancelled": N_("该任务已被省局取消：{reason}"),
     "task.withdrawn": N_("该任务已改派给其他抽样组（原因：{reason}），不能再开始抽样"),
+    "task.no_sample": N_("该任务已以“未抽到样品”结束，不能再开始抽样"),
     # evidence store
     "photo.not_image": N_("文件不是可识别的图片：{name}"),
     "photo.truncated": N_("图片文件不完整或已损坏：{name}"),
@@ -110,7 +120,7 @@ CATALOG: dict[str, str] = {
 # "site"); text() renders it in the language asked for, so one Problem reads
 # right in Chinese and in English.
 PARAM_LABELS = {"category": labels.EVIDENCE_CATEGORY, "kind": labels.SAMPLE_KIND,
-                "scope": labels.SCOPE, "scopes": labels.SCOPE}
+                "scope": labels.SCOPE, "scopes": labels.SCOPE, "choices": {}}
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,9 @@ class Problem:
 
     def _localized_params(self, lang: str | None) -> dict:
         out = dict(self.params)
+        # a product field's label comes from its sampling rule in both languages
+        if "label_en" in out and normalize(lang) == "en":
+            out["label"] = out["label_en"]
         for name, table in PARAM_LABELS.items():
             value = out.get(name)
             if isinstance(value, (list, tuple)):

@@ -46,6 +46,35 @@ class Plan:
         return next((i for i in self.items if i.product == product), None)
 
 
+class FieldType(str, enum.Enum):
+    """How a product-specific field is entered and checked."""
+    TEXT = "text"
+    CHOICE = "choice"          # one of `choices`, nothing else
+    NUMBER = "number"          # decimal, with `unit`; `signed` allows a minus sign
+    DATE = "date"              # YYYY-MM-DD
+    YES_NO = "yes_no"          # stored as 是 / 否
+
+
+@dataclass(frozen=True)
+class ProductField:
+    """One product-specific field of the sampling form (e.g. 牌号 of a fuel,
+    含绒量 of a down garment): data in the sampling rules, not code, so the
+    wizard renders it, the domain checks it and the form prints it."""
+    key: str                           # stable id, e.g. "fuel_grade"
+    label: str                         # Chinese label, printed on the form
+    label_en: str = ""
+    type: FieldType = FieldType.TEXT
+    choices: tuple[str, ...] = ()      # CHOICE: the only values allowed
+    unit: str = ""                     # NUMBER: printed after the value
+    signed: bool = False               # NUMBER: negative values allowed (lens powers)
+    required: bool = True
+    hint: str = ""                     # placeholder text (Chinese)
+    hint_en: str = ""
+
+    def label_for(self, lang: str) -> str:
+        return self.label_en if lang.startswith("en") and self.label_en else self.label
+
+
 @dataclass(frozen=True)
 class SamplingRule:
     """How much of a product is taken and what must be photographed.
@@ -63,3 +92,7 @@ class SamplingRule:
     required_photos: tuple[str, ...] = ()   # EvidenceCategory values
     notes: str = ""
     sources: dict = field(default_factory=dict)
+    fields: tuple[ProductField, ...] = ()   # product-specific fields, in form order
+
+    def product_field(self, key: str) -> ProductField | None:
+        return next((f for f in self.fields if f.key == key), None)

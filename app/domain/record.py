@@ -6,16 +6,38 @@ from app.domain.plain import to_plain
 from app.domain.visit import Amendment, Visit
 
 
+# Fields added after records were first signed, with their empty value: each
+# is written only when set, so a record signed before the field existed keeps
+# its hash (and its seals' sealing hash). Add every new record field here.
+OPTIONAL_FIELDS: dict[str | None, dict[str, object]] = {
+    None: {"no_sample": None},
+    "party": {"economic_type": ""},
+    "sample": {"product_fields": {}},
+    "payment": {"invoice_no": "", "invoice_issuer": ""},
+    "refusal": {"witness_name": "", "witness_unit": ""},
+}
+
+
+def _plain(visit: Visit) -> dict:
+    doc = to_plain(visit)
+    for part, fields in OPTIONAL_FIELDS.items():
+        target = doc if part is None else doc.get(part)
+        if isinstance(target, dict):
+            for name, empty in fields.items():
+                if name in target and target[name] == empty:
+                    del target[name]
+    # TeamMember.added_on_site: written only for a sampler actually added on site.
+    for member in doc["team"]:
+        if not member.get("added_on_site"):
+            member.pop("added_on_site", None)
+    return doc
+
+
 def record_document(visit: Visit) -> dict:
     """The canonical content of the record: every sampler-owned field, the
     hashes of the live photos (removed ones are not part of it), no
     navigation state. Lists are put in a stable order."""
-    doc = to_plain(visit)
-    # Records signed before TeamMember.added_on_site existed must keep their
-    # hash: the flag is written only for a sampler actually added on site.
-    for member in doc["team"]:
-        if not member.get("added_on_site"):
-            member.pop("added_on_site", None)
+    doc = _plain(visit)
     doc["evidence"] = sorted((to_plain(e) for e in visit.live_evidence()),
                              key=lambda e: (e["category"], e["sha256"], e["id"]))
     doc["seals"] = sorted(doc["seals"], key=lambda s: s["seal_no"])
@@ -61,7 +83,7 @@ def sealing_document(visit: Visit) -> dict:
     the sample, the payment and the seal numbers. Seal labels are printed
     before anyone signs, so the seal QR binds this hash; the final record
     contains it (visit.sealing_hash), which chains the seals to the record."""
-    doc = to_plain(visit)
+    doc = _plain(visit)
     return {"record_no": doc["record_no"], "id": doc["id"], "party": doc["party"],
             "producer": doc["producer"], "sample": doc["sample"], "payment": doc["payment"],
             "seals": sorted(({"seal_no": s["seal_no"], "kind": s["kind"], "package_no": s["package_no"],

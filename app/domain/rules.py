@@ -7,6 +7,7 @@ from decimal import Decimal
 from app.domain.credit_code import credit_code_problem
 from app.domain.messages import Problem
 from app.domain.plan import PlanItem, SamplingRule, Scope
+from app.domain.product_fields import product_fields_complete
 from app.domain.visit import (EvidenceCategory, PriceBasis, SampleKind, SignerRole,
                               Visit)
 
@@ -20,6 +21,20 @@ EVIDENCE_AT_EVIDENCE_STEP = (EvidenceCategory.SITE, EvidenceCategory.STORAGE,
 EVIDENCE_AT_SAMPLE_STEP = (EvidenceCategory.SAMPLING,)
 EVIDENCE_AT_SEAL_STEP = (EvidenceCategory.SEALED,)
 REQUIRED_EVIDENCE = EVIDENCE_AT_EVIDENCE_STEP + EVIDENCE_AT_SAMPLE_STEP + EVIDENCE_AT_SEAL_STEP
+# What a product's sampling rule may add (required_photos), collected at the
+# evidence step with the notice's four.
+PRODUCT_EVIDENCE = (EvidenceCategory.PUMP, EvidenceCategory.DELIVERY, EvidenceCategory.NAMEPLATE,
+                    EvidenceCategory.CERTIFICATE, EvidenceCategory.PRESCRIPTION, EvidenceCategory.CARE_LABEL)
+RULE_PHOTO_CATEGORIES = REQUIRED_EVIDENCE + PRODUCT_EVIDENCE
+
+
+def evidence_step_categories(rule: SamplingRule | None) -> tuple[EvidenceCategory, ...]:
+    """The photos of the evidence step: the notice's four, always, then the
+    ones the product's rule adds (e.g. the pump of a fuel, the nameplate of
+    an appliance), in the rule's order. A rule cannot drop the notice's."""
+    extra = [EvidenceCategory(c) for c in (rule.required_photos if rule else ())
+             if EvidenceCategory(c) in PRODUCT_EVIDENCE]
+    return EVIDENCE_AT_EVIDENCE_STEP + tuple(dict.fromkeys(extra))
 
 
 def _blank(s: str | None) -> bool:
@@ -159,11 +174,8 @@ def sample_complete(visit: Visit, rule: SamplingRule | None = None) -> list[Prob
     if (s.base_quantity is not None and s.test_quantity is not None and s.backup_quantity is not None
             and s.test_quantity + s.backup_quantity > s.base_quantity):
         problems.append(Problem("sample.exceeds_stock", "sample.base_quantity"))
-    if visit.party.scope == Scope.GAS_STATION:
-        if _blank(s.fuel_grade) and s.product in ("车用汽油", "车用柴油"):  # i18n: product names (plan data)
-            problems.append(Problem("fuel.grade", "sample.fuel_grade"))
-        if _blank(s.tank_no) and _blank(s.pump_no):
-            problems.append(Problem("fuel.tank", "sample.tank_no"))
+    # 牌号, 油罐号, 含绒量…: what the product's rule asks for, valid for it
+    problems += product_fields_complete(visit, rule)
     problems += test_sample_price(visit)
     return problems
 
@@ -207,6 +219,8 @@ def test_sample_paid(visit: Visit) -> list[Problem]:
     expected = expected_amount(p.quantity, p.unit_price)
     if p.amount != expected:
         problems.append(Problem("payment.amount", "payment.amount", {"expected": format(expected, "f")}))
+    if not _blank(p.invoice_no) and _blank(p.invoice_issuer):
+        problems.append(Problem("payment.invoice_issuer", "payment.invoice_issuer"))
     return problems
 
 
@@ -299,7 +313,7 @@ def amendment_confirmed(party_signature_sha256: str, new_value: str, reason: str
     return problems
 
 
-# --- the two exits --------------------------------------------------------------
+# --- the three exits ------------------------------------------------------------
 
 def refusal_complete(visit: Visit) -> list[Problem]:
     r = visit.refusal
@@ -319,3 +333,15 @@ def problem_report_complete(visit: Visit) -> list[Problem]:
     if not visit.live_evidence(EvidenceCategory.PROBLEM):
         problems.append(Problem("problem.evidence", "evidence.problem"))
     return problems
+
+
+def no_sample_complete(visit: Visit) -> list[Problem]:
+    """未抽到样品: the reason, what was found, photos of it, and the
+    signatures (both samplers; the party's, or its refusal written down)."""
+    n = visit.no_sample
+    problems = []
+    if n is None or _blank(n.description):
+        problems.append(Problem("no_sample.description", "no_sample.description"))
+    if not visit.live_evidence(EvidenceCategory.NO_SAMPLE):
+        problems.append(Problem("no_sample.evidence", "evidence.no_sample"))
+    return problems + signatures_complete(visit)

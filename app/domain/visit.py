@@ -22,6 +22,7 @@ class VisitStatus(str, enum.Enum):
     FINISHED = "finished"            # signed, frozen
     REFUSED = "refused"              # ended by the refusal form (拒检)
     PROBLEM_REPORTED = "problem_reported"   # ended by the problem report
+    NO_SAMPLE = "no_sample"          # ended by 未抽到样品: nothing could be sampled there
     ABANDONED = "abandoned"          # task cancelled on the server; kept, never deleted
 
 
@@ -33,8 +34,16 @@ class EvidenceCategory(str, enum.Enum):
     SAMPLING = "sampling"            # 抽样过程
     SEALED = "sealed"                # 封样状态
     ON_SITE_STORAGE = "on_site_storage"  # 封存状态 (backup left at the party)
+    # Product-specific photos a sampling rule may require (required_photos):
+    PUMP = "pump"                    # 加油机、油枪及显示的牌号和单价
+    DELIVERY = "delivery"            # 进货/进罐凭证（供货单位、日期）
+    NAMEPLATE = "nameplate"          # 铭牌、型号规格和额定参数
+    CERTIFICATE = "certificate"      # 认证标志、证书或许可证
+    PRESCRIPTION = "prescription"    # 验光处方、加工单
+    CARE_LABEL = "care_label"        # 耐久性标签、吊牌（纤维含量、含绒量）
     REFUSAL = "refusal"              # 拒检证据
     PROBLEM = "problem"              # 问题证据
+    NO_SAMPLE = "no_sample"          # 未抽到样品的证据（停业、无库存…）
     OTHER = "other"
 
 
@@ -104,7 +113,11 @@ class SampleDetails:
     test_quantity: Decimal | None = None
     backup_quantity: Decimal | None = None
     sample_state: str = ""           # 样品状态
-    # fuels (车用汽油/柴油)
+    # Product-specific fields (key -> value as text) defined by the product's
+    # sampling rule (SamplingRule.fields). Left out of the record when empty.
+    product_fields: dict[str, str] = field(default_factory=dict)
+    # fuels, as recorded before product fields existed (kept so old records
+    # load and verify; new visits use product_fields)
     fuel_grade: str = ""             # 92# / 95# / 98# / 0#
     tank_no: str = ""                # 油罐号
     pump_no: str = ""                # 加油机编号
@@ -126,6 +139,8 @@ class Payment:
     paid: bool = False
     backup_free: bool = False        # 备用样品由受检单位先行无偿提供
     fee_charged_to_party: Decimal = Decimal("0")  # must stay 0: no fee may be charged
+    invoice_no: str = ""             # 发票号, when the party gives an invoice
+    invoice_issuer: str = ""         # 开票单位
 
 
 @dataclass
@@ -184,6 +199,8 @@ class RefusalRecord:
     evidence_note: str = ""
     county_bureau: str = ""          # 县级市场监管部门
     reported_to_province: bool = False
+    witness_name: str = ""           # 见证人 (left out of the record when empty)
+    witness_unit: str = ""           # 见证人单位
 
 
 class ProblemType(str, enum.Enum):
@@ -201,6 +218,29 @@ class ProblemReport:
     reporter: str = ""
     reported_at: datetime | None = None
     receivers: str = "省局; 受检单位所在地市、县级市场监管部门"  # i18n: recorded value, printed on the report
+
+
+class NoSampleReason(str, enum.Enum):
+    """未抽样原因: why nothing could be sampled at the party."""
+    CLOSED = "closed"                # 倒闭、关停
+    DEREGISTERED = "deregistered"    # 注销
+    STOPPED = "stopped"              # 停产
+    CHANGED = "changed"              # 转产
+    EXPORT_ONLY = "export_only"      # 全部用于出口
+    NO_STOCK = "no_stock"            # 无该产品库存（或库存不足抽样数量）
+    OTHER = "other"
+
+
+@dataclass
+class NoSampleRecord:
+    """未抽到样品企业情况说明: the visit ends without a sample; the plan
+    item's slot is freed so a replacement party can be drawn."""
+    reason: NoSampleReason = NoSampleReason.NO_STOCK
+    description: str = ""            # 过程简要描述
+    occurred_at: datetime | None = None
+    place: str = ""
+    products: str = ""
+    local_bureau: str = ""           # 当地市场监管部门 (confirms a closure)
 
 
 @dataclass
@@ -240,6 +280,7 @@ class Visit:
     sign_refusal: SignRefusal | None = None
     refusal: RefusalRecord | None = None
     problem: ProblemReport | None = None
+    no_sample: NoSampleRecord | None = None   # left out of the record when None
     sealing_hash: str = ""           # hash of what the seals vouch for (record.sealing_document)
     remarks: str = ""
     finished_at: datetime | None = None

@@ -28,6 +28,7 @@ class Step(str, enum.Enum):
     DOCUMENTS = "documents"    # 8 print / export what is left behind
     REFUSAL = "refusal"        # exit: 拒检认定表
     PROBLEM = "problem"        # exit: 问题报送单
+    NO_SAMPLE = "no_sample"    # exit: 未抽到样品企业情况说明
 
     @property
     def number(self) -> int:
@@ -36,7 +37,8 @@ class Step(str, enum.Enum):
 
 ORDER = [Step.ARRIVE, Step.PARTY, Step.EVIDENCE, Step.SAMPLE, Step.PAY,
          Step.SEAL, Step.SIGN, Step.DOCUMENTS]
-EXITS = {Step.REFUSAL: VisitStatus.REFUSED, Step.PROBLEM: VisitStatus.PROBLEM_REPORTED}
+EXITS = {Step.REFUSAL: VisitStatus.REFUSED, Step.PROBLEM: VisitStatus.PROBLEM_REPORTED,
+         Step.NO_SAMPLE: VisitStatus.NO_SAMPLE}
 
 STEP_TITLES = {
     Step.ARRIVE: N_("到达现场：抽样人员与出示文件"),
@@ -49,6 +51,7 @@ STEP_TITLES = {
     Step.DOCUMENTS: N_("打印/留存文书"),
     Step.REFUSAL: N_("拒检认定"),
     Step.PROBLEM: N_("问题报送"),
+    Step.NO_SAMPLE: N_("未抽到样品"),
 }
 
 
@@ -85,7 +88,7 @@ def _party(v: Visit, c: VisitContext) -> list[Problem]:
 
 
 def _evidence(v: Visit, c: VisitContext) -> list[Problem]:
-    return rules.required_evidence(v, rules.EVIDENCE_AT_EVIDENCE_STEP)
+    return rules.required_evidence(v, rules.evidence_step_categories(c.rule))
 
 
 def _sample(v: Visit, c: VisitContext) -> list[Problem]:
@@ -131,6 +134,7 @@ NAVMAP: dict[Step, StepSpec] = {
     Step.DOCUMENTS: StepSpec(_documents, None),
     Step.REFUSAL: StepSpec(lambda v, c: rules.refusal_complete(v), None),
     Step.PROBLEM: StepSpec(lambda v, c: rules.problem_report_complete(v), None),
+    Step.NO_SAMPLE: StepSpec(lambda v, c: rules.no_sample_complete(v), None),
 }
 
 
@@ -181,7 +185,8 @@ class VisitFlow:
         return bool(self.visit.back_stack) and not self.visit.frozen
 
     def exit_to(self, step: Step) -> Step:
-        """Open the refusal form or the problem report from any step."""
+        """Open the refusal form, the problem report or the no-sample
+        statement from any step."""
         self._require_open()
         if step not in EXITS:
             raise ValueError(f"{step} is not an exit")

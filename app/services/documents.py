@@ -8,6 +8,7 @@ payloads signed with this device's key from the OS keyring."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import lru_cache
 
 from app.domain.documents import REGISTRY, DocumentKind, DocumentNeed, documents_to_leave  # noqa: F401 (the UI's)
@@ -19,7 +20,7 @@ from app.services.visits import load
 from app.services.workspace import Workspace
 from app.store import master_repo
 from forms import documents as forms_documents
-from forms.context import Authority, DocumentContext
+from forms.context import Authority, DocumentContext, PlanNotice
 
 
 @lru_cache(maxsize=1)
@@ -31,6 +32,17 @@ def authority() -> Authority:
     if not path.exists():
         return Authority()
     return Authority(**json.loads(path.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def plan_notice() -> PlanNotice | None:
+    """How the documents cite the plan's notice (title, number, 抽查依据):
+    data in resources/plan_*.json."""
+    from app.store.reference_data import ReferenceDataError, load_plan_notice
+    try:
+        return PlanNotice(**load_plan_notice())
+    except ReferenceDataError:
+        return None
 
 
 def seal_payloads(visit: Visit) -> dict[str, str]:
@@ -56,7 +68,16 @@ def context(ws: Workspace, visit_id: str, *, sign_seals: bool = True) -> Documen
     images = {sha: ws.evidence.read(sha) for sha in shas if sha and ws.evidence.exists(sha)}
     return DocumentContext(visit=visit, agency=agency or Agency(id="", name=""), authority=authority(),
                            plan=plan, plan_item=item, task=task, signature_images=images,
-                           seal_payloads=seal_payloads(visit) if sign_seals else {})
+                           seal_payloads=seal_payloads(visit) if sign_seals else {},
+                           plan_notice=plan_notice(), notice_valid_until=_due(task),
+                           rule=ws.rule_for(visit.sample.product) if visit.sample.product else None)
+
+
+def _due(task) -> date | None:
+    try:
+        return date.fromisoformat(task.due_date) if task is not None and task.due_date else None
+    except ValueError:
+        return None
 
 
 def build_pdf(ws: Workspace, visit_id: str, kind: DocumentKind | str, *, label_size: str = "100x70") -> bytes:
@@ -78,4 +99,6 @@ def build_set(ws: Workspace, visit_id: str, *, label_size: str = "100x70") -> di
 
 def blank(kind: DocumentKind | str) -> bytes:
     """Empty forms for the paper fallback when a laptop fails."""
-    return forms_documents.build(kind, DocumentContext.blank_form(authority=authority()))
+    ctx = DocumentContext.blank_form(authority=authority())
+    ctx.plan_notice = plan_notice()
+    return forms_documents.build(kind, ctx)

@@ -51,7 +51,7 @@ class TaskSummary:
     @property
     def closed(self) -> bool:
         """No new visit may start on it (cancelled, or withdrawn)."""
-        return self.status == TaskStatus.CANCELLED or self.withdrawn
+        return self.status in (TaskStatus.CANCELLED, TaskStatus.NO_SAMPLE) or self.withdrawn
 
 
 def list_tasks(ws: Workspace, *, include_done: bool = True) -> list[TaskSummary]:

@@ -68,6 +68,8 @@ def finish(ws: Workspace, visit_id: str) -> Visit:
         outbox.enqueue_record(s, v, now=v.finished_at)
         if v.task_id and status == VisitStatus.FINISHED:
             master_repo.set_task_status(s, v.task_id, TaskStatus.DONE)
+        elif v.task_id and status == VisitStatus.NO_SAMPLE:
+            master_repo.set_task_status(s, v.task_id, TaskStatus.NO_SAMPLE)
     return v
 
 

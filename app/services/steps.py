@@ -7,13 +7,13 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from app.domain import rules
+from app.domain import product_fields, rules
 from app.domain.credit_code import normalize
 from app.domain.messages import Problem, RuleViolation
 from app.domain.parse import apply_changes, parse_decimal
 from app.domain.record import sealing_hash
-from app.domain.visit import (EvidenceCategory, ProblemReport, RefusalRecord, SampleKind, Seal,
-                              SignerRole, TeamMember, Visit)
+from app.domain.visit import (EvidenceCategory, NoSampleRecord, ProblemReport, RefusalRecord, SampleKind,
+                              Seal, SignerRole, TeamMember, Visit)
 from app.services.choices import PAYMENT_METHODS
 from app.services.visits import context_for, editing, mutate
 from app.services.workspace import Workspace
@@ -79,6 +79,31 @@ def record_producer(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
 
 def record_sample(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
     return mutate(ws, visit_id, lambda v: apply_changes(v.sample, changes, "sample"))
+
+
+def record_product_fields(ws: Workspace, visit_id: str, **values: Any) -> Visit:
+    """The product-specific fields of the sample (牌号, 含绒量, 型号…) as its
+    sampling rule defines them: each value checked against the product (a
+    diesel sample cannot take a petrol grade); an empty value clears it."""
+    def change(v: Visit) -> None:
+        rule = ws.rule_for(v.sample.product)
+        if rule is None:
+            raise RuleViolation([Problem("product_field.unknown", product_fields.path(k),
+                                         {"product": v.sample.product or "—", "name": k}) for k in values])
+        for key, text in product_fields.parse_values(rule, values).items():
+            if text:
+                v.sample.product_fields[key] = text
+            else:
+                v.sample.product_fields.pop(key, None)
+    return mutate(ws, visit_id, change)
+
+
+def record_invoice(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
+    """发票号 and 开票单位, when the party gives an invoice for the test sample."""
+    bad = set(changes) - {"invoice_no", "invoice_issuer"}
+    if bad:
+        raise RuleViolation([Problem("value.unknown_field", f"payment.{k}", {"name": k}) for k in sorted(bad)])
+    return mutate(ws, visit_id, lambda v: apply_changes(v.payment, changes, "payment"))
 
 
 def record_remarks(ws: Workspace, visit_id: str, remarks: str) -> Visit:
@@ -156,4 +181,14 @@ def record_problem(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
         v.problem = v.problem or ProblemReport(reported_at=ws.now(),
                                                reporter="、".join(m.name for m in v.present_team()))  # i18n: on the form
         apply_changes(v.problem, changes, "problem")
+    return mutate(ws, visit_id, change)
+
+
+def record_no_sample(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
+    """未抽到样品企业情况说明: the reason and what was found; time, place and
+    product default from the visit on the first save."""
+    def change(v: Visit) -> None:
+        v.no_sample = v.no_sample or NoSampleRecord(occurred_at=ws.now(), place=v.party.address,
+                                                    products=v.sample.product)
+        apply_changes(v.no_sample, changes, "no_sample")
     return mutate(ws, visit_id, change)

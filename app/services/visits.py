@@ -11,9 +11,11 @@ from typing import Callable, Iterator
 
 from sqlalchemy.orm import Session
 
+from app.domain import rules
 from app.domain.entities import TaskStatus
 from app.domain.messages import Problem, RuleViolation
-from app.domain.visit import SampleDetails, TeamMember, Visit, VisitStatus
+from app.domain.plan import SamplingRule
+from app.domain.visit import EvidenceCategory, SampleDetails, TeamMember, Visit, VisitStatus
 from app.domain.workflow import Step, VisitContext, VisitFlow
 from app.services.workspace import Workspace
 from app.store import master_repo, visits_repo
@@ -82,6 +84,8 @@ def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None)
             raise RuleViolation([Problem("task.withdrawn", "", {"reason": moved or "—"})])
         if task.status == TaskStatus.CANCELLED:
             raise RuleViolation([Problem("task.cancelled", "", {"reason": task.cancel_reason or "—"})])
+        if task.status == TaskStatus.NO_SAMPLE:
+            raise RuleViolation([Problem("task.no_sample")])
         item_id = plan_item_id or (task.plan_item_ids[0] if task.plan_item_ids else "")
         item = master_repo.plan_item(s, item_id) if item_id else None
         visit = Visit(
@@ -123,6 +127,8 @@ class StepState:
     is_last: bool
     progress: list[tuple[Step, bool]]
     integrity: list[Problem] = dataclasses.field(default_factory=list)   # tampering found (signed visits)
+    rule: SamplingRule | None = None                      # the product's sampling rule
+    evidence_categories: tuple[EvidenceCategory, ...] = rules.EVIDENCE_AT_EVIDENCE_STEP
 
 
 def state(ws: Workspace, visit_id: str) -> StepState:
@@ -130,11 +136,13 @@ def state(ws: Workspace, visit_id: str) -> StepState:
         visit = visits_repo.load_visit(s, visit_id)
         if visit is None:
             raise VisitNotFound(visit_id)
-        flow = VisitFlow(visit, context_for(ws, s, visit))
+        ctx = context_for(ws, s, visit)
+        flow = VisitFlow(visit, ctx)
         from app.services import integrity
         return StepState(visit, flow.step, flow.missing() if not visit.frozen else [],
                          flow.can_go_back(), flow.is_last(), flow.progress(),
-                         integrity.check(s, visit_id) if visit.frozen else [])
+                         integrity.check(s, visit_id) if visit.frozen else [],
+                         ctx.rule, rules.evidence_step_categories(ctx.rule))
 
 
 def missing(ws: Workspace, visit_id: str, step: Step | None = None) -> list[Problem]:
@@ -157,7 +165,8 @@ def back(ws: Workspace, visit_id: str) -> Step:
 
 
 def open_exit(ws: Workspace, visit_id: str, step: Step) -> Step:
-    """Open the refusal form or the problem report from any step."""
+    """Open the refusal form, the problem report or the no-sample statement
+    from any step."""
     with editing(ws, visit_id) as (s, visit):
         VisitFlow(visit).exit_to(step)
     return step

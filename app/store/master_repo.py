@@ -97,7 +97,8 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
     sampler mid-visit sees it."""
     row = session.get(TaskRow, task.id) or TaskRow(id=task.id)
     local = TaskStatus(row.status) if row.status else None
-    if task.status == TaskStatus.ASSIGNED and local in (TaskStatus.IN_PROGRESS, TaskStatus.DONE):
+    if task.status == TaskStatus.ASSIGNED and local in (TaskStatus.IN_PROGRESS, TaskStatus.DONE,
+                                                        TaskStatus.NO_SAMPLE):
         # The server only knows "assigned" until the record arrives; what the
         # sampler already did here is not undone by a pull.
         task.status = local
@@ -135,7 +136,7 @@ def withdraw_task(session: Session, task_id: str, *, reason: str, at: datetime) 
         return False
     task = from_plain(Task, json.loads(r.data))
     task.extra["withdrawn"] = {"kind": "reassigned", "reason": reason, "at": at.isoformat()}
-    if task.status != TaskStatus.DONE:
+    if task.status not in (TaskStatus.DONE, TaskStatus.NO_SAMPLE):
         # Kept as CANCELLED so every guard on cancelled tasks holds (no new
         # visit, the task's status is not moved by a visit finishing).
         task.status = TaskStatus.CANCELLED

@@ -4,22 +4,25 @@ touching code. Loading validates them and names the exact bad entry."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from app.domain import resources
-from app.domain.plan import Plan, PlanItem, SamplingRule, Scope
-from app.domain.visit import EvidenceCategory
+from app.domain.plan import FieldType, Plan, PlanItem, ProductField, SamplingRule, Scope
+from app.domain.rules import RULE_PHOTO_CATEGORIES
 
 PLAN_FILE = "plan_2022_4.json"
 RULES_FILE = "sampling_rules.json"
 ENV_RESOURCES = resources.ENV_RESOURCES
 
-# Every value of a rule must say where it comes from.
+# Every value of a rule must say where it comes from ("fields" too, when the
+# product has product-specific fields).
 SOURCED_FIELDS = ("unit", "test_quantity", "backup_quantity", "container",
                   "packages_test", "packages_backup", "required_photos")
+FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 SOURCE_STATUSES = ("verified", "excerpt", "known_to_exist", "assumption")
 
 
@@ -136,6 +139,19 @@ def load_plan(path: Path | str | None = None) -> Plan:
     return plan
 
 
+def load_plan_notice(path: Path | str | None = None) -> dict[str, Any]:
+    """How documents cite the plan's notice: `title` (its real title),
+    `document_no` and `basis` (抽查依据, in the notice's order)."""
+    path, doc = _read(path, PLAN_FILE)
+    c = _Checker(path)
+    doc = c.obj(doc, "file")
+    basis = doc.get("basis", [])
+    if not isinstance(basis, list) or not all(isinstance(b, str) and b.strip() for b in basis):
+        c.fail("basis", "must be a list of texts")
+    return {"title": c.text(doc, "notice_title", "plan"), "document_no": c.text(doc, "document_no", "plan"),
+            "basis": tuple(basis)}
+
+
 def load_plan_dates(path: Path | str | None = None) -> dict[str, date]:
     """Issue date and deadlines of the plan's notice: keys `issued`,
     `reports_delivered` (检验报告和结果通知送达) and `ecqs_entry` (e-CQS录入)."""
@@ -164,7 +180,7 @@ def load_sampling_rules(path: Path | str | None = None) -> dict[str, SamplingRul
         c.text(src, "title", f"sources.{ref}")
         if src.get("status") not in SOURCE_STATUSES:
             c.fail(f"sources.{ref}.status", f"must be one of {', '.join(SOURCE_STATUSES)}")
-    categories = {e.value for e in EvidenceCategory}
+    categories = [c.value for c in RULE_PHOTO_CATEGORIES]
     rules: dict[str, SamplingRule] = {}
     for n, raw in enumerate(c.items(doc, "rules", "file")):
         where = f"rules[{n}]"
@@ -179,7 +195,8 @@ def load_sampling_rules(path: Path | str | None = None) -> dict[str, SamplingRul
         for p in photos:
             if p not in categories:
                 c.fail(f"{where}.required_photos", f"unknown photo category {p!r}; use one of "
-                       + ", ".join(sorted(categories)))
+                       + ", ".join(categories))
+        fields = _fields(c, raw.get("fields", []), where)
         rules[product] = SamplingRule(
             product=product, unit=c.text(raw, "unit", where),
             test_quantity=c.quantity(raw, "test_quantity", where),
@@ -188,14 +205,51 @@ def load_sampling_rules(path: Path | str | None = None) -> dict[str, SamplingRul
             packages_test=c.positive_int(raw, "packages_test", where, default=1),
             packages_backup=c.positive_int(raw, "packages_backup", where, default=1),
             required_photos=tuple(photos), notes=c.text(raw, "notes", where, required=False),
-            sources=_citations(c, raw.get("sources"), catalog, where))
+            sources=_citations(c, raw.get("sources"), catalog, where, ("fields",) if fields else ()),
+            fields=fields)
     return rules
 
 
-def _citations(c: _Checker, raw, catalog: dict, where: str) -> dict[str, tuple[dict, ...]]:
+def _fields(c: _Checker, raw, where: str) -> tuple[ProductField, ...]:
+    """The product-specific fields of a rule: a stable key, labels in both
+    languages, a type (choices for a choice)."""
+    if not isinstance(raw, list):
+        c.fail(f"{where}.fields", "must be a list")
+    out, seen = [], set()
+    for n, f in enumerate(raw):
+        at = f"{where}.fields[{n}]"
+        f = c.obj(f, at)
+        key = c.text(f, "key", at)
+        if not FIELD_KEY.match(key) or key in seen:
+            c.fail(f"{at}.key", f"must be unique, lower case letters, digits and _ (got {key!r})")
+        seen.add(key)
+        try:
+            ftype = FieldType(f.get("type", "text"))
+        except ValueError:
+            c.fail(f"{at}.type", "must be one of " + ", ".join(t.value for t in FieldType))
+        choices = f.get("choices", [])
+        if not isinstance(choices, list) or not all(isinstance(x, str) and x.strip() for x in choices):
+            c.fail(f"{at}.choices", "must be a list of texts")
+        if ftype == FieldType.CHOICE and not choices:
+            c.fail(f"{at}.choices", "a choice field needs its choices")
+        if ftype != FieldType.CHOICE and choices:
+            c.fail(f"{at}.choices", "only a choice field has choices")
+        for flag in ("required", "signed"):
+            if not isinstance(f.get(flag, flag == "required"), bool):
+                c.fail(f"{at}.{flag}", "must be true or false")
+        out.append(ProductField(key=key, label=c.text(f, "label", at), label_en=c.text(f, "label_en", at),
+                                type=ftype, choices=tuple(choices), unit=c.text(f, "unit", at, required=False),
+                                signed=f.get("signed", False), required=f.get("required", True),
+                                hint=c.text(f, "hint", at, required=False),
+                                hint_en=c.text(f, "hint_en", at, required=False)))
+    return tuple(out)
+
+
+def _citations(c: _Checker, raw, catalog: dict, where: str,
+               also: tuple[str, ...] = ()) -> dict[str, tuple[dict, ...]]:
     raw = c.obj(raw, f"{where}.sources")
     out = {}
-    for field in SOURCED_FIELDS:
+    for field in SOURCED_FIELDS + also:
         if not raw.get(field):
             c.fail(f"{where}.sources", f"no source given for {field!r}")
     for field, cites in raw.items():

@@ -177,7 +177,8 @@ class PartyOut(Wire):
     scope: str = "seller"
 
 
-TaskStatus = Literal["assigned", "in_progress", "done", "cancelled"]
+# no_sample: closed by a 未抽到样品 record; its plan slot is free for another party
+TaskStatus = Literal["assigned", "in_progress", "done", "cancelled", "no_sample"]
 
 
 class TaskOut(Wire):
@@ -341,6 +342,7 @@ class ProgressRow(Wire):
     synced: int
     refused: int
     overdue: int
+    no_sample: int = 0          # tasks closed as 未抽到样品 (their slots are free again)
 
 
 class ProgressResponse(Ok):

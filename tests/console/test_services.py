@@ -172,3 +172,25 @@ def s_finished(console_server) -> Record:
         rec = s.scalar(select(Record).where(Record.status == "finished").order_by(Record.id).limit(1))
     db.close()
     return rec
+
+
+def test_product_fields_show_with_their_labels_and_on_the_regenerated_form(console_server):
+    """The sampler's product-specific fields are part of the synced record:
+    the console lists them by the product's rule and regenerates the
+    sampling form with them."""
+    db = console_server.db()
+    with db.session() as s:
+        rec = s.scalar(select(Record).where(Record.status == "finished", Record.product == "车用汽油").limit(1))
+        fields = json.loads(rec.document)["sample"]["product_fields"]
+    db.close()
+    with console_server.signed_in("province") as c:
+        html = c.get(f"/console/records/{rec.id}").text
+        assert 'id="product-fields"' in html and "产品专项信息" in html
+        assert f'<dt>牌号</dt><dd data-field="fuel_grade">{fields["fuel_grade"]}</dd>' in html
+        assert '<dt>标准阶段</dt><dd data-field="emission_stage">国VI(A)</dd>' in html
+        pdf = c.get(f"/console/records/{rec.id}/documents/sampling_form.pdf").content
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "").replace("\n", "")
+        assert "标准阶段" in text and "国VI(A)" in text and "最近一批进罐日期" in text
+        notice = c.get(f"/console/records/{rec.id}/documents/inspection_notice.pdf").content
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(notice)).pages).replace(" ", "").replace("\n", "")
+        assert "山西省市场监督管理局产品质量监督抽查工作规范（试行）" in text

@@ -284,15 +284,6 @@ def test_sample_identity_fields():
     assert rules.sample_complete(v) == []
 
 
-def test_fuel_at_gas_station_needs_grade_and_tank_or_pump():
-    v = complete_visit()
-    v.sample.fuel_grade = ""
-    v.sample.tank_no = ""
-    assert codes(rules.sample_complete(v)) == ["fuel.grade", "fuel.tank"]
-    v.sample.fuel_grade, v.sample.pump_no = "95#", "3号加油机"
-    assert rules.sample_complete(v) == []
-
-
 def test_marked_price_passes():
     v = complete_visit()
     assert v.sample.price_basis == PriceBasis.MARKED and v.sample.price_basis_note == ""

@@ -236,5 +236,6 @@ def test_progress_reports_each_main_step():
 def test_every_step_has_titles_and_exits_end_states():
     assert set(STEP_TITLES) == set(Step)
     assert all(step_title(s, "zh_CN") and step_title(s, "en") != step_title(s, "zh_CN") for s in Step)
-    assert EXITS == {Step.REFUSAL: VisitStatus.REFUSED, Step.PROBLEM: VisitStatus.PROBLEM_REPORTED}
+    assert EXITS == {Step.REFUSAL: VisitStatus.REFUSED, Step.PROBLEM: VisitStatus.PROBLEM_REPORTED,
+                     Step.NO_SAMPLE: VisitStatus.NO_SAMPLE}
     assert Step.REFUSAL.number == 0 and Step.ARRIVE.number == 1

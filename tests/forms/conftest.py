@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from app.domain.seal_payload import KeySigner
 from forms.context import DocumentContext
-from forms.demo import demo_context, demo_problem_context, demo_refusal_context
+from forms.demo import demo_context, demo_no_sample_context, demo_problem_context, demo_refusal_context
 from forms.documents import DOCUMENTS, build
 
 
@@ -26,8 +26,8 @@ def demo(signer) -> DocumentContext:
 
 
 def context_for(name: str, demo: DocumentContext) -> DocumentContext:
-    return {"refusal_form": demo_refusal_context, "problem_report": demo_problem_context}.get(
-        name, lambda c: c)(demo)
+    return {"refusal_form": demo_refusal_context, "problem_report": demo_problem_context,
+            "no_sample_statement": demo_no_sample_context}.get(name, lambda c: c)(demo)
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ def payloads(demo_dir) -> list[str]:
 def test_demo_writes_every_document(demo_dir):
     for kind in DOCUMENTS:
         assert (demo_dir / f"{kind.value}.pdf").read_bytes().startswith(b"%PDF")
-    assert len(payloads(demo_dir)) == 4
+    assert len(payloads(demo_dir)) == 6        # J1, J2, B1, B2 and the 封存标识 F1, F2
     assert (demo_dir / "seal_labels_70x50.pdf").is_file() and (demo_dir / "seal_labels_a4.pdf").is_file()
 
 

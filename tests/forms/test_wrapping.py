@@ -63,7 +63,7 @@ def test_long_name_on_labels_stays_left_of_the_qr(long_ctx):
     pdf = seal_labels.build(long_ctx, seal_labels.LABEL_70x50)
     ws = words(pdf)
     label_w = 70 * mm
-    qr_left = label_w - 1.8 * mm - seal_labels.QR_SIZE
+    qr_left = label_w - seal_labels.MARGIN - seal_labels.QR_SIZE
     parts, ys = lines_of(ws, LONG_NAME)
     assert len(ys) >= 3
     assert all(x1 <= qr_left for _x0, _y0, x1, _y1, _t in parts)
@@ -76,3 +76,13 @@ def test_wrap_rules():
     assert all(not ln.startswith(("，", "）")) for ln in lines)
     assert all(not ln.endswith("（") for ln in lines)
     assert "ABCDEFGH" in "\n".join(lines).replace("\n", "") and any("ABCDEFGH" in ln for ln in lines)
+
+
+def test_a_run_of_closing_marks_never_starts_a_line():
+    """“…库存数量等），” at the end of a line: 等 goes down with the marks."""
+    font = register_cjk_font()
+    text = "如实提供所需的材料和信息（营业执照、许可证、进货凭证、库存数量等），不得阻碍。"
+    for width in range(120, 400, 7):
+        lines = wrap(text, width, font, 9.5)
+        assert "".join(lines) == text
+        assert not any(ln.startswith(("）", "，", "），")) for ln in lines[1:]), (width, lines)

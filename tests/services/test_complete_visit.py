@@ -34,7 +34,7 @@ def test_complete_visit_is_frozen_hashed_and_stable(seeded, make_jpeg):
         import hashlib
         assert hashlib.sha256(row.canonical).hexdigest() == v.record_hash
     # The record carries every live photo hash and they are in the store.
-    assert len(again.live_evidence()) == 6
+    assert len(again.live_evidence()) == 8      # the notice's six, the pump and the delivery note
     for e in again.live_evidence():
         assert seeded.evidence.verify(e.sha256)
 

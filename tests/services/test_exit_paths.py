@@ -132,3 +132,67 @@ def test_pull_keeps_local_progress_but_a_cancellation_wins(seeded):
     cancelled.status, cancelled.cancel_reason = TaskStatus.CANCELLED, "计划调整"
     import_master_data(seeded, tasks=[cancelled])
     assert load_task(seeded, "t-gas-1").status == TaskStatus.CANCELLED
+
+
+def test_no_sample_exit_closes_the_task_with_its_reason(seeded, make_jpeg):
+    """未抽到样品: a third exit beside refusal and the problem report."""
+    from app.domain.entities import TaskStatus
+    from app.domain.visit import NoSampleReason, SignerRole
+    from app.services.documents import DocumentKind, documents_to_leave
+    from app.services.reference import load_task
+    from sync.client import outbox
+    from tests.conftest import signature_png
+    v = _arrive(seeded)
+    visits.advance(seeded, v.id)                       # at the evidence step: the pumps are dry
+    assert visits.open_exit(seeded, v.id, Step.NO_SAMPLE) == Step.NO_SAMPLE
+    with pytest.raises(RuleViolation) as e:
+        signing.finish(seeded, v.id)
+    assert [p.code for p in e.value.problems] == ["no_sample.description", "no_sample.evidence",
+                                                  "sign.samplers", "sign.party"]
+    assert e.value.texts()[0] == "请填写未抽到样品的经过（过程简要描述）"
+    steps.record_no_sample(seeded, v.id, reason="no_stock",
+                           description="92#汽油储罐停用检修，罐存量为零，站内无其他车用汽油库存。",
+                           local_bureau="太原市迎泽区市场监督管理局")
+    evidence.add_evidence(seeded, v.id, C.NO_SAMPLE, make_jpeg())
+    for n, (ref, name) in enumerate([("s-zhang", "张伟"), ("s-li", "李娜")], start=1):
+        signing.sign(seeded, v.id, role=SignerRole.SAMPLER, name=name, png=signature_png(n), signer_ref=ref)
+    signing.refuse_to_sign(seeded, v.id, reason="站长称无权签字，拒绝在说明上签字")
+    done = signing.finish(seeded, v.id)
+    assert done.status == VisitStatus.NO_SAMPLE and done.record_hash
+    assert done.no_sample.reason == NoSampleReason.NO_STOCK
+    assert done.no_sample.place == "山西省太原市迎泽区迎泽大街100号" and done.no_sample.products == "车用汽油"
+    assert load_task(seeded, "t-gas-1").status == TaskStatus.NO_SAMPLE
+    with seeded.db.session() as s:
+        assert outbox.summary(s) == {"pending": 1}             # queued for the province
+        assert visits_repo.signed_record(s, v.id).record_hash == done.record_hash
+    from app.domain.record import record_document
+    document = record_document(done)
+    assert document["status"] == "no_sample" and document["no_sample"]["reason"] == "no_stock"
+    assert [d.kind for d in documents_to_leave(done)] == [
+        DocumentKind.INSPECTION_NOTICE, DocumentKind.FEEDBACK_FORM, DocumentKind.NO_SAMPLE_STATEMENT]
+    assert all(d.ready for d in documents_to_leave(done))
+    # the task is closed: no second visit on it
+    with pytest.raises(RuleViolation) as e:
+        visits.start_visit(seeded, "t-gas-1")
+    assert e.value.problems[0].code == "task.no_sample"
+
+
+def test_no_sample_reason_must_be_one_of_the_list(seeded):
+    v = _arrive(seeded)
+    visits.open_exit(seeded, v.id, Step.NO_SAMPLE)
+    with pytest.raises(RuleViolation) as e:
+        steps.record_no_sample(seeded, v.id, reason="lunch_break")
+    assert [(p.code, p.field) for p in e.value.problems] == [("value.choice", "no_sample.reason")]
+    assert visits.load(seeded, v.id).no_sample is None         # a bad value changes nothing
+    assert visits.back(seeded, v.id) == Step.PARTY              # and the exit can be left again
+
+
+def test_no_sample_statement_pdf_from_the_services(seeded, make_jpeg, memory_keyring):
+    from app.services import documents
+    from tests.forms.conftest import compact, pdftotext
+    v = _arrive(seeded)
+    visits.open_exit(seeded, v.id, Step.NO_SAMPLE)
+    steps.record_no_sample(seeded, v.id, reason="deregistered", description="营业执照已于2022年9月注销，现场已停业。")
+    text = compact(pdftotext(documents.build_pdf(seeded, v.id, documents.DocumentKind.NO_SAMPLE_STATEMENT)))
+    assert "■注销" in text and "营业执照已于2022年9月注销" in text and "太原市迎泽区某某加油站有限公司" in text
+    assert f"编号：{v.record_no}-WC" in text

@@ -19,7 +19,7 @@ from app.store import master_repo
 from sync.client.pull import StoreSink, apply_pull
 from sync.protocol.schemas import PullResponse, TaskWithdrawal
 from tests.conftest import make_task, signature_png
-from tests.scenarios import SAMPLE_FIELDS, complete_visit
+from tests.scenarios import PETROL_FIELDS, SAMPLE_FIELDS, complete_visit
 
 NOW = datetime(2022, 11, 14, 3, 0, tzinfo=timezone.utc)
 REFUSAL_ZH = "该任务已改派给其他抽样组（原因：改由二组抽样），不能再开始抽样"
@@ -50,10 +50,11 @@ def finish_started(ws, visit_id: str, make_jpeg):
     steps.record_shown_documents(ws, visit_id, inspection_notice=True, sampler_ids=True, authorization_letter=True)
     for step in (Step.PARTY, Step.EVIDENCE):
         assert visits.advance(ws, visit_id) == step
-    for cat in (C.SITE, C.STORAGE, C.LABEL, C.STOCK):
+    for cat in visits.state(ws, visit_id).evidence_categories:
         evidence.add_evidence(ws, visit_id, cat, make_jpeg())
     assert visits.advance(ws, visit_id) == Step.SAMPLE
     steps.record_sample(ws, visit_id, **SAMPLE_FIELDS)
+    steps.record_product_fields(ws, visit_id, **PETROL_FIELDS)
     evidence.add_evidence(ws, visit_id, C.SAMPLING, make_jpeg())
     assert visits.advance(ws, visit_id) == Step.PAY
     steps.pay(ws, visit_id)

@@ -45,6 +45,8 @@ ANNEX_1 = """\
 SCOPE_ZH = {"生产者": Scope.PRODUCER, "销售者": Scope.SELLER, "加油站": Scope.GAS_STATION}
 NOTICE_PHOTOS = {"site", "storage", "label", "stock", "sampling", "sealed"}
 FOUR = ("车用汽油", "车用柴油", "车用尿素水溶液", "羽绒服装")
+# the project's own reference material (/work/shared/reference), read in full
+PROJECT_REFERENCES = {"NOTICE", "FORMS_MD"}
 
 
 def annex_rows():
@@ -87,24 +89,61 @@ def test_plan_scopes_decide_where_a_product_may_be_sampled():
     assert len({i.id for i in plan.items}) == len(plan.items)
 
 
-def test_rules_load_for_the_four_products():
+def test_every_product_of_annex_1_has_a_rule():
     rules = load_sampling_rules()
-    assert set(FOUR) <= set(rules)
+    products = [row[2] for row in annex_rows()]
+    assert len(products) == 22 and sorted(rules) == sorted(products)
     assert (rules["车用汽油"].unit, rules["车用汽油"].test_quantity,
             rules["车用汽油"].backup_quantity) == ("L", "2", "2")
-    assert rules["羽绒服装"].unit == "件"
-    for product in FOUR:
+    assert rules["羽绒服装"].unit == "件" and rules["围巾披肩"].unit == "条" and rules["安全帽"].unit == "顶"
+    for product in products:
         rule = rules[product]
         assert rule.product == product
-        assert rule.packages_test >= 1 and rule.packages_backup >= 1
+        assert rule.unit and rule.packages_test >= 1 and rule.packages_backup >= 1
         assert NOTICE_PHOTOS <= set(rule.required_photos)
         assert set(rule.required_photos) <= {e.value for e in EvidenceCategory}
         assert rule.container
+        assert rule.fields, f"{product} has no product-specific fields"
 
 
-def test_every_rule_value_names_its_source_and_only_the_notice_counts_as_verified():
+def test_every_value_of_the_file_cites_a_source_that_exists():
+    """Read the file itself (not the loader): each value of each rule has
+    citations, each citation's id is in `sources`, and says what it says."""
+    doc = json.loads((resources_dir() / "sampling_rules.json").read_text(encoding="utf-8"))
+    catalog = doc["sources"]
+    for raw in doc["rules"]:
+        valued = set(raw) - {"product", "sources"} - ({"notes"} if not raw.get("notes") else set())
+        assert valued <= set(raw["sources"]), (raw["product"], valued - set(raw["sources"]))
+        for field, cites in raw["sources"].items():
+            assert cites, (raw["product"], field)
+            for cite in cites:
+                assert cite["ref"] in catalog, (raw["product"], field, cite["ref"])
+                assert cite["says"].strip(), (raw["product"], field)
+    used = {c["ref"] for r in doc["rules"] for cites in r["sources"].values() for c in cites}
+    assert set(catalog) == used, f"sources nobody cites: {set(catalog) - used}"
+
+
+def test_an_assumption_is_marked_as_one():
+    """Values no source states are cited to ASSUMPTION: e.g. 加湿器 (no 细则 found)."""
+    rule = load_sampling_rules()["加湿器"]
+    assert {c["status"] for c in rule.sources["test_quantity"]} == {"assumption"}
+    assert {c["ref"] for c in load_sampling_rules()["围巾披肩"].sources["test_quantity"]} == {"SX_SCARF_2022"}
+
+
+def test_a_rule_survives_the_wire():
+    """The server passes rules to devices as canonical plain data; it comes
+    back as the same SamplingRule, product fields included."""
+    from app.domain.canonical import to_plain
+    from app.domain.plain import from_plain
+    from app.domain.plan import SamplingRule
+    for rule in load_sampling_rules().values():
+        back = from_plain(SamplingRule, to_plain(rule))
+        assert back.fields == rule.fields and to_plain(back) == to_plain(rule)
+
+
+def test_every_rule_value_names_its_source_and_only_the_project_reference_counts_as_verified():
     for product, rule in load_sampling_rules().items():
-        for field in reference_data.SOURCED_FIELDS:
+        for field in reference_data.SOURCED_FIELDS + (("fields",) if rule.fields else ()):
             cites = rule.sources[field]
             assert cites, (product, field)
             for cite in cites:
@@ -114,7 +153,7 @@ def test_every_rule_value_names_its_source_and_only_the_notice_counts_as_verifie
                 if cite["status"] == "excerpt":
                     assert cite["url"].startswith("http")
                 if cite["status"] == "verified":
-                    assert cite["ref"] == "NOTICE"
+                    assert cite["ref"] in PROJECT_REFERENCES
 
 
 # ---- malformed files ----------------------------------------------------
@@ -148,17 +187,31 @@ def test_malformed_plan_is_refused_with_a_clear_message(tmp_path, edit, message)
 
 
 @pytest.mark.parametrize("edit, message", [
-    (lambda d: d["rules"][0].update(test_quantity="两升"),
-     r"rules\[0\] \(车用汽油\)\.test_quantity: must be a positive decimal"),
-    (lambda d: d["rules"][1].update(required_photos=["site", "selfie"]),
-     r"rules\[1\] \(车用柴油\)\.required_photos: unknown photo category 'selfie'"),
-    (lambda d: d["rules"][2]["sources"].pop("backup_quantity"),
-     r"rules\[2\] \(车用尿素水溶液\)\.sources: no source given for 'backup_quantity'"),
-    (lambda d: d["rules"][3]["sources"]["unit"][0].update(ref="NOWHERE"),
-     r"rules\[3\] \(羽绒服装\)\.sources\.unit: unknown source 'NOWHERE'"),
+    (lambda d: d["rules"][11].update(test_quantity="两升"),
+     r"rules\[11\] \(车用汽油\)\.test_quantity: must be a positive decimal"),
+    (lambda d: d["rules"][10].update(required_photos=["site", "selfie"]),
+     r"rules\[10\] \(车用柴油\)\.required_photos: unknown photo category 'selfie'"),
+    (lambda d: d["rules"][12]["sources"].pop("backup_quantity"),
+     r"rules\[12\] \(车用尿素水溶液\)\.sources: no source given for 'backup_quantity'"),
+    (lambda d: d["rules"][18]["sources"]["unit"][0].update(ref="NOWHERE"),
+     r"rules\[18\] \(羽绒服装\)\.sources\.unit: unknown source 'NOWHERE'"),
     (lambda d: d["sources"]["NOTICE"].update(status="trust me"), r"sources\.NOTICE\.status"),
-    (lambda d: d["rules"].append(dict(d["rules"][0])),
-     r"rules\[4\] \(车用汽油\): product listed twice"),
+    (lambda d: d["rules"].append(dict(d["rules"][10])),
+     r"rules\[22\] \(车用柴油\): product listed twice"),
+    (lambda d: d["rules"][10]["fields"][0].update(choices=[]),
+     r"rules\[10\] \(车用柴油\)\.fields\[0\]\.choices: a choice field needs its choices"),
+    (lambda d: d["rules"][10]["fields"][1].update(type="colour"),
+     r"rules\[10\] \(车用柴油\)\.fields\[1\]\.type: must be one of text, choice"),
+    (lambda d: d["rules"][10]["fields"][2].update(key="fuel_grade"),
+     r"rules\[10\] \(车用柴油\)\.fields\[2\]\.key: must be unique"),
+    (lambda d: d["rules"][10]["fields"][2].update(choices=["1号罐"]),
+     r"rules\[10\] \(车用柴油\)\.fields\[2\]\.choices: only a choice field has choices"),
+    (lambda d: d["rules"][10]["fields"][3].pop("label_en"),
+     r"rules\[10\] \(车用柴油\)\.fields\[3\]\.label_en: must be a non-empty text"),
+    (lambda d: d["rules"][10]["sources"].pop("fields"),
+     r"rules\[10\] \(车用柴油\)\.sources: no source given for 'fields'"),
+    (lambda d: d["rules"][10].update(required_photos=["site", "refusal"]),
+     r"rules\[10\] \(车用柴油\)\.required_photos: unknown photo category 'refusal'"),
 ])
 def test_malformed_rules_are_refused_with_a_clear_message(tmp_path, edit, message):
     with pytest.raises(ReferenceDataError, match=r"sampling_rules\.json: " + message):
@@ -174,7 +227,7 @@ def test_resources_folder_can_be_pointed_elsewhere(tmp_path, monkeypatch):
     other = tmp_path / "res"
     shutil.copytree(resources_dir(), other)
     doc = json.loads((other / "sampling_rules.json").read_text(encoding="utf-8"))
-    doc["rules"][0]["test_quantity"] = "2.5"
+    next(r for r in doc["rules"] if r["product"] == "车用汽油")["test_quantity"] = "2.5"
     (other / "sampling_rules.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setenv(reference_data.ENV_RESOURCES, str(other))
     assert resources_dir() == other

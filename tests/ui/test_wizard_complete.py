@@ -15,12 +15,16 @@ from app.services import visits
 from app.services.reference import import_master_data
 from app.services.workspace import Workspace
 from tests.conftest import AGENCY, MINI_PLAN, SAMPLERS, make_task, signature_png
-from tests.scenarios import SAMPLE_FIELDS, complete_visit
+from tests.scenarios import PETROL_FIELDS, SAMPLE_FIELDS, complete_visit
 from tests.ui.wizard_driver import Driver, comparable, open_wizard
 
-# The services scenario adds photos in this order; seeds 0..5 of make_jpeg.
-PHOTO_SEEDS = {C.SITE: 0, C.STORAGE: 1, C.LABEL: 2, C.STOCK: 3, C.SAMPLING: 4, C.SEALED: 5}
+# The services scenario adds photos in this order; seeds 0..7 of make_jpeg.
+PHOTO_SEEDS = {C.SITE: 0, C.STORAGE: 1, C.LABEL: 2, C.STOCK: 3, C.PUMP: 4, C.DELIVERY: 5, C.SAMPLING: 6,
+               C.SEALED: 7}
 TYPED = {k: v for k, v in SAMPLE_FIELDS.items() if k not in ("price_basis",)}
+# 车用汽油's own fields: typed, or chosen in their combos (arrow presses down the list)
+CHOSEN = {"fuel_grade": 2, "emission_stage": 1, "detergent_added": 1}     # 92#, 国VI(A), 是
+TYPED_PRODUCT = {k: v for k, v in PETROL_FIELDS.items() if k not in CHOSEN}
 
 
 @pytest.fixture
@@ -43,13 +47,17 @@ def walk_to_documents(d: Driver, make_jpeg) -> None:
     assert d.step == Step.PARTY
     d.next()
     assert d.step == Step.EVIDENCE
-    for cat in (C.SITE, C.STORAGE, C.LABEL, C.STOCK):
+    for cat in (C.SITE, C.STORAGE, C.LABEL, C.STOCK, C.PUMP, C.DELIVERY):   # petrol: the pump, the delivery note
         d.add_photos(cat.value, photo(cat))
     d.next()
     assert d.step == Step.SAMPLE
     for name, value in TYPED.items():
         d.fill(f"sample.{name}", value)
     d.choose("sample.price_basis")              # first entry: 标价 (marked price)
+    for name, presses in CHOSEN.items():
+        d.choose(f"sample.product_fields.{name}", presses)
+    for name, value in TYPED_PRODUCT.items():
+        d.fill(f"sample.product_fields.{name}", value)
     d.add_photos(C.SAMPLING.value, photo(C.SAMPLING))
     d.next()
     assert d.step == Step.PAY, d.w.missing_texts()

@@ -10,7 +10,7 @@ from app.domain.workflow import ORDER, Step
 from app.services import evidence, signing, steps, visits
 from app.ui import i18n, ops
 from tests.conftest import signature_png
-from tests.scenarios import SAMPLE_FIELDS
+from tests.scenarios import PETROL_FIELDS, SAMPLE_FIELDS
 from tests.ui.wizard_driver import SIZE, open_wizard
 
 
@@ -19,10 +19,11 @@ def _fill(ws, vid, step, make_jpeg) -> None:
     if step == Step.ARRIVE:
         steps.record_shown_documents(ws, vid, inspection_notice=True, sampler_ids=True, authorization_letter=True)
     elif step == Step.EVIDENCE:
-        for cat in (C.SITE, C.STORAGE, C.LABEL, C.STOCK):
+        for cat in visits.state(ws, vid).evidence_categories:     # the notice's four, the pump, the delivery note
             evidence.add_evidence(ws, vid, cat, make_jpeg())
     elif step == Step.SAMPLE:
         steps.record_sample(ws, vid, **SAMPLE_FIELDS)
+        steps.record_product_fields(ws, vid, **PETROL_FIELDS)
         steps.record_producer(ws, vid, name="中国石油化工股份有限公司某炼化分公司", address="某省某市某区炼化路1号")
         evidence.add_evidence(ws, vid, C.SAMPLING, make_jpeg())
     elif step == Step.PAY:
@@ -68,7 +69,7 @@ def test_screenshot_every_page(qtbot, seeded, make_jpeg, artifacts_dir, themed, 
     path = artifacts_dir / f"wizard_{lang}_09_finished.png"
     _shoot(qtbot, seeded, v.id, path)
     written.append(path)
-    for exit_step, task in ((Step.REFUSAL, "t-gas-2"), (Step.PROBLEM, "t-gas-3")):
+    for exit_step, task in ((Step.REFUSAL, "t-gas-2"), (Step.PROBLEM, "t-gas-3"), (Step.NO_SAMPLE, "t-gas-2")):
         x = visits.start_visit(seeded, task)
         visits.open_exit(seeded, x.id, exit_step)
         path = artifacts_dir / f"wizard_{lang}_10_{exit_step.value}.png"

@@ -23,6 +23,8 @@ SAVERS = {
     "backup_storage": steps.set_backup_storage,
     "refusal": steps.record_refusal,
     "problem": steps.record_problem,
+    "no_sample": steps.record_no_sample,
+    "payment": steps.record_invoice,
     "remarks": steps.record_remarks,
 }
 

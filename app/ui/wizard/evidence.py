@@ -1,9 +1,10 @@
 """Step 3: photos of the site, the storage environment, the product label and
-the stock; each category needs a photo or a written reason."""
+the stock, and those the product's sampling rule adds (the pump of a fuel,
+the nameplate of an appliance…); each needs a photo or a written reason."""
 from __future__ import annotations
 
 from app.domain import rules
-from app.domain.visit import Visit
+from app.domain.visit import EvidenceCategory, Visit
 from app.domain.workflow import Step
 from app.ui.i18n import tr
 from app.ui.wizard.base import WizardPage, hint
@@ -19,7 +20,20 @@ class EvidencePage(WizardPage):
         self.photos = EvidencePhotos(self.session, list(rules.EVIDENCE_AT_EVIDENCE_STEP), columns=2)
         self.body.addWidget(self.photos)
 
+    def _categories(self) -> list[EvidenceCategory]:
+        """What the services say this product's evidence step needs."""
+        state = self.session.state
+        return list(state.evidence_categories if state is not None else rules.EVIDENCE_AT_EVIDENCE_STEP)
+
     def on_load(self, visit: Visit) -> None:
+        wanted = self._categories()
+        if [c.value for c in wanted] != self.photos.categories:
+            old = self.photos
+            self.photos = EvidencePhotos(self.session, wanted, columns=2)
+            self.body.replaceWidget(old, self.photos)
+            old.setParent(None)
+            old.deleteLater()
+            self.photos.set_read_only(self.read_only)
         self.photos.load(visit)
 
     def on_read_only(self, ro: bool) -> None:

@@ -5,7 +5,7 @@ themselves are written once, in app.domain.labels and app.services.choices
 from __future__ import annotations
 
 from app.domain import labels
-from app.domain.visit import ProblemType, RefusalSituation
+from app.domain.visit import NoSampleReason, ProblemType, RefusalSituation
 from app.services import choices
 from app.ui.i18n import tr
 
@@ -33,6 +33,15 @@ def refusal_situations() -> list[tuple[str, str]]:
 
 def problem_types() -> list[tuple[str, str]]:
     return [(t.value, labels.label(labels.PROBLEM_TYPE, t)) for t in ProblemType]
+
+
+def no_sample_reasons() -> list[tuple[str, str]]:
+    return [(r.value, labels.label(labels.NO_SAMPLE_REASON, r)) for r in NoSampleReason]
+
+
+def economic_types() -> list[tuple[str, str]]:
+    """经济类型 (the national classification; the record keeps the Chinese name)."""
+    return [(value, tr(value)) for value in choices.ECONOMIC_TYPES.values()]
 
 
 def amendable_fields() -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from app.domain.labels import SCOPE, label
 from app.ui.i18n import tr
 from app.ui.wizard.base import WizardPage, hint
 from app.ui.wizard.fields import form_group
+from app.ui.wizard.labels import economic_types
 
 class PartyPage(WizardPage):
     step = Step.PARTY
@@ -31,4 +32,5 @@ class PartyPage(WizardPage):
             (tr("联系电话"), b.line("party.phone")),
             (tr("抽样领域"), b.combo("party.scope", scopes)),
             (tr("3C证书编号"), b.line("party.ccc_certificate_no", tr("需要时填写"))),
+            (tr("经济类型"), b.combo("party.economic_type", economic_types(), editable=True)),
         ]))

@@ -42,6 +42,10 @@ class PayPage(WizardPage):
             (tr("付款方式"), self.method), (tr("金额（元）"), self.amount),
         ]))
         self.body.addWidget(self.backup_free)
+        self.body.addWidget(form_group(tr("发票（受检单位开具发票时填写）"), [
+            (tr("发票号"), self.binder.line("payment.invoice_no")),
+            (tr("开票单位"), self.binder.line("payment.invoice_issuer")),
+        ]))
         row = QHBoxLayout()
         self.pay_button = QPushButton(tr("确认付款，生成付费单"))
         self.pay_button.setObjectName("pay")

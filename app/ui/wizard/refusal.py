@@ -32,6 +32,8 @@ class RefusalPage(WizardPage):
             (tr("事实经过"), b.text("refusal.facts", tr("时间、人员、拒检的言行等"))),
             (tr("证据说明"), b.text("refusal.evidence_note", tr("照片、录像、见证人等"), 64)),
             (tr("县级市场监管部门"), b.line("refusal.county_bureau")),
+            (tr("见证人姓名"), b.line("refusal.witness_name", tr("有见证人时填写"))),
+            (tr("见证人单位"), b.line("refusal.witness_unit")),
             ("", b.check("refusal.reported_to_province", tr("已报送省局"))),
         ], columns=1))
         self.actions = DocumentActions(self.session, self)

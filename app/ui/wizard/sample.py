@@ -1,10 +1,10 @@
 """Step 4: the sample — product details, stock, price and its basis, test and
-backup quantities (defaults from the product's sampling rule), the producer
-named on the label, and photos of the sampling process."""
+backup quantities (defaults from the product's sampling rule), the product's
+own fields (from its rule: 牌号 of a fuel, 含绒量 of a down garment…), the
+producer named on the label, and photos of the sampling process."""
 from __future__ import annotations
 
-from app.domain.plan import Scope
-from app.services import choices
+from app.domain.messages import Problem
 from app.domain.visit import EvidenceCategory, PriceBasis, Visit
 from app.domain.workflow import Step
 from app.ui.i18n import tr
@@ -12,6 +12,7 @@ from app.ui.wizard.base import WizardPage, hint
 from app.ui.wizard.fields import form_group
 from app.ui.wizard.labels import sampling_places, shipping_methods
 from app.ui.wizard.photos import EvidencePhotos
+from app.ui.wizard.product_fields import ProductFieldsBox
 
 class SamplePage(WizardPage):
     step = Step.SAMPLE
@@ -43,15 +44,8 @@ class SamplePage(WizardPage):
             (tr("检验样品数量"), b.line("sample.test_quantity")),
             (tr("备用样品数量"), b.line("sample.backup_quantity")),
         ]))
-        self.fuel_box = form_group(tr("油品信息"), [
-            (tr("油品牌号"), b.combo("sample.fuel_grade", [(g, g) for g in choices.FUEL_GRADES],
-                                   editable=True)),
-            (tr("油罐号"), b.line("sample.tank_no")),
-            (tr("加油机编号"), b.line("sample.pump_no")),
-            (tr("进货日期"), b.line("sample.purchase_date", "2022-11-10")),
-            (tr("供货单位"), b.line("sample.supplier")),
-        ])
-        self.body.addWidget(self.fuel_box)
+        self.product_box = ProductFieldsBox(self.session)
+        self.body.addWidget(self.product_box)
         self.body.addWidget(form_group(tr("抽样"), [
             (tr("抽样地点"), b.combo("sample.sampling_place", sampling_places(), editable=True)),
             (tr("抽样方法"), b.line("sample.sampling_method")),
@@ -67,12 +61,21 @@ class SamplePage(WizardPage):
         self.body.addWidget(self.photos)
 
     def on_load(self, visit: Visit) -> None:
-        # fuel details (grade, tank, pump) belong to gas-station sampling
-        self.fuel_box.setVisible(visit.party.scope == Scope.GAS_STATION)
+        state = self.session.state
+        self.product_box.show_rule(state.rule if state is not None else None, visit)
+        self.product_box.set_read_only(self.read_only)
         self.photos.load(visit)
+
+    def flush_extra(self) -> None:
+        self.product_box.flush()
+
+    def show_missing(self, problems: list[Problem]) -> None:
+        super().show_missing(problems)
+        self.product_box.show_missing(problems)
 
     def on_read_only(self, ro: bool) -> None:
         self.photos.set_read_only(ro)
+        self.product_box.set_read_only(ro)
         self.binder.widget("sample.product").setReadOnly(True)
 
     def on_missing(self, fields: set[str]) -> None:

@@ -1,6 +1,6 @@
 """VisitWizard: the page of the visit's current step, a side bar with the
 steps and their completion ticks, Back / Next, the "missing items" panel,
-and 拒检 / 问题报送 from any step. The flow and the checks come from the
+and 拒检 / 问题报送 / 未抽到样品 from any step. The flow and the checks come from the
 domain (through app.services.visits.state); this widget only shows them.
 
 Embed it in the main window:
@@ -27,6 +27,7 @@ from app.ui.wizard.arrive import ArrivePage
 from app.ui.wizard.base import WizardPage
 from app.ui.wizard.documents import DocumentsPage
 from app.ui.wizard.evidence import EvidencePage
+from app.ui.wizard.no_sample import NoSamplePage
 from app.ui.wizard.party import PartyPage
 from app.ui.wizard.pay import PayPage
 from app.ui.wizard.problem import ProblemPage
@@ -37,8 +38,9 @@ from app.ui.wizard.session import VisitSession
 from app.ui.wizard.sign import SignPage
 
 PAGE_CLASSES = (ArrivePage, PartyPage, EvidencePage, SamplePage, PayPage, SealPage, SignPage,
-                DocumentsPage, RefusalPage, ProblemPage)
-SIDEBAR_STEPS = ORDER + [Step.REFUSAL, Step.PROBLEM]
+                DocumentsPage, RefusalPage, ProblemPage, NoSamplePage)
+EXIT_STEPS = (Step.REFUSAL, Step.PROBLEM, Step.NO_SAMPLE)
+SIDEBAR_STEPS = ORDER + list(EXIT_STEPS)
 TICK, TODO, HERE = "✔", "○", "▶"
 
 
@@ -110,6 +112,9 @@ class VisitWizard(QWidget):
         self.problem_button = QPushButton(tr("问题报送"))
         self.problem_button.setObjectName("open_problem")
         self.problem_button.clicked.connect(lambda: self._open_exit(Step.PROBLEM))
+        self.no_sample_button = QPushButton(tr("未抽到样品"))
+        self.no_sample_button.setObjectName("open_no_sample")
+        self.no_sample_button.clicked.connect(lambda: self._open_exit(Step.NO_SAMPLE))
         self.saving = QLabel()
         self.saving.setObjectName("saving")
         self.saving.setStyleSheet("color: #607d8b;")
@@ -124,6 +129,7 @@ class VisitWizard(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.refusal_button)
         buttons.addWidget(self.problem_button)
+        buttons.addWidget(self.no_sample_button)
         buttons.addStretch(1)
         buttons.addWidget(self.saving)
         buttons.addWidget(self.back_button)
@@ -158,8 +164,8 @@ class VisitWizard(QWidget):
         self._update_sidebar(st)
         self.banner.show_visit(v, st.integrity)
         self.banner.setVisible(frozen)
-        on_exit = st.step in (Step.REFUSAL, Step.PROBLEM)
-        for b in (self.refusal_button, self.problem_button):
+        on_exit = st.step in EXIT_STEPS
+        for b in (self.refusal_button, self.problem_button, self.no_sample_button):
             b.setVisible(not frozen)
             b.setEnabled(not on_exit)
         self.back_button.setVisible(not frozen)

@@ -144,6 +144,7 @@ TEXT: dict[str, str] = {
     'rec.section.party': N_("受检单位"),
     'rec.section.producer': N_("生产单位（标称）"),
     'rec.section.sample': N_("样品信息"),
+    'rec.section.product_fields': N_("产品专项信息"),
     'rec.section.payment': N_("付费"),
     'rec.section.seals': N_("封样信息"),
     'rec.section.storage': N_("备用样品存放"),

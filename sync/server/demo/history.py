@@ -155,15 +155,21 @@ def _sample(product: str, rng: random.Random) -> tuple[SampleDetails, Decimal, D
         price = Decimal(rng.choice(("7.85", "8.12", "8.39", "7.66"))) if product != "车用尿素水溶液" else Decimal("4.50")
         grade = {"车用汽油": rng.choice(("92#", "95#")), "车用柴油": "0#", "车用尿素水溶液": ""}[product]
         qty = Decimal("4")
+        batch, base = rng.randint(20221001, 20221130), rng.randint(8000, 30000)
+        tank, pump, day = rng.randint(1, 4), rng.randint(1, 8), rng.randint(1, 9)
+        # the product's own fields, as its sampling rule asks for them
+        fields = {"package_spec": "10 L/桶"} if product == "车用尿素水溶液" else {
+            "fuel_grade": grade, "emission_stage": "国VI(A)" if product == "车用汽油" else "国VI",
+            "tank_no": f"{tank}号罐", "pump_no": f"{pump}号加油机", "detergent_added": "是",
+            "tank_stock": str(base), "last_delivery_date": f"2022-11-0{day}",
+            "supplier": "晋能示范石油销售有限公司（示例）"}
         return SampleDetails(product=product, trademark="晋能" if product != "车用尿素水溶液" else "蓝星",
-                             spec_model=grade or "10 L/桶", batch_no=f"进货批次 {rng.randint(20221001, 20221130)}",
+                             spec_model=grade or "10 L/桶", batch_no=f"进货批次 {batch}",
                              standard={"车用汽油": "GB 17930-2016", "车用柴油": "GB 19147-2016"}.get(product, "GB 29518-2013"),
                              unit="L", unit_price=price, price_basis=PriceBasis.MARKED, price_basis_note="加油机显示标价",
-                             base_quantity=Decimal(rng.randint(8000, 30000)), test_quantity=qty, backup_quantity=qty,
-                             sample_state="液体，清澈透明", fuel_grade=grade, tank_no=f"{rng.randint(1, 4)} 号罐",
-                             pump_no=f"{rng.randint(1, 8)} 号加油机", purchase_date="2022-11-0" + str(rng.randint(1, 9)),
-                             supplier="晋能示范石油销售有限公司（示例）", sampling_place="加油机油枪",
-                             sampling_method="先放空 2 L，分装于 1 L 洁净铝瓶"), price, qty
+                             base_quantity=Decimal(base), test_quantity=qty, backup_quantity=qty,
+                             sample_state="液体，清澈透明", product_fields=fields, sampling_place="加油机油枪",
+                             sampling_method="先放空 4 L，分装于 1 L 洁净铝瓶"), price, qty
     price = Decimal(rng.randint(39, 899)) + Decimal("0.00")
     brand = rng.choice(BRANDS.get(product, ("示例",)))
     return SampleDetails(product=product, trademark=brand, spec_model=rng.choice(("170/92A", "175/96A", "M", "L", "220V 20W")),

@@ -75,6 +75,19 @@ def sampled_counts(*, session: Session, plan_id: str) -> dict[str, int]:
     return {item_id: n for item_id, n in rows}
 
 
+def open_slots(*, session: Session, plan_item_id: str) -> int:
+    """Batches of the plan item that no task holds: its quota minus the tasks
+    still under way or done (a cancelled task, or one closed as 未抽到样品,
+    frees its slot for a replacement party)."""
+    from sync.server.tasks.models import SLOT_FREE, Task
+    item = session.get(PlanItem, plan_item_id)
+    if item is None:
+        return 0
+    held = session.scalar(select(func.count()).select_from(Task).where(
+        Task.plan_item_id == plan_item_id, Task.status.not_in(SLOT_FREE))) or 0
+    return max(0, item.batches - held)
+
+
 def plan_out(*, session: Session, plan: Plan) -> PlanOut:
     counts = sampled_counts(session=session, plan_id=plan.id)
     items = session.scalars(select(PlanItem).where(PlanItem.plan_id == plan.id).order_by(PlanItem.seq, PlanItem.id))

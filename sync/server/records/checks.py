@@ -22,7 +22,7 @@ from sync.server.records.models import Record
 from sync.server.tasks import moves
 from sync.server.tasks.models import Task
 
-END_STATES = ("finished", "refused", "problem_reported")
+END_STATES = ("finished", "refused", "problem_reported", "no_sample")
 
 
 def _domain_item(item: PlanItem) -> DomainItem:
@@ -76,7 +76,7 @@ def record_problems(*, session: Session, document: dict, task: Task, visit_id: s
     if code:
         found.append(Problem(code, "party.credit_code"))
     if status != "finished":
-        return [from_domain(p) for p in found]     # a refusal or a problem report takes no batch
+        return [from_domain(p) for p in found]     # a refusal, problem report or no-sample takes no batch
     item = session.get(PlanItem, task.plan_item_id, with_for_update=True)
     session.get(Party, task.party_id, with_for_update=True)
     try:

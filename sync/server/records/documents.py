@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,15 +19,17 @@ from app.domain.entities import Sampler
 from app.domain.entities import Task as DomainTask
 from app.domain.plan import Plan as DomainPlan
 from app.domain.plan import PlanItem as DomainItem
-from app.domain.plan import Scope
+from app.domain.plan import SamplingRule, Scope
+from app.domain.plain import from_plain
+from app.domain import resources
 from app.domain.documents import REGISTRY, DocumentKind, documents_to_leave
 from app.domain.i18n import tr
 from app.domain.visit import Visit
 from forms import documents as registry
-from forms.context import Authority, DocumentContext
+from forms.context import Authority, DocumentContext, PlanNotice
 from sync.server.auth.models import Agency
 from sync.server.blobs.store import DiskBlobStore
-from sync.server.plan.models import Plan, PlanItem
+from sync.server.plan.models import Plan, PlanItem, SamplingRuleRow
 from sync.server.records.inspect import RecordView
 from sync.server.tasks.models import Task
 
@@ -50,6 +53,36 @@ def authority() -> Authority:
         if path.exists():
             return Authority(**json.loads(path.read_text(encoding="utf-8")))
     return Authority()
+
+
+@lru_cache(maxsize=4)
+def plan_notice(plan_id: str) -> PlanNotice | None:
+    """How the notice cites the plan's notice (real title, 抽查依据): the
+    plan file the app ships, when it is the record's plan."""
+    folder = resources.find("plan_2022_4.json")
+    if folder is None:
+        return None
+    doc = json.loads((folder / "plan_2022_4.json").read_text(encoding="utf-8"))
+    if doc.get("id") != plan_id:
+        return None
+    return PlanNotice(title=doc.get("notice_title", ""), document_no=doc.get("document_no", ""),
+                      basis=tuple(doc.get("basis", ())))
+
+
+def product_rule(session: Session, product: str) -> SamplingRule | None:
+    """The product's sampling rule (its product fields' labels and order)."""
+    row = session.get(SamplingRuleRow, product) if product else None
+    try:
+        return from_plain(SamplingRule, row.data) if row is not None else None
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def _due(task_row: Task | None) -> date | None:
+    try:
+        return date.fromisoformat(task_row.due_date) if task_row is not None and task_row.due_date else None
+    except ValueError:
+        return None
 
 
 def _item(row: PlanItem) -> DomainItem:
@@ -85,7 +118,9 @@ def context(*, session: Session, view: RecordView, blobs: DiskBlobStore) -> Docu
             with blobs.open(sha) as f:
                 images[sha] = f.read()
     return DocumentContext(visit=visit, agency=agency, authority=authority(), plan=plan, plan_item=item, task=task,
-                           signature_images=images, seal_payloads={})
+                           signature_images=images, seal_payloads={},
+                           plan_notice=plan_notice(plan_row.id) if plan_row else None,
+                           notice_valid_until=_due(task_row), rule=product_rule(session, visit.sample.product))
 
 
 def build_pdf(*, session: Session, view: RecordView, name: str, blobs: DiskBlobStore) -> bytes:

@@ -25,7 +25,7 @@ class Record(Base):
     agency_id: Mapped[str] = mapped_column(String(64), index=True)
     user_id: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20))          # finished | refused | problem_reported
+    status: Mapped[str] = mapped_column(String(20))          # finished | refused | problem_reported | no_sample
     product: Mapped[str] = mapped_column(String(100), default="")
     # Copied from the document (records/fields.py) for the console's search
     # and the summary sheet: 抽样单编号, 受检单位, 地址, 生产单位, 商标, 规格型号, 生产日期/批号, 备注.

@@ -24,7 +24,7 @@ from sync.protocol.schemas import ProgressRow
 from sync.server.blobs.models import Blob
 from sync.server.plan.models import PlanItem
 from sync.server.records.models import Record, RecordPhoto
-from sync.server.tasks.models import Task
+from sync.server.tasks.models import SLOT_FREE, Task
 
 CHINA = timezone(timedelta(hours=8), "CST")
 SKEW_TOLERANCE = timedelta(minutes=5)
@@ -70,9 +70,12 @@ def progress(*, session: Session, plan_id: str, agency_id: str | None = None,
     incomplete = set(session.scalars(
         select(RecordPhoto.record_id).outerjoin(Blob, Blob.sha256 == RecordPhoto.sha256).where(Blob.sha256.is_(None))))
     assigned, sampled, synced, refused, overdue = Counter(), Counter(), Counter(), Counter(), Counter()
+    no_sample = Counter()
     task_with_record = {r.task_id for r in records}
     for t in tasks:
-        if t.status == "cancelled":
+        if t.status == "no_sample":        # its slot is free again: a replacement may be drawn
+            no_sample[t.plan_item_id] += 1
+        if t.status in SLOT_FREE:
             continue
         assigned[t.plan_item_id] += 1
         if t.id not in task_with_record and t.due_date and str(t.due_date) < today.isoformat():
@@ -88,7 +91,8 @@ def progress(*, session: Session, plan_id: str, agency_id: str | None = None,
         if late(r):
             overdue[r.plan_item_id] += 1
     return [ProgressRow(plan_item_id=i.id, seq=i.seq, product=i.product, quota=i.batches, assigned=assigned[i.id],
-                        sampled=sampled[i.id], synced=synced[i.id], refused=refused[i.id], overdue=overdue[i.id])
+                        sampled=sampled[i.id], synced=synced[i.id], refused=refused[i.id], overdue=overdue[i.id],
+                        no_sample=no_sample[i.id])
             for i in items]
 
 

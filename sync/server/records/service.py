@@ -61,6 +61,11 @@ def _answer(session: Session, status: str, client_id: str, record_hash: str, rec
                       complete=not missing, missing_photos=missing)
 
 
+def _no_sample_reason(document: dict) -> str:
+    n = document.get("no_sample") or {}
+    return str(n.get("reason") or "") if isinstance(n, dict) else ""
+
+
 def _existing(session: Session, push: RecordPush) -> tuple[int, PushResult] | None:
     """An earlier delivery of this record (by client id, or by visit id)."""
     rec = session.scalar(select(Record).where(Record.client_id == push.client_id))
@@ -134,6 +139,9 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
     saved.commit()
     if rec.status == "finished":
         tasks.mark_done(session=session, task=task)
+    elif rec.status == "no_sample":
+        # nothing to sample there: the task closes and its plan slot is free
+        tasks.close_no_sample(session=session, task=task, reason=_no_sample_reason(push.document))
     skew = (now - push.device_time).total_seconds()
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="record.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash,

@@ -4,7 +4,9 @@ Parties are drawn from those whose scope the plan item allows and that can
 still take this batch (no task yet for this product there, fewer than two
 tasks there in this plan); each drawn party gets a randomly drawn team of the
 agency. Every draw is kept (tasks.models.Draw): its seed and the candidate
-parties and teams in order, so replay() gives the same parties and teams."""
+parties and teams in order, so replay() gives the same parties and teams.
+A task closed as 未抽到样品 holds no slot and takes none of the party's two
+batches, but the party is not drawn again for that product (it had none)."""
 from __future__ import annotations
 
 import random
@@ -19,7 +21,7 @@ from sync.server.auth.models import Team
 from sync.server.errors import ApiError
 from sync.server.parties.models import Party
 from sync.server.plan.models import PlanItem
-from sync.server.tasks.models import Draw, Task
+from sync.server.tasks.models import SLOT_FREE, Draw, Task
 from sync.server.tasks.service import create_task
 
 
@@ -56,7 +58,8 @@ def draw_recorded(*, session: Session, plan_item_id: str, count: int, agency_id:
     per_party: dict[str, int] = {}
     same_item = set()
     for t in tasks:
-        per_party[t.party_id] = per_party.get(t.party_id, 0) + 1
+        if t.status not in SLOT_FREE:
+            per_party[t.party_id] = per_party.get(t.party_id, 0) + 1
         if t.plan_item_id == item.id:
             same_item.add(t.party_id)
     candidates = [p for p in session.scalars(select(Party).order_by(Party.id))

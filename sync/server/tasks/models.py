@@ -8,7 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db import Base, UTCDateTime, utcnow
 
-TASK_STATUSES = ("assigned", "in_progress", "done", "cancelled")
+# no_sample: closed by a 未抽到样品 record; it no longer holds a slot of its plan item
+TASK_STATUSES = ("assigned", "in_progress", "done", "cancelled", "no_sample")
+SLOT_FREE = ("cancelled", "no_sample")      # statuses that hold no slot of the plan item
 
 
 class Task(Base):

@@ -80,7 +80,7 @@ def reassign_task(*, session: Session, task_id: str, team_id: str, reason: str, 
         raise ApiError(403, "auth.forbidden")
     if task.status == "cancelled":
         raise ApiError(409, "task.move_cancelled", reason=task.cancel_reason or "—")
-    if task.status == "done":
+    if task.status in ("done", "no_sample"):
         raise ApiError(409, "task.move_done")
     if team.id == task.team_id:
         raise ApiError(409, "task.same_team", team=team.name)
@@ -97,6 +97,17 @@ def reassign_task(*, session: Session, task_id: str, team_id: str, reason: str, 
               detail={"from": old_team, "to": team.id, "reason": reason},
               before={"team": old_team, "agency": old_agency}, after={"team": team.id, "agency": team.agency_id})
     return task
+
+
+def close_no_sample(*, session: Session, task: Task, reason: str = "") -> None:
+    """未抽到样品: the party had nothing to sample. The task is closed, the
+    devices learn it at their next pull, and the plan item's slot is free
+    for a replacement party (progress counts it no longer; a draw may)."""
+    if task.status in ("assigned", "in_progress"):
+        task.status, task.updated_at = "no_sample", utcnow()
+        record_change(session=session, kind="task", entity_id=task.id)
+        audit.log(session=session, actor="sync", action="task.no_sample", target=task.id,
+                  detail={"plan_item": task.plan_item_id, "party": task.party_id, "reason": reason})
 
 
 def mark_done(*, session: Session, task: Task) -> None:

@@ -78,7 +78,18 @@ def record_page(request: Request, user: Admin, record_id: int):
     docs = documents.names_for(v.visit) if v.visit else []
     return render(request, "record.html", user, v=v, rec=rec, visit=v.visit, agency=agency, task=task, team=team,
                   sender=sender, device=device, present=present, docs=docs,
+                  field_labels=_field_labels(request, v.visit),
                   titles=documents.titles("en" if lang_of(request) == "en" else "zh_CN"))
+
+
+def _field_labels(request: Request, visit) -> dict[str, str]:
+    """The product fields' labels, from the product's sampling rule."""
+    if visit is None or not visit.sample.product_fields:
+        return {}
+    with tx(request) as session:
+        rule = documents.product_rule(session, visit.sample.product)
+    en = lang_of(request) == "en"
+    return {f.key: f.label_for("en" if en else "zh_CN") for f in (rule.fields if rule else ())}
 
 
 @router.get("/records/{record_id}/documents/{name}.pdf")
