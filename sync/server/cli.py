@@ -80,7 +80,9 @@ def cmd_serve(args) -> int:
     from sync.server.app import create_app
     from sync.server.runner import serve_forever
     settings, db = _db(args)
-    serve_forever(create_app(settings, db), args.host, args.port, workers=_workers(args, db))
+    app = create_app(settings, db)
+    getattr(app.state.blobs, "check", lambda: None)()      # an object store: reachable, bucket there
+    serve_forever(app, args.host, args.port, workers=_workers(args, db))
     return 0
 
 

@@ -88,3 +88,12 @@ def test_migrate_copies_verifies_resumes_and_then_switches(request, tmp_path, se
     finally:
         running.stop()
         db.close()
+
+
+def test_serve_refuses_to_start_without_its_bucket_and_never_prints_the_key(tmp_path, seaweed):
+    out = subprocess.run([sys.executable, "-m", "sync.server.cli", "serve", "--port", "0", "--data", str(tmp_path),
+                          "--blob-url", "s3://no-such-bucket/photos", "--s3-endpoint", seaweed.endpoint,
+                          "--s3-credentials-file", str(seaweed.credentials_file())],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "s3://no-such-bucket/photos/" in out.stderr and "not usable" in out.stderr
+    assert seaweed.SECRET_KEY not in out.stdout + out.stderr and "listening" not in out.stdout

@@ -85,6 +85,15 @@ class S3BlobStore:
         except ClientError:
             self.client.create_bucket(Bucket=self.bucket)
 
+    def check(self) -> None:
+        """Fail at start, with a message an operator can act on, if the
+        bucket cannot be reached (ValueError; no secret in it)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (ClientError, BotoCoreError) as e:
+            raise ValueError(f"object store {self.loc!r} not usable: {e}") from None
+
     def has(self, sha256: str) -> bool:
         return self.size(sha256) is not None
 
