@@ -20,27 +20,10 @@ from tests.sync.pgcluster import PgCluster
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
-@pytest.fixture(scope="session")
-def seaweed():
-    """One SeaweedFS for the whole run (a few seconds to start); each test
-    takes its own prefix in the shared bucket (s3_url)."""
-    from tests.sync.seaweed import SeaweedS3
-    server = SeaweedS3().start()
-    server.create_bucket(S3_BUCKET)
-    yield server
-    server.stop()
-
-
-S3_BUCKET = "fs-test"
-
-
-@pytest.fixture
-def s3_url(seaweed) -> str:
-    return f"s3://{S3_BUCKET}/t{next(_counter)}"
-
-
 def s3_settings(seaweed) -> dict:
-    """Settings keys that point a server at the test SeaweedFS."""
+    """Settings keys that point a server at the test SeaweedFS (the
+    `seaweed` and `s3_url` fixtures are in tests/conftest.py: the console
+    tests use them too)."""
     return {"s3_endpoint": seaweed.endpoint, "s3_credentials_file": str(seaweed.credentials_file())}
 
 
