@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import importlib.util
 import os
@@ -194,6 +195,7 @@ def _seed_load(url: str, devices_n: int, records: int) -> list[dict]:
     from sync.server.plan import service as plans
     from sync.server.tasks import service as tasks
     from app.domain.credit_code import ALPHABET, check_char
+    from app.domain.seal_payload import KeySigner
     db = Database(url)
     rng = random.Random(3)
     out = []
@@ -210,8 +212,9 @@ def _seed_load(url: str, devices_n: int, records: int) -> list[dict]:
                         agency_id="ag", team_id=f"tm{d // 3}", active=True)
             s.add(user)
             s.flush()
+            key = KeySigner()
             _, token = devices.issue_token(session=s, user=user, kind="device", ttl=timedelta(days=1),
-                                           public_key="A" * 44)
+                                           public_key=base64.b64encode(key.public_key_bytes()).decode())
             tids = []
             for r in range(records):
                 body = "91140105" + "".join(rng.choice(ALPHABET) for _ in range(9))
@@ -219,7 +222,7 @@ def _seed_load(url: str, devices_n: int, records: int) -> list[dict]:
                                                        "address": "太原", "scope": "gas_station"})
                 tids.append(tasks.create_task(session=s, plan_item_id="B-1", party_id=party.id,
                                               team_id=f"tm{d // 3}").id)
-            out.append({"token": token, "tasks": tids, "party_ids": None})
+            out.append({"token": token, "tasks": tids, "key": key})
     db.close()
     return out
 
@@ -227,15 +230,18 @@ def _seed_load(url: str, devices_n: int, records: int) -> list[dict]:
 def _prepare(dev: dict, rng: random.Random) -> list[tuple[dict, dict[str, bytes]]]:
     """A device's finished records and their photo bytes, made before the
     clock starts: at the end of the day they are already on the laptop."""
+    from app.domain import record_signature
     from app.domain.plain import to_plain
     from app.domain.record import record_document
     from tests_sync_visits import finished_visit   # noqa
     out = []
     for task_id in dev["tasks"]:
-        v, blobs = finished_visit(task_id=task_id, party={"scope": "gas_station", "credit_code": dev["codes"][task_id]},
+        party_id, code = dev["parties"][task_id]
+        v, blobs = finished_visit(task_id=task_id, party={"id": party_id, "scope": "gas_station", "credit_code": code},
                                   product="车用汽油", plan_item_id="B-1", rng=rng, photo_sizes=(30_000, 20_000))
         out.append(({"client_id": f"c-{v.id}", "kind": "record", "visit_id": v.id, "task_id": task_id,
-                     "record_hash": v.record_hash, "document": to_plain(record_document(v))}, blobs))
+                     "record_hash": v.record_hash, "document": to_plain(record_document(v)),
+                     "signature": record_signature.sign(dev["key"], "record", v.record_hash)}, blobs))
     return out
 
 
@@ -312,10 +318,11 @@ def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: flo
         from sqlalchemy import create_engine, text
         eng = create_engine(url)
         with eng.connect() as c:
-            codes = dict(c.execute(text("SELECT t.id, p.credit_code FROM tasks t JOIN parties p ON p.id = t.party_id")).all())
+            parties = {t: (p, code) for t, p, code in c.execute(text(
+                "SELECT t.id, p.id, p.credit_code FROM tasks t JOIN parties p ON p.id = t.party_id")).all()}
         eng.dispose()
         for i, d in enumerate(devs):
-            d["codes"] = {t: codes[t] for t in d["tasks"]}
+            d["parties"] = {t: parties[t] for t in d["tasks"]}
             d["records"] = _prepare(d, random.Random(i))
         port = pgcluster.free_port()
         extra = os.environ.get("BENCH_SERVER_ARGS", "").split()      # e.g. --workers 1, to compare

@@ -77,7 +77,7 @@ def enroll_device(server_url: str, username: str, password: str) -> SignedIn:
     try:
         key = DeviceKey.load_or_create()
         e = enroll(server_url, username.strip(), password, key.public_key_bytes(),
-                   retry=RetryPolicy(base_s=0.3, attempts=2))
+                   retry=RetryPolicy(base_s=0.3, attempts=2), signer=key)
     except DeviceKeyError as err:
         raise SignInError(str(err), str(err), "device_key") from err
     except TransientError as err:
@@ -122,10 +122,23 @@ def probe(server_url: str, timeout_s: float = PROBE_TIMEOUT_S) -> bool:
         t.close()
 
 
+def device_signer():
+    """This laptop's Ed25519 key from the OS keyring (None: there is none,
+    or no usable keyring): it signs every record the engine pushes."""
+    from app.services.device_key import DeviceKey, DeviceKeyError
+    try:
+        return DeviceKey.load()
+    except DeviceKeyError:
+        return None
+
+
 def make_engine(ws: Workspace, server_url: str, **kw) -> SyncEngine:
-    """The sync engine over this workspace: its database and evidence store."""
+    """The sync engine over this workspace: its database and evidence store,
+    the outbox checked against the signed records before each push, records
+    signed with the device key."""
     from app.services import integrity
     kw.setdefault("before_push", lambda: integrity.sweep(ws))
+    kw.setdefault("signer", device_signer)
     return SyncEngine(server_url=normalize_url(server_url), sessions=ws.db.session,
                       photo_source=ws.evidence.path, **kw)
 

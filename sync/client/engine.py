@@ -15,13 +15,12 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from app.store.sync_models import OutboxItem, PhotoUpload
-from sync.client import credentials, outbox, photos
+from sync.client import credentials, outbox, photos, signing
 from sync.client import pull as pulling
 from sync.client.cancel import CancelToken
 from sync.client.errors import AuthError, Cancelled, ServerRefused, TransientError
 from sync.client.transport import RetryPolicy, Timeouts, Transport
 from sync.protocol.messages import problem
-from sync.protocol.schemas import RecordPush
 
 Sessions = Callable[[], AbstractContextManager[Session]]
 
@@ -78,7 +77,7 @@ class SyncEngine:
                  token: str | None = None, retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
                  chunk_size: int = photos.DEFAULT_CHUNK, clock: Callable[[], datetime] | None = None,
                  pull_sinks: list[pulling.PullSink] | None = None, defer: Callable[[int], timedelta] = defer_delay,
-                 before_push: Callable[[], None] | None = None):
+                 before_push: Callable[[], None] | None = None, signer: signing.SignerSource = None):
         self.server_url = server_url
         self.sessions = sessions
         self.photo_source = photo_source
@@ -90,6 +89,7 @@ class SyncEngine:
         # Called before records are pushed: the app checks there that every
         # outbox copy is the record that was signed (app/services/integrity.py).
         self.before_push = before_push
+        self.signer = signer          # the device key that signs each record pushed (sync/client/signing.py)
 
     def _token(self) -> str | None:
         return self.token or credentials.load_token(self.server_url)
@@ -167,9 +167,15 @@ class SyncEngine:
             if item.kind == "amendment" and not self._base_on_server(s, item):
                 snap.status = "waiting"
                 return snap
-            push = RecordPush(client_id=cid, kind=item.kind, visit_id=item.visit_id, task_id=item.task_id,
-                              record_hash=item.record_hash, document=json.loads(item.canonical),
-                              device_time=self.clock())
+            try:
+                push = (signing.signed_push(s, item, signing.resolve(self.signer), device_time=self.clock())
+                        if item.status == "pending" else None)
+            except signing.OutboxMismatch as e:
+                push, mismatch = None, e
+            else:
+                mismatch = None
+        if mismatch is not None:
+            return self._quarantine(cid, snap, [mismatch.problem])
         prog.current = snap.visit_id
         try:
             if snap.status == "pending":

@@ -14,7 +14,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sync.protocol.fields import PUBLIC_KEY_PATTERN, ClientId, Id, IsoDate, OptionalId, Seed, Text
 from sync.protocol.fields import Sha256 as Sha256Text
 
+from sync.protocol.roles import Role
+
 PROTOCOL = "fs-sync/1"
+SIGNATURE_PATTERN = r"^([A-Za-z0-9+/]{86}==)?$"     # base64 of a 64-byte Ed25519 signature, or none
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 Sha256 = str  # validated with SHA256_PATTERN where it arrives
 
@@ -47,8 +50,6 @@ class ErrorBody(Wire):
 
 # --- auth and devices --------------------------------------------------------
 
-Role = Literal["sampler", "agency_admin", "provincial_admin", "lab"]
-
 
 class UserOut(Wire):
     id: str
@@ -65,6 +66,10 @@ class EnrollRequest(Wire):
     password: Text(256, 1)
     device_name: Text(100) = ""
     public_key: str = Field(pattern=PUBLIC_KEY_PATTERN, description="Ed25519 public key, 32 raw bytes, base64")
+    # A laptop enrolled before signs in again with proof that it holds that
+    # key (app.domain.signin_proof): guesses by others do not hold it out.
+    proof_signed_at: AwareDatetime | None = None
+    proof: str = Field(default="", pattern=SIGNATURE_PATTERN, description="Ed25519 signature, base64")
 
 
 class EnrollResponse(Ok):
@@ -95,7 +100,7 @@ class DeviceOut(Wire):
     id: str
     user_id: str
     name: str
-    kind: Literal["device", "session"]
+    kind: Literal["device", "session", "console"]   # console: a web console sign-in
     created_at: datetime
     revoked_at: datetime | None = None
     last_seen_at: datetime | None = None
@@ -244,6 +249,9 @@ class RecordPush(Wire):
     device_time: AwareDatetime       # the device clock when it sent this (with its zone)
     device_elapsed_s: float | None = Field(default=None, ge=0, le=1e10, allow_inf_nan=False)
     # monotonic seconds since the record was frozen
+    # Ed25519 signature by the sending device's key over record_hash
+    # (app.domain.record_signature), base64. Required; "" is refused with a reason.
+    signature: str = Field(default="", pattern=SIGNATURE_PATTERN, description="Ed25519 signature, base64")
 
 
 PushStatus = Literal["created", "duplicate", "conflict", "rejected"]

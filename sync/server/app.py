@@ -15,7 +15,7 @@ from sync.protocol.messages import problem
 from sync.protocol.schemas import Health
 from sync.server import console, envelope, errors
 from sync.server.audit.routes import router as audit_router
-from sync.server.auth.ratelimit import LoginLimiter
+from sync.server.auth.throttle import Limits, Throttle
 from sync.server.auth.routes import router as auth_router
 from sync.server.blobs.routes import router as blobs_router
 from sync.server.blobs import gc
@@ -23,6 +23,7 @@ from sync.server.blobs.backends import open_store
 from sync.server.bodylimit import BodyLimit
 from sync.server.config import Settings
 from sync.server.db import Database, utcnow
+from sync.server.deps import parse_proxies
 from sync.server.devices.routes import router as devices_router
 from sync.server.pull.routes import router as pull_router
 from sync.server.records.routes import router as records_router
@@ -50,7 +51,11 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db or Database(settings.db_url)
     app.state.blobs = open_store(settings, app.state.db)
-    app.state.limiter = LoginLimiter(settings.login_max_failures, settings.login_window_s)
+    app.state.throttle = Throttle(Limits(
+        per_pair=settings.login_max_failures, per_address=settings.login_address_failures,
+        per_account=settings.login_account_failures, backoff_s=settings.login_window_s,
+        backoff_max_s=settings.login_backoff_max_s))
+    app.state.trusted_proxies = parse_proxies(settings.trusted_proxies)
     errors.install(app)
     envelope.install(app)
     app.add_middleware(BodyLimit, blob_limit=settings.max_blob_bytes)

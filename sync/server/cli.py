@@ -77,9 +77,19 @@ def cmd_blobs_migrate(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from dataclasses import replace
+
     from sync.server.app import create_app
+    from sync.server.deps import parse_proxies
     from sync.server.runner import serve_forever
     settings, db = _db(args)
+    proxies = ",".join(args.trusted_proxy)
+    try:
+        parse_proxies(proxies)
+    except ValueError as e:
+        print(f"--trusted-proxy: {e}", file=sys.stderr)
+        return 2
+    settings = replace(settings, trusted_proxies=proxies)
     app = create_app(settings, db)
     getattr(app.state.blobs, "check", lambda: None)()      # an object store: reachable, bucket there
     serve_forever(app, args.host, args.port, workers=_workers(args, db))

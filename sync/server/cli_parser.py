@@ -15,6 +15,8 @@ def iso_date(text: str) -> str:
         pass
     raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
 
+from sync.protocol.roles import Role
+
 
 def add_blob_args(p: argparse.ArgumentParser, *, url: bool = True) -> None:
     """Where the blobs live. Credentials are never options: see
@@ -53,6 +55,8 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("--workers", type=int, default=0,
                            help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite)")
+            p.add_argument("--trusted-proxy", action="append", default=[], metavar="IP_OR_CIDR",
+                           help="a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none)")
     p = add("add-agency", cmds.cmd_add_agency, "add or update an inspection agency (承检机构)")  # i18n: glossary
     p.add_argument("id")
     p.add_argument("--name", required=True)
@@ -66,7 +70,7 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     p.add_argument("--name")
     p = add("add-user", cmds.cmd_add_user, "add a user account")
     p.add_argument("username")
-    p.add_argument("--role", required=True, choices=("sampler", "agency_admin", "provincial_admin", "lab"))
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--name")
     p.add_argument("--agency")
     p.add_argument("--team")

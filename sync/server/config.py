@@ -13,8 +13,17 @@ class Settings:
     console_idle_minutes: int = 30   # a console session ends after this long unused
     device_ttl_days: int = 365       # a sampler's enrolled laptop
     max_blob_bytes: int = 512 * 1024 * 1024
-    login_max_failures: int = 5      # per user name and per address ...
-    login_window_s: int = 300        # ... within this window
+    # Sign-in throttling (auth/throttle.py): failures allowed per account from
+    # one address, per address, per account; then waits that start at
+    # login_window_s and double with each further failure, up to the max.
+    login_max_failures: int = 5
+    login_address_failures: int = 20
+    login_account_failures: int = 20
+    login_window_s: int = 300
+    login_backoff_max_s: int = 3600
+    # Reverse proxies whose X-Forwarded-For is believed: IPs or CIDRs,
+    # comma-separated. Empty: the connection's own address, always.
+    trusted_proxies: str = ""
     request_threads: int = 0         # per worker process (see app.py); 0: 4, or 16 with an object store
     # Where blobs live: "" = <data>/blobs on this disk; s3://bucket/prefix = an
     # S3-compatible object store (endpoint below; credentials from the

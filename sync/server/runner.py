@@ -31,8 +31,10 @@ def url_of(sock: socket.socket) -> str:
 
 def _config(app: FastAPI, sock: socket.socket, log_level: str) -> uvicorn.Config:
     host, port = sock.getsockname()[:2]
+    # proxy_headers off: uvicorn would take X-Forwarded-For from 127.0.0.1 as
+    # the client; deps.client_address believes it only from configured proxies.
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
-                          timeout_keep_alive=30, backlog=2048)
+                          timeout_keep_alive=30, backlog=2048, proxy_headers=False)
 
 
 def serve_forever(app: FastAPI, host: str, port: int, *, log_level: str = "info", banner="",
@@ -56,7 +58,7 @@ def serve_forever(app: FastAPI, host: str, port: int, *, log_level: str = "info"
     host_, port_ = sock.getsockname()[:2]
     config = uvicorn.Config("sync.server.app:app_from_env", factory=True, host=host_, port=port_,
                             workers=workers, log_level=log_level, access_log=False, timeout_keep_alive=30,
-                            backlog=2048)
+                            backlog=2048, proxy_headers=False)
     Multiprocess(config, sockets=[sock]).run()
 
 

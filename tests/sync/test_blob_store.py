@@ -101,3 +101,31 @@ def test_large_upload_hashed_in_batches_on_the_hashing_thread(tmp_path):
             f.write(bytes(bad[i:i + 65_536]))
         assert not f.finish()
     assert not other.has(sha)
+
+
+def test_each_uploader_has_its_own_partial_and_bytes_already_published_stay(tmp_path):
+    data = os.urandom(5000)
+    sha = hashlib.sha256(data).hexdigest()
+    store = DiskBlobStore(tmp_path)
+    with store.open_append(sha, len(data), "teamA") as f:
+        f.write(data[:3000])
+    assert store.partial_size(sha, len(data), "teamB") == 0          # B sees none of A's upload
+    with store.open_append(sha, len(data), "teamB") as f:               # nor waits for it
+        f.write(data)
+        assert f.finish()
+    published = store.path(sha).stat().st_ino
+    with store.open_append(sha, len(data), "teamA") as f:
+        f.write(data[3000:])
+        assert f.finish()                                                # verified: A has the bytes too
+    assert store.path(sha).stat().st_ino == published and store.open(sha).read() == data
+    assert store.partial_size(sha, len(data), "teamA") == store.partial_size(sha, len(data), "teamB") == 0
+    with store.open_append(sha, len(data), "teamC") as f:               # wrong bytes are still refused
+        f.write(os.urandom(len(data)))
+        assert not f.finish()
+    for bad in ("../x", "a/b", "", "x" * 65):
+        if bad:
+            try:
+                store.partial_size(sha, 10, bad)
+            except ValueError:
+                continue
+            raise AssertionError(bad)

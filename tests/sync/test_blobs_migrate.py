@@ -39,9 +39,10 @@ def test_migrate_copies_verifies_resumes_and_then_switches(request, tmp_path, se
     settings = settings_for(data, db_url)
     db = Database(db_url)
     running = start_in_thread(create_app(settings, db))
-    v, photos = _visit(type("L", (), {"world": world})(), "a1_petrol", "gas1")
+    live = type("L", (), {"world": world})()
+    v, photos = _visit(live, "a1_petrol", "gas1")
     with httpx.Client(base_url=running.url, headers={"Authorization": f"Bearer {world.tokens['s_a1']}"}) as c:
-        assert c.post("/v1/records", json=_body(v)).status_code == 201
+        assert c.post("/v1/records", json=_body(live, v)).status_code == 201
         for sha, blob in photos.items():
             r = c.patch(f"/v1/blobs/{sha}", content=blob,
                         headers={"Upload-Offset": "0", "Upload-Length": str(len(blob))})

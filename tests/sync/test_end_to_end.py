@@ -12,6 +12,8 @@ import sys
 import time
 from datetime import date
 
+from app.domain import record_signature
+from app.services import signing
 from app.services.device_key import DeviceKey
 from app.services.workspace import Workspace
 from sync.client import outbox
@@ -48,7 +50,7 @@ def test_demo_server_enroll_pull_push_progress(tmp_path, memory_keyring, make_jp
         key = DeviceKey.load_or_create()
         enrollment = enroll(url, "demo", password, key.public_key_bytes(), device_name="抽样笔记本")
         assert enrollment.user.name == "王建国"
-        engine = SyncEngine(server_url=url, sessions=ws.db.session, photo_source=ws.evidence.path)
+        engine = SyncEngine(server_url=url, sessions=ws.db.session, photo_source=ws.evidence.path, signer=key)
         report = engine.run(push=False)
         from app.store import master_repo
         with ws.db.session() as s:
@@ -60,10 +62,13 @@ def test_demo_server_enroll_pull_push_progress(tmp_path, memory_keyring, make_jp
         before = progress(data)
         v = complete_visit(ws, make_jpeg, signature_png, petrol.id,
                            samplers=[(m.id, m.name) for m in petrol.team])
-        with ws.db.session() as s:       # the finish service will call this itself
+        with ws.db.session() as s:       # the finish service did it: a second call changes nothing
             outbox.enqueue_record(s, v)
+        signing.amend(ws, v.id, path="sample.batch_no", new_value="20221114-09", reason="笔误",
+                      party_png=signature_png(9))
         report = engine.run()
-        assert report.complete and [i.status for i in report.items] == ["sent"]
+        assert report.complete and [(i.kind, i.status) for i in report.items] == [("record", "sent"),
+                                                                                  ("amendment", "sent")]
         assert report.items[0].visit_id == v.id and report.deadlines[0].state == "met"
         with ws.db.session() as s:
             assert master_repo.load_task(s, petrol.id).status.value == "done"   # the server says so too
@@ -73,9 +78,32 @@ def test_demo_server_enroll_pull_push_progress(tmp_path, memory_keyring, make_jp
         assert rows["车用汽油"]["synced"] == before["车用汽油"]["synced"] + 1
         assert rows["车用汽油"]["assigned"] == before["车用汽油"]["assigned"]
         assert rows["车用柴油"]["sampled"] == before["车用柴油"]["sampled"]
+        _check_signed_by(data, key, v.id)
     finally:
         proc.kill()
         proc.wait()
+
+
+def _check_signed_by(data, key, visit_id: str) -> None:
+    """The server kept the push's signatures (the record's and its
+    amendment's), made with this laptop's key."""
+    from sqlalchemy import select
+
+    from sync.server.config import settings_for
+    from sync.server.db import Database
+    from sync.server.records.models import AmendmentRecord, Record
+    db = Database(settings_for(data).db_url, run_migrations=False)
+    try:
+        with db.session() as s:
+            rec_id, rec_hash, rec_sig = s.execute(select(Record.id, Record.record_hash, Record.signature)
+                                                  .where(Record.visit_id == visit_id)).one()
+            rows = [("record", rec_hash, rec_sig)] + [
+                ("amendment", h, sig) for h, sig in s.execute(
+                    select(AmendmentRecord.hash, AmendmentRecord.signature).where(AmendmentRecord.record_id == rec_id))]
+    finally:
+        db.close()
+    assert len(rows) == 2
+    assert all(record_signature.verify(key.public_key_bytes(), kind, h, sig) for kind, h, sig in rows)
 
 
 def progress(data) -> dict:

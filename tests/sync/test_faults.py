@@ -36,7 +36,7 @@ def run_schedule(live, tmp_path, seed: int, *, records: int = 2) -> dict:
     proxy = FaultProxy(_host_port(live.url), random_schedule(seed), slow_s=(0.05, 0.4), seed=seed)
     try:
         dev = Device(tmp_path / f"laptop-{seed}", proxy.url, seed=seed, chunk_size=16 * 1024, retry=RETRY,
-                     timeouts=TIMEOUTS)
+                     timeouts=TIMEOUTS, key=live.world.keys["s_a1"])
         token = live.world.tokens["s_a1"]
         for _ in range(40):                      # pull until the new tasks are here
             dev.engine(token=token).run(push=False)

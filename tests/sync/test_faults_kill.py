@@ -80,7 +80,7 @@ def test_server_killed_after_commit_before_reply(sqlite_template, tmp_path):
     try:
         dev = Device(tmp_path / "laptop", proxy.url, chunk_size=16 * 1024,
                      retry=RetryPolicy(base_s=0.05, max_delay_s=0.5, attempts=4),
-                     timeouts=Timeouts(connect_s=1, read_s=5))
+                     timeouts=Timeouts(connect_s=1, read_s=5), key=sqlite_template.world.keys["s_a1"])
         token = sqlite_template.world.tokens["s_a1"]
         dev.engine(token=token).run(push=False)
         for t in [t for t, _ in dev.tasks() if t.id in task_ids]:
@@ -118,7 +118,7 @@ def test_cut_mid_upload_resends_at_most_one_chunk(live_sqlite, tmp_path):
     host, port = live_sqlite.url.rsplit("//", 1)[1].rsplit(":", 1)
     proxy = FaultProxy((host, int(port)), schedule, seed=3)
     try:
-        dev = Device(tmp_path / "laptop", proxy.url, chunk_size=chunk)
+        dev = Device(tmp_path / "laptop", proxy.url, chunk_size=chunk, key=live_sqlite.world.keys["s_a1"])
         token = live_sqlite.world.tokens["s_a1"]
         dev.engine(token=token).run(push=False)
         task = [t for t, _ in dev.tasks() if t.plan_item_ids == ["2022-4-11"]][0]

@@ -185,9 +185,9 @@ def test_a_team_that_never_held_the_task_is_still_refused(live, tmp_path, memory
 
 
 @pytest.mark.parametrize("who, label, team, status, code", [
-    ("adm_b", "a1_down", "team-b1", 403, "auth.forbidden"),     # an admin of another agency
-    ("adm_b", "a1_down", "team-a2", 403, "auth.forbidden"),
-    ("adm_a", "a1_down", "team-b1", 403, "auth.forbidden"),     # own task, another agency's team
+    ("adm_b", "a1_down", "team-b1", 404, "not_found"),      # an admin of another agency: not there for it
+    ("adm_b", "a1_down", "team-a2", 404, "not_found"),
+    ("adm_a", "a1_down", "team-b1", 404, "not_found"),      # own task, another agency's team
     ("s_a1", "a1_down", "team-a2", 403, "auth.forbidden"),      # a sampler
     ("lab_a", "a1_down", "team-a2", 403, "auth.forbidden"),
     ("adm_a", "a1_down", "team-zz", 404, "not_found"),

@@ -95,7 +95,7 @@ def _store_records(live) -> None:
 
 def test_progress_survives_any_stored_time(live, capsys):
     _store_records(live)
-    for user in ("prov", "adm_a", "lab_a"):
+    for user in ("prov", "adm_a"):            # the lab reads no progress (PROTOCOL.md: least privilege)
         with live.client(user) as c:
             r = c.get("/v1/progress", params={"plan_id": "2022-4"})
         assert r.status_code == 200 and r.json()["ok"], (user, r.text[:300])

@@ -9,38 +9,27 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from app.domain.record import amendment_document, amendment_hash, record_document
+from app.domain.record import amendment_document, amendment_hash
 from app.domain.visit import Amendment, VisitStatus
 from sync.protocol.schemas import RecordPush
 from sync.server.records.models import Record
-from tests.sync.visits import finished_visit
-
-
-def _party(live, label, scope="gas_station"):
-    return {"id": live.world.parties[label], "name": label, "credit_code": live.world.codes[label],
-            "address": "a", "contact": "c", "scope": scope}
+from tests.sync.visits import push_body, signed, upload, world_visit
 
 
 def _visit(live, task, party, product="车用汽油", item="2022-4-11", seed=None, **kw):
-    return finished_visit(task_id=live.world.tasks[task], party=_party(live, party, kw.pop("scope", "gas_station")),
-                          product=product, plan_item_id=item, rng=random.Random(seed or task), **kw)
+    return world_visit(live.world, task, party, product, item, seed, **kw)
 
 
-def _body(v, client_id=None):
-    return RecordPush(client_id=client_id or f"c-{v.id}", visit_id=v.id, task_id=v.task_id,
-                      record_hash=v.record_hash, document=record_document(v),
-                      device_time=datetime.now(timezone.utc)).model_dump(mode="json")
+def _body(live, v, client_id=None, user="s_a1"):
+    return push_body(v, client_id, key=live.world.keys[user])
 
 
-def _upload(c, blobs):
-    for sha, data in blobs.items():
-        r = c.patch(f"/v1/blobs/{sha}", content=data, headers={"Upload-Offset": "0", "Upload-Length": str(len(data))})
-        assert r.status_code == 200 and r.json()["complete"], r.text
+_upload = upload
 
 
 def test_push_is_idempotent_and_conflicts_are_refused(live):
     v, blobs = _visit(live, "a1_petrol", "gas1")
-    body = _body(v)
+    body = _body(live, v)
     with live.client("s_a1") as c:
         first = c.post("/v1/records", json=body)
         assert first.status_code == 201 and first.json()["status"] == "created"
@@ -51,7 +40,7 @@ def test_push_is_idempotent_and_conflicts_are_refused(live):
         other = dict(body, document=dict(body["document"], remarks="改过"))
         from app.domain.canonical import canonical_hash
         other["record_hash"] = canonical_hash(other["document"])
-        r = c.post("/v1/records", json=other)
+        r = c.post("/v1/records", json=signed(other, live.world.keys["s_a1"]))
         assert r.status_code == 409 and r.json()["status"] == "conflict"
         # A record is complete only once every photo is verified.
         _upload(c, blobs)
@@ -63,7 +52,7 @@ def test_push_is_idempotent_and_conflicts_are_refused(live):
 
 def test_two_deliveries_of_one_record_at_once_store_it_once(live):
     v, _ = _visit(live, "a1_petrol", "gas1")
-    body = _body(v)
+    body = _body(live, v)
     results, barrier = [], threading.Barrier(4)
 
     def send():
@@ -82,10 +71,10 @@ def test_two_deliveries_of_one_record_at_once_store_it_once(live):
 
 def test_server_rechecks_batch_limits_scope_and_hash(live):
     with live.client("s_a1") as c:
-        ok1 = c.post("/v1/records", json=_body(_visit(live, "a1_petrol", "gas1")[0]))
-        ok2 = c.post("/v1/records", json=_body(_visit(live, "a1_diesel", "gas1", "车用柴油", "2022-4-10")[0]))
+        ok1 = c.post("/v1/records", json=_body(live, _visit(live, "a1_petrol", "gas1")[0]))
+        ok2 = c.post("/v1/records", json=_body(live, _visit(live, "a1_diesel", "gas1", "车用柴油", "2022-4-10")[0]))
         assert ok1.status_code == ok2.status_code == 201
-        third = c.post("/v1/records", json=_body(_visit(live, "a1_urea", "gas1", "车用尿素水溶液", "2022-4-12")[0]))
+        third = c.post("/v1/records", json=_body(live, _visit(live, "a1_urea", "gas1", "车用尿素水溶液", "2022-4-12")[0]))
         assert third.status_code == 422 and third.json()["status"] == "rejected"
         p = {x["code"]: x for x in third.json()["problems"]}
         assert "batch.per_party" in p and "不得多于2个批次" in p["batch.per_party"]["zh"]
@@ -95,15 +84,15 @@ def test_server_rechecks_batch_limits_scope_and_hash(live):
         wrong_scope.party.scope = wrong_scope.party.scope.__class__("producer")
         from app.domain.record import record_hash
         wrong_scope.record_hash = record_hash(wrong_scope)
-        r = c.post("/v1/records", json=_body(wrong_scope))
+        r = c.post("/v1/records", json=_body(live, wrong_scope))
         assert r.status_code == 422 and r.json()["problems"][0]["code"] == "plan.scope"
-        tampered = _body(_visit(live, "a1_down", "shop1", "羽绒服装", "2022-4-18", scope="seller")[0])
+        tampered = _body(live, _visit(live, "a1_down", "shop1", "羽绒服装", "2022-4-18", scope="seller")[0])
         tampered["document"]["remarks"] = "tampered after signing"
         r = c.post("/v1/records", json=tampered)
         assert r.status_code == 422 and r.json()["problems"][0]["code"] == "sync.hash_mismatch"
         # A refusal record takes no batch and is accepted even at a full party.
         refused, _ = _visit(live, "a1_urea", "gas1", "车用尿素水溶液", "2022-4-12", seed="r", status=VisitStatus.REFUSED)
-        assert c.post("/v1/records", json=_body(refused)).status_code == 201
+        assert c.post("/v1/records", json=_body(live, refused)).status_code == 201
 
 
 def test_cancelled_task_record_is_rejected_with_the_reason(live):
@@ -111,34 +100,37 @@ def test_cancelled_task_record_is_rejected_with_the_reason(live):
         assert c.post(f"/v1/tasks/{live.world.tasks['a1_down']}/cancel", json={"reason": "企业已停业"}).status_code == 200
     v, _ = _visit(live, "a1_down", "shop1", "羽绒服装", "2022-4-18", scope="seller")
     with live.client("s_a1") as c:
-        r = c.post("/v1/records", json=_body(v))
+        r = c.post("/v1/records", json=_body(live, v))
     assert r.status_code == 422
     assert r.json()["problems"][0]["code"] == "task.cancelled" and "企业已停业" in r.json()["problems"][0]["zh"]
 
 
 def test_amendments_chain_to_the_record(live):
     v, _ = _visit(live, "a1_petrol", "gas1")
+    key = live.world.keys["s_a1"]
     with live.client("s_a1") as c:
-        assert c.post("/v1/records", json=_body(v)).status_code == 201
+        assert c.post("/v1/records", json=_body(live, v)).status_code == 201
         a = Amendment(id="am1", path="sample.batch_no", old_value="20221114-02", new_value="20221114-03",
                       reason="抄错", prev_hash=v.record_hash, party_signature_sha256=hashlib.sha256(b"sig").hexdigest())
         a.hash = amendment_hash(a)
         body = RecordPush(client_id="am-client-1", kind="amendment", visit_id=v.id, task_id=v.task_id,
                           record_hash=a.hash, document=amendment_document(a),
                           device_time=datetime.now(timezone.utc)).model_dump(mode="json")
+        body = signed(body, key)
         r = c.post("/v1/records", json=body)
         assert r.status_code == 201 and r.json()["missing_photos"] == [a.party_signature_sha256]
         assert c.post("/v1/records", json=body).json()["status"] == "duplicate"
         fork = Amendment(id="am2", path="remarks", old_value="", new_value="x", reason="y", prev_hash=v.record_hash,
                          party_signature_sha256=a.party_signature_sha256)
         fork.hash = amendment_hash(fork)
-        r = c.post("/v1/records", json=dict(body, client_id="am-client-2", record_hash=fork.hash,
-                                            document=amendment_document(fork)))
+        r = c.post("/v1/records", json=signed(dict(body, client_id="am-client-2", record_hash=fork.hash,
+                                                   document=amendment_document(fork)), key))
         assert r.status_code == 409
         orphan = dict(body, client_id="am-client-3", visit_id="no-such-visit")
         orphan_doc = dict(body["document"], id="am3")
         from app.domain.canonical import canonical_hash
-        r = c.post("/v1/records", json=dict(orphan, document=orphan_doc, record_hash=canonical_hash(orphan_doc)))
+        r = c.post("/v1/records", json=signed(dict(orphan, document=orphan_doc,
+                                                   record_hash=canonical_hash(orphan_doc)), key))
         assert r.status_code == 422 and r.json()["problems"][0]["code"] == "sync.base_missing"
 
 

@@ -90,7 +90,7 @@ def test_two_worker_processes_act_as_one_server(request, tmp_path):
         live = type("L", (), {"world": world})()
         v, blobs = _visit(live, "a1_petrol", "gas1")
         h = {"Authorization": f"Bearer {world.tokens['s_a1']}"}
-        body = _body(v)
+        body = _body(live, v)
         assert httpx.post(base + "/v1/records", json=body, headers=h).status_code == 201
         assert httpx.post(base + "/v1/records", json=body, headers=h).json()["status"] == "duplicate"
         for sha, data in blobs.items():
@@ -155,9 +155,10 @@ def test_sign_in_failures_survive_a_server_restart(live):
     live.running = start_in_thread(create_app(settings, live.db))
     r = httpx.post(live.running.url + "/v1/auth/login", json={"username": "adm_a", "password": "correct horse 抽样"})
     assert r.status_code == 429
-    # The address is held too: guessing other names from it does not help.
+    # Only that account from that address is held: another user behind the
+    # same address signs in (tests/sync/test_sign_in_throttle.py has more).
     r = httpx.post(live.running.url + "/v1/auth/login", json={"username": "adm_b", "password": "correct horse 抽样"})
-    assert r.status_code == 429
+    assert r.status_code == 200
 
 
 def test_settings_reach_the_worker_processes(tmp_path):

@@ -65,7 +65,7 @@ def test_two_servers_share_uploads_and_survive_one_dying(request, tmp_path, seaw
     t = Transport(proxy.url, world.tokens["s_a1"], retry=RetryPolicy(base_s=0.05, max_delay_s=0.2))
     try:
         # The record, delivered twice (once per server): stored once.
-        body = _body(v)
+        body = _body(live, v)
         assert t.once("POST", "/v1/records", json=body)[0] == 201
         assert t.once("POST", "/v1/records", json=body)[1]["status"] == "duplicate"
 

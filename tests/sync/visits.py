@@ -59,3 +59,43 @@ def finished_visit(*, task_id: str, party: dict, product: str, plan_item_id: str
               signatures=sigs, finished_at=finished_at)
     v.record_hash = record_hash(v)
     return v, blobs
+
+
+# --- pushing them over HTTP in server tests ------------------------------------------
+
+def world_party(world, label: str, scope: str = "gas_station") -> dict:
+    """The task's party as a pulled task carries it (id and credit code)."""
+    return {"id": world.parties[label], "name": label, "credit_code": world.codes[label], "address": "a",
+            "contact": "c", "scope": scope}
+
+
+def world_visit(world, task: str, party: str, product: str = "车用汽油", item: str = "2022-4-11", seed=None,
+                **kw) -> tuple[Visit, dict[str, bytes]]:
+    """A finished visit for one of the test world's tasks (tests/sync/world.py)."""
+    return finished_visit(task_id=world.tasks[task], party=world_party(world, party, kw.pop("scope", "gas_station")),
+                          product=product, plan_item_id=item, rng=random.Random(seed or task), **kw)
+
+
+def push_body(v: Visit, client_id: str | None = None, *, key=None) -> dict:
+    """The POST /v1/records body of a finished visit, signed with `key`
+    (the sending device's: world.keys[user]) when given."""
+    from app.domain.record import record_document
+    from sync.protocol.schemas import RecordPush
+    body = RecordPush(client_id=client_id or f"c-{v.id}", visit_id=v.id, task_id=v.task_id,
+                      record_hash=v.record_hash, document=record_document(v),
+                      device_time=datetime.now(timezone.utc)).model_dump(mode="json")
+    return signed(body, key) if key is not None else body
+
+
+def signed(body: dict, key) -> dict:
+    """The push body with its device signature (app.domain.record_signature)."""
+    from app.domain import record_signature
+    return dict(body, signature=record_signature.sign(key, body["kind"], body["record_hash"]))
+
+
+def upload(client, blobs: dict[str, bytes]) -> None:
+    """Every blob in one PATCH each; each must complete."""
+    for sha, data in blobs.items():
+        r = client.patch(f"/v1/blobs/{sha}", content=data,
+                         headers={"Upload-Offset": "0", "Upload-Length": str(len(data))})
+        assert r.status_code == 200 and r.json()["complete"], r.text

@@ -1,6 +1,8 @@
 """A small province for server tests: two agencies, three teams, every role,
-tokens of every kind (valid, revoked, expired), the real plan plus a test
-plan with large quotas, parties with valid credit codes, and tasks."""
+tokens of every kind (valid, revoked, expired; a sampler's enrolled device
+with its Ed25519 key, and the same sampler's password session), the real
+plan plus a test plan with large quotas, parties with valid credit codes,
+and tasks."""
 from __future__ import annotations
 
 import base64
@@ -14,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.domain.credit_code import ALPHABET, check_char
+from app.domain.seal_payload import KeySigner
 from sync.server.auth import service as accounts
 from sync.server.db import utcnow
 from sync.server.devices import service as devices
@@ -36,12 +39,15 @@ USERS = {  # username: (role, agency, team)
     "s_a2": ("sampler", "agency-a", "team-a2"), "s_b1": ("sampler", "agency-b", "team-b1"),
     "adm_a": ("agency_admin", "agency-a", None), "adm_b": ("agency_admin", "agency-b", None),
     "prov": ("provincial_admin", None, None), "lab_a": ("lab", "agency-a", None),
+    "lab_b": ("lab", "agency-b", None),
 }
 
 
 @dataclass
 class World:
     tokens: dict[str, str] = field(default_factory=dict)        # username -> valid token
+    sessions: dict[str, str] = field(default_factory=dict)      # sampler -> password session token
+    keys: dict[str, KeySigner] = field(default_factory=dict)    # sampler -> its device's Ed25519 key
     devices: dict[str, str] = field(default_factory=dict)       # username -> device id
     revoked_token: str = ""                                      # s_a1's revoked device
     expired_token: str = ""                                      # s_a1's expired device
@@ -58,8 +64,8 @@ def new_credit_code(region: str = "140105") -> str:
     return body + check_char(body)
 
 
-def public_key() -> str:
-    return base64.b64encode(os.urandom(32)).decode()
+def public_key(signer: KeySigner | None = None) -> str:
+    return base64.b64encode(signer.public_key_bytes() if signer else os.urandom(32)).decode()
 
 
 def add_party(session: Session, label: str, scope: str, world: World | None = None) -> str:
@@ -86,9 +92,14 @@ def seed(session: Session) -> World:
         users[username] = accounts.add_user(session=session, username=username, password=PASSWORD, role=role,
                                              agency_id=agency, team_id=team, certificate_no=f"证-{username}")
         kind = "device" if role == "sampler" else "session"
-        device, token = devices.issue_token(session=session, user=users[username], kind=kind,
-                                            ttl=timedelta(days=1), public_key=public_key() if kind == "device" else "")
+        if kind == "device":
+            w.keys[username] = KeySigner()
+        device, token = devices.issue_token(session=session, user=users[username], kind=kind, ttl=timedelta(days=1),
+                                            public_key=public_key(w.keys[username]) if kind == "device" else "")
         w.tokens[username], w.devices[username] = token, device.id
+        if kind == "device":        # the same sampler signed in with its password (no device key)
+            _, w.sessions[username] = devices.issue_token(session=session, user=users[username], kind="session",
+                                                          ttl=timedelta(days=1))
     revoked, w.revoked_token = devices.issue_token(session=session, user=users["s_a1"], kind="device",
                                                    ttl=timedelta(days=1), public_key=public_key())
     revoked.revoked_at = utcnow()

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sync.server.db import Base, UTCDateTime, utcnow
-
-ROLES = ("sampler", "agency_admin", "provincial_admin", "lab")
-
 
 class Agency(Base):
     __tablename__ = "agencies"
@@ -33,7 +30,7 @@ class User(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))             # a sync.protocol.roles.Role
     password_hash: Mapped[str] = mapped_column(String(300))
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agencies.id"), index=True, default=None)
     team_id: Mapped[str | None] = mapped_column(ForeignKey("teams.id"), index=True, default=None)
@@ -43,10 +40,21 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class LoginFailure(Base):
-    """A failed sign-in, by user name or client address (see ratelimit.py).
-    In the database so every server worker process counts the same."""
-    __tablename__ = "login_failures"
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(200), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+class LoginCounter(Base):
+    """Failed sign-ins counted against one key: an account from an address,
+    an address, an account, an enrolled laptop (see throttle.py). In the
+    database so every server worker process counts the same; the key is a
+    SHA-256, so no user name or address can overflow or poison it."""
+    __tablename__ = "login_counters"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None, index=True)
+
+
+class LoginKnown(Base):
+    """An account signed in successfully from this address (SHA-256 key):
+    guesses by others at other accounts, or from other addresses, do not
+    hold it there."""
+    __tablename__ = "login_known"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,10 +6,12 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sync.protocol.roles import Role
 from sync.protocol.schemas import UserOut
 from sync.server.audit import service as audit
-from sync.server.auth.models import ROLES, Agency, Team, User
+from sync.server.auth.models import Agency, Team, User
 from sync.server.auth.passwords import DUMMY_HASH, hash_password, verify_password
+from sync.server.auth.roles import ROLE_RULES
 from sync.server.pull.changes import record_change
 
 
@@ -43,12 +45,18 @@ def add_team(*, session: Session, id: str, agency_id: str, name: str, actor: str
 def add_user(*, session: Session, username: str, password: str, role: str, name: str = "",
              agency_id: str | None = None, team_id: str | None = None, certificate_no: str = "",
              phone: str = "", actor: str = "cli") -> User:
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if role in ("sampler", "agency_admin") and not agency_id:
+    try:
+        rules = ROLE_RULES[Role(role)]
+    except ValueError:
+        raise ValueError(f"role must be one of {', '.join(Role)}") from None
+    if rules.in_agency and not agency_id:
         raise ValueError(f"a {role} belongs to an agency")
-    if role == "sampler" and not team_id:
-        raise ValueError("a sampler belongs to a team")
+    if not rules.in_agency and agency_id:
+        raise ValueError(f"a {role} belongs to no agency")
+    if rules.in_team and not team_id:
+        raise ValueError(f"a {role} belongs to a team")
+    if not rules.in_team and team_id:
+        raise ValueError(f"a {role} belongs to no team")
     if team_id:
         team = session.get(Team, team_id)
         if team is None or team.agency_id != agency_id:
@@ -60,7 +68,7 @@ def add_user(*, session: Session, username: str, password: str, role: str, name:
                 certificate_no=certificate_no, phone=phone, active=True)
     session.add(user)
     session.flush()
-    if role == "sampler":
+    if role == Role.SAMPLER:
         record_change(session=session, kind="sampler", entity_id=user.id)
     audit.log(session=session, actor=actor, action="user.add", target=username, detail={"role": role},
               after={"username": username, "name": user.name, "role": role, "agency": agency_id, "team": team_id,

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, exists, select, text
 
 from sync.server.blobs.locks import lock_id
-from sync.server.blobs.models import Blob, BlobUpload
+from sync.server.blobs.models import Blob, BlobHolder, BlobUpload
 from sync.server.blobs.store import BlobBusy
 from sync.server.db import Database, is_postgres, utcnow
 from sync.server.followups.models import FollowUpFile
@@ -69,7 +69,7 @@ def _expire_uploads(db: Database, store, before: datetime) -> int:
     n = 0
     for sha, length, owner in keys:
         try:
-            held = store.open_append(*_key(sha, length, owner))     # no chunk of it is being written now
+            held = store.open_append(sha, length, owner)     # no chunk of it is being written now
         except BlobBusy:
             continue
         with held:
@@ -77,16 +77,12 @@ def _expire_uploads(db: Database, store, before: datetime) -> int:
                 row = s.get(BlobUpload, (sha, length, owner))
                 if row is None or row.touched_at >= before:  # touched meanwhile
                     continue
-            store.discard(*_key(sha, length, owner))
+            store.discard(sha, length, owner)
             with db.session() as s:
                 s.execute(delete(BlobUpload).where(BlobUpload.sha256 == sha, BlobUpload.length == length,
                                                    BlobUpload.owner == owner))
             n += 1
     return n
-
-
-def _key(sha: str, length: int, owner: str) -> tuple:
-    return (sha, length, owner) if owner else (sha, length)
 
 
 def _cited(session, sha: str) -> bool:
@@ -117,6 +113,9 @@ def _orphan_blobs(db: Database, store, before: datetime) -> int:
 
 
 def _forget_blob(session, sha: str) -> None:
+    """The blob and every team's proof of holding it (a team that uploads
+    it again holds it again)."""
+    session.execute(delete(BlobHolder).where(BlobHolder.sha256 == sha))
     session.execute(delete(Blob).where(Blob.sha256 == sha))
 
 

@@ -18,5 +18,5 @@ def put_bytes(*, session: Session, store: DiskBlobStore, data: bytes, source: st
         # (no upload state: an object store's would open its own transaction
         # inside the caller's, which SQLite cannot do)
         store.put_file(sha, io.BytesIO(data), len(data))
-    service.register(session=session, sha256=sha, size=len(data), device_id=source)
+    service.register_bytes(session=session, sha256=sha, size=len(data), source=source)
     return sha

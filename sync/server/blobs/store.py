@@ -1,7 +1,9 @@
 """Blob store on disk, content-addressed by SHA-256, behind a small
 interface shared with the S3-compatible store (s3.py).
 
-Partial uploads live in partial/<sha>.<length>.part and grow by appends; a
+Partial uploads live in partial/<sha>.<length>[.<owner>].part and grow by
+appends (each uploader's own: one team's upload in progress tells nothing
+to another, and only bytes it sent count as its own; see routes.py); a
 blob becomes visible (objects/ab/<sha>) only after its bytes hash to its
 name, via fsync + atomic rename.
 
@@ -26,6 +28,7 @@ except ImportError:          # Windows
     fcntl = None
 
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+OWNER_RE = re.compile(r"^[0-9A-Za-z_-]{1,64}$")
 
 
 class BlobBusy(Exception):
@@ -47,10 +50,10 @@ class BlobStore(Protocol):
     length), awrite(), truncate(), commit() (keep what arrived), finish()
     (verify, publish); commit and finish may raise BlobBusy or OffsetMoved."""
     def has(self, sha256: str) -> bool: ...
-    def partial_size(self, sha256: str, length: int) -> int: ...
-    def open_append(self, sha256: str, length: int) -> BinaryIO: ...
-    def finish(self, sha256: str, length: int) -> bool: ...
-    def discard(self, sha256: str, length: int) -> None: ...
+    def partial_size(self, sha256: str, length: int, owner: str = "") -> int: ...
+    def open_append(self, sha256: str, length: int, owner: str = "") -> BinaryIO: ...
+    def finish(self, sha256: str, length: int, owner: str = "") -> bool: ...
+    def discard(self, sha256: str, length: int, owner: str = "") -> None: ...
     def open(self, sha256: str) -> BinaryIO: ...
     def size(self, sha256: str) -> int | None: ...
     def local_path(self, sha256: str) -> Path | None: ...
@@ -70,7 +73,7 @@ class _HashingAppend:
     truncation, another worker process wrote to it or started it afresh)
     finishing re-reads the file."""
 
-    def __init__(self, f: BinaryIO, store: "DiskBlobStore", key: tuple[str, int]):
+    def __init__(self, f: BinaryIO, store: "DiskBlobStore", key: tuple[str, int, str]):
         self.f, self.store, self.key = f, store, key
         self._buf: list[bytes] = []
         self._buffered = 0
@@ -176,9 +179,9 @@ class DiskBlobStore:
         self.root = Path(root)
         (self.root / "objects").mkdir(parents=True, exist_ok=True)
         (self.root / "partial").mkdir(parents=True, exist_ok=True)
-        # (sha, length) -> (file fingerprint, (bytes hashed, running SHA-256)) of partial uploads
-        self._running: dict[tuple[str, int], tuple[tuple[int, int, int], tuple[int, "hashlib._Hash"]]] = {}
-        self._held: set[tuple[str, int]] = set()      # only where flock is missing
+        # (sha, length, owner) -> (file fingerprint, (bytes hashed, running SHA-256)) of partial uploads
+        self._running: dict[tuple[str, int, str], tuple[tuple[int, int, int], tuple[int, "hashlib._Hash"]]] = {}
+        self._held: set[tuple[str, int, str]] = set()      # only where flock is missing
         self._held_lock = threading.Lock()
 
     def _check(self, sha256: str) -> str:
@@ -190,8 +193,11 @@ class DiskBlobStore:
         sha256 = self._check(sha256)
         return self.root / "objects" / sha256[:2] / sha256
 
-    def _partial(self, sha256: str, length: int) -> Path:
-        return self.root / "partial" / f"{self._check(sha256)}.{int(length)}.part"
+    def _partial(self, sha256: str, length: int, owner: str = "") -> Path:
+        if owner and not OWNER_RE.match(owner):
+            raise ValueError("owner must be 1-64 letters, digits, - or _")
+        tail = f".{owner}" if owner else ""
+        return self.root / "partial" / f"{self._check(sha256)}.{int(length)}{tail}.part"
 
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()
@@ -202,16 +208,16 @@ class DiskBlobStore:
         except FileNotFoundError:
             return None
 
-    def partial_size(self, sha256: str, length: int) -> int:
+    def partial_size(self, sha256: str, length: int, owner: str = "") -> int:
         try:
-            return self._partial(sha256, length).stat().st_size
+            return self._partial(sha256, length, owner).stat().st_size
         except FileNotFoundError:
             return 0
 
-    def open_append(self, sha256: str, length: int) -> _HashingAppend:
-        """Raises BlobBusy when another upload of this blob holds it."""
-        key = (sha256, int(length))
-        f = open(self._partial(sha256, length), "ab")
+    def open_append(self, sha256: str, length: int, owner: str = "") -> _HashingAppend:
+        """Raises BlobBusy when another upload of this blob (by this owner) holds it."""
+        key = (sha256, int(length), owner)
+        f = open(self._partial(sha256, length, owner), "ab")
         try:
             if fcntl is not None:
                 fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -228,27 +234,29 @@ class DiskBlobStore:
             raise
         return _HashingAppend(f, self, key)
 
-    def _unlock(self, key: tuple[str, int]) -> None:
+    def _unlock(self, key: tuple[str, int, str]) -> None:
         if fcntl is None:               # flock goes with the closed file
             with self._held_lock:
                 self._held.discard(key)
 
-    def discard(self, sha256: str, length: int) -> None:
-        self._running.pop((sha256, int(length)), None)
-        self._partial(sha256, length).unlink(missing_ok=True)
+    def discard(self, sha256: str, length: int, owner: str = "") -> None:
+        self._running.pop((sha256, int(length), owner), None)
+        self._partial(sha256, length, owner).unlink(missing_ok=True)
 
-    def finish(self, sha256: str, length: int) -> bool:
+    def finish(self, sha256: str, length: int, owner: str = "") -> bool:
         """Verify the complete partial upload; publish it if its SHA-256 is
         its name, else throw it away (the client starts again)."""
-        kept = self._running.pop((sha256, int(length)), None)
+        kept = self._running.pop((sha256, int(length), owner), None)
         if kept is not None:
-            st = self._partial(sha256, length).stat()
+            st = self._partial(sha256, length, owner).stat()
             if kept[0] != (st.st_ino, st.st_size, st.st_mtime_ns):
                 kept = None
-        return self._publish(sha256, int(length), kept[1] if kept else None)
+        return self._publish(sha256, int(length), owner, kept[1] if kept else None)
 
-    def _publish(self, sha256: str, length: int, state) -> bool:
-        part = self._partial(sha256, length)
+    def _publish(self, sha256: str, length: int, owner: str, state) -> bool:
+        """Verify the partial; publish it, or only drop it when these bytes
+        are published already (another uploader's: same name, same bytes)."""
+        part = self._partial(sha256, length, owner)
         with open(part, "rb") as f:
             if state is not None and state[0] == length == os.fstat(f.fileno()).st_size:
                 digest = state[1].hexdigest()          # hashed while it arrived
@@ -262,6 +270,9 @@ class DiskBlobStore:
             part.unlink(missing_ok=True)
             return False
         dest = self.path(sha256)
+        if dest.exists():
+            part.unlink(missing_ok=True)
+            return True
         dest.parent.mkdir(exist_ok=True)
         os.replace(part, dest)
         if hasattr(os, "O_DIRECTORY"):
@@ -314,4 +325,4 @@ class DiskBlobStore:
         (self.root / "partial" / Path(name).name).unlink(missing_ok=True)
 
     def partial_name(self, sha256: str, length: int, owner: str = "") -> str:
-        return self._partial(sha256, length).name
+        return self._partial(sha256, length, owner).name

@@ -7,8 +7,11 @@
   404, so its existence is not confirmed.
 - Every form that changes something carries the session's CSRF token.
 
-Pages declare their role as a dependency (Admin, Provincial) and call
-ensure_visible() on every object they show by id.
+Pages declare their permission as a dependency (Admin: Perm.CONSOLE,
+Provincial: Perm.CONSOLE_PROVINCE; the roles granted each are in
+sync/server/auth/permissions.py, with the API's) and call ensure_visible()
+on every object they show by id. Every console route is a row of the route
+x role table (tests/sync/route_table.py).
 """
 from __future__ import annotations
 
@@ -18,9 +21,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from sync.protocol.roles import Role
+from sync.server.auth.permissions import Perm, role_granted
 from sync.server.console.session import ConsoleUser, current
-
-ADMIN_ROLES = ("agency_admin", "provincial_admin")
 
 
 class PageError(Exception):
@@ -38,13 +41,13 @@ def signed_in(request: Request) -> ConsoleUser:
 
 
 def admin(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
-    if user.role not in ADMIN_ROLES:
+    if not role_granted(user.role, Perm.CONSOLE):
         raise PageError(403, "error.403")
     return user
 
 
 def provincial(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
-    if user.role != "provincial_admin":
+    if not role_granted(user.role, Perm.CONSOLE_PROVINCE):
         raise PageError(403, "error.403")
     return user
 
@@ -55,7 +58,7 @@ Provincial = Annotated[ConsoleUser, Depends(provincial)]
 
 def agency_scope(user: ConsoleUser) -> str | None:
     """None: every agency (the province); else the one agency a user sees."""
-    return None if user.role == "provincial_admin" else (user.agency_id or "\0none")
+    return None if user.role == Role.PROVINCIAL_ADMIN else (user.agency_id or "\0none")
 
 
 def may_see(user: ConsoleUser, agency_id: str | None) -> bool:

@@ -4,8 +4,8 @@ every token) in an HttpOnly, SameSite=Strict cookie, Secure over TLS.
 
 The session ends on sign-out, after `console_idle_minutes` unused (last
 use is refreshed at most once a minute: devices/service.py), or after
-`session_ttl_hours`. Failed sign-ins count against the same limit as the
-API's (auth/ratelimit.py), in the database.
+`session_ttl_hours`. Sign-ins are throttled as the API's are
+(auth/throttle.py: the same counters, in the database).
 
 The CSRF token of a session is an HMAC of its token: the page can embed it,
 a cross-site page cannot compute it, and no worker needs shared state."""
@@ -21,7 +21,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from sync.server.auth.ratelimit import sign_in_keys
 from sync.server.db import utcnow
 from sync.server.deps import client_address, tx
 from sync.server.devices import service as devices
@@ -62,8 +61,12 @@ def _sha(token: str) -> str:
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, *, max_age: int | None = None) -> None:
+    # Secure over TLS, also when a TLS proxy says so: X-Forwarded-Proto is
+    # believed here from anyone (it can only make the cookie stricter),
+    # unlike X-Forwarded-For (deps.client_address: configured proxies only).
+    proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
     response.set_cookie(name, value, max_age=max_age, path="/console", httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https")
+                        secure=request.url.scheme == "https" or proto == "https")
 
 
 def current(request: Request) -> ConsoleUser:
@@ -97,17 +100,13 @@ def sign_in(request: Request, username: str, password: str) -> str:
     """A new session token; ApiError auth.invalid / auth.rate_limited."""
     s = request.app.state
     address = client_address(request)
-    try:
-        with tx(request) as session:
-            device, token, _user = devices.login(
-                session=session, limiter=s.limiter, username=username, password=password, address=address,
-                ttl=timedelta(hours=s.settings.session_ttl_hours))
-            device.kind, device.name, device.last_seen_at = KIND, "console", utcnow()
-            return token
-    except ApiError as e:
-        if e.error.code == "auth.invalid":          # counted after the rollback, in its own transaction
-            s.limiter.failed(db=s.db, keys=sign_in_keys(username, address))
-        raise
+    attempt = s.throttle.reserve(db=s.db, username=username, address=address)   # its own transaction, first
+    with tx(request) as session:
+        device, token, _user = devices.login(
+            session=session, throttle=s.throttle, attempt=attempt, username=username, password=password,
+            address=address, ttl=timedelta(hours=s.settings.session_ttl_hours))
+        device.kind, device.name, device.last_seen_at = KIND, "console", utcnow()
+        return token
 
 
 def sign_out(request: Request, user: ConsoleUser) -> None:

@@ -35,6 +35,7 @@ from app.domain.visit import (Amendment, BackupStorage, EvidenceCategory, Eviden
 from forms.demo import signature_png
 from sync.server.auth import service as accounts
 from sync.server.auth.models import Agency, User
+from sync.server.blobs import service as blob_service
 from sync.server.blobs.put import put_bytes
 from sync.server.blobs.store import DiskBlobStore
 from sync.server.db import utcnow
@@ -252,7 +253,8 @@ class _Builder:
     def store_record(self, v: Visit, sender: Sender, item: PlanItem, party: Party, received: datetime) -> Record:
         doc = record_document(v)
         rec = Record(client_id=v.id, visit_id=v.id, record_hash=v.record_hash, task_id=v.task_id, plan_item_id=item.id,
-                     party_id=party.id, agency_id=sender.agency_id, user_id=sender.user.id, device_id=sender.device.id,
+                     party_id=party.id, agency_id=sender.agency_id, team_id=sender.team_id, user_id=sender.user.id,
+                     device_id=sender.device.id,
                      status=v.status.value, product=item.product, **fields.from_document(doc),
                      **fields.timing(finished_at=v.finished_at, device_time=received - timedelta(seconds=3),
                                      received_at=received),
@@ -261,6 +263,9 @@ class _Builder:
         self.session.add(rec)
         self.session.flush()
         self.session.add_all(RecordPhoto(record_id=rec.id, sha256=h) for h in doc["photo_hashes"])
+        for h in doc["photo_hashes"]:            # the sender's laptop uploaded them (proof of possession)
+            blob_service.register_holder(session=self.session, sha256=h, device_id=sender.device.id,
+                                         team_id=sender.team_id, agency_id=sender.agency_id)
         return rec
 
     def amend(self, v: Visit, rec: Record, when: datetime) -> None:
@@ -271,7 +276,10 @@ class _Builder:
         a.hash = amendment_hash(a)
         self.session.add(AmendmentRecord(client_id=a.id, record_id=rec.id, hash=a.hash, prev_hash=a.prev_hash,
                                          document=canonical_bytes(amendment_document(a)).decode("utf-8"),
+                                         signature_sha256=a.party_signature_sha256,
                                          device_id=rec.device_id, device_time=when, received_at=when + timedelta(hours=1)))
+        blob_service.register_holder(session=self.session, sha256=a.party_signature_sha256, device_id=rec.device_id,
+                                     team_id=rec.team_id or "", agency_id=rec.agency_id)
         for col, value in fields.amended(a.path, a.new_value).items():
             setattr(rec, col, value)
 

@@ -1,11 +1,14 @@
 """Devices: list, revoke (cuts the device off at its next request), public key."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter
 
 from sync.protocol.schemas import DeviceList, DeviceOut, KeyRegistry, Ok, PublicKeyOut
+from sync.server.auth import visibility
 from sync.server.auth.models import User
-from sync.server.deps import Token, unit
+from sync.server.auth.permissions import Ctx, Perm, allow
 from sync.server.devices import service
 from sync.server.devices.models import Device
 from sync.server.errors import ERROR_RESPONSES, ApiError
@@ -19,36 +22,37 @@ def _out(d: Device) -> DeviceOut:
                      revoked_at=d.revoked_at, last_seen_at=d.last_seen_at)
 
 
+def _device_and_owner(ctx: Ctx, device_id: str) -> tuple[Device | None, User | None]:
+    d = ctx.session.get(Device, device_id)
+    return d, (ctx.session.get(User, d.user_id) if d else None)
+
+
 @router.get("", response_model=DeviceList, summary="Devices the caller may manage")
-def list_devices(request: Request, token: Token):
-    with unit(request, token) as (session, p):
-        return DeviceList(devices=[_out(d) for d in service.devices_visible(session=session, principal=p)])
+def list_devices(ctx: Annotated[Ctx, allow(Perm.DEVICES_LIST)]):
+    devices = service.devices_of(session=ctx.session, where=visibility.device_owner_filter(ctx.principal))
+    return DeviceList(devices=[_out(d) for d in devices])
 
 
 @router.get("/keys", response_model=KeyRegistry,
-            summary="Public keys of all enrolled devices (the lab's registry for checking seals)")
-def keys(request: Request, token: Token):
-    with unit(request, token, "lab", "agency_admin", "provincial_admin") as (session, p):
-        agency = None if p.user.role == "provincial_admin" else (p.user.agency_id or None)
-        if p.user.role == "agency_admin" and agency is None:
-            raise ApiError(403, "auth.forbidden")
-        return KeyRegistry(devices=service.key_registry(session=session, agency_id=agency))
+            summary="Public keys of enrolled devices (the lab's registry for checking seals)")
+def keys(ctx: Annotated[Ctx, allow(Perm.DEVICE_KEYS)]):
+    return KeyRegistry(devices=service.key_registry(session=ctx.session,
+                                                    agency_id=visibility.key_scope(ctx.principal)))
 
 
 @router.post("/{device_id}/revoke", response_model=Ok, summary="Revoke a device or session token")
-def revoke(device_id: PathId, request: Request, token: Token):
-    with unit(request, token) as (session, p):
-        service.revoke(session=session, device_id=device_id, actor=p.actor, principal=p)
-        return Ok()
+def revoke(device_id: PathId, ctx: Annotated[Ctx, allow(Perm.DEVICE_REVOKE)]):
+    _, owner = _device_and_owner(ctx, device_id)
+    if not visibility.may_manage_device(ctx.session, ctx.principal, owner):
+        raise ApiError(404, "not_found", what=device_id)
+    service.revoke(session=ctx.session, device_id=device_id, actor=ctx.actor)
+    return Ok()
 
 
 @router.get("/{device_id}/public-key", response_model=PublicKeyOut,
             summary="A device's Ed25519 public key (the lab verifies seal QR signatures)")
-def public_key(device_id: PathId, request: Request, token: Token):
-    with unit(request, token, "lab", "agency_admin", "provincial_admin") as (session, p):
-        d = session.get(Device, device_id)
-        owner = session.get(User, d.user_id) if d else None
-        if d is None or d.kind != "device" or (p.user.role != "provincial_admin" and p.user.agency_id
-                                               and owner.agency_id != p.user.agency_id):
-            raise ApiError(404, "not_found", what=device_id)
-        return PublicKeyOut(device_id=d.id, public_key=d.public_key, revoked=d.revoked_at is not None)
+def public_key(device_id: PathId, ctx: Annotated[Ctx, allow(Perm.DEVICE_KEYS)]):
+    d, owner = _device_and_owner(ctx, device_id)
+    if not visibility.may_read_key(ctx.principal, d, owner):
+        raise ApiError(404, "not_found", what=device_id)
+    return PublicKeyOut(device_id=d.id, public_key=d.public_key, revoked=d.revoked_at is not None)

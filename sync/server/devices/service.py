@@ -7,16 +7,19 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from app.domain import signin_proof
+from sync.protocol.roles import Role
 from sync.protocol.schemas import KeyEntry
 from sync.server.audit import service as audit
 from sync.server.auth import service as accounts
 from sync.server.auth.models import User
-from sync.server.auth.ratelimit import LoginLimiter, sign_in_keys
+from sync.server.auth.roles import ROLE_RULES
+from sync.server.auth.throttle import Attempt, Throttle
 from sync.server.db import utcnow
 from sync.server.devices.models import Device
 from sync.server.errors import ApiError
@@ -49,18 +52,13 @@ def issue_token(*, session: Session, user: User, kind: str, ttl: timedelta, name
     return device, token
 
 
-def _sign_in(*, session: Session, limiter: LoginLimiter, username: str, password: str,
-             address: str) -> User:
-    """A wrong password raises auth.invalid; the caller counts the failure
-    once this transaction is rolled back (auth/routes.py)."""
-    keys = sign_in_keys(username, address)
-    wait = limiter.retry_after(session=session, keys=keys)
-    if wait:
-        raise ApiError(429, "auth.rate_limited", headers={"Retry-After": str(wait)}, seconds=wait)
+def _sign_in(*, session: Session, throttle: Throttle, attempt: Attempt, username: str, password: str) -> User:
+    """The attempt was reserved (counted as a failure) before; a right
+    password takes that back, a wrong one raises auth.invalid and stays."""
     user = accounts.check_password(session=session, username=username, password=password)
     if user is None:
         raise ApiError(401, "auth.invalid")
-    limiter.succeeded(session=session, user_key=keys[0])
+    throttle.succeeded(session=session, attempt=attempt)
     return user
 
 
@@ -74,11 +72,26 @@ def validate_public_key(public_key_b64: str) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def enroll(*, session: Session, limiter: LoginLimiter, username: str, password: str,
-           device_name: str, public_key_b64: str, address: str, ttl: timedelta) -> tuple[Device, str, User]:
-    public_key = validate_public_key(public_key_b64)
-    user = _sign_in(session=session, limiter=limiter, username=username, password=password, address=address)
-    if user.role != "sampler":
+def enrolled_laptop(*, session: Session, username: str, public_key_b64: str, signed_at: datetime | None,
+                    proof: str) -> bytes | None:
+    """The raw public key, if the request proves (app.domain.signin_proof)
+    that it comes from a laptop enrolled for this account and not revoked."""
+    if not proof or signed_at is None:
+        return None
+    q = (select(Device.id).join(User, User.id == Device.user_id)
+         .where(User.username == username, Device.kind == "device", Device.public_key == public_key_b64,
+                Device.revoked_at.is_(None)).limit(1))
+    if session.scalar(q) is None:
+        return None
+    raw = base64.b64decode(public_key_b64)
+    return raw if signin_proof.verify(raw, username, signed_at, proof, utcnow()) else None
+
+
+def enroll(*, session: Session, throttle: Throttle, attempt: Attempt, username: str, password: str,
+           device_name: str, public_key: str, address: str, ttl: timedelta) -> tuple[Device, str, User]:
+    """public_key: checked by validate_public_key before the attempt was counted."""
+    user = _sign_in(session=session, throttle=throttle, attempt=attempt, username=username, password=password)
+    if not _enrolls(user):
         raise ApiError(403, "auth.role_enroll")
     device, token = issue_token(session=session, user=user, kind="device", ttl=ttl, name=device_name,
                                 public_key=public_key)
@@ -87,9 +100,16 @@ def enroll(*, session: Session, limiter: LoginLimiter, username: str, password: 
     return device, token, user
 
 
-def login(*, session: Session, limiter: LoginLimiter, username: str, password: str, address: str,
+def _enrolls(user: User) -> bool:
+    try:
+        return ROLE_RULES[Role(user.role)].enrolls_device
+    except ValueError:
+        return False
+
+
+def login(*, session: Session, throttle: Throttle, attempt: Attempt, username: str, password: str, address: str,
           ttl: timedelta) -> tuple[Device, str, User]:
-    user = _sign_in(session=session, limiter=limiter, username=username, password=password, address=address)
+    user = _sign_in(session=session, throttle=throttle, attempt=attempt, username=username, password=password)
     device, token = issue_token(session=session, user=user, kind="session", ttl=ttl, name="session")
     audit.log(session=session, actor=user.username, device_id=device.id, action="auth.login",
               detail={"address": address})
@@ -119,21 +139,12 @@ def authenticate(*, session: Session, token: str | None) -> Principal:
     return Principal(user=user, device=device)
 
 
-def can_manage(principal: Principal, device: Device, owner: User) -> bool:
-    """Who may revoke / list a device: its own user, an agency admin of the
-    owner's agency, a provincial admin."""
-    u = principal.user
-    return (u.id == owner.id or u.role == "provincial_admin"
-            or (u.role == "agency_admin" and u.agency_id == owner.agency_id))
-
-
-def revoke(*, session: Session, device_id: str, actor: str, principal: Principal | None = None) -> Device:
+def revoke(*, session: Session, device_id: str, actor: str) -> Device:
+    """Whether the caller may is decided before (auth.visibility)."""
     device = session.get(Device, device_id)
     if device is None:
         raise ApiError(404, "not_found", what=device_id)
     owner = session.get(User, device.user_id)
-    if principal is not None and not can_manage(principal, device, owner):
-        raise ApiError(403, "auth.forbidden")
     if device.revoked_at is None:
         device.revoked_at = utcnow()
         audit.log(session=session, actor=actor, action="device.revoke", target=device_id,
@@ -142,13 +153,9 @@ def revoke(*, session: Session, device_id: str, actor: str, principal: Principal
     return device
 
 
-def devices_visible(*, session: Session, principal: Principal) -> list[Device]:
-    u = principal.user
-    q = select(Device).join(User, User.id == Device.user_id).order_by(Device.created_at)
-    if u.role == "agency_admin":
-        q = q.where(User.agency_id == u.agency_id)
-    elif u.role != "provincial_admin":
-        q = q.where(Device.user_id == u.id)
+def devices_of(*, session: Session, where: ColumnElement[bool]) -> list[Device]:
+    """Devices whose owner matches `where` (auth.visibility.device_owner_filter)."""
+    q = select(Device).join(User, User.id == Device.user_id).where(where).order_by(Device.created_at)
     return list(session.scalars(q))
 
 
@@ -157,7 +164,7 @@ def key_registry(*, session: Session, agency_id: str | None = None) -> list[KeyE
     before the revocation is still genuine), of one agency or all."""
     q = (select(Device, User).join(User, User.id == Device.user_id)
          .where(Device.kind == "device", Device.public_key != "").order_by(Device.created_at, Device.id))
-    if agency_id:
+    if agency_id is not None:
         q = q.where(User.agency_id == agency_id)
     return [KeyEntry(device_id=d.id, name=f"{u.name}（{u.username}）· {d.name or d.id}",  # i18n: names
                      public_key=d.public_key,

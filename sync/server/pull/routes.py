@@ -1,10 +1,12 @@
 """GET /v1/pull: tasks, plan, parties, samplers, rules since a cursor."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query, Request
 
 from sync.protocol.schemas import ErrorBody, PullResponse
-from sync.server.deps import Token, unit
+from sync.server.auth.permissions import Ctx, Perm, allow
 from sync.server.devices.versions import note_app_version
 from sync.server.errors import ERROR_RESPONSES
 from sync.server.pull import service
@@ -15,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["sync"],
 
 
 @router.get("/pull", response_model=PullResponse, summary="Server-owned data for the device, incrementally")
-def pull(request: Request, token: Token, cursor: str | None = Query(default=None, max_length=100)):
-    with unit(request, token, "sampler") as (session, p):
-        note_app_version(p.device, request.headers.get("user-agent", ""))
-        return service.pull(session=session, principal=p, cursor=cursor)
+def pull(request: Request, ctx: Annotated[Ctx, allow(Perm.SYNC_PULL)],
+         cursor: str | None = Query(default=None, max_length=100)):
+    note_app_version(ctx.principal.device, request.headers.get("user-agent", ""))
+    return service.pull(session=ctx.session, principal=ctx.principal, cursor=cursor)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sync.protocol.schemas import AgencyOut, PullResponse
+from sync.server.auth import visibility
 from sync.server.auth.models import Agency
 from sync.server.db import utcnow
 from sync.server.devices.service import Principal
@@ -33,8 +34,6 @@ def _agency_out(a: Agency) -> AgencyOut:
 
 def pull(*, session: Session, principal: Principal, cursor: str | None) -> PullResponse:
     user = principal.user
-    if user.role != "sampler":
-        raise ApiError(403, "auth.forbidden")
     # Read the head first: whatever is read afterwards is at least this new.
     head_seq, head_token = changes.current_cursor(session=session)
     since: int | None = None
@@ -49,7 +48,7 @@ def pull(*, session: Session, principal: Principal, cursor: str | None) -> PullR
     if not full:
         for kind, entity_id in session.execute(select(Change.kind, Change.entity_id).where(Change.seq > since)):
             changed[kind].add(entity_id)
-    team_tasks = tasks.visible_tasks(session=session, user=user)
+    team_tasks = tasks.visible_tasks(session=session, where=visibility.task_filter(principal))
     party_ids_changed = changed.get("party", set())
     sent_tasks = [t for t in team_tasks
                   if full or t.id in changed.get("task", set()) or t.party_id in party_ids_changed]

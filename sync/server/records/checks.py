@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from app.domain import rules
-from app.domain.credit_code import credit_code_problem
+from app.domain.credit_code import credit_code_problem, normalize
 from app.domain.messages import Problem
 from app.domain.plan import PlanItem as DomainItem
 from app.domain.plan import Scope
@@ -53,6 +53,8 @@ def _former_team(task: Task, user: User) -> list[ProblemOut]:
     session = object_session(task)
     move = moves.latest_move_from(session=session, task_id=task.id, team_id=user.team_id)
     if move is None or move.from_agency_id != user.agency_id:
+        if task.agency_id != user.agency_id:      # another agency's task: as if it did not exist
+            return [problem("sync.task_unknown", "task_id", task_id=task.id)]
         return [problem("sync.task_not_yours", "task_id")]
     if task.status == "cancelled":
         return [problem("task.cancelled", "task_id", reason=task.cancel_reason)]
@@ -62,6 +64,25 @@ def _former_team(task: Task, user: User) -> list[ProblemOut]:
               detail={"team": user.team_id, "task_team": task.team_id, "moved_at": move.at.isoformat(),
                       "move_reason": move.reason})
     return []
+
+
+def party_problems(*, session: Session, task: Task, document: dict) -> list[ProblemOut]:
+    """The record names its task's party: the same party id and the same
+    unified social credit code (the party's legal identity; name, address
+    and contact may be corrected on site). A record naming another party is
+    refused: it would count a batch, and show photos, under the wrong party.
+    A code really different on site means the task names the wrong party:
+    the province corrects the task; the record waits on the laptop."""
+    party = session.get(Party, task.party_id)
+    doc = document.get("party")
+    doc = doc if isinstance(doc, dict) else {}
+    code = doc.get("credit_code")
+    code = normalize(code) if isinstance(code, str) else ""
+    if party is not None and doc.get("id") == party.id and code == party.credit_code:
+        return []
+    named = doc.get("name") if isinstance(doc.get("name"), str) else ""
+    return [problem("record.party_mismatch", "party", party=party.name if party else task.party_id,
+                    credit_code=party.credit_code if party else "", named=named[:100], named_code=code[:30])]
 
 
 def record_problems(*, session: Session, document: dict, task: Task, visit_id: str) -> list[ProblemOut]:

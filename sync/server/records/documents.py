@@ -6,6 +6,7 @@ private key, which never leaves the laptop; the console lists the seal
 numbers instead."""
 from __future__ import annotations
 
+import io
 import json
 import sys
 from datetime import date
@@ -28,6 +29,7 @@ from app.domain.visit import Visit
 from forms import documents as registry
 from forms.context import Authority, DocumentContext, PlanNotice
 from sync.server.auth.models import Agency
+from sync.server.blobs import service as blob_service
 from sync.server.blobs.store import DiskBlobStore
 from sync.server.plan.models import Plan, PlanItem, SamplingRuleRow
 from sync.server.records.inspect import RecordView
@@ -112,15 +114,30 @@ def context(*, session: Session, view: RecordView, blobs: DiskBlobStore) -> Docu
     if visit.sign_refusal and visit.sign_refusal.witness_signature_sha256:
         shas.add(visit.sign_refusal.witness_signature_sha256)
     shas |= {a.party_signature_sha256 for a in visit.amendments if a.party_signature_sha256}
+    # Only images the team that made the record uploaded itself: a hash it
+    # merely cites shows nothing (proof of possession, blobs/service.py).
+    held = blob_service.held(session=session, team_id=rec.team_id, hashes=[s for s in shas if s])
     images = {}
     for sha in shas:
-        if sha and blobs.has(sha):
+        if sha in held and blobs.has(sha):
             with blobs.open(sha) as f:
-                images[sha] = f.read()
+                data = f.read()
+            if _is_image(data):      # a device may have sent any bytes under a signature's name
+                images[sha] = data
     return DocumentContext(visit=visit, agency=agency, authority=authority(), plan=plan, plan_item=item, task=task,
                            signature_images=images, seal_payloads={},
                            plan_notice=plan_notice(plan_row.id) if plan_row else None,
                            notice_valid_until=_due(task_row), rule=product_rule(session, visit.sample.product))
+
+
+def _is_image(data: bytes) -> bool:
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+        return True
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return False
 
 
 def build_pdf(*, session: Session, view: RecordView, name: str, blobs: DiskBlobStore) -> bytes:

@@ -23,6 +23,7 @@ class Record(Base):
     plan_item_id: Mapped[str] = mapped_column(String(64), index=True)
     party_id: Mapped[str] = mapped_column(String(64), index=True)
     agency_id: Mapped[str] = mapped_column(String(64), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)   # made the visit; amends it
     user_id: Mapped[str] = mapped_column(String(64))
     device_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))          # finished | refused | problem_reported | no_sample
@@ -46,6 +47,9 @@ class Record(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)   # device-stated
     device_time: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The sending device's Ed25519 signature over record_hash (base64;
+    # app.domain.record_signature); NULL for records stored before 0006.
+    signature: Mapped[str | None] = mapped_column(String(100), default=None)
 
 
 class RecordPhoto(Base):
@@ -62,6 +66,8 @@ class AmendmentRecord(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)   # a chain has no forks
     document: Mapped[str] = mapped_column(Text)
+    signature_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")   # the party's
     device_id: Mapped[str] = mapped_column(String(64))
     device_time: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signature: Mapped[str | None] = mapped_column(String(100), default=None)     # as Record.signature

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.i18n import tr
 from sync.protocol.schemas import ProgressRow
-from sync.server.blobs.models import Blob
+from sync.server.blobs.models import BlobHolder
 from sync.server.plan.models import PlanItem
 from sync.server.records.models import Record, RecordPhoto
 from sync.server.tasks.models import SLOT_FREE, Task
@@ -62,13 +62,15 @@ def progress(*, session: Session, plan_id: str, agency_id: str | None = None,
     items = list(session.scalars(select(PlanItem).where(PlanItem.plan_id == plan_id).order_by(PlanItem.seq)))
     tasks_q = select(Task).where(Task.plan_id == plan_id)
     recs_q = select(Record).join(PlanItem, PlanItem.id == Record.plan_item_id).where(PlanItem.plan_id == plan_id)
-    if agency_id:
+    if agency_id is not None:
         tasks_q = tasks_q.where(Task.agency_id == agency_id)
         recs_q = recs_q.where(Record.agency_id == agency_id)
     tasks = list(session.scalars(tasks_q))
     records = list(session.scalars(recs_q))
+    held = select(BlobHolder.sha256).where(BlobHolder.sha256 == RecordPhoto.sha256,     # by the record's own team
+                                           BlobHolder.team_id == Record.team_id).exists()
     incomplete = set(session.scalars(
-        select(RecordPhoto.record_id).outerjoin(Blob, Blob.sha256 == RecordPhoto.sha256).where(Blob.sha256.is_(None))))
+        select(RecordPhoto.record_id).join(Record, Record.id == RecordPhoto.record_id).where(~held)))
     assigned, sampled, synced, refused, overdue = Counter(), Counter(), Counter(), Counter(), Counter()
     no_sample = Counter()
     task_with_record = {r.task_id for r in records}

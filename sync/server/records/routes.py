@@ -1,13 +1,16 @@
 """Records up (idempotent by client id), their status, and progress."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from sync.protocol.messages import problem
 from sync.protocol.schemas import ProgressResponse, PushRefused, PushResult, RecordPush, RecordStatus
+from sync.server.auth import visibility
+from sync.server.auth.permissions import Ctx, Perm, allow
 from sync.server.db import utcnow
-from sync.server.deps import Token, unit
 from sync.server.errors import ERROR_RESPONSES, ApiError
 from sync.server.params import PathId, QueryId
 from sync.server.plan.models import Plan
@@ -36,25 +39,21 @@ def _reply(code: int, result: PushResult) -> dict:
 
 @router.post("/records", response_model=PushResult, status_code=201, responses=PUSH_RESPONSES,
              summary="Push a finished record or an amendment")
-def push(body: RecordPush, request: Request, token: Token):
-    intake.check(body, utcnow())          # the document's schema and times, before anything else
-    with unit(request, token, "sampler") as (session, p):
-        code, result = service.push(session=session, principal=p, push=body)
-    # Committed: only now is the answer sent.
+def push(body: RecordPush, ctx: Annotated[Ctx, allow(Perm.RECORD_PUSH)]):
+    intake.check(body, utcnow())          # the document's schema and times, before anything is read or written
+    code, result = service.push(session=ctx.session, principal=ctx.principal, push=body)
+    # Committed (allow() ends the unit of work) before this answer is sent.
     return JSONResponse(_reply(code, result), status_code=code)
 
 
 @router.get("/records/{client_id}", response_model=RecordStatus, summary="Is this record on the server and complete")
-def record_status(client_id: PathId, request: Request, token: Token):
-    with unit(request, token) as (session, p):
-        return service.status(session=session, principal=p, client_id=client_id)
+def record_status(client_id: PathId, ctx: Annotated[Ctx, allow(Perm.RECORD_STATUS)]):
+    return service.status(session=ctx.session, principal=ctx.principal, client_id=client_id)
 
 
 @router.get("/progress", response_model=ProgressResponse, summary="Progress per plan item")
-def progress(request: Request, token: Token, plan_id: QueryId):
-    with unit(request, token, "agency_admin", "provincial_admin", "lab") as (session, p):
-        if session.get(Plan, plan_id) is None:
-            raise ApiError(404, "not_found", what=plan_id)
-        agency = p.user.agency_id if p.user.role != "provincial_admin" else None
-        return ProgressResponse(plan_id=plan_id, rows=progress_service.progress(
-            session=session, plan_id=plan_id, agency_id=agency))
+def progress(ctx: Annotated[Ctx, allow(Perm.PROGRESS_READ)], plan_id: QueryId):
+    if ctx.session.get(Plan, plan_id) is None:
+        raise ApiError(404, "not_found", what=plan_id)
+    return ProgressResponse(plan_id=plan_id, rows=progress_service.progress(
+        session=ctx.session, plan_id=plan_id, agency_id=visibility.progress_scope(ctx.principal)))

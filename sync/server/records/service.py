@@ -7,25 +7,28 @@ uniqueness is in the database; a concurrent twin that loses the insert race
 re-reads and answers as a duplicate."""
 from __future__ import annotations
 
-import json
+import base64
+import binascii
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.domain import record_signature
 from app.domain.canonical import canonical_bytes, canonical_hash
 from sync.protocol.messages import problem
 from sync.protocol.schemas import PushResult, RecordPush, RecordStatus
 from sync.server.audit import service as audit
-from sync.server.blobs.models import Blob
+from sync.server.auth import visibility
+from sync.server.blobs import service as blobs
 from sync.server.blobs.store import SHA_RE
 from sync.server.db import utcnow
 from sync.server.devices.service import Principal
 from sync.server.errors import ApiError
 from sync.server.plan.models import PlanItem
 from sync.server.records import fields
-from sync.server.records.checks import record_problems, task_problems
+from sync.server.records.checks import party_problems, record_problems, task_problems
 from sync.server.records.models import AmendmentRecord, Record, RecordPhoto
 from sync.server.tasks import service as tasks
 from sync.server.tasks.models import Task
@@ -37,11 +40,12 @@ def _photos(document: dict) -> list[str]:
     return sorted({h for h in document.get("photo_hashes") or [] if isinstance(h, str) and SHA_RE.match(h)})
 
 
-def _missing(session: Session, hashes: list[str]) -> list[str]:
+def _missing(session: Session, team_id: str | None, hashes: list[str]) -> list[str]:
+    """The photos the team that made the record has not uploaded itself (a
+    blob someone else sent does not count: proof of possession)."""
     if not hashes:
         return []
-    have = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(hashes))))
-    return [h for h in hashes if h not in have]
+    return blobs.missing(session=session, team_id=team_id, hashes=hashes)
 
 
 def record_photos(session: Session, record: Record) -> list[str]:
@@ -55,8 +59,9 @@ def _parse_time(value) -> datetime | None:
         return None
 
 
-def _answer(session: Session, status: str, client_id: str, record_hash: str, received_at, photos) -> PushResult:
-    missing = _missing(session, photos)
+def _answer(session: Session, team_id: str | None, status: str, client_id: str, record_hash: str, received_at,
+            photos) -> PushResult:
+    missing = _missing(session, team_id, photos)
     return PushResult(client_id=client_id, status=status, record_hash=record_hash, received_at=received_at,
                       complete=not missing, missing_photos=missing)
 
@@ -66,17 +71,32 @@ def _no_sample_reason(document: dict) -> str:
     return str(n.get("reason") or "") if isinstance(n, dict) else ""
 
 
-def _existing(session: Session, push: RecordPush) -> tuple[int, PushResult] | None:
+def _owns(principal: Principal, rec: Record) -> bool:
+    """The team that made the visit owns its record: its devices (and the
+    laptop that sent it) alone may send it again or amend it."""
+    u = principal.user
+    return rec.agency_id == u.agency_id and (
+        rec.device_id == principal.device.id or (rec.team_id is not None and rec.team_id == u.team_id))
+
+
+def _conflict(push: RecordPush) -> tuple[int, PushResult]:
+    """Someone else's record or amendment has this id: say nothing about it."""
+    return 409, PushResult(client_id=push.client_id, status="conflict", problems=[problem("sync.conflict")])
+
+
+def _existing(session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult] | None:
     """An earlier delivery of this record (by client id, or by visit id)."""
     rec = session.scalar(select(Record).where(Record.client_id == push.client_id))
     if rec is None:
         rec = session.scalar(select(Record).where(Record.visit_id == push.visit_id))
     if rec is None:
         return None
+    if not _owns(principal, rec):
+        return _conflict(push)
     if rec.record_hash != push.record_hash or rec.visit_id != push.visit_id:
         return 409, PushResult(client_id=push.client_id, status="conflict", record_hash=rec.record_hash,
                                received_at=rec.received_at, problems=[problem("sync.conflict")])
-    return 200, _answer(session, "duplicate", push.client_id, rec.record_hash, rec.received_at,
+    return 200, _answer(session, rec.team_id, "duplicate", push.client_id, rec.record_hash, rec.received_at,
                         record_photos(session, rec))
 
 
@@ -87,33 +107,49 @@ def _reject(session: Session, principal: Principal, push: RecordPush, problems) 
                            problems=problems)
 
 
+def _check_signature(principal: Principal, push: RecordPush) -> None:
+    """The hash is signed by the key this device registered at enrollment.
+    A wrong signature means the sender is not that laptop (or the laptop's
+    key changed since): 401, the sampler signs in again, which registers the
+    laptop's key; the record stays queued, not set aside."""
+    try:
+        key = base64.b64decode(principal.device.public_key or "", validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if not record_signature.verify(key, push.kind, push.record_hash, push.signature):
+        raise ApiError(401, "auth.signature_invalid", headers={"WWW-Authenticate": "Bearer"})
+
+
 def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult]:
     """Returns (HTTP status, result). The caller commits before replying."""
-    if principal.user.role != "sampler":
-        raise ApiError(403, "auth.forbidden")
     expected = canonical_hash(push.document)
     if expected != push.record_hash:
         return _reject(session, principal, push, [problem("sync.hash_mismatch", "record_hash", expected=expected[:12])])
+    if not push.signature:
+        return _reject(session, principal, push, [problem("sync.signature_missing", "signature")])
+    _check_signature(principal, push)
     if push.kind == "amendment":
         return _push_amendment(session, principal, push)
-    earlier = _existing(session, push)
+    earlier = _existing(session, principal, push)
     if earlier:
         return earlier
     task = session.get(Task, push.task_id, with_for_update=True) if push.task_id else None
     problems = task_problems(task=task, task_id=push.task_id, user=principal.user)
+    problems = problems or party_problems(session=session, task=task, document=push.document)
     if problems:
         return _reject(session, principal, push, problems)
     now = utcnow()
     item = session.get(PlanItem, task.plan_item_id)
     rec = Record(client_id=push.client_id, visit_id=push.visit_id, record_hash=push.record_hash, task_id=task.id,
                  plan_item_id=task.plan_item_id, party_id=task.party_id, agency_id=task.agency_id,
-                 user_id=principal.user.id, device_id=principal.device.id, status=push.document["status"],
+                 team_id=principal.user.team_id, user_id=principal.user.id, device_id=principal.device.id,
+                 status=push.document["status"],
                  product=item.product, document=canonical_bytes(push.document).decode("utf-8"),
                  **fields.from_document(push.document),
                  **fields.timing(finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
                                  received_at=now),
                  finished_at=_parse_time(push.document.get("finished_at")), device_time=push.device_time,
-                 received_at=now)
+                 received_at=now, signature=push.signature)
     photos = _photos(push.document)
     # Write first, then take the plan item's lock for the quota check: the
     # lock that every push of this product waits for is held only for the
@@ -127,11 +163,11 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
     except IntegrityError:
         # A twin with this id committed first: answer as it would be answered.
         saved.rollback()
-        earlier = _existing(session, push)
+        earlier = _existing(session, principal, push)
         if earlier:
             return earlier
         raise
-    missing = _missing(session, photos)
+    missing = _missing(session, rec.team_id, photos)
     problems = record_problems(session=session, document=push.document, task=task, visit_id=push.visit_id)
     if problems:
         saved.rollback()
@@ -152,17 +188,25 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
 
 def _push_amendment(session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult]:
     doc = push.document
-    photos = _photos({"photo_hashes": [doc.get("party_signature_sha256")]})
+    signature = _photos({"photo_hashes": [doc.get("party_signature_sha256")]})
+    rec = session.scalar(select(Record).where(Record.visit_id == push.visit_id).with_for_update())
+    if rec is None or not _owns(principal, rec):
+        # Another team's visit is answered as if it did not exist (no fork,
+        # no chain probing); the attempt is kept for the province.
+        if rec is not None:
+            audit.log(session=session, actor=principal.actor, device_id=principal.device.id,
+                      action="amendment.not_owner", target=push.client_id,
+                      detail={"visit_id": push.visit_id, "team": principal.user.team_id, "owner_team": rec.team_id})
+        return _reject(session, principal, push, [problem("sync.base_missing", "visit_id")])
     am = session.scalar(select(AmendmentRecord).where(
         (AmendmentRecord.client_id == push.client_id) | (AmendmentRecord.hash == push.record_hash)))
     if am is not None:
+        if am.record_id != rec.id:
+            return _conflict(push)
         if am.hash != push.record_hash:
             return 409, PushResult(client_id=push.client_id, status="conflict", record_hash=am.hash,
                                    problems=[problem("sync.conflict")])
-        return 200, _answer(session, "duplicate", push.client_id, am.hash, am.received_at, photos)
-    rec = session.scalar(select(Record).where(Record.visit_id == push.visit_id).with_for_update())
-    if rec is None or rec.agency_id != principal.user.agency_id:
-        return _reject(session, principal, push, [problem("sync.base_missing", "visit_id")])
+        return 200, _answer(session, rec.team_id, "duplicate", push.client_id, am.hash, am.received_at, signature)
     chain = list(session.scalars(select(AmendmentRecord).where(AmendmentRecord.record_id == rec.id)
                                  .order_by(AmendmentRecord.id)))
     head = chain[-1].hash if chain else rec.record_hash
@@ -175,8 +219,9 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
         with session.begin_nested():
             session.add(AmendmentRecord(client_id=push.client_id, record_id=rec.id, hash=push.record_hash,
                                         prev_hash=doc["prev_hash"], document=canonical_bytes(doc).decode("utf-8"),
+                                        signature_sha256=signature[0] if signature else "",
                                         device_id=principal.device.id, device_time=push.device_time,
-                                        received_at=now))
+                                        received_at=now, signature=push.signature))
             session.flush()
     except IntegrityError:
         return _push_amendment(session, principal, push)
@@ -184,48 +229,22 @@ def _push_amendment(session: Session, principal: Principal, push: RecordPush) ->
         setattr(rec, col, value)             # the lists and the summary show the corrected value
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="amendment.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash})
-    return 201, _answer(session, "created", push.client_id, push.record_hash, now, photos)
+    return 201, _answer(session, rec.team_id, "created", push.client_id, push.record_hash, now, signature)
 
 
 def status(*, session: Session, principal: Principal, client_id: str) -> RecordStatus:
+    """A record or amendment the caller may see (auth.visibility), else 404."""
     rec = session.scalar(select(Record).where(Record.client_id == client_id))
     if rec is None:
         am = session.scalar(select(AmendmentRecord).where(AmendmentRecord.client_id == client_id))
         base = session.get(Record, am.record_id) if am else None
-        if am is None or not _may_see(principal, base):
+        if am is None or not visibility.may_see_record(session, principal, base):
             raise ApiError(404, "not_found", what=client_id)
-        photos = _photos({"photo_hashes": [_signature_sha(am.document)]})
-        missing = _missing(session, photos)
+        missing = _missing(session, base.team_id, [am.signature_sha256] if am.signature_sha256 else [])
         return RecordStatus(client_id=client_id, kind="amendment", record_hash=am.hash, received_at=am.received_at,
                             complete=not missing, missing_photos=missing)
-    if not _may_see(principal, rec):
+    if not visibility.may_see_record(session, principal, rec):
         raise ApiError(404, "not_found", what=client_id)
-    missing = _missing(session, record_photos(session, rec))
+    missing = _missing(session, rec.team_id, record_photos(session, rec))
     return RecordStatus(client_id=client_id, kind="record", record_hash=rec.record_hash, received_at=rec.received_at,
                         complete=not missing, missing_photos=missing)
-
-
-def _signature_sha(document: str) -> str | None:
-    """The party's confirmation image of a stored amendment (None if the
-    stored text is not what this server writes)."""
-    try:
-        return json.loads(document).get("party_signature_sha256")
-    except (ValueError, AttributeError):
-        return None
-
-
-def _may_see(principal: Principal, rec: Record | None) -> bool:
-    if rec is None:
-        return False
-    u = principal.user
-    if u.role == "provincial_admin" or (u.role == "lab" and not u.agency_id):
-        return True
-    if u.role == "sampler":
-        return rec.user_id == u.id or (rec.agency_id == u.agency_id and _same_team(rec, u))
-    return rec.agency_id == u.agency_id
-
-
-def _same_team(rec: Record, user) -> bool:
-    from sqlalchemy.orm import object_session
-    task = object_session(rec).get(Task, rec.task_id)
-    return task is not None and task.team_id == user.team_id

@@ -48,7 +48,7 @@ def draw_recorded(*, session: Session, plan_item_id: str, count: int, agency_id:
     if item is None:
         raise ApiError(404, "not_found", what=plan_item_id)
     teams_q = select(Team).order_by(Team.id)
-    if agency_id:
+    if agency_id is not None:
         teams_q = teams_q.where(Team.agency_id == agency_id)
     teams = list(session.scalars(teams_q))
     if not teams:

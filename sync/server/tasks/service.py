@@ -4,9 +4,10 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from sync.protocol.roles import Role
 from sync.protocol.schemas import SamplerOut, TaskOut
 from sync.server.audit import service as audit
 from sync.server.auth.models import Team, User
@@ -23,15 +24,16 @@ DEFAULT_SOURCE = "2022年第四批产品质量监督抽查"  # i18n: recorded va
 
 def create_task(*, session: Session, plan_item_id: str, party_id: str, team_id: str, due_date: str = "",
                 notes: str = "", actor: str = "cli", agency_scope: str | None = None) -> Task:
-    """agency_scope: an agency admin may assign only to its own teams."""
+    """agency_scope (None: every agency): an agency admin assigns only to
+    its own teams; another agency's task or team is answered as not found."""
     item = session.get(PlanItem, plan_item_id)
     party = session.get(Party, party_id)
     team = session.get(Team, team_id)
+    if team is not None and agency_scope is not None and team.agency_id != agency_scope:
+        team = None             # another agency's team is not there for this caller
     if item is None or party is None or team is None:
         missing = plan_item_id if item is None else party_id if party is None else team_id
         raise ApiError(404, "not_found", what=missing)
-    if agency_scope is not None and team.agency_id != agency_scope:
-        raise ApiError(403, "auth.forbidden")
     if party.scope not in item.scopes:
         raise ApiError(422, "plan.scope", product=item.product, scope=party.scope, scopes=list(item.scopes))
     task = Task(id=f"t-{uuid.uuid4().hex[:12]}", plan_id=item.plan_id, plan_item_id=item.id,
@@ -47,13 +49,16 @@ def create_task(*, session: Session, plan_item_id: str, party_id: str, team_id: 
     return task
 
 
+def _task_in_scope(session: Session, task_id: str, agency_scope: str | None) -> Task:
+    task = session.get(Task, task_id, with_for_update=True)
+    if task is None or (agency_scope is not None and task.agency_id != agency_scope):
+        raise ApiError(404, "not_found", what=task_id)
+    return task
+
+
 def cancel_task(*, session: Session, task_id: str, reason: str, actor: str = "cli",
                 agency_scope: str | None = None) -> Task:
-    task = session.get(Task, task_id, with_for_update=True)
-    if task is None:
-        raise ApiError(404, "not_found", what=task_id)
-    if agency_scope is not None and task.agency_id != agency_scope:
-        raise ApiError(403, "auth.forbidden")
+    task = _task_in_scope(session, task_id, agency_scope)
     if task.status != "cancelled":
         before = task.status
         task.status, task.cancel_reason, task.updated_at = "cancelled", reason, utcnow()
@@ -68,16 +73,10 @@ def reassign_task(*, session: Session, task_id: str, team_id: str, reason: str, 
     """改派: give the task to another team. Both teams' devices learn it at
     their next pull: the new team gets the task, the former one a withdrawal
     (kept in task_moves, so a full refresh days later still tells it)."""
-    task = session.get(Task, task_id, with_for_update=True)
-    if task is None:
-        raise ApiError(404, "not_found", what=task_id)
-    if agency_scope is not None and task.agency_id != agency_scope:
-        raise ApiError(403, "auth.forbidden")
+    task = _task_in_scope(session, task_id, agency_scope)
     team = session.get(Team, team_id)
-    if team is None:
+    if team is None or (agency_scope is not None and team.agency_id != agency_scope):
         raise ApiError(404, "not_found", what=team_id)
-    if agency_scope is not None and team.agency_id != agency_scope:
-        raise ApiError(403, "auth.forbidden")
     if task.status == "cancelled":
         raise ApiError(409, "task.move_cancelled", reason=task.cancel_reason or "—")
     if task.status in ("done", "no_sample"):
@@ -120,7 +119,7 @@ def team_samplers(*, session: Session, team_ids: set[str]) -> dict[str, list[Sam
     out: dict[str, list[SamplerOut]] = defaultdict(list)
     if not team_ids:
         return out
-    q = (select(User).where(User.team_id.in_(team_ids), User.role == "sampler", User.active.is_(True))
+    q = (select(User).where(User.team_id.in_(team_ids), User.role == Role.SAMPLER, User.active.is_(True))
          .order_by(User.username))
     for u in session.scalars(q):
         out[u.team_id].append(sampler_out(u))
@@ -141,14 +140,10 @@ def tasks_out(*, session: Session, tasks: list[Task]) -> list[TaskOut]:
                     kind=t.kind, notes=t.notes, updated_at=t.updated_at) for t in tasks]
 
 
-def visible_tasks(*, session: Session, user: User, ids: set[str] | None = None) -> list[Task]:
-    """A sampler sees its team's tasks; an agency admin its agency's; the
-    province and the lab all."""
-    q = select(Task).order_by(Task.due_date, Task.id)
-    if user.role == "sampler":
-        q = q.where(Task.team_id == user.team_id, Task.agency_id == user.agency_id)
-    elif user.role == "agency_admin":
-        q = q.where(Task.agency_id == user.agency_id)
+def visible_tasks(*, session: Session, where: ColumnElement[bool], ids: set[str] | None = None) -> list[Task]:
+    """Tasks matching `where` (auth.visibility.task_filter: whose tasks the
+    caller may see), optionally only those in `ids`."""
+    q = select(Task).where(where).order_by(Task.due_date, Task.id)
     if ids is not None:
         if not ids:
             return []

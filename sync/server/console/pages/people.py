@@ -6,14 +6,17 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 
 from sync.server.auth import service as accounts
-from sync.server.auth.models import ROLES, Agency, Team, User
+from sync.protocol.roles import Role
+from sync.server.auth.models import Agency, Team, User
 from sync.server.auth.passwords import generate_password
+from sync.server.auth.roles import ROLE_RULES
 from sync.server.console.access import Admin, AdminForm, PageError, agency_scope, ensure_visible
 from sync.server.console.web import redirect, render, text
 from sync.server.deps import tx
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-AGENCY_ROLES = ("sampler", "agency_admin", "lab")     # what an agency admin may create
+ROLES = tuple(r.value for r in Role)
+AGENCY_ROLES = tuple(r.value for r in Role if ROLE_RULES[r].in_agency)     # what an agency admin may create
 
 
 def _page(request: Request, user, *, message: str = "", error: str = "", status: int = 200):
@@ -74,7 +77,8 @@ def add_user(request: Request, user: Admin, form: AdminForm):
     if scope is not None and role not in AGENCY_ROLES:
         raise PageError(403, "error.403")
     agency_id = scope if scope is not None else (str(form.get("agency_id") or "") or None)
-    if role == "provincial_admin":
+    rules = ROLE_RULES.get(Role(role)) if role in ROLES else None
+    if rules is not None and not rules.in_agency:
         agency_id = None
     username = str(form.get("username") or "").strip()
     password = generate_password()
@@ -82,7 +86,7 @@ def add_user(request: Request, user: Admin, form: AdminForm):
         with tx(request) as session:
             accounts.add_user(session=session, username=username[:64], password=password, role=role,
                               name=str(form.get("name") or "").strip()[:100], agency_id=agency_id,
-                              team_id=(str(form.get("team_id") or "") or None) if role == "sampler" else None,
+                              team_id=(str(form.get("team_id") or "") or None) if rules and rules.in_team else None,
                               certificate_no=str(form.get("certificate_no") or "")[:100],
                               phone=str(form.get("phone") or "")[:50], actor=user.username)
     except ValueError as e:

@@ -10,6 +10,8 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 
 from sync.server.auth.models import Agency, Team, User
+from sync.server.blobs import service as blob_service
+from sync.server.blobs.models import BlobHolder
 from sync.server.console.access import Admin, PageError, agency_scope, ensure_visible
 from sync.server.console.web import lang_of, render
 from sync.server.deps import tx
@@ -69,12 +71,14 @@ def record_page(request: Request, user: Admin, record_id: int):
         v = inspect.view(session=session, record=rec)
         agency = session.get(Agency, rec.agency_id)
         task = session.get(Task, rec.task_id)
-        team = session.get(Team, task.team_id) if task else None
+        team_id = rec.team_id or (task.team_id if task else None)      # the team that made the visit
+        team = session.get(Team, team_id) if team_id else None
         sender = session.get(User, rec.user_id)
         device = session.get(Device, rec.device_id)
         photos = set(session.scalars(select(RecordPhoto.sha256).where(RecordPhoto.record_id == rec.id)))
+        held = blob_service.held(session=session, team_id=rec.team_id, hashes=list(photos))
     blobs = request.app.state.blobs
-    present = {sha for sha in photos if blobs.has(sha)}
+    present = {sha for sha in photos if sha in held and blobs.has(sha)}     # only what its team uploaded
     docs = documents.names_for(v.visit) if v.visit else []
     return render(request, "record.html", user, v=v, rec=rec, visit=v.visit, agency=agency, task=task, team=team,
                   sender=sender, device=device, present=present, docs=docs,
@@ -107,11 +111,16 @@ def record_document(request: Request, user: Admin, record_id: int, name: str):
 
 
 def _may_read_blob(session, user, sha256: str) -> bool:
+    """A file attached to a record of the user's agency, or a photo or
+    signature image of such a record that the team that made it uploaded
+    itself (a hash it merely cites shows nothing: proof of possession)."""
     scope = agency_scope(user)
-    q = select(Record.id).join(RecordPhoto, RecordPhoto.record_id == Record.id).where(RecordPhoto.sha256 == sha256)
+    held = select(BlobHolder.sha256).where(BlobHolder.sha256 == sha256, BlobHolder.team_id == Record.team_id).exists()
+    q = (select(Record.id).join(RecordPhoto, RecordPhoto.record_id == Record.id)
+         .where(RecordPhoto.sha256 == sha256, held))
     f = select(Record.id).join(FollowUpFile, FollowUpFile.record_id == Record.id).where(FollowUpFile.sha256 == sha256)
     a = (select(Record.id).join(AmendmentRecord, AmendmentRecord.record_id == Record.id)
-         .where(AmendmentRecord.document.contains(sha256)))
+         .where(AmendmentRecord.signature_sha256 == sha256, held))
     if scope is not None:
         q, f, a = q.where(Record.agency_id == scope), f.where(Record.agency_id == scope), a.where(Record.agency_id == scope)
     return any(session.scalar(x.limit(1)) is not None for x in (q, f, a))
