@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test test-slow test-fast bench setup sysdeps lint-imports clean
+.PHONY: run test test-slow test-fast test-bundle bench setup sysdeps lint-imports clean installer
 
 setup: $(STAMP)
 
@@ -28,16 +28,33 @@ lint-imports: $(STAMP)
 # The long randomized runs (500 fault schedules) are marked slow: `make test-slow`.
 test: $(STAMP)
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow and not bundle"
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not slow" -x
+	$(PY) -m pytest -q -m "not slow and not bundle" -x
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache artifacts
+
+# The desktop app as one folder, dist/field-sampler/ (PyInstaller; installer/README.md).
+BUNDLE_STAMP := $(VENV)/.bundle-installed
+
+$(BUNDLE_STAMP): $(STAMP)
+	$(PY) -m pip install -q -e '.[gui,server,dev,bundle]'
+	@touch $(BUNDLE_STAMP)
+
+installer: $(BUNDLE_STAMP)
+	@bash scripts/sysdeps.sh
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller installer/field-sampler.spec
+	@echo "built dist/field-sampler/field-sampler ($$(du -sh dist/field-sampler | cut -f1))"
+
+# Build the bundle, then run the BUILT executable (not the source): --version,
+# documents with the bundled font, verify-seal, the GUI offscreen.
+test-bundle: installer
+	$(PY) -m pytest -q -m bundle tests/installer

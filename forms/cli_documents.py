@@ -1,5 +1,7 @@
 """`field-sampler documents --demo OUTDIR | --blank OUTDIR`: write every
-document of the registry (app.domain.documents) as a PDF file."""
+document of the registry (app.domain.documents) as a PDF file. Only forms
+and the domain here: the device's own key (--device-key, from the OS
+keyring) is app/cli_documents.py's."""
 from __future__ import annotations
 
 import argparse
@@ -14,9 +16,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode.add_argument("--demo", metavar="OUTDIR",
                       help="every document of a demo visit (车用汽油 92# at a gas station)")  # i18n: product name
     mode.add_argument("--blank", metavar="OUTDIR", help="blank forms for the paper fallback")
-    parser.add_argument("--device-key", action="store_true",
-                        help="sign the demo seals with this device's key from the OS keyring "
-                             "(default: a throwaway key whose public key is written next to the PDFs)")
 
 
 def _write(out: Path, name: str, data: bytes) -> None:
@@ -35,40 +34,37 @@ def _write_all(out: Path, ctx_for) -> None:
         _write(out, f"seal_labels_{size}", build("seal_labels", ctx, label_size=size))
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, signer=None) -> int:
+    """signer: signs the demo seals (default: a throwaway key whose public
+    key is written next to the PDFs)."""
     from forms.context import DocumentContext
 
     out = Path(args.demo or args.blank)
     out.mkdir(parents=True, exist_ok=True)
     try:
         if args.blank:
-            from app.store.reference_data import load_plan_notice
+            from app.domain.reference_data import load_plan_notice
             from forms.context import PlanNotice
             ctx = DocumentContext.blank_form()
             ctx.plan_notice = PlanNotice(**load_plan_notice())     # 抽查依据 as the notice lists them
             _write_all(out, lambda _name: ctx)
             return 0
-        return _demo(out, args.device_key)
+        return _demo(out, signer)
     except FontNotFound as e:
         print(e)
         return 2
 
 
-def _demo(out: Path, use_device_key: bool) -> int:
+def _demo(out: Path, signer) -> int:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     from app.domain.seal_payload import KeySigner
     from forms.demo import demo_context, demo_no_sample_context, demo_problem_context, demo_refusal_context
 
-    if use_device_key:
-        from app.services.device_key import DeviceKey
-        signer = DeviceKey.load_or_create()
-        pem = signer.public_key_pem()
-    else:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-        key = Ed25519PrivateKey.generate()
-        signer = KeySigner(key)
-        pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                            serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    signer = signer or KeySigner()
+    pem = Ed25519PublicKey.from_public_bytes(signer.public_key_bytes()).public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
     ctx = demo_context(signer)
     special = {"refusal_form": demo_refusal_context(ctx), "problem_report": demo_problem_context(ctx)}
     _write_all(out, lambda name: special.get(name, ctx))

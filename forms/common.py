@@ -2,29 +2,22 @@
 numbers, signature boxes and the party block."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 
 from reportlab.lib.units import mm
 
 from app.domain import labels
+from app.domain.times import china    # forms print China time
 from app.domain.visit import Signature, SignerRole
 from forms.context import DocumentContext
 from forms.layout import PAD, Cell, Drawer, L, V, checks, draw_image, text_width
 
-CHINA_TZ = timezone(timedelta(hours=8))
 BLANK_DATE = "        年      月      日"
 # The domain's words (app.domain.labels); the forms print them in Chinese.
 KIND_ZH = labels.SAMPLE_KIND
 PRICE_BASIS_ZH = labels.PRICE_BASIS
 SCOPE_ZH = labels.SCOPE_ON_FORM
-
-
-def local(dt: datetime | None) -> datetime | None:
-    """Forms print Beijing time; records store aware datetimes."""
-    if dt is None:
-        return None
-    return dt.astimezone(CHINA_TZ) if dt.tzinfo else dt
 
 
 def fmt_date(value: datetime | date | str | None) -> str:
@@ -36,14 +29,14 @@ def fmt_date(value: datetime | date | str | None) -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        value = local(value)
+        value = china(value)
     return f"{value.year}年{value.month}月{value.day}日"
 
 
 def fmt_time(value: datetime | None) -> str:
     if not value:
         return BLANK_DATE + "      时      分"
-    v = local(value)
+    v = china(value)
     return f"{fmt_date(v)} {v.hour:02d}时{v.minute:02d}分"
 
 

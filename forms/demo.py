@@ -14,7 +14,7 @@ import math
 import random
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from PIL import Image, ImageDraw
@@ -24,13 +24,14 @@ from app.domain.credit_code import check_char
 from app.domain.entities import Agency, InspectedParty, Producer, Sampler, Task
 from app.domain.plan import Plan, PlanItem, Scope
 from app.domain.seal_payload import KeySigner, Signer, encode, payload_for_seal
+from app.domain.times import CHINA
 from app.domain.visit import (BackupStorage, EvidenceCategory, EvidenceItem, NoSampleReason, NoSampleRecord,
                               Payment, PriceBasis, ProblemReport, ProblemType, RefusalRecord,
                               RefusalSituation, SampleDetails, SampleKind, Seal, ShownDocuments,
                               Signature, SignerRole, TeamMember, Visit, VisitStatus)
 from forms.context import Authority, DocumentContext, ImprovementAdvice, PlanNotice
 
-TZ = timezone(timedelta(hours=8))
+TZ = CHINA
 T0 = datetime(2022, 10, 12, 9, 40, tzinfo=TZ)
 VISIT_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "field-sampler/demo/visit/0018"))
 
@@ -168,7 +169,7 @@ def demo_context(signer: Signer | None = None) -> DocumentContext:
         advice="建立进货查验制度，逐批索取并核对出厂检验报告；加强储罐标识和卸油操作管理；"
                "对同批次在售油品开展自查，必要时委托有资质的机构检验。",
         issued_on=datetime(2022, 11, 18, tzinfo=TZ))
-    from app.store.reference_data import load_plan_notice, load_sampling_rules
+    from app.domain.reference_data import load_plan_notice, load_sampling_rules
     return DocumentContext(visit=visit, agency=AGENCY, authority=AUTHORITY, plan=PLAN, plan_item=PLAN_ITEM,
                            task=task, notice_no="晋市监抽〔2022〕4-0018号", signature_images=images,
                            seal_payloads=seal_payloads(visit, signer or KeySigner()), advice=advice,

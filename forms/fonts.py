@@ -1,4 +1,6 @@
-"""Find a CJK TrueType font on this machine and register it with reportlab.
+"""Register a CJK TrueType font with reportlab: the one bundled with the
+installed app first (WenQuanYi Micro Hei, so a PDF looks the same on every
+laptop; installer/bundle_inputs.py), else one found on this machine.
 
 reportlab embeds a subset of a registered TTFont in every PDF, so the
 documents print the same on a Windows laptop without Chinese fonts and on
@@ -16,6 +18,7 @@ from pathlib import Path
 FONT_NAME = "FieldSamplerCJK"
 ENV_VAR = "FIELD_SAMPLER_CJK_FONT"   # "path" or "path|subfont index": overrides the search
 
+BUNDLED_FONT = ("fonts", "wqy-microhei.ttc")   # inside the PyInstaller bundle (installer/bundle_inputs.py)
 _WIN_FONTS = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
 # (path, subfont index in a .ttc). Order: the closest to official forms first
 # (宋体), then 黑体-like faces.
@@ -58,12 +61,19 @@ def _platform_hint() -> str:
     return INSTALL_HINT.get(key, INSTALL_HINT["linux"])
 
 
+def bundled_font() -> Path | None:
+    """The font shipped inside the installed app (None when run from source)."""
+    base = getattr(sys, "_MEIPASS", None)
+    return Path(base).joinpath(*BUNDLED_FONT) if base else None
+
+
 def _candidates() -> list[tuple[Path, int]]:
     override = os.environ.get(ENV_VAR, "")
     if override:
         path, _, index = override.partition("|")
         return [(Path(path), int(index or 0))]
-    return CANDIDATES
+    bundled = bundled_font()
+    return ([(bundled, 0)] if bundled else []) + CANDIDATES
 
 
 def _try_load(path: Path, index: int):

@@ -160,8 +160,11 @@ def _amendment_rows(ctx: DocumentContext) -> list[list[Cell]]:
 
 def _hash_rows(ctx: DocumentContext) -> list[list[Cell]]:
     h = ctx.visit.record_hash
+    # A copy printed before 完成 has no hash yet: it says how to check the
+    # signed record later instead of leaving the box empty.
     text = (f"SHA-256：{h}\n记录 ID：{ctx.visit.id}（签署后记录冻结，更正以补充记录链接至此哈希）"
-            if h else "（记录签署后生成）")
+            if h else f"签署前打印件，尚无记录哈希（在“完成”签署时生成）。受检单位可凭抽样单编号 {ctx.record_no} "
+                      f"向承检机构或省局核对签署后的记录及其哈希。")
     return [[L("记录哈希", 4), V("" if ctx.blank else text, 20, size=8.5)]]
 
 

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen Qt with the samplers' laptop screen (1366x768), not the
+# plugin's default 800x800: dialogs are fitted to the screen they are on.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + str(Path(__file__).with_name("offscreen_1366x768.json"))
 
 from app.domain.credit_code import check_char  # noqa: E402
 from app.domain.entities import Agency, InspectedParty, Sampler, Task  # noqa: E402

@@ -1,11 +1,21 @@
 """The e-CQS entry rule: a day's sampling must be entered by the end of the
-next day (务于当日完成前一天抽样信息的录入). China has one time zone and no
-DST, so a fixed UTC+8 offset is exact and needs no tz database."""
+next day (务于当日完成前一天抽样信息的录入), China time (app.domain.times).
+One rule and one vocabulary for the home screen, the sync screen, the sync
+report and the server's progress."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+import enum
+from datetime import datetime, time, timedelta
 
-CHINA = timezone(timedelta(hours=8), "CST")
+from app.domain.times import CHINA
+
+
+class DeadlineState(str, enum.Enum):
+    DUE = "due"              # not yet on the server, time enough
+    NEAR = "near"            # not yet on the server, within warn_hours of the deadline
+    OVERDUE = "overdue"      # not yet on the server, past the deadline
+    MET = "met"              # the server received it in time
+    MISSED = "missed"        # the server received it late
 
 
 def _aware(t: datetime) -> datetime:
@@ -21,12 +31,16 @@ def entry_deadline(sampled_at: datetime) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=CHINA)
 
 
-def deadline_state(sampled_at: datetime, now: datetime, *, warn_hours: int = 6) -> str:
-    """'ok', 'near' (within warn_hours) or 'overdue'."""
+def deadline_state(sampled_at: datetime, now: datetime, *, received_at: datetime | None = None,
+                   warn_hours: int = 6) -> DeadlineState:
+    """Met or missed once the server received the record (`received_at`);
+    before that due, near or overdue at `now`."""
     deadline = entry_deadline(sampled_at)
-    # Overdue from midnight on: 23:59:59.5 is still within the day.
+    # Late from midnight on: 23:59:59.5 is still within the day.
+    if received_at is not None:
+        return DeadlineState.MET if _aware(received_at) < deadline + timedelta(seconds=1) else DeadlineState.MISSED
     if _aware(now) >= deadline + timedelta(seconds=1):
-        return "overdue"
+        return DeadlineState.OVERDUE
     if deadline - now <= timedelta(hours=warn_hours):
-        return "near"
-    return "ok"
+        return DeadlineState.NEAR
+    return DeadlineState.DUE

@@ -46,6 +46,10 @@ class InspectedParty:
     scale: str = ""                # 企业规模
     economic_type: str = ""        # 经济类型 (left out of the record when empty)
     scope: Scope = Scope.SELLER    # 抽样领域
+    # Where it is (decimal degrees as text, "" = unknown), when the province's
+    # party data has it: photos taken far from it are flagged.
+    latitude: str = ""
+    longitude: str = ""
 
 
 @dataclass

@@ -43,7 +43,7 @@ NO_SAMPLE_REASON = {
 # screen lists, recovery prompt): the words a sampler uses for it.
 VISIT_STATUS = {
     "in_progress": N_("抽样中"), "finished": N_("已完成"), "refused": N_("已拒检"),
-    "problem_reported": N_("已问题报送"), "no_sample": N_("未抽到样品"), "abandoned": N_("已终止（任务取消）"),
+    "problem_reported": N_("已报送问题"), "no_sample": N_("未抽到样品"), "abandoned": N_("已终止（任务取消）"),
 }
 
 # A task's own status, in the same words as its visit (a cancelled task is

@@ -94,9 +94,12 @@ CATALOG: dict[str, str] = {
     "no_sample.description": N_("请填写未抽到样品的经过（过程简要描述）"),
     "no_sample.evidence": N_("请附未抽到样品的证据照片（如停业、注销公告、无库存的现场）"),
     "visit.not_in_progress": N_("本次抽样已结束"),
+    "visit.step_not_reached": N_("尚未完成到这一步，请按顺序点击“下一步”"),
+    "task.ended": N_("该任务的抽样已结束（{outcome}，抽样单编号{record_no}）；如确需再次抽样，请说明原因"),
     "task.cancelled": N_("该任务已被省局取消：{reason}"),
     "task.withdrawn": N_("该任务已改派给其他抽样组（原因：{reason}），不能再开始抽样"),
     "task.no_sample": N_("该任务已以“未抽到样品”结束，不能再开始抽样"),
+    "task.dropped": N_("服务器已撤下该任务，不能再开始抽样"),
     # evidence store
     "photo.not_image": N_("文件不是可识别的图片：{name}"),
     "photo.truncated": N_("图片文件不完整或已损坏：{name}"),
@@ -120,7 +123,7 @@ CATALOG: dict[str, str] = {
 # "site"); text() renders it in the language asked for, so one Problem reads
 # right in Chinese and in English.
 PARAM_LABELS = {"category": labels.EVIDENCE_CATEGORY, "kind": labels.SAMPLE_KIND,
-                "scope": labels.SCOPE, "scopes": labels.SCOPE, "choices": {}}
+                "scope": labels.SCOPE, "scopes": labels.SCOPE, "choices": {}, "outcome": labels.VISIT_STATUS}
 
 
 @dataclass(frozen=True)

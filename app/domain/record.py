@@ -10,12 +10,25 @@ from app.domain.visit import Amendment, Visit
 # is written only when set, so a record signed before the field existed keeps
 # its hash (and its seals' sealing hash). Add every new record field here.
 OPTIONAL_FIELDS: dict[str | None, dict[str, object]] = {
-    None: {"no_sample": None},
-    "party": {"economic_type": ""},
+    None: {"no_sample": None, "restart_of": "", "restart_reason": ""},
+    "party": {"economic_type": "", "latitude": "", "longitude": ""},
     "sample": {"product_fields": {}},
     "payment": {"invoice_no": "", "invoice_issuer": ""},
     "refusal": {"witness_name": "", "witness_unit": ""},
 }
+
+
+# ... and of each evidence item (what its file says, and the checks on it).
+OPTIONAL_EVIDENCE_FIELDS: dict[str, object] = {"taken_at": None, "latitude": "", "longitude": "",
+                                               "distance_m": None, "flags": []}
+
+
+def _evidence(e) -> dict:
+    item = to_plain(e)
+    for name, empty in OPTIONAL_EVIDENCE_FIELDS.items():
+        if name in item and item[name] == empty:
+            del item[name]
+    return item
 
 
 def _plain(visit: Visit) -> dict:
@@ -38,7 +51,7 @@ def record_document(visit: Visit) -> dict:
     hashes of the live photos (removed ones are not part of it), no
     navigation state. Lists are put in a stable order."""
     doc = _plain(visit)
-    doc["evidence"] = sorted((to_plain(e) for e in visit.live_evidence()),
+    doc["evidence"] = sorted((_evidence(e) for e in visit.live_evidence()),
                              key=lambda e: (e["category"], e["sha256"], e["id"]))
     doc["seals"] = sorted(doc["seals"], key=lambda s: s["seal_no"])
     doc["photo_hashes"] = sorted({e.sha256 for e in visit.live_evidence()}

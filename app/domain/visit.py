@@ -89,9 +89,17 @@ class EvidenceItem:
     category: EvidenceCategory
     sha256: str
     media: str = "image/jpeg"        # or video/*
-    captured_at: datetime | None = None
+    captured_at: datetime | None = None   # when it was added to the visit
     note: str = ""
     removed: bool = False            # removed before signing: kept in store, not in record
+    # What the file itself says (EXIF / video header), read at import, and
+    # the checks against the visit (app.domain.evidence_checks). Left out of
+    # the record when empty, so earlier records keep their hash.
+    taken_at: datetime | None = None
+    latitude: str = ""
+    longitude: str = ""
+    distance_m: int | None = None    # from the party's known position
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -284,9 +292,15 @@ class Visit:
     sealing_hash: str = ""           # hash of what the seals vouch for (record.sealing_document)
     remarks: str = ""
     finished_at: datetime | None = None
+    # A new visit on a task whose earlier visit ended (e.g. the party refused,
+    # then agreed): the earlier visit and the sampler's reason. Left out of
+    # the record when empty, so earlier records keep their hash.
+    restart_of: str = ""
+    restart_reason: str = ""
     # Not part of the signed record: navigation and the frozen result.
     step: str = field(default="arrive", metadata=VOLATILE)
     back_stack: list[str] = field(default_factory=list, metadata=VOLATILE)
+    passed: list[str] = field(default_factory=list, metadata=VOLATILE)   # steps completed with Next
     record_hash: str = field(default="", metadata=VOLATILE)
     amendments: list[Amendment] = field(default_factory=list, metadata=VOLATILE)
 

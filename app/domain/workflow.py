@@ -172,8 +172,41 @@ class VisitFlow:
         if spec.next is None:
             raise ValueError("last step: use accept()")
         self.visit.back_stack.append(self.step.value)
+        if self.step.value not in self.visit.passed:
+            self.visit.passed.append(self.step.value)
         self.visit.step = spec.next.value
         return spec.next
+
+    def go_to(self, target: Step) -> Step:
+        """Open `target` by the same rules as 上一步 / 下一步: back through
+        the back stack to a step visited earlier, or forward through every
+        step in between, each of which must be complete. Stops at the first
+        incomplete one (returned; what it misses is `missing()`)."""
+        self._require_open()
+        if target == self.step:
+            return target
+        if target.value in self.visit.back_stack:
+            while self.step != target:
+                self.back()
+            return target
+        if target in ORDER and self.step in ORDER and ORDER.index(target) > ORDER.index(self.step):
+            while self.step != target and not self.missing():
+                self.advance()
+            return self.step
+        raise RuleViolation([Problem("visit.step_not_reached", "step", {"step": target.value})])
+
+    def reachable(self) -> set[Step]:
+        """Steps the step list may open now: those the back stack holds and
+        the later ones completed before (go_to decides how far it gets)."""
+        if self.visit.frozen:
+            return set()
+        out = {Step(s) for s in self.visit.back_stack}
+        if self.step in ORDER:
+            here = ORDER.index(self.step)
+            # as far as the sampler had come: the steps completed and the one after them
+            furthest = max((ORDER.index(Step(s)) for s in self.visit.passed if Step(s) in ORDER), default=-1) + 1
+            out |= set(ORDER[here + 1:furthest + 1])
+        return out
 
     def back(self) -> Step:
         self._require_open()
@@ -207,5 +240,11 @@ class VisitFlow:
         return EXITS.get(self.step, VisitStatus.FINISHED)
 
     def progress(self) -> list[tuple[Step, bool]]:
-        """Each main step with whether it is complete now (for a sidebar)."""
-        return [(s, not NAVMAP[s].missing(self.visit, self.ctx)) for s in ORDER]
+        """Each main step with whether it is done (for a sidebar): completed
+        with Next at some time (records from before `passed` existed: on the
+        back stack) and still complete now. A step never visited is not
+        done, however valid its data happens to be."""
+        went = set(self.visit.passed) | set(self.visit.back_stack)
+        if self.visit.status == VisitStatus.FINISHED:
+            went |= {s.value for s in ORDER}
+        return [(s, s.value in went and not NAVMAP[s].missing(self.visit, self.ctx)) for s in ORDER]

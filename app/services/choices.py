@@ -26,7 +26,7 @@ AMENDABLE = {
     "party.phone": N_("联系电话"), "party.licence_no": N_("营业执照/许可证编号"),
     "producer.name": N_("生产单位名称"), "producer.address": N_("生产单位地址"),
     "sample.trademark": N_("商标"), "sample.spec_model": N_("规格型号"),
-    "sample.batch_no": N_("生产日期/批号"), "sample.production_date": N_("生产日期"),
+    "sample.batch_no": N_("批号"), "sample.production_date": N_("生产日期"),
     "sample.quality_grade": N_("质量等级"), "sample.standard": N_("执行标准"),
     "sample.sample_state": N_("样品状态"), "remarks": N_("备注"),
 }

@@ -55,9 +55,17 @@ class DeviceKey:
         existing = cls.load(service)
         if existing is not None:
             return existing
-        key = Ed25519PrivateKey.generate()
-        raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                serialization.NoEncryption())
+        return cls.generate().store(service)
+
+    @classmethod
+    def generate(cls) -> "DeviceKey":
+        """A new key in memory only (enrollment stores it once the server took it)."""
+        return cls(Ed25519PrivateKey.generate())
+
+    def store(self, service: str = SERVICE) -> "DeviceKey":
+        """Put this key in the OS keyring (replacing any other) and read it back."""
+        raw = self._key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                      serialization.NoEncryption())
         try:
             keyring.set_password(service, USERNAME, base64.b64encode(raw).decode("ascii"))
         except keyring.errors.KeyringError:
@@ -65,8 +73,8 @@ class DeviceKey:
             raise DeviceKeyError(tr(NO_KEYRING_MESSAGE)) from None
         # Read back: a keyring that silently drops writes must fail now, not
         # after labels were printed with a key nobody can register.
-        stored = cls.load(service)
-        if stored is None or stored.public_key_bytes() != cls(key).public_key_bytes():
+        stored = type(self).load(service)
+        if stored is None or stored.public_key_bytes() != self.public_key_bytes():
             raise DeviceKeyError(tr("无法保存设备密钥到系统钥匙串"))
         return stored
 

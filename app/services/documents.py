@@ -27,7 +27,7 @@ from forms.context import Authority, DocumentContext, PlanNotice
 def authority() -> Authority:
     """The provincial bureau's details printed on the notice and feedback
     form: data in resources/authority.json, not code."""
-    from app.store.reference_data import resources_dir
+    from app.domain.reference_data import resources_dir
     path = resources_dir() / "authority.json"
     if not path.exists():
         return Authority()
@@ -38,7 +38,7 @@ def authority() -> Authority:
 def plan_notice() -> PlanNotice | None:
     """How the documents cite the plan's notice (title, number, 抽查依据):
     data in resources/plan_*.json."""
-    from app.store.reference_data import ReferenceDataError, load_plan_notice
+    from app.domain.reference_data import ReferenceDataError, load_plan_notice
     try:
         return PlanNotice(**load_plan_notice())
     except ReferenceDataError:
@@ -56,7 +56,7 @@ def seal_payloads(visit: Visit) -> dict[str, str]:
 
 def context(ws: Workspace, visit_id: str, *, sign_seals: bool = True) -> DocumentContext:
     visit = load(ws, visit_id)
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         agency = master_repo.load_agency(s, visit.agency_id)
         plan = master_repo.load_plan(s, visit.plan_id) if visit.plan_id else None
         item = master_repo.plan_item(s, visit.sample.plan_item_id) if visit.sample.plan_item_id else None
@@ -97,8 +97,30 @@ def build_set(ws: Workspace, visit_id: str, *, label_size: str = "100x70") -> di
             for need in documents_to_leave(visit)}
 
 
+def print_set(visit: Visit) -> list[tuple[DocumentKind, int]]:
+    """打印全部: the sheets the visit leaves with the party, in handing-over
+    order, each with its copies (the registry's). Label stock is not among
+    them: seal labels went on the packages at the seal step."""
+    return [(need.kind, REGISTRY[need.kind].copies) for need in documents_to_leave(visit)
+            if REGISTRY[need.kind].paper == "A4" and REGISTRY[need.kind].copies]
+
+
+def build_print_set(ws: Workspace, visit_id: str) -> list[tuple[DocumentKind, int, bytes]]:
+    """Each document of print_set() with its copies and its PDF (one context)."""
+    integrity.require_intact(ws, visit_id)
+    visit = load(ws, visit_id)
+    ctx = context(ws, visit_id, sign_seals=False)
+    return [(kind, copies, forms_documents.build(kind, ctx)) for kind, copies in print_set(visit)]
+
+
 def blank(kind: DocumentKind | str) -> bytes:
     """Empty forms for the paper fallback when a laptop fails."""
     ctx = DocumentContext.blank_form(authority=authority())
     ctx.plan_notice = plan_notice()
     return forms_documents.build(kind, ctx)
+
+
+def check_label_pdf(size: str, printer: str) -> bytes:
+    """A seal-size test label (first run, settings): is the text whole and the QR sharp."""
+    from forms import check_label
+    return check_label.build(size, printer)

@@ -1,25 +1,51 @@
-"""Evidence photos: ingest (hash + store + thumbnail; slow, runs off the GUI
-thread) and attach (a quick database write)."""
+"""Evidence photos: ingest (hash + store + thumbnail + what the file says
+about when and where it was taken; slow, runs off the GUI thread) and attach
+(a quick database write that also checks that time and place against the
+visit: app.domain.evidence_checks)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
+from app.domain import evidence_checks
 from app.domain.messages import RuleViolation
 from app.domain.visit import EvidenceCategory, EvidenceItem, Visit
 from app.services.visits import editing, mutate
 from app.services.workspace import Workspace
+from app.store.media_meta import MediaMeta, read_meta
 from app.store.models import PhotoRow
 
+CAMERA_INBOX = "camera-inbox"    # the app's own camera captures (app.ui.camera) land here
 
-def ingest(ws: Workspace, path: str | Path):
-    """Store the original byte for byte; raises RuleViolation for a file that
-    is not a usable image (nothing is stored then)."""
+
+@dataclass(frozen=True)
+class Imported:
+    """A stored original and its capture metadata."""
+    stored: object               # app.store.evidence.StoredPhoto
+    meta: MediaMeta
+
+    def __getattr__(self, name):  # reads like the StoredPhoto it wraps
+        return getattr(self.stored, name)
+
+
+def ingest(ws: Workspace, path: str | Path) -> Imported:
+    """Store the original byte for byte and read its capture time and
+    position (the stored copy is only read); raises RuleViolation for a file
+    that is not a usable image (nothing is stored then)."""
     from app.store.evidence import PhotoRejected
+    path = Path(path)
     try:
-        return ws.evidence.put_file(Path(path))
+        stored = ws.evidence.put_file(path)
     except PhotoRejected as e:
         raise RuleViolation([e.problem]) from None
+    meta = read_meta(ws.evidence.path(stored.sha256))
+    if meta.taken_at is None and path.parent.name == CAMERA_INBOX:
+        # Our own camera writes no EXIF; the file was written when it was taken.
+        meta = MediaMeta(datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(microsecond=0),
+                         meta.latitude, meta.longitude)
+    return Imported(stored, meta)
 
 
 def ingest_batch(ws: Workspace, paths: list[str], report=None) -> list[tuple[str, object]]:
@@ -53,10 +79,21 @@ def _index(s, ws: Workspace, stored, name: str) -> None:
 
 def attach(ws: Workspace, visit_id: str, category: EvidenceCategory, stored, *, name: str = "",
            note: str = "") -> EvidenceItem:
+    """Add an ingested file to the visit (`stored`: what ingest returned)."""
+    meta = stored.meta if isinstance(stored, Imported) else MediaMeta()
+    stored = stored.stored if isinstance(stored, Imported) else stored
+    now = ws.now()
+    taken = meta.taken_at.replace(microsecond=0) if meta.taken_at else None
     item = EvidenceItem(id=str(uuid.uuid4()), category=category, sha256=stored.sha256,
-                        media=stored.media_type, captured_at=ws.now(), note=note)
+                        media=stored.media_type, captured_at=now, note=note, taken_at=taken,
+                        latitude=meta.latitude, longitude=meta.longitude)
     with editing(ws, visit_id) as (s, v):
         _index(s, ws, stored, name)
+        if item.latitude and v.party.latitude:
+            item.distance_m = evidence_checks.distance_m(item.latitude, item.longitude,
+                                                         v.party.latitude, v.party.longitude)
+        item.flags = evidence_checks.photo_flags(taken_at=taken, imported_at=now, visit_started=v.started_at,
+                                                 distance=item.distance_m)
         v.evidence.append(item)
     return item
 

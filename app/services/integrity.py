@@ -26,7 +26,7 @@ from app.domain.visit import Visit, VisitStatus
 from app.services.workspace import Workspace
 from app.store import visits_repo
 from app.store.models import AmendmentRow, SignedRecordRow, VisitRow
-from app.store.sync_models import OutboxItem
+from app.store.sync_models import OutboxItem, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def check(s: Session, visit_id: str) -> list[Problem]:
 
 
 def verify(ws: Workspace, visit_id: str) -> list[Problem]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return check(s, visit_id)
 
 
@@ -117,8 +117,8 @@ def sweep(ws: Workspace) -> SweepReport:
                 report.tampered[visit_id] = problems
                 log.error("record %s does not agree with its signature: %s", visit_id,
                           [p.code for p in problems])
-                if item is not None and item.status in ("pending", "accepted"):
-                    item.status = "quarantined"
+                if item is not None and item.status in (OutboxStatus.PENDING, OutboxStatus.ACCEPTED):
+                    item.status = OutboxStatus.QUARANTINED
                     item.reason = json.dumps([{"code": p.code, "zh": p.text("zh_CN"), "en": p.text("en")} for p in problems],
                                              ensure_ascii=False)
                 continue
@@ -129,7 +129,7 @@ def sweep(ws: Workspace) -> SweepReport:
                 report.requeued.append(visit_id)
                 log.warning("signed record %s had no outbox entry: queued again", visit_id)
             elif item.canonical != signed.canonical or item.record_hash != signed.record_hash:
-                if item.status == "sent":
+                if item.status == OutboxStatus.SENT:
                     report.tampered[visit_id] = [Problem("integrity.outbox_altered_sent",
                                                          params={"record_no": visit_id})]
                     continue

@@ -4,9 +4,10 @@ progress. Qt-free; every function is one short read."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
-from app.domain.deadline import deadline_state, entry_deadline
+from app.domain.deadline import DeadlineState, deadline_state, entry_deadline
+from app.domain.times import as_utc
 from app.domain.visit import VisitStatus
 from app.domain.workflow import Step, step_title
 from app.services import reference
@@ -16,13 +17,6 @@ from app.store import overview_repo, visits_repo
 from app.store.visits_repo import VisitSummary
 
 PAGE = 100
-
-
-def as_utc(t: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back naive; the workspace clock writes UTC."""
-    if t is None or t.tzinfo is not None:
-        return t
-    return t.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -45,8 +39,8 @@ class PlanProgress:
 class AwaitingSync:
     visit: VisitSummary
     deadline: datetime | None
-    state: str              # ok | near | overdue (deadline_state)
-    sync_status: str = ""   # outbox status: pending | accepted | quarantined ("" = not queued)
+    state: DeadlineState    # due | near | overdue
+    sync_status: str = ""   # its record's OutboxStatus: pending | accepted | quarantined ("" = not queued)
 
 
 @dataclass(frozen=True)
@@ -85,7 +79,7 @@ def disk_space(ws: Workspace) -> tuple[int | None, int]:
 
 
 def plan_progress(ws: Workspace, plan_id: str) -> list[PlanProgress]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         items = overview_repo.plan_items(s, plan_id)
         counts = overview_repo.visit_counts_by_item(s, plan_id)
     return [PlanProgress(it.id, it.seq, it.category, it.product, it.batches,
@@ -95,29 +89,31 @@ def plan_progress(ws: Workspace, plan_id: str) -> list[PlanProgress]:
 
 
 def with_deadline(v: VisitSummary, now: datetime, sync_status: str = "") -> AwaitingSync:
-    sampled = as_utc(v.started_at or v.finished_at)
+    """The sampling time is the visit's end, as for its queued record and on
+    the server (sync.client.outbox.deadline_of)."""
+    sampled = as_utc(v.finished_at or v.started_at)
     if sampled is None:
-        return AwaitingSync(v, None, "ok", sync_status)
+        return AwaitingSync(v, None, DeadlineState.DUE, sync_status)
     return AwaitingSync(v, entry_deadline(sampled), deadline_state(sampled, now), sync_status)
 
 
 def awaiting_sync(ws: Workspace, *, limit: int = PAGE, offset: int = 0) -> list[AwaitingSync]:
     """Ended visits not yet on the server, most urgent deadline first."""
     now = ws.now()
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         rows = overview_repo.awaiting_sync(s, limit=limit, offset=offset)
         statuses = overview_repo.sync_statuses(s, [v.id for v in rows])
     return [with_deadline(v, now, statuses.get(v.id, "")) for v in rows]
 
 
 def count_awaiting_sync(ws: Workspace) -> int:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return overview_repo.count_awaiting_sync(s)
 
 
 def search_visits(ws: Workspace, text: str, *, limit: int = PAGE, offset: int = 0) -> list[VisitSummary]:
     """By party name or record number (substring), newest first."""
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return overview_repo.search_visits(s, text, limit=limit, offset=offset)
 
 
@@ -131,7 +127,7 @@ def resume_point(v: VisitSummary) -> ResumePoint:
 
 def in_progress(ws: Workspace, *, limit: int = 200) -> list[VisitSummary]:
     """Newest change first: the visit the sampler was working on leads."""
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return visits_repo.list_visits(s, statuses=[VisitStatus.IN_PROGRESS], limit=limit)
 
 

@@ -17,9 +17,9 @@ import sys
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
+from app.domain.times import utc_now
 from app.store import paths
 from app.store.files import write_atomic
 
@@ -50,7 +50,7 @@ class Previous:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return utc_now().isoformat(timespec="milliseconds")
 
 
 class Session:

@@ -66,10 +66,12 @@ def finish(ws: Workspace, visit_id: str) -> Visit:
         # Queued for the province in the same transaction that freezes it:
         # a frozen record can never miss the outbox.
         outbox.enqueue_record(s, v, now=v.finished_at)
-        if v.task_id and status == VisitStatus.FINISHED:
-            master_repo.set_task_status(s, v.task_id, TaskStatus.DONE)
-        elif v.task_id and status == VisitStatus.NO_SAMPLE:
+        if v.task_id and status == VisitStatus.NO_SAMPLE:
             master_repo.set_task_status(s, v.task_id, TaskStatus.NO_SAMPLE)
+        elif v.task_id:
+            # Refused and reported end the task too: the home screen shows
+            # how (已拒检 / 已报送问题) and a new visit needs a stated reason.
+            master_repo.set_task_status(s, v.task_id, TaskStatus.DONE)
     return v
 
 

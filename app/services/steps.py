@@ -136,17 +136,24 @@ def set_backup_storage(ws: Workspace, visit_id: str, **changes: Any) -> Visit:
     return mutate(ws, visit_id, lambda v: apply_changes(v.backup_storage, changes, "backup_storage"))
 
 
-def seal_samples(ws: Workspace, visit_id: str) -> Visit:
+def seal_samples(ws: Workspace, visit_id: str, *, test_packages: int | None = None,
+                 backup_packages: int | None = None) -> Visit:
     """Seal the test and backup samples separately, at one time: one seal per
-    package as the product's sampling rule says, plus 封存标识 when the backup
-    stays at the party. Calling again before signing re-issues the seals."""
+    package (J1..Jn, B1..Bn: as many packages as the samples were put in,
+    at least what the product's sampling rule says), plus 封存标识 when the
+    backup stays at the party. Calling again before signing re-issues the seals."""
     with editing(ws, visit_id) as (s, v):
         problems = rules.sample_complete(v, context_for(ws, s, v).rule)
         if problems:
             raise RuleViolation(problems)
         rule = ws.rule_for(v.sample.product)
-        n_test = rule.packages_test if rule else 1
-        n_backup = rule.packages_backup if rule else 1
+        n_test = test_packages or (rule.packages_test if rule else 1)
+        n_backup = backup_packages or (rule.packages_backup if rule else 1)
+        for kind, n, least in ((SampleKind.TEST, n_test, rule.packages_test if rule else 1),
+                               (SampleKind.BACKUP, n_backup, rule.packages_backup if rule else 1)):
+            if not least <= n <= MAX_PACKAGES:
+                raise RuleViolation([Problem("seal.package_count", "seals", {
+                    "kind": kind.value, "required": least, "count": n})])
         now = ws.now()
         seals = [Seal(str(uuid.uuid4()), f"{v.record_no}-J{i}", SampleKind.TEST, i, now) for i in range(1, n_test + 1)]
         seals += [Seal(str(uuid.uuid4()), f"{v.record_no}-B{i}", SampleKind.BACKUP, i, now) for i in range(1, n_backup + 1)]
@@ -156,6 +163,9 @@ def seal_samples(ws: Workspace, visit_id: str) -> Visit:
         v.seals = seals
         v.sealing_hash = sealing_hash(v)
     return v
+
+
+MAX_PACKAGES = 50      # seal labels per sample kind: more is a typing slip
 
 
 def waive_evidence(ws: Workspace, visit_id: str, category: EvidenceCategory, reason: str) -> Visit:

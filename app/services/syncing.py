@@ -7,17 +7,22 @@ the GUI calls them off its thread."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
 
 from app.domain.i18n import N_, both, is_english, tr
+from app.domain.times import utc_now
 from app.services.workspace import Workspace
-from app.store import sync_repo
-from sync.client import credentials, state
-from sync.client.deadline import deadline_state, entry_deadline
-from sync.client.engine import SyncEngine, release_quarantined
+from sync.client import credentials, outbox, state
+from sync.client.engine import Outcome, SyncEngine, SyncProgress, SyncReport  # noqa: F401 (the GUI's names)
+from sync.client.outbox import OutboxRow as RecordStatus, OutboxStatus  # noqa: F401 (the GUI's names)
 from sync.client.errors import SyncError, TransientError
 from sync.client.transport import RetryPolicy, Timeouts, Transport
+from sync.client.worker import SyncHandle, start_sync
+
+log = logging.getLogger(__name__)
 
 LAST_SYNC_KEY = "ui.last_sync"
 USER_KEY = "ui.user"
@@ -55,7 +60,7 @@ def signed_in(ws: Workspace, server_url: str) -> SignedIn | None:
     server_url = normalize_url(server_url)
     if not server_url or credentials.load_token(server_url) is None:
         return None
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         raw = state.get(s, USER_KEY)
     info = json.loads(raw) if raw else {}
     if info.get("server_url") not in (None, server_url):
@@ -139,71 +144,59 @@ def make_engine(ws: Workspace, server_url: str, **kw) -> SyncEngine:
     from app.services import integrity
     kw.setdefault("before_push", lambda: integrity.sweep(ws))
     kw.setdefault("signer", device_signer)
-    return SyncEngine(server_url=normalize_url(server_url), sessions=ws.db.session,
+    return SyncEngine(server_url=normalize_url(server_url), db=ws.db,
                       photo_source=ws.evidence.path, **kw)
+
+
+class _Guarded:
+    """The engine, but an unexpected error still ends the run with a report
+    (the GUI must never be left showing a sync that will not finish)."""
+
+    def __init__(self, engine: SyncEngine) -> None:
+        self.engine = engine
+
+    def run(self, **kw) -> SyncReport:
+        try:
+            return self.engine.run(**kw)
+        except Exception as e:  # noqa: BLE001 - logged, shown as a failed run; the outbox is untouched
+            log.exception("sync run failed")
+            return SyncReport(network_error=f"{type(e).__name__}: {e}")
+
+
+def start_run(engine: SyncEngine, *, on_progress: Callable[[SyncProgress], None] | None = None,
+              on_done: Callable[[SyncReport], None] | None = None) -> SyncHandle:
+    """One sync run on its own thread (not the DB worker: it waits on the
+    network). The callbacks are called from that thread."""
+    return start_sync(_Guarded(engine), on_progress=on_progress, on_done=on_done)  # type: ignore[arg-type]
 
 
 def has_work(ws: Workspace) -> bool:
     """Something in the outbox is due for delivery."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
-    with ws.db.session() as s:
-        return sync_repo.count_deliverable(s, now) > 0
+    with ws.db.read() as s:
+        return outbox.count_deliverable(s, utc_now()) > 0
 
 
 def mark_synced(ws: Workspace, when: datetime | None = None) -> datetime:
-    when = when or datetime.now(timezone.utc)
+    when = when or utc_now()
     with ws.db.session() as s:
         state.put(s, LAST_SYNC_KEY, when.isoformat())
     return when
 
 
 def last_sync(ws: Workspace) -> datetime | None:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         raw = state.get(s, LAST_SYNC_KEY)
     return datetime.fromisoformat(raw) if raw else None
 
 
-@dataclass(frozen=True)
-class RecordStatus:
-    """One row of the sync screen's list."""
-    client_id: str
-    kind: str
-    status: str                 # pending | accepted | sent | quarantined
-    record_no: str
-    party_name: str
-    product: str
-    deadline: datetime | None   # aware
-    deadline_state: str         # met | missed | due | near | overdue
-    problems: list[dict] = field(default_factory=list)
-    last_error: str = ""
-
-    def reason(self, lang: str) -> str:
-        key = "en" if is_english(lang) else "zh"
-        return tr("；", lang).join(p.get(key) or p.get("zh") or p.get("code", "") for p in self.problems)
-
-
-def _aware(t: datetime | None) -> datetime | None:
-    return None if t is None else (t if t.tzinfo else t.replace(tzinfo=timezone.utc))
-
-
 def records(ws: Workspace, now: datetime | None = None) -> list[RecordStatus]:
     """Undelivered records first, then recently delivered ones, each with
-    the next-day entry deadline state (sync.client.deadline)."""
-    now = now or datetime.now(timezone.utc)
-    with ws.db.session() as s:
-        rows = sync_repo.outbox_rows(s)
-    out = []
-    for r in rows:
-        sampled = _aware(r.sampled_at) or _aware(r.created_at)
-        received = _aware(r.server_received_at) if r.status in ("accepted", "sent") else None
-        dl = entry_deadline(sampled) if sampled else None
-        st = deadline_state(sampled, received, now) if sampled else "due"
-        out.append(RecordStatus(r.client_id, r.kind, r.status, r.record_no, r.party_name, r.product, dl, st,
-                                json.loads(r.reason) if r.reason else [], r.last_error))
-    return out
+    its e-CQS entry deadline (sync.client.outbox)."""
+    with ws.db.read() as s:
+        return outbox.rows(s, now or utc_now())
 
 
 def release(ws: Workspace, client_id: str) -> None:
     """Queue a record the server set aside again, once its cause is fixed."""
     with ws.db.session() as s:
-        release_quarantined(s, client_id)
+        outbox.release(s, client_id)

@@ -7,7 +7,7 @@ import dataclasses
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from app.domain import rules
 from app.domain.entities import TaskStatus
 from app.domain.messages import Problem, RuleViolation
 from app.domain.plan import SamplingRule
+from app.domain.times import china_text
 from app.domain.visit import EvidenceCategory, SampleDetails, TeamMember, Visit, VisitStatus
 from app.domain.workflow import Step, VisitContext, VisitFlow
 from app.services.workspace import Workspace
@@ -67,25 +68,39 @@ def context_for(ws: Workspace, s: Session, visit: Visit) -> VisitContext:
 
 def new_record_no(ws: Workspace, s: Session, plan_id: str) -> str:
     """编号: plan, date, device, sequence — unique without asking the server."""
-    day = ws.now().astimezone().strftime("%Y%m%d")
+    day = china_text(ws.now(), "%Y%m%d")      # the sampling day in China, whatever the laptop's zone
     seq = master_repo.next_counter(s, f"record:{day}")
     return f"{plan_id or 'FS'}-{day}-{ws.device_id[:4].upper()}-{seq:03d}"
 
 
-def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None) -> Visit:
+def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None,
+                restart_reason: str = "") -> Visit:
     """Open a task on site: the party and the team come from the task (both
-    correctable), the product from the chosen plan item."""
+    correctable), the product from the chosen plan item. A visit already
+    under way on the task is returned, not doubled. A task whose visit has
+    ended (finished, refused, problem reported) is refused unless the
+    sampler gives the reason for visiting again (restart_reason, recorded)."""
     with ws.db.session() as s:
         task = master_repo.load_task(s, task_id)
         if task is None:
             raise LookupError(task_id)
         moved = master_repo.withdrawal_reason(s, task_id)
-        if moved is not None:       # 改派: another team's task now, whatever its status here
+        if moved is not None:       # 改派 (another team's task now) or dropped, whatever its status here
+            # (a visit already under way goes on from the list of visits under way, not from here)
+            if master_repo.withdrawal_kind(task) == "dropped":
+                raise RuleViolation([Problem("task.dropped")])
             raise RuleViolation([Problem("task.withdrawn", "", {"reason": moved or "—"})])
+        open_id = visits_repo.open_visit_for_task(s, task_id)
+        if open_id is not None:
+            return visits_repo.load_visit(s, open_id)
         if task.status == TaskStatus.CANCELLED:
             raise RuleViolation([Problem("task.cancelled", "", {"reason": task.cancel_reason or "—"})])
         if task.status == TaskStatus.NO_SAMPLE:
             raise RuleViolation([Problem("task.no_sample")])
+        ended = visits_repo.task_outcomes(s, [task_id]).get(task_id)
+        if ended is not None and not restart_reason.strip():
+            raise RuleViolation([Problem("task.ended", "restart_reason", {
+                "outcome": ended.status.value, "record_no": ended.record_no})])
         item_id = plan_item_id or (task.plan_item_ids[0] if task.plan_item_ids else "")
         item = master_repo.plan_item(s, item_id) if item_id else None
         visit = Visit(
@@ -93,7 +108,9 @@ def start_visit(ws: Workspace, task_id: str, *, plan_item_id: str | None = None)
             plan_id=task.plan_id, agency_id=task.agency_id, started_at=ws.now(),
             team=[TeamMember(m.id, m.name, m.certificate_no, present=True) for m in task.team],
             party=task.party,
-            sample=SampleDetails(product=item.product if item else "", plan_item_id=item_id))
+            sample=SampleDetails(product=item.product if item else "", plan_item_id=item_id),
+            restart_of=ended.visit_id if ended is not None else "",
+            restart_reason=restart_reason.strip() if ended is not None else "")
         rule = ws.rule_for(visit.sample.product)
         if rule is not None:
             visit.sample.unit = rule.unit
@@ -110,7 +127,7 @@ def _dec(text: str):
 
 
 def load(ws: Workspace, visit_id: str) -> Visit:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         visit = visits_repo.load_visit(s, visit_id)
     if visit is None:
         raise VisitNotFound(visit_id)
@@ -129,10 +146,11 @@ class StepState:
     integrity: list[Problem] = dataclasses.field(default_factory=list)   # tampering found (signed visits)
     rule: SamplingRule | None = None                      # the product's sampling rule
     evidence_categories: tuple[EvidenceCategory, ...] = rules.EVIDENCE_AT_EVIDENCE_STEP
+    reachable: frozenset = frozenset()   # steps the step list may open (go_to)
 
 
 def state(ws: Workspace, visit_id: str) -> StepState:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         visit = visits_repo.load_visit(s, visit_id)
         if visit is None:
             raise VisitNotFound(visit_id)
@@ -142,11 +160,32 @@ def state(ws: Workspace, visit_id: str) -> StepState:
         return StepState(visit, flow.step, flow.missing() if not visit.frozen else [],
                          flow.can_go_back(), flow.is_last(), flow.progress(),
                          integrity.check(s, visit_id) if visit.frozen else [],
-                         ctx.rule, rules.evidence_step_categories(ctx.rule))
+                         ctx.rule, rules.evidence_step_categories(ctx.rule), frozenset(flow.reachable()))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What an operation on an open visit hands back to the wizard (after
+    Anki's OpChanges): the service's result, or the rule it broke, and the
+    step state after it, so the wizard needs no second round trip."""
+    result: Any
+    state: StepState
+    refused: RuleViolation | None = None
+
+
+def apply(ws: Workspace, visit_id: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Changes:
+    """Run a service `fn(ws, visit_id, *args, **kwargs)` (its own
+    transactions, as when called alone), then read the step state. A broken
+    rule comes back in `refused`, with the unchanged state."""
+    try:
+        result = fn(ws, visit_id, *args, **kwargs)
+    except RuleViolation as e:
+        return Changes(None, state(ws, visit_id), e)
+    return Changes(result, state(ws, visit_id))
 
 
 def missing(ws: Workspace, visit_id: str, step: Step | None = None) -> list[Problem]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         visit = visits_repo.load_visit(s, visit_id)
         return VisitFlow(visit, context_for(ws, s, visit)).missing(step)
 
@@ -164,6 +203,14 @@ def back(ws: Workspace, visit_id: str) -> Step:
     return step
 
 
+def go_to(ws: Workspace, visit_id: str, step: Step) -> Step:
+    """Open a step from the step list (the rules of 上一步 / 下一步); returns
+    the step reached: short of `step` where a step in between is incomplete."""
+    with editing(ws, visit_id) as (s, visit):
+        reached = VisitFlow(visit, context_for(ws, s, visit)).go_to(step)
+    return reached
+
+
 def open_exit(ws: Workspace, visit_id: str, step: Step) -> Step:
     """Open the refusal form, the problem report or the no-sample statement
     from any step."""
@@ -179,7 +226,7 @@ def abandon(ws: Workspace, visit_id: str) -> Visit:
 
 def list_visits(ws: Workspace, *, statuses: list[VisitStatus] | None = None, search: str = "",
                 limit: int = 200, offset: int = 0) -> list[VisitSummary]:
-    with ws.db.session() as s:
+    with ws.db.read() as s:
         return visits_repo.list_visits(s, statuses=statuses, search=search, limit=limit, offset=offset)
 
 

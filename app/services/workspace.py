@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
+from app.domain.plain import from_plain, to_plain
 from app.domain.plan import SamplingRule
+from app.domain.times import utc_now
 from app.store import master_repo, paths
 from app.store.db import Database
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    # Seconds precision: the canonical record stores seconds.
-    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 class Workspace:
@@ -34,6 +31,7 @@ class Workspace:
         self.evidence.sweep_temp()
 
     def now(self) -> datetime:
+        # Seconds precision: the canonical record stores seconds.
         return self.clock().replace(microsecond=0)
 
     @cached_property
@@ -47,12 +45,32 @@ class Workspace:
             return value
 
     @cached_property
-    def sampling_rules(self) -> dict[str, SamplingRule]:
-        from app.store.reference_data import load_sampling_rules
+    def shipped_rules(self) -> dict[str, SamplingRule]:
+        """The packaged rules (resources/sampling_rules.json): the first-run
+        default, until a pull brings the server's."""
+        from app.domain.reference_data import load_sampling_rules
         return load_sampling_rules()
 
+    @property
+    def sampling_rules(self) -> dict[str, SamplingRule]:
+        """Per product: the server's rule once a pull brought one, else the packaged one."""
+        with self.db.read() as s:
+            pulled = master_repo.sampling_rules(s)
+        return {p: self._over(self.shipped_rules.get(p), pulled.get(p)) for p in {*self.shipped_rules, *pulled}}
+
     def rule_for(self, product: str) -> SamplingRule | None:
-        return self.sampling_rules.get(product)
+        with self.db.read() as s:
+            pulled = master_repo.sampling_rule(s, product)
+        return self._over(self.shipped_rules.get(product), pulled)
+
+    @staticmethod
+    def _over(shipped: SamplingRule | None, pulled: dict | None) -> SamplingRule | None:
+        """What the server's rule says wins; what it does not say (a server
+        older than a field of the rule) stays as the packaged rule says."""
+        if pulled is None:
+            return shipped
+        base = to_plain(shipped, volatile=True) if shipped is not None else {}
+        return from_plain(SamplingRule, {**base, **pulled})
 
     def close(self) -> None:
         self.evidence.close()

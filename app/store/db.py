@@ -3,9 +3,21 @@
 WAL mode so a reader never blocks the autosave writer, synchronous=FULL so a
 committed step survives power loss (a laptop battery dies on a cold forecourt),
 foreign keys on. The schema is created only by Alembic migrations.
+
+Two threads write this file: the GUI's DB worker (autosave) and the sync
+thread. The rule that keeps both safe: one writer per transaction.
+`Database.session()` is a unit of work that may write; it starts with
+BEGIN IMMEDIATE, so it holds the write lock from its first read and a
+read-then-write never works on a stale read (no lost update) nor fails
+half-way with SQLITE_BUSY: a second writer waits for the first at BEGIN
+(busy_timeout). `Database.read()` is a read-only snapshot (BEGIN DEFERRED)
+that never waits for a writer. Hold neither across network or file work.
+A session opened on a thread that already has one joins it (one
+transaction; a nested session() is a savepoint).
 """
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -21,20 +33,45 @@ class Base(DeclarativeBase):
     pass
 
 
+# How long a writer waits for the other thread's transaction before SQLITE_BUSY.
+# Transactions are short (no network or file work inside); a pull of a
+# province's worth of tasks is the longest, well under this.
+BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "field_sampler_read_only"      # execution option of read() sessions
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A change made in a read() session: use session() for a write."""
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # pysqlite would BEGIN (deferred) only at the first INSERT/UPDATE, after
+    # the reads a change is based on; _begin below says when instead.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
+
+
+def _begin(conn) -> None:
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(path: Path | str) -> Engine:
     url = f"sqlite:///{path}" if str(path) != ":memory:" else "sqlite://"
     engine = create_engine(url)
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _begin)
     return engine
+
+
+def _refuse_changes(session: Session, _context, _instances) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyViolation("a change in a read-only session: use Database.session()")
 
 
 def _migration_pragmas(dbapi_conn, _record) -> None:
@@ -51,7 +88,7 @@ def _migration_pragmas(dbapi_conn, _record) -> None:
     # foreign keys on, dropping a parent would cascade into its children).
     # Checked with foreign_key_check before the commit instead.
     cur.execute("PRAGMA foreign_keys=OFF")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.close()
 
 
@@ -80,10 +117,22 @@ def alembic_config(engine: Engine):
     return cfg
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to `revision` (default: the newest)."""
+def migrate(engine: Engine, revision: str = "head", *, backup: bool = False) -> Path | None:
+    """Bring the database to `revision` (default: the newest). backup=True:
+    when an existing database is behind, first copy it consistently
+    (app.store.backup) and return the copy's path."""
     from alembic import command
-    command.upgrade(alembic_config(engine), revision)
+    cfg = alembic_config(engine)
+    copy = None
+    if backup and engine.url.database not in (None, "", ":memory:"):
+        from alembic.script import ScriptDirectory
+
+        from app.store.backup import backup_before_upgrade
+        current = current_revision(engine)
+        if current is not None and current != ScriptDirectory.from_config(cfg).get_current_head():
+            copy = backup_before_upgrade(Path(engine.url.database), current)
+    command.upgrade(cfg, revision)
+    return copy
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -98,16 +147,49 @@ class Database:
     def __init__(self, path: Path | str, *, run_migrations: bool = True):
         self.path = path
         self.engine = make_engine(path)
+        self.upgrade_backup: Path | None = None     # the copy made before an upgrade migrated it
         if run_migrations:
-            migrate(self.engine)
+            self.upgrade_backup = migrate(self.engine, backup=True)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._reads = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        event.listen(self._reads, "before_flush", _refuse_changes)
+        self._local = threading.local()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back on error."""
-        with self._sessions() as s:
-            with s.begin():
-                yield s
+        """A unit of work that may write: committed when the block ends,
+        rolled back on error. Holds the write lock from its start."""
+        outer = getattr(self._local, "session", None)
+        if outer is not None:
+            if outer.info.get(READ_ONLY):
+                raise ReadOnlyViolation("a write unit of work inside a read() block")
+            with outer.begin_nested():      # a failure undoes this part only, as on its own
+                yield outer
+            return
+        with self._open(self._sessions) as s:
+            yield s
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A consistent read-only snapshot; never waits for a writer. Inside
+        a session() on the same thread it is that session (sees its changes)."""
+        outer = getattr(self._local, "session", None)
+        if outer is not None:
+            yield outer
+            return
+        with self._open(self._reads, read=True) as s:
+            yield s
+
+    @contextmanager
+    def _open(self, factory, *, read: bool = False) -> Iterator[Session]:
+        with factory() as s:
+            s.info[READ_ONLY] = read
+            self._local.session = s
+            try:
+                with s.begin():
+                    yield s
+            finally:
+                self._local.session = None
 
     def close(self) -> None:
         self.engine.dispose()

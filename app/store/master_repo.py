@@ -1,5 +1,7 @@
 """Server-owned master data kept locally: plan, agencies, samplers, parties,
-tasks. Written by the sync pull (and the demo seed); read by the services."""
+tasks, the server's sampling rules. Written by the sync pull (and the demo
+seed) and only here: the one local home of what the server owns; read by
+the services."""
 from __future__ import annotations
 
 import json
@@ -11,9 +13,10 @@ from sqlalchemy.orm import Session
 from app.domain.entities import Agency, InspectedParty, Sampler, Task, TaskStatus
 from app.domain.plain import from_plain, to_plain
 from app.domain.plan import Plan, PlanItem, Scope
+from app.domain.times import as_utc, utc_naive
 from app.domain.visit import VisitStatus
 from app.store.models import (AgencyRow, CounterRow, PartyRow, PlanItemRow, PlanRow, SamplerRow,
-                              SettingRow, TaskRow, VisitRow)
+                              SamplingRuleRow, SettingRow, TaskRow, VisitRow)
 
 
 def _json(obj) -> str:
@@ -78,6 +81,16 @@ def upsert_sampler(session: Session, sampler: Sampler) -> None:
     session.add(row)
 
 
+def replace_samplers(session: Session, samplers: list[Sampler]) -> None:
+    """The server's whole team: who is not in it any more goes (visits and
+    tasks keep their own copy of who took part)."""
+    keep = {s.id for s in samplers}
+    for row in session.scalars(select(SamplerRow).where(SamplerRow.id.not_in(keep))):
+        session.delete(row)
+    for s in samplers:
+        upsert_sampler(session, s)
+
+
 def list_samplers(session: Session, agency_id: str | None = None) -> list[Sampler]:
     q = select(SamplerRow).order_by(SamplerRow.name)
     if agency_id:
@@ -119,23 +132,35 @@ def upsert_task(session: Session, task: Task, *, now: datetime, products: list[s
         upsert_sampler(session, s)
 
 
+def task_ids(session: Session) -> set[str]:
+    return set(session.scalars(select(TaskRow.id)))
+
+
+def task_state(session: Session, task_id: str) -> str | None:
+    """None (unknown here), "withdrawn", or the task's status value."""
+    r = session.get(TaskRow, task_id)
+    return None if r is None else "withdrawn" if r.withdrawn_at is not None else r.status
+
+
 def _visit_under_way(session: Session, task_id: str) -> bool:
     return session.scalar(select(VisitRow.id).where(VisitRow.task_id == task_id,
                                                     VisitRow.status == VisitStatus.IN_PROGRESS.value).limit(1)) is not None
 
 
-def withdraw_task(session: Session, task_id: str, *, reason: str, at: datetime) -> bool:
-    """改派: the server gave this task to another team. It is flagged
-    withdrawn (not cancelled: the text differs, the outcome is alike): no new
-    visit starts on it, a visit in progress stays, nothing is deleted; a task
-    the sampler already finished here stays done (its record is the
-    sampler's). Returns whether this is news (False: unknown here, or
-    already withdrawn)."""
+def withdraw_task(session: Session, task_id: str, *, reason: str, at: datetime,
+                  kind: str = "reassigned") -> bool:
+    """改派 (kind "reassigned": the server gave this task to another team) or
+    "dropped" (see drop_task). It is flagged withdrawn (not cancelled: the
+    text differs, the outcome is alike): no new visit starts on it, a visit
+    in progress stays, nothing is deleted; a task the sampler already
+    finished here stays done (its record is the sampler's). Returns whether
+    this is news (False: unknown here, or already withdrawn by this move)."""
     r = session.get(TaskRow, task_id)
-    if r is None or r.withdrawn_at is not None:
+    at = utc_naive(at)          # columns hold naive UTC
+    if r is None or (r.withdrawn_at is not None and (kind == "dropped" or r.withdrawn_at == at)):
         return False
     task = from_plain(Task, json.loads(r.data))
-    task.extra["withdrawn"] = {"kind": "reassigned", "reason": reason, "at": at.isoformat()}
+    task.extra["withdrawn"] = {"kind": kind, "reason": reason, "at": as_utc(at).isoformat()}
     if task.status not in (TaskStatus.DONE, TaskStatus.NO_SAMPLE):
         # Kept as CANCELLED so every guard on cancelled tasks holds (no new
         # visit, the task's status is not moved by a visit finishing).
@@ -143,6 +168,28 @@ def withdraw_task(session: Session, task_id: str, *, reason: str, at: datetime) 
     r.status, r.data = task.status.value, _json(task)
     r.withdrawn_at, r.withdrawn_reason = at, reason
     return True
+
+
+def drop_task(session: Session, task_id: str, *, at: datetime) -> bool:
+    """A task a full refresh no longer lists (the server lost it, e.g.
+    restored from an older backup, or it left this team unseen). With no
+    visit on it, nothing here is the sampler's: it leaves the store and the
+    home screen. With a visit (under way or finished) it stays, withdrawn
+    ("dropped", no reason from the server): that visit can be finished and
+    its record sent; no new visit starts. Returns whether it was kept."""
+    r = session.get(TaskRow, task_id)
+    if r is None:
+        return False
+    if session.scalar(select(VisitRow.id).where(VisitRow.task_id == task_id).limit(1)) is None:
+        session.delete(r)
+        return False
+    withdraw_task(session, task_id, reason="", at=at, kind="dropped")
+    return True
+
+
+def withdrawal_kind(task: Task) -> str:
+    """"reassigned" or "dropped" for a withdrawn task (see withdraw_task)."""
+    return (task.extra.get("withdrawn") or {}).get("kind", "reassigned")
 
 
 def withdrawal_reason(session: Session, task_id: str) -> str | None:
@@ -170,6 +217,24 @@ def set_task_status(session: Session, task_id: str, status: TaskStatus) -> None:
         task = from_plain(Task, json.loads(r.data))
         task.status = status
         r.data = _json(task)
+
+
+def put_sampling_rule(session: Session, product: str, data: dict, *, at: datetime) -> None:
+    """The server's rule for a product, as it was sent (plain SamplingRule;
+    what it says wins over the packaged rule, see Workspace.rule_for)."""
+    row = session.get(SamplingRuleRow, product) or SamplingRuleRow(product=product)
+    row.data = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    row.updated_at = utc_naive(at)
+    session.add(row)
+
+
+def sampling_rule(session: Session, product: str) -> dict | None:
+    row = session.get(SamplingRuleRow, product)
+    return None if row is None else json.loads(row.data)
+
+
+def sampling_rules(session: Session) -> dict[str, dict]:
+    return {r.product: json.loads(r.data) for r in session.scalars(select(SamplingRuleRow))}
 
 
 def next_counter(session: Session, name: str) -> int:

@@ -1,7 +1,7 @@
 """Local SQLite tables (SQLAlchemy 2.0 declarative).
 
-Master data pulled from the server (plan, agencies, samplers, parties, tasks)
-is server-owned. A visit is sampler-owned: its full state is one JSON document
+Master data pulled from the server (plan, agencies, samplers, parties, tasks,
+sampling rules) is server-owned and kept only here. A visit is sampler-owned: its full state is one JSON document
 (rewritten on every autosave, small) plus indexed columns for the lists. A
 finished record's canonical bytes go to `signed_records` and amendments to
 `amendments`; SQLite triggers (see migration 0001) make both append-only.
@@ -76,6 +76,15 @@ class TaskRow(Base):
     # no new visit starts on it; a visit already under way goes on.
     withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class SamplingRuleRow(Base):
+    """The server's sampling rule for a product (SamplingRule as JSON), from
+    the last pull; it replaces the packaged rule (resources/) for that product."""
+    __tablename__ = "sampling_rules"
+    product: Mapped[str] = mapped_column(String(100), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class VisitRow(Base):

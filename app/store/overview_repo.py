@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.visit import VisitStatus
 from app.store.models import PlanItemRow, VisitRow
-from app.store.sync_models import OutboxItem
+from app.store.sync_models import OutboxItem, OutboxStatus
 from app.store.visits_repo import _SUMMARY_COLS, VisitSummary, _summary
 
 # Visits that ended on site and so carry an e-CQS entry deadline.
@@ -19,7 +19,7 @@ ENDED = (VisitStatus.FINISHED, VisitStatus.REFUSED, VisitStatus.PROBLEM_REPORTED
 # verified). pending (not delivered), accepted (the server has the record but
 # still lacks photos) and quarantined (refused: it needs the sampler's
 # attention and is still not on the server) all keep the visit waiting.
-DELIVERED = ("sent",)
+DELIVERED = (OutboxStatus.SENT,)
 
 
 def _awaiting_sync_clause():

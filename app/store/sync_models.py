@@ -1,10 +1,12 @@
 """The sync client's local state, in the desktop store's SQLite database:
 the outbox of finished records and amendments, the pull cursor, per-photo
-upload state, and a mirror of the server-owned data last pulled.
+upload state. What a pull brings lives in the master-data tables
+(app.store.models, written by app.store.master_repo), not here.
 
 Secrets are not here: the device token lives in the OS keyring."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import Boolean, Integer, LargeBinary, String, Text
@@ -12,7 +14,19 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.db import Base
 
-OUTBOX_STATUSES = ("pending", "accepted", "sent", "quarantined")
+
+class OutboxStatus(str, enum.Enum):
+    """Where a queued record or amendment stands (sync.client.outbox moves it)."""
+    PENDING = "pending"          # not delivered yet (or the server lost it)
+    ACCEPTED = "accepted"        # the server has the record; photos outstanding
+    SENT = "sent"                # complete on the server, every photo verified
+    QUARANTINED = "quarantined"  # set aside with the server's reason; the sampler may release it
+
+
+# The server holds the record (its receipt time counts for the deadline).
+AT_SERVER = (OutboxStatus.ACCEPTED, OutboxStatus.SENT)
+# Not yet complete on the server.
+UNSENT = (OutboxStatus.PENDING, OutboxStatus.ACCEPTED, OutboxStatus.QUARANTINED)
 
 
 class OutboxItem(Base):
@@ -28,9 +42,12 @@ class OutboxItem(Base):
     record_hash: Mapped[str] = mapped_column(String(64))
     canonical: Mapped[bytes] = mapped_column(LargeBinary)               # exactly the hashed bytes
     photo_hashes: Mapped[str] = mapped_column(Text, default="[]")      # JSON list
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING.value, index=True)
     reason: Mapped[str] = mapped_column(Text, default="")               # JSON problems when quarantined
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Deliveries that ended in a server fault (5xx); at the limit the item
+    # is set aside (migration 0005).
+    server_errors: Mapped[int] = mapped_column(Integer, default=0)
     next_try_at: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str] = mapped_column(Text, default="")
     sampled_at: Mapped[datetime | None] = mapped_column(default=None)   # for the next-day deadline
@@ -54,18 +71,4 @@ class PhotoUpload(Base):
     offset: Mapped[int] = mapped_column(Integer, default=0)            # last offset the server confirmed
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime | None] = mapped_column(default=None)
-
-
-class PulledEntity(Base):
-    """Server-owned data as last pulled (wire JSON). A task that disappears
-    from a full refresh is marked withdrawn, never deleted: a visit may be
-    in progress on it. A task the server gave to another team (改派) is
-    marked withdrawn too, and the server's word for it (reason, time) is
-    kept as a "withdrawal" row with the task's id."""
-    __tablename__ = "sync_pulled"
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)    # plan|agency|sampler|party|task|rule|withdrawal
-    entity_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    data: Mapped[str] = mapped_column(Text)
-    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime | None] = mapped_column(default=None)

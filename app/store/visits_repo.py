@@ -82,6 +82,39 @@ def list_visits(session: Session, *, statuses: list[VisitStatus] | None = None,
     return [_summary(r) for r in session.execute(q)]
 
 
+ENDED = (VisitStatus.FINISHED.value, VisitStatus.REFUSED.value, VisitStatus.PROBLEM_REPORTED.value)
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """How the last ended visit of a task ended (finished / refused / problem reported)."""
+    visit_id: str
+    record_no: str
+    status: VisitStatus
+    finished_at: datetime | None
+
+
+def task_outcomes(session: Session, task_ids: list[str] | None = None) -> dict[str, TaskOutcome]:
+    """task id -> the outcome of its most recently ended visit."""
+    q = select(VisitRow.task_id, VisitRow.id, VisitRow.record_no, VisitRow.status, VisitRow.finished_at) \
+        .where(VisitRow.status.in_(ENDED), VisitRow.task_id != "").order_by(VisitRow.finished_at)
+    if task_ids is not None:
+        q = q.where(VisitRow.task_id.in_(task_ids))
+    return {r[0]: TaskOutcome(r[1], r[2], VisitStatus(r[3]), r[4]) for r in session.execute(q)}
+
+
+def tasks_under_way(session: Session) -> set[str]:
+    return set(session.scalars(select(VisitRow.task_id).where(
+        VisitRow.status == VisitStatus.IN_PROGRESS.value, VisitRow.task_id != "")))
+
+
+def open_visit_for_task(session: Session, task_id: str) -> str | None:
+    """The visit under way on this task, if any."""
+    return session.scalar(select(VisitRow.id).where(VisitRow.task_id == task_id,
+                                                    VisitRow.status == VisitStatus.IN_PROGRESS.value)
+                          .order_by(VisitRow.updated_at.desc()).limit(1))
+
+
 def count_visits(session: Session, *, statuses: list[VisitStatus] | None = None) -> int:
     q = select(func.count()).select_from(VisitRow)
     if statuses:

@@ -106,6 +106,8 @@ def create_app(argv: list[str] | None = None, language: str | None = None, *,
     if qt_translations:
         i18n.install_qt_translations(app)
     apply_theme(app)
+    from app.ui import guards
+    guards.install(app)   # wheel, touch-size drop-downs, dialogs on screen
     app.aboutToQuit.connect(_shutdown_ops)  # let queued DB writes finish
     return app
 
@@ -138,6 +140,36 @@ def placeholder(text: str) -> QLabel:
     return lab
 
 
+DEFAULT_SIZE = (1280, 800)
+
+
+def restore_geometry(w: QWidget, saved) -> bool:
+    """Size and place the main window inside the screen's available area,
+    frame included: as last time if that still fits (shrunk if this screen
+    is smaller), else DEFAULT_SIZE shrunk to fit and centred. Returns
+    whether it was maximised (show it so)."""
+    from PySide6.QtCore import QRect
+
+    from app.ui.guards import fit_rect, window_room
+    room = window_room(w)
+    rect = QRect()
+    if isinstance(saved, dict):
+        try:
+            rect = QRect(int(saved["x"]), int(saved["y"]), int(saved["w"]), int(saved["h"]))
+        except (KeyError, TypeError, ValueError):
+            rect = QRect()
+    if rect.isEmpty() or not room.intersects(rect):
+        rect = QRect(0, 0, *DEFAULT_SIZE)
+        rect.moveCenter(room.center())
+    w.setGeometry(fit_rect(rect, room))
+    return bool(isinstance(saved, dict) and saved.get("maximized"))
+
+
+def geometry_state(w: QWidget) -> dict:
+    g = w.normalGeometry() if w.isMaximized() and not w.normalGeometry().isEmpty() else w.geometry()
+    return {"x": g.x(), "y": g.y(), "w": g.width(), "h": g.height(), "maximized": w.isMaximized()}
+
+
 class MainWindow(QMainWindow):
     screen_changed = Signal(str)
     new_visit_requested = Signal()
@@ -147,16 +179,19 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings_model = model or SettingsModel()
         self.setWindowTitle(tr("抽样助手"))
-        self.resize(1280, 800)
-        self.setMinimumSize(960, 640)
+        self.setMinimumSize(960, 600)
+        from app.ui import ui_state
+        self.ui_state = ui_state.use(ui_state.default_path(self.settings_model.path))
+        self.start_maximized = restore_geometry(self, self.ui_state.get("window"))
+        self._messages: dict[str, str] = {}
 
         self.stack = QStackedWidget()
         self.screens: dict[str, QWidget] = {}
         # PLACEHOLDERS until the real screens are put in (app.ui.home.startup
         # installs "tasks" right after the window is shown): no fake data
         self.set_screen("tasks", placeholder(tr("正在读取本机数据…")))
-        self.set_screen("visit", placeholder(tr("现场抽样向导（待接入服务层）")))
-        self.set_screen("sync", placeholder(tr("数据同步（待接入同步客户端）")))
+        self.set_screen("visit", placeholder(tr("当前没有打开的抽样。请在“任务”页选择任务开始抽样。")))
+        self.set_screen("sync", placeholder(tr("正在读取本机数据…")))
         self.setCentralWidget(self.stack)
 
         bar = QToolBar(tr("主工具栏"))
@@ -167,6 +202,7 @@ class MainWindow(QMainWindow):
             act = QAction(text, self, checkable=True)
             act.triggered.connect(lambda _c=False, k=key: self.show_screen(k))
             bar.addAction(act)
+            bar.widgetForAction(act).setObjectName(f"main_{key}")
             self.actions[key] = act
         bar.addSeparator()
         self.actions["settings"] = QAction(tr("设置"), self)
@@ -209,11 +245,28 @@ class MainWindow(QMainWindow):
         self.connectivity.set_online(online)
 
     def set_last_sync(self, when: datetime | None) -> None:
-        text = when.strftime("%Y-%m-%d %H:%M") if when else tr("从未同步")
+        from app.domain.times import china_text as china
+        text = china(when) if when else tr("从未同步")
         self.last_sync_label.setText(tr("上次同步：{time}", time=text))
 
-    def show_message(self, text: str) -> None:
+    def show_message(self, text: str, context: str = "") -> None:
+        """A status-bar message; one with a `context` (e.g. "visit") goes when
+        clear_message(context) says that context is over."""
+        self._messages = {context: text}
         self.message_label.setText(text)
+
+    def clear_message(self, context: str) -> None:
+        if context in self._messages:
+            self._messages.clear()
+            self.message_label.setText("")
+
+    def show_restored(self) -> None:
+        """Show at the remembered size, maximised if it was."""
+        self.showMaximized() if self.start_maximized else self.show()
+
+    def closeEvent(self, e) -> None:  # noqa: N802 - Qt naming
+        self.ui_state.set("window", geometry_state(self), now=True)
+        super().closeEvent(e)
 
     def open_settings(self):
         from PySide6.QtCore import Qt

@@ -62,6 +62,8 @@ class CameraButton(QPushButton):
     def refresh(self) -> None:
         ok = camera_available()
         self.setEnabled(ok)
+        # The reason is on the button itself: a touch screen shows no tooltips.
+        self.setText(tr("拍照") if ok else tr("拍照（无摄像头）"))
         self.setToolTip("" if ok else no_camera_text())
 
 

@@ -28,7 +28,7 @@ def demo_root(override: str | None) -> Path:
     if override:
         root = Path(override)
     else:
-        from app.store.paths import data_dir  # the user data folder, or $FIELD_SAMPLER_DATA
+        from app.settings_file import data_dir  # the user data folder, or $FIELD_SAMPLER_DATA
         root = data_dir() / "demo"
     root.mkdir(parents=True, exist_ok=True)
     return root.resolve()

@@ -46,7 +46,7 @@ def start_gui(data, *, language: str | None = None, settings_model=None, exit_af
     app = create_app(language=language, qt_translations=False)
     hook = sys.excepthook = ExceptHook(log_dir / LOG_FILE)
     window = MainWindow(settings_model or SettingsModel(data_dir=data))
-    window.show()
+    window.show_restored()
     if exit_after_show:
         QTimer.singleShot(0, app.quit)
         return app.exec()
@@ -60,6 +60,8 @@ def start_gui(data, *, language: str | None = None, settings_model=None, exit_af
         sync = install_sync(window)    # first: it stops a running sync before the workspace closes
         home = install_home(window, data)
         sync.attach_home(home)
+        from app.ui.firstrun.screen import offer_first_run
+        offer_first_run(window, sync)       # a fresh installation: enroll first
         from app.services.keyring_setup import os_keyring_available
         if not os_keyring_available():
             from app.ui.i18n import tr

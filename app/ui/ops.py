@@ -36,6 +36,7 @@ from app.ui.i18n import language, tr
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.04  # s between progress signals; the GUI needs no more
+MAX_BOX_LINES = 12        # a failure box taller than this would not fit a laptop screen
 
 
 class OpCancelled(Exception):
@@ -138,7 +139,7 @@ class _Op:
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
         self._progress: Callable[[int, int | None, str], None] | None = None
-        self._parent: QWidget | None = None
+        self._parent: QObject | None = None
         self._cancel = threading.Event()
         self._last_report = 0.0
 
@@ -154,10 +155,11 @@ class _Op:
         self._progress = cb
         return self
 
-    def parent(self, widget: QWidget) -> "_Op":
-        """Callbacks are dropped if this widget is deleted before they run;
-        the default failure box is shown over it."""
-        self._parent = widget
+    def parent(self, owner: QObject) -> "_Op":
+        """Callbacks are dropped if `owner` (a widget, or any QObject whose
+        slots the callbacks use) is deleted before they run; the default
+        failure box is shown over it when it is a widget."""
+        self._parent = owner
         return self
 
     def cancel(self) -> None:
@@ -221,7 +223,7 @@ class _Op:
             elif self._failure is not None:
                 self._failure(error)
             else:
-                show_failure(error, self._parent)
+                show_failure(error, self._parent if isinstance(self._parent, QWidget) else None)
         finally:
             # Drop every reference to widgets here, on the GUI thread: the
             # worker may hold the op a little longer and must not be the one
@@ -253,7 +255,12 @@ def show_failure(error: BaseException, parent: QWidget | None = None):
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(tr("无法完成操作"))
-    box.setText(failure_text(error))
+    text = failure_text(error)
+    lines = text.splitlines()
+    if len(lines) > MAX_BOX_LINES:      # the box must fit the screen: the rest under 显示详细信息
+        text = "\n".join(lines[:MAX_BOX_LINES] + [tr("……共{n}项，详见详细信息", n=len(lines))])
+        box.setDetailedText(failure_text(error))
+    box.setText(text)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box

@@ -1,19 +1,22 @@
 """Preview, print and export a PDF given as bytes (the forms/ builders'
 output). Pages are rasterized with pypdfium2 on a worker thread (QtPdf is not
-in PySide6-Essentials); printing paints those rasters at the printer's
-resolution, page by page with each page's own size."""
+in PySide6-Essentials). Printing to a PDF file writes the vector PDF itself
+(small, exact); a real printer gets the pages rasterized at its resolution
+(at most MAX_PRINT_DPI), drawn without any further upscaling, page by page
+with each page's own size."""
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF, Qt, QTimer, Signal
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
+from app.services.files import save_file
 from app.ui.i18n import tr
 from app.ui.ops import BgOp
 
@@ -54,9 +57,28 @@ def render_pdf(data: bytes, dpi: float = PREVIEW_DPI, report=None) -> list[Page]
     return pages
 
 
-def write_file_atomic(path: str, data: bytes) -> str:
-    from app.store.files import write_atomic
-    return str(write_atomic(path, data, prefix=".export-"))
+def merge_pdfs(parts: list[tuple[bytes, int]]) -> bytes:
+    """Worker side: one PDF of every part repeated `copies` times, in order
+    (打印全部 is one print job)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    with _PDFIUM_LOCK:
+        out = pdfium.PdfDocument.new()
+        try:
+            for data, copies in parts:
+                src = pdfium.PdfDocument(data)
+                try:
+                    for _ in range(copies):
+                        out.import_pages(src)
+                finally:
+                    src.close()
+            buf = io.BytesIO()
+            out.save(buf)
+            return buf.getvalue()
+        finally:
+            out.close()
 
 
 def page_size(page: Page) -> QPageSize:
@@ -70,9 +92,40 @@ def page_orientation(page: Page) -> QPageLayout.Orientation:
             else QPageLayout.Orientation.Portrait)
 
 
+def print_dpi(printer: QPrinter) -> int:
+    """Rasterize at the printer's own resolution, never above it (nor above
+    MAX_PRINT_DPI: a 1200 dpi laser gains nothing visible on forms)."""
+    return max(72, min(printer.resolution(), MAX_PRINT_DPI))
+
+
+def prints_to_pdf_file(printer: QPrinter) -> bool:
+    return printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and bool(printer.outputFileName())
+
+
+def page_count(data: bytes) -> int:
+    import pypdfium2 as pdfium
+    with _PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(data)
+        try:
+            return len(doc)
+        finally:
+            doc.close()
+
+
+def write_pdf_copy(path: str, data: bytes, copies: int = 1) -> int:
+    """Worker side: "print to PDF" of a PDF is the PDF itself (its pages
+    repeated for the copies asked). Returns the pages written."""
+    if copies > 1:
+        data = merge_pdfs([(data, copies)])
+    save_file(path, data)
+    return page_count(data)
+
+
 def paint_pages(printer: QPrinter, pages: list[Page]) -> int:
     """GUI side: one printer page per PDF page, each with its own size; the
-    copies are repeated here when the printer cannot make them itself."""
+    copies are repeated here when the printer cannot make them itself. The
+    raster is handed to the paint engine as it is (scaled by the device, not
+    by us), so the job holds each page at the rendering resolution."""
     if printer.copyCount() > 1 and not printer.supportsMultipleCopies():
         pages = pages * printer.copyCount()
     printer.setFullPage(True)
@@ -84,14 +137,22 @@ def paint_pages(printer: QPrinter, pages: list[Page]) -> int:
                 raise OSError(tr("无法开始打印"))
         else:
             printer.newPage()
-        target = printer.paperRect(QPrinter.Unit.DevicePixel).toRect()
-        target.moveTo(0, 0)
-        img_size = page.image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        painter.drawImage(target.topLeft(), page.image.scaled(img_size, Qt.AspectRatioMode.KeepAspectRatio,
-                                                              Qt.TransformationMode.SmoothTransformation))
+        paper = QRectF(printer.paperRect(QPrinter.Unit.DevicePixel))
+        paper.moveTo(0, 0)
+        size = QSizeF(page.image.size()).scaled(paper.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(QRectF(QPointF(0, 0), size), page.image)
     if painter.isActive():
         painter.end()
     return len(pages)
+
+
+def pages_text(n: int) -> str:
+    return tr("共1页") if n == 1 else tr("共{n}页", n=n)
+
+
+def sent_text(n: int) -> str:
+    return tr("已发送1页到打印机") if n == 1 else tr("已发送{n}页到打印机", n=n)
 
 
 class PdfView(QWidget):
@@ -113,6 +174,7 @@ class PdfView(QWidget):
         zoom_out = QPushButton(tr("缩小"))
         self.full_button = QPushButton(tr("全屏"))
         self.status = QLabel()
+        self.status.setObjectName("pdf_status")
         self.print_button.clicked.connect(self.print_document)
         self.export_button.clicked.connect(self.export_pdf)
         zoom_in.clicked.connect(lambda: self.set_zoom(self._zoom * 1.25))
@@ -163,7 +225,7 @@ class PdfView(QWidget):
             self.pages_layout.addWidget(lab, 0, Qt.AlignmentFlag.AlignHCenter)
             self._labels.append(lab)
         self._layout_pages()
-        self.status.setText(tr("共{n}页", n=len(pages)))
+        self.status.setText(pages_text(len(pages)))
         self._set_busy(False)
         self.rendered.emit(len(pages))
 
@@ -215,30 +277,31 @@ class PdfView(QWidget):
         return dlg
 
     def print_to(self, printer: QPrinter) -> None:
-        """Render at the printer's resolution off the GUI thread, then paint."""
-        dpi = min(printer.resolution(), MAX_PRINT_DPI)
+        """A PDF file gets the vector PDF; a printer the pages rendered at its
+        resolution off the GUI thread, then painted in one job."""
         self.status.setText(tr("正在打印…"))
-        BgOp(render_pdf, self._data, dpi).parent(self).success(
+        if prints_to_pdf_file(printer):
+            BgOp(write_pdf_copy, printer.outputFileName(), self._data, printer.copyCount()).parent(self).success(
+                self._sent).failure(self._failed).run_in_background()
+            return
+        BgOp(render_pdf, self._data, print_dpi(printer)).parent(self).success(
             lambda pages: self._paint(printer, pages)).failure(self._failed).run_in_background()
 
     def _paint(self, printer: QPrinter, pages: list[Page]) -> None:
-        n = paint_pages(printer, pages)
-        self.status.setText(tr("已发送{n}页到打印机", n=n))
+        self._sent(paint_pages(printer, pages))
+
+    def _sent(self, n: int) -> None:
+        self.status.setText(sent_text(n))
         self.printed.emit(n)
 
     def export_pdf(self) -> QFileDialog:
-        dlg = QFileDialog(self, tr("导出PDF"))
-        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dlg.setNameFilter(tr("PDF文件 (*.pdf)"))
-        dlg.setDefaultSuffix("pdf")
-        dlg.selectFile(self._name)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        from app.ui import file_dialogs
+        dlg = file_dialogs.export_pdf(self, self._name)
         dlg.fileSelected.connect(self.export_to)
-        dlg.open()
         return dlg
 
     def export_to(self, path: str) -> None:
-        BgOp(write_file_atomic, path, self._data).parent(self).success(self._exported).run_in_background()
+        BgOp(save_file, path, self._data).parent(self).success(self._exported).run_in_background()
 
     def _exported(self, path: str) -> None:
         self.status.setText(tr("已导出：{path}", path=path))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QImageReader, QPainter, QPixmap, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QGroupBox, QHBoxLayout, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QListView, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from app.domain.labels import EVIDENCE_CATEGORY, label
@@ -19,6 +19,7 @@ from app.ui.camera import CameraButton, CameraDialog
 from app.ui.i18n import tr
 from app.ui.ops import BgOp
 from app.ui.photo_viewer import PhotoViewer
+from app.ui.theme import STATUS_COLORS
 
 THUMB = QSize(144, 108)
 MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".bmp", ".tif", ".tiff", ".webp",
@@ -112,6 +113,7 @@ class CategorySection(QGroupBox):
         self.view.activated.connect(self._open)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.add_button = QPushButton(tr("添加照片"))
+        self.add_button.setObjectName(f"photo_add.{category}")
         self.add_button.clicked.connect(self.choose_files)
         self.remove_button = QPushButton(tr("删除所选"))
         self.remove_button.clicked.connect(self.remove_selected)
@@ -132,8 +134,15 @@ class CategorySection(QGroupBox):
             buttons.addWidget(self.camera_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
+        # Photos whose time or place does not fit the visit, said in words.
+        self.flag_label = QLabel()
+        self.flag_label.setObjectName("evidence_flags")
+        self.flag_label.setWordWrap(True)
+        self.flag_label.setStyleSheet(f"color: {STATUS_COLORS['missing']};")
+        self.flag_label.setVisible(False)
         lay = QVBoxLayout(self)
         lay.addWidget(self.view)
+        lay.addWidget(self.flag_label)
         lay.addLayout(buttons)
         lay.addWidget(self.waiver_edit)
         self._update_title()
@@ -141,20 +150,31 @@ class CategorySection(QGroupBox):
 
     # --- items from the page --------------------------------------------
     def set_items(self, items: list[tuple]) -> None:
-        """items: (evidence_id, thumbnail_path or None, caption[, original_path])."""
+        """items: (evidence_id, thumbnail_path or None, caption[, original_path
+        [, note, flagged, name]]): a flagged photo's caption is red, the note
+        (what does not fit the visit, when it was taken) is its tooltip and is
+        listed under the thumbnails with the photo's name."""
         self._thumb_generation += 1
         self.model.clear()
         icon = placeholder_icon()
         to_load = {}
+        notes: list[str] = []
         for entry in items:
             eid, thumb, caption = entry[:3]
             item = QStandardItem(icon, caption)
             item.setData(eid, ID_ROLE)
             item.setData(entry[3] if len(entry) > 3 else thumb, PATH_ROLE)
-            item.setToolTip(caption)
+            note = entry[4] if len(entry) > 4 else ""
+            item.setToolTip(f"{caption}\n{note}" if note else caption)
+            if len(entry) > 5 and entry[5]:
+                item.setForeground(QColor(STATUS_COLORS["missing"]))
+                name = entry[6] if len(entry) > 6 else caption
+                notes.append("⚠ " + tr("{caption}：{note}", caption=name, note=note.replace("\n", tr("；"))))
             self.model.appendRow(item)
             if thumb:
                 to_load[eid] = thumb
+        self.flag_label.setText("\n".join(notes))
+        self.flag_label.setVisible(bool(notes))
         self._update_title()
         self._update_buttons()
         if to_load:
@@ -204,13 +224,11 @@ class CategorySection(QGroupBox):
             self.waiver_changed.emit(text)
 
     def choose_files(self) -> QFileDialog:
-        dlg = QFileDialog(self, tr("选择照片"))
-        dlg.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dlg.setNameFilters([tr("照片和视频 (*.jpg *.jpeg *.png *.heic *.bmp *.tif *.tiff *.webp *.mp4 *.mov)"),
-                            tr("所有文件 (*)")])
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        from app.ui import file_dialogs
+        dlg = file_dialogs.open_files(self, file_dialogs.PHOTOS, tr("选择照片"), [
+            tr("照片和视频 (*.jpg *.jpeg *.png *.heic *.bmp *.tif *.tiff *.webp *.mp4 *.mov)"),
+            tr("所有文件 (*)")])
         dlg.filesSelected.connect(lambda files: files and self.files_added.emit(list(files)))
-        dlg.open()
         return dlg
 
     def open_camera(self) -> CameraDialog:

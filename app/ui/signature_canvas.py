@@ -33,7 +33,7 @@ class SignatureCanvas(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(360, 160)
+        self.setMinimumSize(260, 160)   # three signers side by side on a 1366x768 laptop
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setAccessibleName(self._placeholder)
 

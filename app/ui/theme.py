@@ -41,6 +41,14 @@ QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateEdit {{
     background: white;
 }}
 QComboBox::drop-down {{ width: 32px; border: none; }}
+QSpinBox {{ padding-right: 72px; }}
+QSpinBox::up-button, QSpinBox::down-button {{ subcontrol-origin: border; width: 34px;
+    border-left: 1px solid #b0bec5; background: #f5f7f9; }}
+QSpinBox::up-button {{ subcontrol-position: center right; height: {MIN_TARGET - 2}px; }}
+QSpinBox::down-button {{ subcontrol-position: center right; height: {MIN_TARGET - 2}px; right: 35px; }}
+QSpinBox::up-button:pressed, QSpinBox::down-button:pressed {{ background: #cfd8dc; }}
+QSpinBox::up-arrow {{ image: url("{{ICONS}}/chevron-up.svg"); width: 16px; height: 16px; }}
+QSpinBox::down-arrow {{ image: url("{{ICONS}}/chevron-down.svg"); width: 16px; height: 16px; }}
 QComboBox::down-arrow {{ image: url("{{ICONS}}/chevron-down.svg"); width: 16px; height: 16px; }}
 QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus {{ border: 2px solid {ACCENT}; }}
 QLineEdit:read-only {{ background: #f0f0f0; color: #455a64; }}

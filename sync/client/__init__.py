@@ -3,4 +3,6 @@
 The GUI binds to: enroll.enroll(), engine.SyncEngine(...).run() or
 worker.start_sync(engine, on_progress=..., on_done=...) -> handle.cancel(),
 outbox.enqueue_record()/enqueue_amendment() (called by the services), and
-outbox.deadlines() for the next-day entry rule."""
+the rest of sync.client.outbox, the one module of the outbox: what is due,
+every status move (OutboxStatus), each record's e-CQS deadline, the sync
+screen's rows."""

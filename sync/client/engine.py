@@ -6,23 +6,20 @@ happens, so a cancel, a crash or a cut loses nothing and the next run picks
 up where this one stopped; retries never need a restart."""
 from __future__ import annotations
 
-import json
-from contextlib import AbstractContextManager
+import enum
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy.orm import Session
-
-from app.store.sync_models import OutboxItem, PhotoUpload
+from app.domain.times import utc_naive, utc_now
+from app.store.db import Database
+from app.store.sync_models import OutboxItem, OutboxStatus, PhotoUpload
 from sync.client import credentials, outbox, photos, signing
 from sync.client import pull as pulling
 from sync.client.cancel import CancelToken
-from sync.client.errors import AuthError, Cancelled, ServerRefused, TransientError
+from sync.client.errors import AuthError, Cancelled, ServerFault, ServerRefused, TransientError, UpgradeRequired
 from sync.client.transport import RetryPolicy, Timeouts, Transport
 from sync.protocol.messages import problem
-
-Sessions = Callable[[], AbstractContextManager[Session]]
 
 
 @dataclass
@@ -38,14 +35,23 @@ class SyncProgress:
     current: str = ""            # visit id being sent
 
 
+class Outcome(str, enum.Enum):
+    """What one run did with an outbox item."""
+    SENT = "sent"                # complete on the server
+    QUARANTINED = "quarantined"  # set aside with the server's reason
+    DEFERRED = "deferred"        # a transient failure: tried again later (backoff)
+    WAITING = "waiting"          # an amendment whose record is not on the server yet
+
+
 @dataclass
 class ItemOutcome:
     client_id: str
     visit_id: str
     kind: str
-    status: str                  # sent | accepted | quarantined | deferred | waiting
+    status: Outcome
     problems: list[dict] = field(default_factory=list)
     error: str = ""
+    server_fault: bool = False   # deferred after a 5xx: the link works, the queue goes on
 
 
 @dataclass
@@ -53,19 +59,20 @@ class SyncReport:
     pull: pulling.PullReport | None = None
     items: list[ItemOutcome] = field(default_factory=list)
     auth_error: AuthError | None = None     # sign in again (device revoked, token expired)
+    upgrade_required: UpgradeRequired | None = None   # this app is too old for the server
     cancelled: bool = False
     network_error: str = ""
     deadlines: list[outbox.RecordDeadline] = field(default_factory=list)
     bytes_sent: int = 0
     resumed_uploads: int = 0
 
-    def of(self, status: str) -> list[ItemOutcome]:
+    def of(self, status: Outcome) -> list[ItemOutcome]:
         return [i for i in self.items if i.status == status]
 
     @property
     def complete(self) -> bool:
-        return not (self.auth_error or self.cancelled or self.network_error) and all(
-            i.status in ("sent", "quarantined") for i in self.items)
+        return not (self.auth_error or self.upgrade_required or self.cancelled or self.network_error) and all(
+            i.status in (Outcome.SENT, Outcome.QUARANTINED) for i in self.items)
 
 
 def defer_delay(attempts: int) -> timedelta:
@@ -73,18 +80,19 @@ def defer_delay(attempts: int) -> timedelta:
 
 
 class SyncEngine:
-    def __init__(self, *, server_url: str, sessions: Sessions, photo_source: photos.PhotoSource,
+    def __init__(self, *, server_url: str, db: Database, photo_source: photos.PhotoSource,
                  token: str | None = None, retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
                  chunk_size: int = photos.DEFAULT_CHUNK, clock: Callable[[], datetime] | None = None,
-                 pull_sinks: list[pulling.PullSink] | None = None, defer: Callable[[int], timedelta] = defer_delay,
-                 before_push: Callable[[], None] | None = None, signer: signing.SignerSource = None):
+                 defer: Callable[[int], timedelta] = defer_delay, before_push: Callable[[], None] | None = None,
+                 signer: signing.SignerSource = None):
+        """db: the desktop store. Each step is its own short transaction
+        (app.store.db: one writer per transaction); none spans a request."""
         self.server_url = server_url
-        self.sessions = sessions
+        self.db = db
         self.photo_source = photo_source
         self.token = token
         self.retry, self.timeouts, self.chunk_size = retry or RetryPolicy(), timeouts or Timeouts(), chunk_size
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self.pull_sinks = pull_sinks
+        self.clock = clock or utc_now
         self.defer = defer
         # Called before records are pushed: the app checks there that every
         # outbox copy is the record that was signed (app/services/integrity.py).
@@ -104,8 +112,7 @@ class SyncEngine:
         try:
             if pull:
                 emit()
-                with self.sessions() as s:
-                    report.pull = pulling.pull(t, s, self.pull_sinks)
+                report.pull = pulling.pull(t, self.db)
                 if report.pull.refreshed_after_412:
                     self._recheck_delivered(t)
             if push:
@@ -114,13 +121,15 @@ class SyncEngine:
                 self._push_all(t, report, prog, emit)
         except AuthError as e:
             report.auth_error = e
+        except UpgradeRequired as e:
+            report.upgrade_required = e
         except Cancelled:
             report.cancelled = True
         except TransientError as e:
             report.network_error = str(e)
         finally:
             t.close()
-            with self.sessions() as s:
+            with self.db.read() as s:
                 report.deadlines = outbox.deadlines(s, self.clock())
             prog.phase = "done"
             emit()
@@ -129,7 +138,7 @@ class SyncEngine:
     # --- push -------------------------------------------------------------
 
     def _push_all(self, t: Transport, report: SyncReport, prog: SyncProgress, emit) -> None:
-        with self.sessions() as s:
+        with self.db.read() as s:
             items = [i.client_id for i in outbox.deliverable(s, self.clock())]
             shas = {h for cid in items for h in outbox.photos_of(s.get(OutboxItem, cid))}
             done = {p.sha256 for p in s.query(PhotoUpload).filter(PhotoUpload.done.is_(True))} if shas else set()
@@ -142,14 +151,14 @@ class SyncEngine:
             t.cancel.check()
             outcome = self._deliver(t, cid, report, prog, emit)
             report.items.append(outcome)
-            if outcome.status == "deferred":
+            if outcome.status == Outcome.DEFERRED and not outcome.server_fault:
                 consecutive_failures += 1
                 if consecutive_failures >= 2:       # the link is down: leave the rest for the next run
                     report.network_error = outcome.error
                     return
             else:
                 consecutive_failures = 0
-            if outcome.status in ("sent", "quarantined"):
+            if outcome.status in (Outcome.SENT, Outcome.QUARANTINED):
                 prog.records_done += 1
                 emit()
 
@@ -161,15 +170,15 @@ class SyncEngine:
             return 0
 
     def _deliver(self, t: Transport, cid: str, report: SyncReport, prog: SyncProgress, emit) -> ItemOutcome:
-        with self.sessions() as s:
+        with self.db.read() as s:
             item = s.get(OutboxItem, cid)
-            snap = ItemOutcome(cid, item.visit_id, item.kind, item.status)
-            if item.kind == "amendment" and not self._base_on_server(s, item):
-                snap.status = "waiting"
+            snap = ItemOutcome(cid, item.visit_id, item.kind, Outcome.WAITING)
+            if item.kind == "amendment" and not outbox.base_on_server(s, item):
                 return snap
+            pending = item.status == OutboxStatus.PENDING       # else accepted: the server has it already
             try:
                 push = (signing.signed_push(s, item, signing.resolve(self.signer), device_time=self.clock())
-                        if item.status == "pending" else None)
+                        if pending else None)
             except signing.OutboxMismatch as e:
                 push, mismatch = None, e
             else:
@@ -178,55 +187,58 @@ class SyncEngine:
             return self._quarantine(cid, snap, [mismatch.problem])
         prog.current = snap.visit_id
         try:
-            if snap.status == "pending":
+            if pending:
                 code, body = t.call("POST", "/v1/records", json=push.model_dump(mode="json"))
                 if code in (409, 422):
                     problems = body.get("problems") or [problem("sync.conflict").model_dump()]
                     return self._quarantine(cid, snap, problems)
-                self._update(cid, status="accepted", received=body.get("received_at"))
+                self._mark(cid, OutboxStatus.ACCEPTED, received_at=body.get("received_at"))
                 missing = body.get("missing_photos", [])
             else:
                 code, body = t.call("GET", f"/v1/records/{cid}")
                 missing = body.get("missing_photos", [])
             for sha in missing:
                 self._upload(t, sha, report, prog, emit)
-            if snap.status != "pending" or missing:
+            if not pending or missing:
                 # Each upload was confirmed verified; ask once more only when
                 # resuming, or after uploads (another blob may still be absent).
                 code, body = t.call("GET", f"/v1/records/{cid}")
             if not body.get("complete"):
                 raise TransientError("record still incomplete", code="sync.incomplete")
-            self._update(cid, status="sent", sent=True)
-            snap.status = "sent"
+            self._mark(cid, OutboxStatus.SENT)
+            snap.status = Outcome.SENT
             return snap
         except photos.PhotoDamaged as e:
             return self._quarantine(cid, snap, [{"code": e.code, "zh": e.zh, "en": e.en, "field": "", "params": {}}])
         except ServerRefused as e:
             return self._quarantine(cid, snap, [e.body.get("error") or {"code": e.code, "zh": e.zh, "en": e.en}])
         except TransientError as e:
-            with self.sessions() as s:
-                item = s.get(OutboxItem, cid)
-                item.attempts += 1
-                item.last_error = str(e)[:500]
-                item.next_try_at = outbox.utc_naive(self.clock() + self.defer(item.attempts))
-            snap.status, snap.error = "deferred", str(e)
-            return snap
+            return self._defer(t, cid, snap, e)
+
+    def _defer(self, t: Transport, cid: str, snap: ItemOutcome, e: TransientError) -> ItemOutcome:
+        """Try again later, with backoff. A server fault (5xx) from a server
+        that answers us (not a captive portal's page) counts: at the limit
+        the item is set aside with the server's message (CommCare's
+        quarantine) and the rest of the queue goes on."""
+        fault = isinstance(e, ServerFault) and (e.ours or t.answered)
+        with self.db.session() as s:
+            faults = outbox.defer(s, cid, str(e), now=self.clock(), delay=self.defer, server_fault=fault)
+        if fault and faults >= outbox.SERVER_FAULT_LIMIT:
+            return self._quarantine(cid, snap, [outbox.server_failed(e, faults)])
+        snap.status, snap.error, snap.server_fault = Outcome.DEFERRED, str(e), fault
+        return snap
 
     def _recheck_delivered(self, t: Transport) -> None:
         """The server was restored from an older backup: records it confirmed
         since then may be gone. Ask about each; send again what it lacks."""
-        with self.sessions() as s:
-            cids = [i.client_id for i in s.query(OutboxItem).filter(OutboxItem.status.in_(("accepted", "sent")))]
+        with self.db.read() as s:
+            cids = [i.client_id for i in s.query(OutboxItem).filter(OutboxItem.status.in_(outbox.AT_SERVER))]
         for cid in cids:
             try:
                 t.call("GET", f"/v1/records/{cid}")
             except ServerRefused as e:
                 if e.status == 404:
-                    self._update(cid, status="pending")
-
-    def _base_on_server(self, s: Session, item: OutboxItem) -> bool:
-        base = s.query(OutboxItem).filter(OutboxItem.visit_id == item.visit_id, OutboxItem.kind == "record").first()
-        return base is None or base.status in ("accepted", "sent")
+                    self._mark(cid, OutboxStatus.PENDING)
 
     def _upload(self, t: Transport, sha: str, report: SyncReport, prog: SyncProgress, emit) -> None:
         reader = photos.open_source(self.photo_source, sha)
@@ -235,7 +247,7 @@ class SyncEngine:
         def on_offset(offset: int) -> None:
             prog.bytes_done = base + offset
             emit()
-        with self.sessions() as s:
+        with self.db.session() as s:
             row = s.get(PhotoUpload, sha) or PhotoUpload(sha256=sha, size=reader.size, offset=0, done=False,
                                                         attempts=0)
             row.attempts += 1
@@ -247,29 +259,16 @@ class SyncEngine:
         report.resumed_uploads += out.resumed
         prog.bytes_done, prog.photos_done = base + reader.size, prog.photos_done + 1
         emit()
-        with self.sessions() as s:
+        with self.db.session() as s:
             row = s.get(PhotoUpload, sha)
-            row.offset, row.done, row.updated_at = reader.size, True, outbox.utc_naive(self.clock())
+            row.offset, row.done, row.updated_at = reader.size, True, utc_naive(self.clock())
 
     def _quarantine(self, cid: str, snap: ItemOutcome, problems: list[dict]) -> ItemOutcome:
-        with self.sessions() as s:
-            item = s.get(OutboxItem, cid)
-            item.status, item.reason = "quarantined", json.dumps(problems, ensure_ascii=False)
-        snap.status, snap.problems = "quarantined", problems
+        with self.db.session() as s:
+            outbox.quarantine(s, cid, problems)
+        snap.status, snap.problems = Outcome.QUARANTINED, problems
         return snap
 
-    def _update(self, cid: str, *, status: str, received: str | None = None, sent: bool = False) -> None:
-        with self.sessions() as s:
-            item = s.get(OutboxItem, cid)
-            item.status, item.next_try_at, item.last_error = status, None, ""
-            if received:
-                item.server_received_at = outbox.utc_naive(datetime.fromisoformat(received.replace("Z", "+00:00")))
-            if sent:
-                item.sent_at = outbox.utc_naive(self.clock())
-
-
-def release_quarantined(session: Session, client_id: str) -> None:
-    """After the cause is fixed (e.g. the province reopened the task): try again."""
-    item = session.get(OutboxItem, client_id)
-    if item is not None and item.status == "quarantined":
-        item.status, item.reason, item.attempts, item.next_try_at = "pending", "", 0, None
+    def _mark(self, cid: str, status: OutboxStatus, *, received_at: str | None = None) -> None:
+        with self.db.session() as s:
+            outbox.mark(s, cid, status, received_at=received_at, now=self.clock())

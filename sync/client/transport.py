@@ -12,20 +12,23 @@ import httpx
 
 from app.domain.i18n import N_
 from sync.client.cancel import CancelToken
-from sync.client.errors import AuthError, ServerRefused, TransientError
+from sync.client.errors import AuthError, ServerFault, ServerRefused, TransientError, UpgradeRequired
+from sync.protocol.enrollment import APP_VERSION_HEADER, PROTOCOL_HEADER, UPGRADE_STATUS
 from sync.protocol.schemas import PROTOCOL
 
+
+def _app_version() -> str:
+    from app.version import version   # the one source: pyproject, via the package metadata
+    return version()
+
+
 RETRY_STATUSES = {408, 423, 425, 500, 502, 503, 504}   # 429 (sign-in limit) is shown, not retried
+GATEWAY_STATUSES = {502, 503, 504}      # the server as a whole is away, not failing on this request
 
 
 def user_agent() -> str:
     """Tells the server the app's version (shown in the console's devices)."""
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        v = version("field-sampler")
-    except PackageNotFoundError:
-        v = "dev"
-    return f"field-sampler/{v} fs-sync/1"
+    return f"field-sampler/{_app_version()} fs-sync/1"
 
 
 @dataclass
@@ -56,11 +59,16 @@ class Transport:
         self.retry = retry or RetryPolicy()
         t = timeouts or Timeouts()
         self.cancel = cancel or CancelToken()
+        self.answered = False           # our server answered (our protocol's body) at least once
         # TCP_NODELAY: a request's head and body go out as two writes; without
         # it the body waits for a delayed ACK (~40 ms per request).
         nodelay = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
         self.client = httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(t.read_s, connect=t.connect_s),
-                                   headers={"User-Agent": user_agent()}, transport=nodelay)
+                                   # Which protocol and app version speaks: a server that no longer
+                                   # supports it answers 426 with a message (sync/server/releases).
+                                   headers={"User-Agent": user_agent(), PROTOCOL_HEADER: PROTOCOL,
+                                            APP_VERSION_HEADER: _app_version()},
+                                   transport=nodelay)
 
     def close(self) -> None:
         self.client.close()
@@ -81,8 +89,13 @@ class Transport:
         except (httpx.TransportError, httpx.StreamError) as e:   # cut, refused, timeout, bad framing
             raise TransientError(f"{type(e).__name__}: {e}", code="net.error",
                                  text=N_("网络连接中断，稍后重试")) from e
-        body = _our_body(r)
-        if body is None or r.status_code in RETRY_STATUSES or r.status_code >= 500:
+        if r.status_code == UPGRADE_STATUS:
+            raise_upgrade(r)
+        body = our_body(r)
+        self.answered = self.answered or body is not None
+        if r.status_code >= 500 and r.status_code not in GATEWAY_STATUSES:
+            raise ServerFault(r.status_code, body, r.text)
+        if body is None or r.status_code in RETRY_STATUSES:
             raise TransientError(f"HTTP {r.status_code} ({'ours' if body else 'not our server'})",
                                  code="net.status", text=N_("服务器暂时不可用，稍后重试"))
         if r.status_code == 401:
@@ -109,7 +122,7 @@ class Transport:
                 self.cancel.sleep(self.retry.delay(attempt))
 
 
-def _our_body(r: httpx.Response) -> dict | None:
+def our_body(r: httpx.Response) -> dict | None:
     try:
         body = r.json()
     except ValueError:
@@ -117,3 +130,17 @@ def _our_body(r: httpx.Response) -> dict | None:
     if not isinstance(body, dict) or body.get("protocol") != PROTOCOL:
         return None
     return body
+
+
+def raise_upgrade(r: httpx.Response) -> None:
+    """A 426 from our server names what to install. Recognised by status and
+    shape, not by the body's protocol (a newer server's name for it)."""
+    try:
+        err = r.json().get("error") or {}
+    except (ValueError, AttributeError):
+        err = {}
+    if not (isinstance(err, dict) and err.get("zh")):
+        raise TransientError(f"HTTP {r.status_code} (not our server)", code="net.status",
+                             text=N_("服务器暂时不可用，稍后重试"))
+    raise UpgradeRequired(err.get("code", "client.upgrade_required"), code=err.get("code", ""),
+                          zh=err.get("zh", ""), en=err.get("en", ""))

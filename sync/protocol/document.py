@@ -49,7 +49,7 @@ LIMITS: dict[tuple[str, str], int] = {
     **{("InspectedParty", f): n for f, n in (
         ("name", 300), ("credit_code", 18), ("licence_no", 100), ("production_licence_no", 100),
         ("ccc_certificate_no", 100), ("address", 300), ("postcode", 10), ("legal_representative", 100),
-        ("contact", 100), ("phone", 50), ("scale", 20))},
+        ("contact", 100), ("phone", 50), ("scale", 20), ("latitude", 20), ("longitude", 20))},
     **{("Producer", f): n for f, n in (("name", 300), ("address", 300), ("contact", 100), ("phone", 50))},
     ("TeamMember", "name"): 100, ("TeamMember", "certificate_no"): 100,
     ("SampleDetails", "product"): 100,

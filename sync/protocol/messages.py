@@ -47,9 +47,22 @@ SYNC_CATALOG: dict[str, str] = {
     "blob.length": N_("上传长度与文件大小不符"),
     "blob.not_found": N_("服务器没有该照片"),
     "blob.quota": N_("本设备未完成的照片上传过多（上限{count}个、共{limit}字节），请等已开始的上传完成后再试"),
+    # enrollment codes, app releases, protocol versions (sync/server/enrollment, releases)
+    "enroll.code_invalid": N_("登记码不正确，或不是发给该用户的。请核对登记码和用户名"),
+    "enroll.code_used": N_("该登记码已于{at}使用过，每个登记码只能用一次。请向管理员申请新的登记码"),
+    "enroll.code_expired": N_("该登记码已过期。请向管理员申请新的登记码"),
+    "enroll.code_cancelled": N_("该登记码已作废（管理员已为您生成了新的登记码）。请使用最新的登记码"),
+    "enroll.code_required": N_("本服务器要求使用登记码登记设备，请在首次运行界面中输入管理员提供的登记码"),
+    "enroll.not_sampler": N_("{username} 不是抽样人员，只有抽样人员的电脑需要登记码"),
+    "enroll.code_hours": N_("有效期应为1至720小时"),
+    "release.bad_version": N_("版本号格式不正确：{version}（应如 1.2.0）"),
+    "release.bad_url": N_("下载地址应以 http:// 或 https:// 开头：{url}"),
+    "client.upgrade_required": N_("此版本的抽样助手已不再受服务器支持，无法同步。请安装新版本 {version}：{url}（本机已保存的记录不会丢失）"),
+    "client.protocol_unsupported": N_("此版本的抽样助手已不再受服务器支持（协议 {protocol}），无法同步。请联系管理员获取新版本（本机已保存的记录不会丢失）"),
     "not_found": N_("未找到：{what}"),
     "bad_request": N_("请求格式错误：{detail}"),
     "server.error": N_("服务器内部错误，请稍后重试"),
+    "sync.server_failed": N_("服务器处理此记录出错：{message}（HTTP {status}，已试{attempts}次）。已暂时搁置，问题解决后可重新提交"),
 }
 
 

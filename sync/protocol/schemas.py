@@ -180,6 +180,8 @@ class PartyOut(Wire):
     phone: str = ""
     scale: str = ""
     scope: str = "seller"
+    latitude: str = ""          # decimal degrees as text; "" = unknown
+    longitude: str = ""
 
 
 # no_sample: closed by a 未抽到样品 record; its plan slot is free for another party

@@ -25,8 +25,11 @@ from sync.server.config import Settings
 from sync.server.db import Database, utcnow
 from sync.server.deps import parse_proxies
 from sync.server.devices.routes import router as devices_router
+from sync.server.enrollment.routes import router as enrollment_router
 from sync.server.pull.routes import router as pull_router
 from sync.server.records.routes import router as records_router
+from sync.server.releases.protocol import ProtocolCheck
+from sync.server.releases.routes import router as releases_router
 from sync.server.tasks.routes import router as tasks_router
 
 log = logging.getLogger("field_sampler.server")
@@ -71,10 +74,18 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         return Health(server_time=utcnow())
 
     for router in (auth_router, devices_router, pull_router, records_router, blobs_router, tasks_router,
-                   audit_router):
+                   audit_router, enrollment_router, releases_router):
         app.include_router(router, responses=envelope.COMMON_RESPONSES)
     console.install(app)
+    app.add_middleware(ProtocolCheck, supported=settings.protocols, release=lambda: _release(app))
     return app
+
+
+def _release(app: FastAPI):
+    from sync.server.releases import service
+    with app.state.db.session() as session:
+        row = service.current(session=session)
+        return (row.version, row.download_url) if row else None
 
 
 SETTINGS_ENV = "FIELD_SAMPLER_SERVER_SETTINGS"
@@ -88,5 +99,5 @@ def app_from_env() -> FastAPI:
     """The app of one worker process of a multi-process `serve`: settings
     from the environment, the database already migrated by the parent."""
     data = json.loads(os.environ[SETTINGS_ENV])
-    settings = Settings(**{**data, "data_dir": Path(data["data_dir"])})
+    settings = Settings(**{**data, "data_dir": Path(data["data_dir"]), "protocols": tuple(data["protocols"])})
     return create_app(settings, Database(settings.db_url, run_migrations=False))

@@ -89,7 +89,8 @@ def cmd_serve(args) -> int:
     except ValueError as e:
         print(f"--trusted-proxy: {e}", file=sys.stderr)
         return 2
-    settings = replace(settings, trusted_proxies=proxies)
+    settings = replace(settings, trusted_proxies=proxies,
+                       enroll_requires_code=not args.allow_password_enrollment)
     app = create_app(settings, db)
     getattr(app.state.blobs, "check", lambda: None)()      # an object store: reachable, bucket there
     serve_forever(app, args.host, args.port, workers=_workers(args, db))
@@ -157,22 +158,29 @@ def cmd_add_user(args) -> int:
 
 
 def cmd_import_plan(args) -> int:
+    from app.domain.reference_data import ReferenceDataError
     from sync.server.plan import service
     _, db = _db(args)
     data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    try:
+        rules = _rules(args.rules) if args.rules else []
+    except ReferenceDataError as e:     # names the file and the bad entry
+        print(e, file=sys.stderr)
+        return 2
     with db.session() as s:
         plan = service.import_plan(session=s, data=data)
-        n = service.import_rules(session=s, rules=_rules(args.rules)) if args.rules else 0
+        n = service.import_rules(session=s, rules=rules) if rules else 0
     print(f"plan {plan.id}: {len(data['items'])} items, {sum(i['batches'] for i in data['items'])} batches"
           + (f"; {n} sampling rules" if n else ""))
     return 0
 
 
 def _rules(path: str) -> list[dict]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if isinstance(data, dict):
-        data = data.get("rules", list(data.values()))
-    return list(data)
+    """A sampling-rules file (as resources/sampling_rules.json), checked as
+    the app checks it, each rule as the laptops get it."""
+    from app.domain.plain import to_plain
+    from app.domain.reference_data import load_sampling_rules
+    return [to_plain(r) for r in load_sampling_rules(path).values()]
 
 
 def cmd_import_parties(args) -> int:
@@ -271,6 +279,39 @@ def cmd_revoke_device(args) -> int:
         for device_id in ids:
             service.revoke(session=s, device_id=device_id, actor="cli")
     print(f"revoked: {', '.join(ids) or 'nothing'}")
+    return 0
+
+
+def cmd_enroll_code(args) -> int:
+    from sync.protocol.enrollment import qr_text
+    from sync.server.enrollment import service
+    from sync.server.errors import ApiError
+    _, db = _db(args)
+    try:
+        with db.session() as s:
+            row, code = service.create_code(session=s, username=args.user, hours=args.hours, actor="cli")
+    except ApiError as e:
+        print(f"{e.error.zh} ({e.error.en})", file=sys.stderr)
+        return 1
+    print(f"enrollment code for {args.user}: {code}")
+    print(f"valid until {row.expires_at.isoformat(timespec='minutes')} (UTC), single use")
+    if args.server_url:
+        print(f"QR text: {qr_text(args.server_url.rstrip('/'), code, args.user)}")
+    return 0
+
+
+def cmd_set_app_version(args) -> int:
+    from sync.server.errors import ApiError
+    from sync.server.releases import service
+    _, db = _db(args)
+    try:
+        with db.session() as s:
+            row = service.publish(session=s, version=args.version, download_url=args.url, notes=args.notes,
+                                  actor="cli")
+    except ApiError as e:
+        print(f"{e.error.zh} ({e.error.en})", file=sys.stderr)
+        return 1
+    print(f"published app version {row.version}: {row.download_url}")
     return 0
 
 

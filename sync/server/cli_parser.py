@@ -55,6 +55,9 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
         if name == "serve":
             p.add_argument("--workers", type=int, default=0,
                            help="server processes (default: one per CPU on PostgreSQL, 1 on SQLite)")
+            p.add_argument("--allow-password-enrollment", action="store_true",
+                           help="let a laptop enroll with a password alone (default: a one-time code "
+                                "from enroll-code is required too)")
             p.add_argument("--trusted-proxy", action="append", default=[], metavar="IP_OR_CIDR",
                            help="a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none)")
     p = add("add-agency", cmds.cmd_add_agency, "add or update an inspection agency (承检机构)")  # i18n: glossary
@@ -111,6 +114,17 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
             "then switch the server over", into=blobs)
     p.add_argument("--to", required=True, metavar="s3://BUCKET/PREFIX")
     add_blob_args(p, url=False)
+    p = add("enroll-code", cmds.cmd_enroll_code,
+            "make a one-time enrollment code for a sampler's laptop (cancels the sampler's unused ones)")
+    p.add_argument("--user", required=True, help="the sampler's user name")
+    p.add_argument("--hours", type=int, default=72, help="valid for this many hours (1-720, default 72)")
+    p.add_argument("--server-url", default="",
+                   help="the server address laptops use (put in the QR text; default: none)")
+    p = add("set-app-version", cmds.cmd_set_app_version,
+            "publish the app version samplers should run and where to download it")
+    p.add_argument("version", help="e.g. 1.2.0")
+    p.add_argument("--url", required=True, help="download location of the installer")
+    p.add_argument("--notes", default="")
     p = add("export-summary", cmds.cmd_export_summary, "write the plan's summary sheet (.xlsx, or .csv)")
     p.add_argument("--plan", default="2022-4")
     p.add_argument("--out", required=True, help="FILE.xlsx or FILE.csv")

@@ -38,6 +38,10 @@ class Settings:
     upload_expiry_hours: float = 48.0                 # an upload untouched this long is dropped
     blob_grace_hours: float = 168.0                   # a blob no record cites is kept this long
     gc_interval_s: float = 3600.0                     # serve runs gc this often (0: never)
+    # `serve` requires a one-time enrollment code (sync/server/enrollment);
+    # the library default stays open for the demo and the tests' worlds.
+    enroll_requires_code: bool = False
+    protocols: tuple[str, ...] = ("fs-sync/1",)   # app protocol versions answered (releases/protocol.py)
 
     @property
     def db_url(self) -> str:

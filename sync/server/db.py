@@ -7,7 +7,6 @@ the URL says so. The schema is created only by Alembic migrations.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -15,6 +14,7 @@ from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from app.domain.times import as_utc, utc_naive, utc_now
 from sync.server import guard
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -24,8 +24,7 @@ class Base(DeclarativeBase):
     pass
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+utcnow = utc_now      # app.domain.times: one UTC/China-time helper for the whole tree
 
 
 class UTCDateTime(TypeDecorator):
@@ -38,10 +37,10 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return utc_naive(value)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+        return as_utc(value)
 
     def result_processor(self, dialect, coltype):
         """A stored value that is no time (SQLite text) loads as None rather

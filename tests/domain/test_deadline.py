@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.domain.deadline import CHINA, deadline_state, entry_deadline
+from app.domain.deadline import DeadlineState, deadline_state, entry_deadline
+from app.domain.times import CHINA
 
 UTC = timezone.utc
 
@@ -51,8 +52,8 @@ SAMPLED = datetime(2022, 11, 15, 15, 30, tzinfo=UTC)      # 23:30 China time
 
 
 @pytest.mark.parametrize("now_china,state", [
-    (datetime(2022, 11, 15, 23, 45), "ok"),              # same evening
-    (datetime(2022, 11, 16, 17, 59, 58), "ok"),          # just over 6 h left
+    (datetime(2022, 11, 15, 23, 45), "due"),              # same evening
+    (datetime(2022, 11, 16, 17, 59, 58), "due"),          # just over 6 h left
     (datetime(2022, 11, 16, 18, 0), "near"),             # 6 h left
     (datetime(2022, 11, 16, 23, 59, 59, 500000), "near"),  # last second of the day
     (datetime(2022, 11, 17, 0, 0), "overdue"),
@@ -70,5 +71,12 @@ def test_state_uses_the_instant_not_the_wall_clock_zone():
 
 def test_warning_window_is_adjustable():
     now = datetime(2022, 11, 16, 12, 0, tzinfo=CHINA)
-    assert deadline_state(SAMPLED, now) == "ok"
+    assert deadline_state(SAMPLED, now) == "due"
     assert deadline_state(SAMPLED, now, warn_hours=24) == "near"
+
+
+def test_received_in_time_is_met_late_is_missed_whatever_now_is():
+    late_now = datetime(2022, 12, 1, tzinfo=CHINA)
+    assert deadline_state(SAMPLED, late_now, received_at=datetime(2022, 11, 16, 23, 59, 59, 500000,
+                                                                  tzinfo=CHINA)) == DeadlineState.MET
+    assert deadline_state(SAMPLED, late_now, received_at=datetime(2022, 11, 17, 0, 0, tzinfo=CHINA)) == "missed"

@@ -10,7 +10,7 @@ from app.domain.messages import RuleViolation
 from app.domain.plan import FieldType
 from app.domain.record import record_document, record_hash
 from app.domain.visit import EvidenceCategory as C
-from app.store.reference_data import load_sampling_rules
+from app.domain.reference_data import load_sampling_rules
 from tests.domain.builders import complete_visit
 
 RULES = load_sampling_rules()

@@ -224,11 +224,20 @@ def test_nothing_moves_once_frozen(status):
 def test_progress_reports_each_main_step():
     v = complete_visit()
     flow = VisitFlow(v, context())
+    # Valid data is not a step done: only a step completed with Next is.
+    assert not any(ok for _, ok in flow.progress())
+    while flow.step != Step.DOCUMENTS:
+        flow.advance()
+    assert flow.progress() == [(s, s != Step.DOCUMENTS) for s in ORDER]
+    v.status = VisitStatus.FINISHED          # a finished record went through every step
     assert flow.progress() == [(s, True) for s in ORDER]
+    v.status = VisitStatus.IN_PROGRESS
     v.payment.paid = False
     v.evidence = [e for e in v.evidence if e.category != C.SITE]
     done = dict(flow.progress())
     assert [s for s in ORDER if not done[s]] == [Step.EVIDENCE, Step.PAY, Step.DOCUMENTS]
+    flow.back()
+    assert dict(flow.progress())[Step.SIGN]        # going back keeps what is still done
     blank = VisitFlow(blank_visit(), context())
     assert not any(ok for _, ok in blank.progress())
 

@@ -14,7 +14,7 @@ from tests import conftest as c
 
 def main(data: str, photos: str) -> None:
     ws = Workspace(data)
-    ws.__dict__["sampling_rules"] = {}
+    ws.__dict__["shipped_rules"] = {}
     import_master_data(ws, plan=c.MINI_PLAN, agencies=[c.AGENCY], samplers=c.SAMPLERS, tasks=[c.make_task()])
     files = sorted(Path(photos).glob("*.jpg"))
     for n in range(10_000):
@@ -27,6 +27,7 @@ def main(data: str, photos: str) -> None:
             print(f"PHOTO {v.id} {item.sha256}", flush=True)
         steps.record_remarks(ws, v.id, f"第{n}次")
         print(f"FIELD {v.id} remarks 第{n}次", flush=True)
+        visits.abandon(ws, v.id)            # the next round starts a new visit on the task
 
 
 if __name__ == "__main__":

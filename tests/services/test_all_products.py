@@ -10,7 +10,7 @@ from app.domain.record import record_document
 from app.domain.visit import VisitStatus
 from app.services import documents
 from app.services.reference import import_master_data
-from app.store.reference_data import load_plan, load_sampling_rules
+from app.domain.reference_data import load_plan, load_sampling_rules
 from tests.conftest import AGENCY, SAMPLERS, GAS_STATION, jpeg_bytes, make_credit_code, make_task, signature_png
 from tests.forms.conftest import compact, pdftotext
 from tests.scenarios import complete_visit

@@ -10,8 +10,8 @@ from app.services import evidence, signing, steps, visits
 from app.store import visits_repo
 
 
-def _arrive(ws, task="t-gas-1"):
-    v = visits.start_visit(ws, task)
+def _arrive(ws, task="t-gas-1", restart_reason=""):
+    v = visits.start_visit(ws, task, restart_reason=restart_reason)
     steps.record_shown_documents(ws, v.id, inspection_notice=True, sampler_ids=True, authorization_letter=True)
     visits.advance(ws, v.id)
     return v
@@ -61,7 +61,7 @@ def test_batch_limits_use_visits_at_the_same_party(seeded, make_jpeg):
     from tests.conftest import signature_png
     from tests.scenarios import complete_visit
     complete_visit(seeded, make_jpeg, signature_png, "t-gas-1")      # 车用汽油
-    second = _arrive(seeded, "t-gas-1")                               # same product again
+    second = _arrive(seeded, "t-gas-1", "再抽一批")                     # same product again
     with pytest.raises(RuleViolation) as e:
         visits.advance(seeded, second.id)
     assert "batch.same_product" in {p.code for p in e.value.problems}

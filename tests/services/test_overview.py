@@ -38,7 +38,7 @@ def test_finished_visit_waits_for_sync_with_its_deadline(seeded, make_jpeg, cloc
     assert overview.count_awaiting_sync(seeded) == 1
     # sampled 2022-11-15 10:30 China time: due 2022-11-16 23:59:59 China time
     assert waiting[0].deadline.astimezone(UTC) == datetime(2022, 11, 16, 15, 59, 59, tzinfo=UTC)
-    assert waiting[0].state == "ok"
+    assert waiting[0].state == "due"
     clock.now = datetime(2022, 11, 16, 12, 0, tzinfo=UTC)       # 20:00 in China: 4 h left
     assert overview.awaiting_sync(seeded)[0].state == "near"
     clock.now = datetime(2022, 11, 16, 16, 0, tzinfo=UTC)       # midnight passed
@@ -48,7 +48,7 @@ def test_finished_visit_waits_for_sync_with_its_deadline(seeded, make_jpeg, cloc
 def test_awaiting_sync_lists_the_oldest_first_and_pages(seeded, clock):
     ids = []
     for n in range(5):
-        v = visits.start_visit(seeded, "t-gas-1")
+        v = visits.start_visit(seeded, "t-gas-1", restart_reason="受检单位后来同意抽样")
         visits.mutate(seeded, v.id, lambda x: setattr(x, "status", VisitStatus.REFUSED))
         ids.append(v.id)
         clock.now += timedelta(hours=1)

@@ -16,7 +16,7 @@ from app.domain.workflow import Step
 from app.services import evidence, signing, steps, visits
 from app.services.reference import import_master_data, list_tasks
 from app.store import master_repo
-from sync.client.pull import StoreSink, apply_pull
+from sync.client.pull import apply_pull
 from sync.protocol.schemas import PullResponse, TaskWithdrawal
 from tests.conftest import make_task, signature_png
 from tests.scenarios import PETROL_FIELDS, SAMPLE_FIELDS, complete_visit
@@ -32,7 +32,7 @@ def withdraw(ws, task_id: str, reason: str = "改由二组抽样") -> None:
     payload = PullResponse(cursor="1.9.abcd", full=False, server_time=NOW,
                            withdrawn=[TaskWithdrawal(task_id=task_id, reason=reason, at=NOW)])
     with ws.db.session() as s:
-        apply_pull(s, payload, sinks=[StoreSink()])
+        apply_pull(s, payload)
 
 
 def summary(ws, task_id: str):

@@ -7,15 +7,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.domain.canonical import to_plain
 from app.domain.record import record_bytes
 from app.domain.seal_payload import KeySigner
 from app.domain.visit import VisitStatus
-from app.store import visits_repo
+from app.store import master_repo, visits_repo
 from app.store.sync_models import OutboxItem
 from sync.client import outbox
 from sync.client.engine import SyncEngine
 from sync.client.enroll import enroll
-from sync.client.pull import local_tasks
 from sync.client.transport import RetryPolicy, Timeouts
 from tests.sync.localstore import LocalStore
 from tests.sync.visits import finished_visit
@@ -46,20 +46,22 @@ class Device:
         return enroll(self.server_url, username, password, self.key.public_key_bytes(), device_name="测试笔记本")
 
     def engine(self, **kw) -> SyncEngine:
-        return SyncEngine(server_url=self.server_url, sessions=self.store.session, photo_source=self.photo_path,
+        return SyncEngine(server_url=self.server_url, db=self.store, photo_source=self.photo_path,
                           retry=self.retry, timeouts=self.timeouts, chunk_size=self.chunk_size,
                           defer=lambda n: __import__("datetime").timedelta(0), **{"signer": self.key, **kw})
 
     def tasks(self):
-        with self.store.session() as s:
-            return local_tasks(s)
+        """(task, withdrawn) as the laptop's store holds them, by id."""
+        with self.store.read() as s:
+            rows = sorted(master_repo.list_tasks(s), key=lambda r: r.id)
+            return [(master_repo.load_task(s, r.id), r.withdrawn_at is not None) for r in rows]
 
     def finish_visit(self, task, *, photo_sizes=(60_000, 30_000), status=VisitStatus.FINISHED,
                      finished_at: datetime | None = None, frozen: bool = True):
         """Complete a visit for a pulled task (a TaskOut) and queue its record
         (frozen=False: only queued, as a store without the signed copy would)."""
         item = task.plan_item_ids[0]
-        v, blobs = finished_visit(task_id=task.id, party=task.party.model_dump(), product=self.product(item),
+        v, blobs = finished_visit(task_id=task.id, party=to_plain(task.party), product=self.product(item),
                                   plan_item_id=item, rng=self.rng, photo_sizes=photo_sizes, status=status,
                                   finished_at=finished_at)
         for sha, data in blobs.items():
@@ -75,14 +77,11 @@ class Device:
         return v, blobs
 
     def product(self, item_id: str) -> str:
-        import json
-        from app.store.sync_models import PulledEntity
-        with self.store.session() as s:
-            for row in s.scalars(select(PulledEntity).where(PulledEntity.kind == "plan")):
-                for i in json.loads(row.data)["items"]:
-                    if i["id"] == item_id:
-                        return i["product"]
-        raise KeyError(item_id)
+        with self.store.read() as s:
+            item = master_repo.plan_item(s, item_id)
+        if item is None:
+            raise KeyError(item_id)
+        return item.product
 
     def outbox(self) -> list[OutboxItem]:
         with self.store.session() as s:

@@ -4,10 +4,13 @@ It forwards real TCP traffic between the client and the server and, per
 request, as a schedule decides: passes it, cuts the connection before or
 in the middle of the body, lets the server commit and then drops (or cuts
 short) the reply, delivers the request twice at once, answers a 5xx burst
-itself, delays the reply (slow link), flips a byte of an upload, or calls a
-hook after the server answered (to kill the server process)."""
+itself (a gateway's 503, or a 500 as the server's own failure before it
+committed: `error_500`), delays the reply (slow link), flips a byte of an
+upload, or calls a hook after the server answered (to kill the server
+process)."""
 from __future__ import annotations
 
+import json
 import random
 import socket
 import threading
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 FAULTS = ("pass", "drop_before_body", "drop_mid_body", "drop_response", "truncate_response", "duplicate",
-          "error_5xx", "slow", "corrupt", "kill_after_commit")
+          "error_5xx", "slow", "corrupt", "kill_after_commit", "error_500")
 
 
 @dataclass
@@ -108,13 +111,26 @@ BAD_GATEWAY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html\r\n
                b"Connection: close\r\n\r\n<h1>503 burst</h1>\n")
 
 
+def server_error(zh: str | None = "数据库写入失败", en: str = "database write failed") -> bytes:
+    """A 500 reply: in the protocol's envelope with the server's message, or
+    (zh None) a bare text page such as a portal or a crashed handler sends."""
+    if zh is None:
+        body, kind = b"Internal Server Error", b"text/plain"
+    else:
+        body, kind = json.dumps({"ok": False, "protocol": "fs-sync/1", "problems": [], "error": {
+            "code": "server.error", "field": "", "params": {}, "zh": zh, "en": en}}).encode(), b"application/json"
+    return (b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: " + kind + b"\r\nContent-Length: "
+            + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
+
+
 class FaultProxy:
     def __init__(self, upstream: tuple[str, int], schedule: Callable[[Request], str] | None = None, *,
                  slow_s: tuple[float, float] = (0.1, 0.6), on_kill: Callable[[], None] | None = None,
-                 seed: int = 0):
+                 seed: int = 0, error_500: bytes | None = None):
         self.upstream = upstream
         self.schedule = schedule or (lambda r: "pass")
         self.slow_s, self.on_kill = slow_s, on_kill
+        self.error_500 = error_500 or server_error()
         self.rng = random.Random(seed)
         self.stats = Stats()
         self._lock = threading.Lock()
@@ -171,8 +187,8 @@ class FaultProxy:
                     fault = "pass"
                 with self._lock:
                     self.stats.faults[fault] = self.stats.faults.get(fault, 0) + 1
-                if fault == "error_5xx":
-                    client.sendall(BAD_GATEWAY)
+                if fault in ("error_5xx", "error_500"):
+                    client.sendall(BAD_GATEWAY if fault == "error_5xx" else self.error_500)
                     return
                 if fault == "duplicate":
                     client.sendall(self._twice(req))

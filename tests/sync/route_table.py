@@ -160,6 +160,24 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/v1/health"): Row(
         lambda s: Req("GET", "/v1/health"),                    "200 200 200 200 200 200 200 200 200 200"),
     ("POST", "/v1/auth/enroll"): Row(_enroll,                  "201 201 201 201 201 201 201 201 201 201"),
+    ("POST", "/v1/auth/enroll-code"): Row(                     # s_a1 redeems its one-time code
+        lambda s: Req("POST", "/v1/auth/enroll-code", {"code": s.ids["enroll_code"], "username": "s_a1",
+                                                       "password": PASSWORD, "device_name": "表内",
+                                                       "public_key": public_key()}),
+        "201 201 201 201 201 201 201 201 201 201"),
+    ("POST", "/v1/enrollment-codes"): Row(                     # for s_a2 (agency A); cancels none of the scene's
+        lambda s: Req("POST", "/v1/enrollment-codes", {"username": "s_a2", "hours": 24}),
+        "401 403 403 403 403 201 404 201 403 403"),
+    ("GET", "/v1/enrollment-codes"): Row(
+        lambda s: Req("GET", "/v1/enrollment-codes"),           "401 403 403 403 403 200 200 200 403 403"),
+    ("POST", "/v1/enrollment-codes/{code_id}/cancel"): Row(    # spare_a's code (agency A)
+        lambda s: Req("POST", f"/v1/enrollment-codes/{s.ids['spare_code']}/cancel"),
+        "401 403 403 403 403 200 404 200 403 403"),
+    ("GET", "/v1/app/release"): Row(
+        lambda s: Req("GET", "/v1/app/release"),                "200 200 200 200 200 200 200 200 200 200"),
+    ("PUT", "/v1/app/release"): Row(
+        lambda s: Req("PUT", "/v1/app/release", {"version": "1.2.0", "download_url": "https://fs.example/1.2.0"}),
+        "401 403 403 403 403 403 403 200 403 403"),
     ("POST", "/v1/auth/login"): Row(
         lambda s: Req("POST", "/v1/auth/login", {"username": "adm_a", "password": PASSWORD}),
         "200 200 200 200 200 200 200 200 200 200"),

@@ -50,7 +50,7 @@ def test_demo_server_enroll_pull_push_progress(tmp_path, memory_keyring, make_jp
         key = DeviceKey.load_or_create()
         enrollment = enroll(url, "demo", password, key.public_key_bytes(), device_name="抽样笔记本")
         assert enrollment.user.name == "王建国"
-        engine = SyncEngine(server_url=url, sessions=ws.db.session, photo_source=ws.evidence.path, signer=key)
+        engine = SyncEngine(server_url=url, db=ws.db, photo_source=ws.evidence.path, signer=key)
         report = engine.run(push=False)
         from app.store import master_repo
         with ws.db.session() as s:

@@ -53,7 +53,7 @@ def test_no_sample_record_syncs_closes_the_task_and_frees_its_slot(live, tmp_pat
     ws = Workspace(tmp_path / "laptop")
     key = DeviceKey.load_or_create()
     enroll(live.url, "s_a1", PASSWORD, key.public_key_bytes(), device_name="抽样笔记本")
-    engine = SyncEngine(server_url=live.url, sessions=ws.db.session, photo_source=ws.evidence.path)
+    engine = SyncEngine(server_url=live.url, db=ws.db, photo_source=ws.evidence.path, signer=key)
     engine.run(push=False)
     task_id = live.world.tasks["a1_down"]
     task = load_task(ws, task_id)

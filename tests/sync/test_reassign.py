@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from app.store import master_repo
 from sync.client import state
-from sync.client.pull import local_withdrawals
 from sync.server.audit.models import AuditEntry
 from sync.server.errors import ApiError
 from sync.server.records.models import Record
@@ -104,8 +103,6 @@ def test_stale_cursor_full_refresh_still_withdraws(live, tmp_path, memory_keyrin
     report = _sync(a, push=False)
     assert report.pull.refreshed_after_412 and report.pull.full
     assert [r.task_id for r in report.pull.reassigned] == [task_id]
-    with a.store.session() as s:
-        assert local_withdrawals(s)[task_id].reason == "计划调整"
     assert _withdrawn(a, task_id) == "计划调整"
     # A device enrolled after the move never held the task: nothing to tell it.
     fresh = _device(live, tmp_path / "new", "s_a1b")
@@ -178,8 +175,9 @@ def test_a_team_that_never_held_the_task_is_still_refused(live, tmp_path, memory
     with live.client("s_a1") as s:
         task = next(t for t in s.get("/v1/pull").json()["tasks"] if t["id"] == live.world.tasks["a1_petrol"])
     assert _reassign(live, "adm_a", "a1_urea", "team-a2").status_code == 200
+    from sync.client.convert import task as as_domain
     from sync.protocol.schemas import TaskOut
-    c.finish_visit(TaskOut.model_validate(task))
+    c.finish_visit(as_domain(TaskOut.model_validate(task)))
     report = _sync(c)
     assert report.items[0].status == "quarantined" and report.items[0].problems[0]["code"] == "sync.task_not_yours"
 

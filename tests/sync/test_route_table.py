@@ -16,6 +16,7 @@ from sync.server.auth import service as accounts
 from sync.server.auth.models import User
 from sync.server.blobs.store import DiskBlobStore
 from sync.server.devices import service as devices
+from sync.server.enrollment import service as enrollment
 from sync.server.followups import service as followups
 from sync.server.records.models import Record
 from sync.server.tasks import draw as draws
@@ -67,7 +68,9 @@ def _scene(live) -> Scene:
         spare = accounts.add_user(session=s, username="spare_a", password=PASSWORD, role="sampler",
                                   agency_id="agency-a", team_id="team-a1")
         cancel, move = add_big_tasks(s, 2, prefix="table-")
-        scene.ids = {"record": rec.id, "refusal": ref.id, "file": f.id, "draw": draw.id, "device": device.id,
+        _, enroll_code = enrollment.create_code(session=s, username="s_a1", actor="adm_a")    # redeemed
+        spare_code, _ = enrollment.create_code(session=s, username="spare_a", actor="adm_a")  # cancelled
+        scene.ids = {"enroll_code": enroll_code, "spare_code": spare_code.id, "record": rec.id, "refusal": ref.id, "file": f.id, "draw": draw.id, "device": device.id,
                      "user": spare.id, "task_cancel": cancel, "task_move": move}
     return scene
 

@@ -83,3 +83,38 @@ def _party_id(db_args, credit_code: str) -> str:
         pid = s.scalar(select(Party.id).where(Party.credit_code == credit_code))
     db.close()
     return pid
+
+
+def test_import_plan_rules_are_checked_as_the_app_checks_them(tmp_path, capsys):
+    """`import-plan --rules` reads the rules file through the app's own loader
+    (app.domain.reference_data): a bad entry is named and nothing is stored;
+    a good file reaches the laptops as SamplingRule, product fields and all."""
+    from sqlalchemy import func, select
+
+    from app.domain.reference_data import load_sampling_rules, resources_dir
+    from sync.client.convert import rule as as_rule
+    from sync.server.config import settings_for
+    from sync.server.db import Database
+    from sync.server.plan import service as plans
+    from sync.server.plan.models import SamplingRuleRow
+    args = ["--data", str(tmp_path / "data")]
+    assert run(capsys, "init", *args)[0] == 0
+    doc = json.loads((resources_dir() / "sampling_rules.json").read_text(encoding="utf-8"))
+    doc["rules"][1]["test_quantity"] = "两升"
+    bad = tmp_path / "bad_rules.json"
+    bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(capsys, "import-plan", str(PLAN_FILE), "--rules", str(bad), *args)
+    assert code == 2 and "rules[1]" in err and "test_quantity" in err
+    good = resources_dir() / "sampling_rules.json"
+    code, out, _ = run(capsys, "import-plan", str(PLAN_FILE), "--rules", str(good), *args)
+    assert code == 0 and "22 sampling rules" in out
+    db = Database(settings_for(tmp_path / "data").db_url)
+    try:
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(SamplingRuleRow)) == 22
+            sent = {r["product"]: as_rule(r) for r in plans.rules_out(session=s)}
+    finally:
+        db.close()
+    shipped = load_sampling_rules()
+    assert sent["车用汽油"].fields == shipped["车用汽油"].fields and sent["车用汽油"].fields
+    assert {p: r.test_quantity for p, r in sent.items()} == {p: r.test_quantity for p, r in shipped.items()}

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false")
 
 from pathlib import Path  # noqa: E402
@@ -19,6 +18,18 @@ def isolated_user_dirs(tmp_path, monkeypatch):
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(var, str(tmp_path / var.lower()))
     monkeypatch.delenv("FIELD_SAMPLER_DATA", raising=False)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def app_guards(qapp):
+    """The app-wide guards create_app() installs (wheel, touch rows, dialogs
+    fitted to the screen), so widgets behave here as in the app; the
+    remembered UI state starts empty."""
+    from app.ui import guards, ui_state
+    guards.install(qapp)
+    ui_state._states.clear()
+    ui_state._current = None
     yield
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -56,7 +56,7 @@ def test_status_bar_shows_connectivity_and_last_sync(window):
     window.set_online(False)
     assert "离线" in window.connectivity.text()
     assert window.last_sync_label.text() == "上次同步：从未同步"
-    window.set_last_sync(datetime(2022, 10, 9, 17, 5))
+    window.set_last_sync(datetime(2022, 10, 9, 9, 5, tzinfo=timezone.utc))   # shown in China time
     assert window.last_sync_label.text() == "上次同步：2022-10-09 17:05"
 
 

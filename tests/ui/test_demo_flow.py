@@ -34,10 +34,14 @@ def test_walk_a_pulled_task_and_sync_it(qtbot, demo_server, open_window, make_jp
     visit_id, status = sig.args
     assert status == "finished"
     d.idle()
+    assert "等待同步" in w.message_label.text()
     report = sync_now(qtbot, w)
     assert [(i.visit_id, i.status) for i in report.items] == [(visit_id, "sent")]
     m = w.sync_screen.model
     assert cell(m, 0, column(m, "同步状态")) == "已送达" and cell(m, 0, column(m, "录入期限")) == "已按期录入"
+    assert cell(m, 0, column(m, "结果")) == "已完成"
+    # Delivered: "waiting for sync" is no longer true and leaves the status bar.
+    assert "等待同步" not in w.message_label.text()
     assert visits.load(w.workspace, visit_id).status == VisitStatus.FINISHED
     progress = demo_server.progress()["车用汽油"]
     assert progress["sampled"] == 1 and progress["synced"] == 1

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 from app.domain.messages import RuleViolation
 from app.domain.visit import VisitStatus
 from app.services import steps, visits
-from sync.client.pull import StoreSink, apply_pull
+from sync.client.pull import apply_pull
 from sync.protocol.schemas import PullResponse, TaskWithdrawal
 
 NOW = datetime(2022, 11, 14, 3, 0, tzinfo=timezone.utc)
@@ -23,7 +23,7 @@ def withdraw(ws, task_id: str, reason: str) -> None:
     payload = PullResponse(cursor="1.9.abcd", full=False, server_time=NOW,
                            withdrawn=[TaskWithdrawal(task_id=task_id, reason=reason, at=NOW)])
     with ws.db.session() as s:
-        apply_pull(s, payload, sinks=[StoreSink()])
+        apply_pull(s, payload)
 
 
 def load(qtbot, home, ws):

@@ -41,7 +41,7 @@ def test_install_home_opens_the_workspace_and_loads_the_packaged_plan(qtbot, tmp
     try:
         with qtbot.waitSignal(home.loaded, timeout=20_000):
             pass
-        from app.store.reference_data import load_plan
+        from app.domain.reference_data import load_plan
         plan = load_plan()
         assert home.plan_id == plan.id
         assert home.progress.model.rowCount() == len(plan.items)
@@ -95,9 +95,9 @@ def test_home_screenshots(qtbot, themed, lang, artifacts_dir, seeded, make_jpeg,
     home = HomeScreen()
     window.set_screen("tasks", home)
     window.show_screen("tasks")
-    window.set_last_sync(datetime(2022, 11, 15, 18, 5))
+    window.set_last_sync(datetime(2022, 11, 15, 10, 5, tzinfo=timezone.utc))
     window.set_online(False)
-    window.resize(1280, 800)
+    window.resize(1280, 720)             # fits the 1366x768 laptop screen (taskbar, title bar)
     window.show()
     qtbot.waitExposed(window)
     with qtbot.waitSignal(home.loaded, timeout=10_000):
@@ -108,7 +108,7 @@ def test_home_screenshots(qtbot, themed, lang, artifacts_dir, seeded, make_jpeg,
     box.reject()
     QApplication.processEvents()
     img = window.grab()
-    assert (img.width(), img.height()) == (1280, 800)
+    assert (img.width(), img.height()) == (1280, 720)
     assert img.save(str(artifacts_dir / f"home_{lang}.png"))
     # nothing cut off: every column header fits, every button shows its text
     for section in (home.tasks, home.running, home.awaiting, home.progress):

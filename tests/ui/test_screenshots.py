@@ -4,7 +4,7 @@ is narrower than its text needs."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from PIL import Image
@@ -72,7 +72,7 @@ def test_screenshots(qtbot, themed, lang, artifacts_dir, tmp_path):
     win = MainWindow(model)
     qtbot.addWidget(win)
     win.set_online(False)
-    win.set_last_sync(datetime(2022, 10, 9, 17, 5))
+    win.set_last_sync(datetime(2022, 10, 9, 9, 5, tzinfo=timezone.utc))
     _shoot(qtbot, win, "main_window", lang, artifacts_dir, (1280, 800))
 
     dlg = SettingsDialog(model)

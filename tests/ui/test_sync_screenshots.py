@@ -43,7 +43,7 @@ def test_sync_screen_screenshots(qtbot, themed, lang, artifacts_dir, demo_server
     with qtbot.waitSignal(sync.records_loaded):
         sync.load_records()
     m = sync.model
-    assert sorted(cell(m, r, column(m, m.columns[3].title)) for r in range(3)) == sorted(
+    assert sorted(cell(m, r, column(m, m.columns[4].title)) for r in range(3)) == sorted(
         ["待发送", "已送达", "被退回"] if lang == "zh_CN" else ["Waiting to send", "Delivered", "Refused"])
     sync.table.selectRow(next(r for r in range(3) if m.row_at(r).status == "quarantined"))
     assert sync.release_button.isEnabled()

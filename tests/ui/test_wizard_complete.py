@@ -64,7 +64,7 @@ def walk_to_documents(d: Driver, make_jpeg) -> None:
     assert d.widget("payment.quantity").text() == "2" and d.widget("payment.unit_price").text() == "7.85"
     d.click(d.widget("pay"))
     d.idle()
-    assert d.widget("payment.amount").text() == "15.70"
+    assert d.widget("payment.amount").text() == "2L × 7.85元 = 15.70元"
     d.next()
     assert d.step == Step.SEAL
     d.click(d.widget("seal"))
@@ -91,21 +91,27 @@ def test_wizard_walk_reaches_the_services_record(qtbot, seeded, reference, make_
     names = [lab.text() for lab in d.w.page.docs_box.findChildren(type(d.w.header))
              if lab.objectName().startswith("doc.")]
     assert names == ["监督抽查通知书", "抽样单", "工作质量及工作纪律反馈单", "样品付费单", "封条"]
-    # 打印 the sampling form: it is built, previewed (2 A4 pages) and the
-    # system print dialog opens over it.
+    # Before 完成 the documents are previewed (the sampling form: 2 A4 pages);
+    # they are printed once the record is signed and hashed.
     from PySide6.QtPrintSupport import QPrintDialog
     from PySide6.QtWidgets import QApplication
-    d.click(d.w.page.findChild(type(d.w.next_button), "sampling_form.print"))
+    button = type(d.w.next_button)
+    assert d.w.page.findChild(button, "sampling_form.print") is None
+    d.click(d.w.page.findChild(button, "sampling_form.preview"))
+    qtbot.waitUntil(lambda: d.close_previews() == [2], timeout=15_000)
+    with qtbot.waitSignal(w.finished, timeout=10000) as sig:
+        d.next()                                 # 完成, confirmed: the record is frozen
+    assert sig.args == [v.id, "finished"]
+    d.idle()
+    # 打印 the sampling form: it is built, previewed and the system print
+    # dialog opens over it.
+    d.click(d.w.page.findChild(button, "sampling_form.print"))
     qtbot.waitUntil(lambda: any(isinstance(x, QPrintDialog) and x.isVisible()
                                 for x in QApplication.topLevelWidgets()), timeout=15_000)
     for x in QApplication.topLevelWidgets():
         if isinstance(x, QPrintDialog):
             x.reject()
     assert d.close_previews() == [2]
-    with qtbot.waitSignal(w.finished, timeout=10000) as sig:
-        d.next()                                 # 完成: the record is frozen
-    assert sig.args == [v.id, "finished"]
-    d.idle()
 
     done = visits.load(seeded, v.id)
     assert done.status == VisitStatus.FINISHED

@@ -73,8 +73,13 @@ class Driver:
         self.idle()
 
     def next(self) -> None:
+        """下一步; at the last step 完成, confirmed in the box it opens."""
         self.click(self.w.next_button)
         self.idle()
+        box = self.w.finish_box
+        if box is not None and box.isVisible():
+            self.click(box.confirm_button)
+            self.idle()
 
     def back(self) -> None:
         self.click(self.w.back_button)

@@ -4,27 +4,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.domain.deadline import CHINA
+from app.domain.deadline import DeadlineState as D
 from app.domain.entities import TaskStatus
 from app.domain.labels import TASK_STATUS, VISIT_STATUS, label
 from app.domain.visit import VisitStatus
 from app.domain.workflow import Step, step_title
-from app.services.overview import AwaitingSync, as_utc
+from app.domain.times import china_text
+from app.services.overview import AwaitingSync
+from app.services.syncing import OutboxStatus as S
 from app.services.reference import TaskSummary
-from app.store.visits_repo import VisitSummary
+from app.services.visits import VisitSummary
 from app.ui.home.models import Column, PagedModel, RowsModel
 from app.ui.i18n import tr
 from app.ui.theme import STATUS_COLORS
 
 
 def when(t: datetime | None) -> str:
-    t = as_utc(t)
-    return t.astimezone(CHINA).strftime("%m-%d %H:%M") if t else ""
+    return china_text(t, "%m-%d %H:%M")
 
 
 def withdrawn_text(t: TaskSummary) -> str:
-    """改派: the server gave the task to another team."""
+    """改派: the server gave the task to another team; or a full refresh no
+    longer lists it (kept here because a visit was started on it)."""
+    if t.withdrawn_kind == "dropped":
+        return tr("服务器已撤下此任务：已开始的抽样可以完成并同步")
     return tr("已改派给其他抽样组：{reason}", reason=t.withdrawn_reason or tr("未说明原因"))
+
+
+def outcome_text(status: VisitStatus) -> str:
+    """How a task's visit ended (已完成 / 已拒检 / 已报送问题), in the visit's words."""
+    return visit_status(status)
 
 
 def task_status(t: TaskSummary) -> str:
@@ -32,6 +41,8 @@ def task_status(t: TaskSummary) -> str:
         return withdrawn_text(t)
     if t.status == TaskStatus.CANCELLED:
         return tr("已取消：{reason}", reason=t.cancel_reason or tr("未说明原因"))
+    if t.outcome is not None:                           # its visit ended here
+        return outcome_text(t.outcome.status)
     return label(TASK_STATUS, t.status)
 
 
@@ -52,22 +63,22 @@ def step_text(v: VisitSummary) -> str:
 def deadline_text(a: AwaitingSync) -> str:
     if a.deadline is None:
         return ""
-    due = a.deadline.astimezone(CHINA).strftime("%m-%d %H:%M")
-    if a.state == "overdue":
+    due = china_text(a.deadline, "%m-%d %H:%M")
+    if a.state == D.OVERDUE:
         return tr("{due}（已超期）", due=due)
-    if a.state == "near":
+    if a.state == D.NEAR:
         return tr("{due}（即将到期）", due=due)
     return due
 
 
 def awaiting_result(a: AwaitingSync) -> str:
     """The visit's outcome and, when the sync got somewhere, how far."""
-    note = {"accepted": tr("传图中"), "quarantined": tr("被退回")}.get(a.sync_status)
+    note = {S.ACCEPTED: tr("传图中"), S.QUARANTINED: tr("被退回")}.get(a.sync_status)
     return visit_status(a.visit.status) + (tr("（{note}）", note=note) if note else "")
 
 
 def deadline_color(a: AwaitingSync) -> str | None:
-    return STATUS_COLORS["overdue"] if a.state in ("near", "overdue") else None
+    return STATUS_COLORS["overdue"] if a.state in (D.NEAR, D.OVERDUE) else None
 
 
 def tasks_model(parent=None) -> RowsModel:
@@ -98,10 +109,10 @@ def awaiting_model(parent=None) -> PagedModel:
         Column(tr("结果"), awaiting_result),
         Column(tr("录入截止"), deadline_text),
         Column(tr("抽样单编号"), lambda a: a.visit.record_no),
-    ], color=lambda a: deadline_color(a) or (STATUS_COLORS["overdue"] if a.sync_status == "quarantined" else None),
-        bold=lambda a: a.state == "overdue",
-        tip=lambda a: (tr("服务器退回了此记录，原因见“同步”页") if a.sync_status == "quarantined" else
-                       tr("e-CQS：抽样次日24时前须录入（同步）") if a.state != "ok" else ""), parent=parent)
+    ], color=lambda a: deadline_color(a) or (STATUS_COLORS["overdue"] if a.sync_status == S.QUARANTINED else None),
+        bold=lambda a: a.state == D.OVERDUE,
+        tip=lambda a: (tr("服务器退回了此记录，原因见“同步”页") if a.sync_status == S.QUARANTINED else
+                       tr("e-CQS：抽样次日24时前须录入（同步）") if a.state != D.DUE else ""), parent=parent)
 
 
 def progress_model(parent=None) -> RowsModel:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
+from app.domain.deadline import DeadlineState
 from app.domain.entities import TaskStatus
 from app.domain.visit import VisitStatus
 from app.services import overview
@@ -16,6 +17,8 @@ from app.services.workspace import Workspace
 from app.ui.home import columns
 from app.ui.home.models import PAGE, RowsModel
 from app.ui.home.recovery import ask_to_resume
+from app.ui.home.restart import ask_restart
+from app.ui.home.resume import ResumeBar
 from app.ui.i18n import tr
 from app.ui.ops import DbOp
 from app.ui.theme import MIN_TARGET
@@ -112,6 +115,7 @@ class Section(QWidget):
 
 class HomeScreen(QWidget):
     open_task = Signal(str)        # start a new visit for this task
+    restart_task = Signal(str, str)  # a new visit on a task whose visit ended: task id, reason
     continue_visit = Signal(str)   # resume an unfinished visit where it stopped
     open_visit = Signal(str)       # show an ended visit (read-only)
     loaded = Signal()              # the lists show the newest data
@@ -127,6 +131,9 @@ class HomeScreen(QWidget):
         self._prefer: str | None = None
         self._search_gen = 0
         self.recovery_box = None
+        self.restart_box = None
+        self.resume_bar = ResumeBar()
+        self.resume_bar.resume.connect(self.continue_visit.emit)
 
         self.search_box = QLineEdit()
         self.search_box.setObjectName("visit_search")
@@ -150,6 +157,7 @@ class HomeScreen(QWidget):
                              tr("暂无任务。连接网络后同步即可收到任务。"),
                              (7, 5, 6, 9))
         self.tasks._can_act = lambda t: not t.closed
+        self.tasks.button.setObjectName("start_task")
         self.running = Section(tr("进行中的抽样"), columns.in_progress_model(self), "in_progress_view",
                                tr("继续抽样"), tr("没有未完成的抽样。"),
                                (7, 10, 6))
@@ -181,6 +189,7 @@ class HomeScreen(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 8, 12, 4)
         lay.addLayout(top)
+        lay.addWidget(self.resume_bar)
         lay.addWidget(self.status_label)
         lay.addWidget(self.disk_label)
         lay.addWidget(self.pages, 1)
@@ -228,9 +237,10 @@ class HomeScreen(QWidget):
         self.running.model.set_rows(data.in_progress)
         self.awaiting.model.reset(lambda off, n: overview.awaiting_sync(ws, limit=n, offset=off), data.awaiting)
         self.progress.model.set_rows(data.progress)
+        self.resume_bar.show_points(data.resume)
         self.awaiting.title.setText(tr("待同步（{n}）", n=data.awaiting_total))
         self.running.title.setText(tr("进行中的抽样（{n}）", n=len(data.in_progress)))
-        late = sum(1 for a in data.awaiting if a.state == "overdue")
+        late = sum(1 for a in data.awaiting if a.state == DeadlineState.OVERDUE)
         self.status_label.setText(tr("共{tasks}个任务，{running}个抽样进行中，{waiting}条待同步",
                                      tasks=len(data.tasks), running=len(data.in_progress),
                                      waiting=data.awaiting_total)
@@ -288,13 +298,17 @@ class HomeScreen(QWidget):
         if task.withdrawn:          # also one finished here: no new visit on another team's task
             self.status_label.setText(columns.withdrawn_text(task))
             return
-        if task.status == TaskStatus.CANCELLED:
-            self.status_label.setText(columns.task_status(task))
+        if task.status in (TaskStatus.CANCELLED, TaskStatus.NO_SAMPLE):
+            self.status_label.setText(columns.task_status(task))     # closed: says why
             return
         # A task already being sampled here continues that visit, not a second one.
         running = next((v for v in self.running.model.rows if v.task_id == task.id), None)
         if running is not None:
             self.continue_visit.emit(running.id)
+        elif task.outcome is not None:
+            # Its visit ended: show how; a new one only on purpose, with a reason.
+            self.restart_box = ask_restart(self, task, self.restart_task.emit, self.open_visit.emit)
+            self.restart_box.finished.connect(lambda _r: setattr(self, "restart_box", None))
         else:
             self.open_task.emit(task.id)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.services.syncing import Outcome
 from app.ui.i18n import is_english, tr
 
 
@@ -44,14 +45,14 @@ class Summary:
 
 
 def summary(report) -> Summary:
-    sent, refused = len(report.of("sent")), len(report.of("quarantined"))
-    deferred = len(report.of("deferred")) + len(report.of("waiting"))
+    sent, refused = len(report.of(Outcome.SENT)), len(report.of(Outcome.QUARANTINED))
+    deferred = len(report.of(Outcome.DEFERRED)) + len(report.of(Outcome.WAITING))
     parts = []
     pull = report.pull
     if pull is not None:
         if pull.tasks or pull.full:
             parts.append(tr("已更新任务{n}个", n=pull.tasks))
-        elif not pull.reassigned:           # the reassigned ones are told below
+        elif not (pull.reassigned or pull.dropped):      # those are told below
             parts.append(tr("任务没有变化"))
     if sent:
         parts.append(tr("送达{n}条记录", n=sent))
@@ -66,9 +67,14 @@ def summary(report) -> Summary:
     cancelled += [tr("任务已改派给其他抽样组：{party}（{reason}）", party=r.party_name,
                      reason=r.reason or tr("未说明原因"))
                   for r in (pull.reassigned if pull is not None else [])]
+    cancelled += [tr("服务器已撤下任务：{party}（已开始的抽样可以完成）", party=r.party_name) if r.kept
+                  else tr("服务器已撤下任务：{party}", party=r.party_name)
+                  for r in (pull.dropped if pull is not None else [])]
     sep = tr("；")
     done = sep.join(parts)
-    if report.auth_error is not None:
+    if getattr(report, "upgrade_required", None) is not None:
+        phase = tr("同步停止：需要安装新版本")
+    elif report.auth_error is not None:
         phase = tr("同步停止：需要重新登录")
     elif report.cancelled:
         phase = tr("同步已取消，已完成的部分已保存")

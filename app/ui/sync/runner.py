@@ -3,29 +3,9 @@ DB worker), its progress and result delivered to the GUI thread through
 queued signals: the engine's callbacks never touch a widget."""
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import QObject, Signal
 
-from sync.client.engine import SyncEngine, SyncReport
-from sync.client.worker import SyncHandle, start_sync
-
-log = logging.getLogger(__name__)
-
-
-class _Guarded:
-    """The engine, but an unexpected error still ends the run with a report
-    (the GUI must never be left showing a sync that will not finish)."""
-
-    def __init__(self, engine: SyncEngine) -> None:
-        self.engine = engine
-
-    def run(self, **kw) -> SyncReport:
-        try:
-            return self.engine.run(**kw)
-        except Exception as e:  # noqa: BLE001 - logged, shown as a failed run; the outbox is untouched
-            log.exception("sync run failed")
-            return SyncReport(network_error=f"{type(e).__name__}: {e}")
+from app.services.syncing import SyncEngine, SyncHandle, start_run
 
 
 class SyncRunner(QObject):
@@ -48,8 +28,7 @@ class SyncRunner(QObject):
         if self.handle is not None:
             return False
         self.auto = auto
-        self.handle = start_sync(_Guarded(engine), on_progress=self.progress.emit,  # type: ignore[arg-type]
-                                 on_done=self.finished.emit)
+        self.handle = start_run(engine, on_progress=self.progress.emit, on_done=self.finished.emit)
         return True
 
     def cancel(self) -> None:

@@ -15,15 +15,17 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QApplication, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from app.domain.deadline import CHINA
-from app.services import syncing
+from app.domain.times import china
+from app.services import enrollment, syncing
 from app.services.syncing import SignedIn, SignInError
 from app.ui.app_shell import placeholder
 from app.ui.i18n import language, tr
 from app.ui.ops import BgOp, DbOp, failure_text
 from app.ui.sync.probe import PROBE_MS, Connectivity
+from app.ui.sync import revoked
 from app.ui.sync.records import records_model
-from app.ui.sync.report import auth_message, bytes_text, phase_text, summary
+from app.ui.sync.release_notice import ReleaseNotice
+from app.ui.sync.report import auth_message, bytes_text, phase_text, problem_text, summary
 from app.ui.sync.runner import SyncRunner
 from app.ui.sync.signin import SignInForm
 from app.ui.sync.table import records_table
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 
 
 class SyncScreen(QWidget):
+    exported = Signal(str)              # path of the zip of unsynced records
     records_loaded = Signal()
     sync_finished = Signal(object)      # SyncReport, after the screen has shown it
     signed_in_changed = Signal(object)  # SignedIn | None
@@ -55,6 +58,8 @@ class SyncScreen(QWidget):
 
         self.form = SignInForm()
         self.form.submitted.connect(self.sign_in)
+        self.form.export_requested.connect(self.export_unsynced)
+        self.release_notice = ReleaseNotice(window)
         self.pages = QStackedWidget()
         self.loading = placeholder(tr("正在读取本机数据…"))
         self.pages.addWidget(self.loading)
@@ -173,6 +178,7 @@ class SyncScreen(QWidget):
             username = self.form.username.text()
             self.form.reset(self.server_url(), username, message)
             self.pages.setCurrentWidget(self.form)
+            self._show_revoked()
         else:
             name = tr("{name}（{user}）", name=who.name, user=who.username) if who.name else who.username
             self.who_label.setText(tr("已登录：{name}　服务器：{url}", name=name, url=who.server_url))
@@ -182,14 +188,22 @@ class SyncScreen(QWidget):
     # --- sign in / out ----------------------------------------------------
     def sign_in(self, url: str, username: str, password: str) -> None:
         self.form.set_busy(True)
-        BgOp(syncing.enroll_device, url, username, password).success(self._enrolled) \
-            .failure(self._sign_in_failed).parent(self).run_in_background()
+        code = self.form.code.text().strip()
+        op = (BgOp(enrollment.enroll_with_code, url, code, username, password) if code
+              else BgOp(syncing.enroll_device, url, username, password))
+        op.success(self._enrolled).failure(self._sign_in_failed).parent(self).run_in_background()
+
+    def enrolled(self, who: SignedIn) -> None:
+        """Enrolled elsewhere (the first-run screen): show it and sync."""
+        self._enrolled(who)
 
     def _enrolled(self, who: SignedIn) -> None:
         if who.server_url != self.server_url():
             self.settings_model.update(server_url=who.server_url)
         if self.ws is not None:
-            DbOp(syncing.remember, self.ws, who).parent(self).run_in_background()
+            DbOp(enrollment.remember, self.ws, who).parent(self).run_in_background()
+        self.form.code.clear()
+        self.form.set_revoked("", 0)
         self._set_who(who)
         self.message.setText(tr("登录成功，正在下载任务…"))
         self.connectivity.report(True)
@@ -258,10 +272,18 @@ class SyncScreen(QWidget):
             self.connectivity.report(False)
         elif not report.cancelled:
             self.connectivity.report(True)
-        if report.auth_error is not None:
+        if report.upgrade_required is not None:
+            text = problem_text(report.upgrade_required)     # which version, where; nothing was lost
+            self.message.setText(text)
+            self.window.show_message(text)
+        elif report.auth_error is not None:
+            if report.auth_error.code == "auth.device_revoked" and self.ws is not None:
+                DbOp(enrollment.mark_revoked, self.ws, self.server_url(), report.auth_error.zh,
+                     report.auth_error.en).parent(self).run_in_background()
             self.sign_out(auth_message(report.auth_error))
         elif not (report.network_error or report.cancelled) and self.ws is not None:
             DbOp(syncing.mark_synced, self.ws).success(self._show_last_sync).parent(self).run_in_background()
+            self.release_notice.check(self.server_url())
         if report.pull is not None:
             home = getattr(self.window, "home", None)
             if home is not None:
@@ -271,7 +293,7 @@ class SyncScreen(QWidget):
     def _show_last_sync(self, when: datetime | None) -> None:
         # China time, like every other time on screen (deadlines are in it),
         # whatever the laptop's own time zone is set to.
-        self.window.set_last_sync(when.astimezone(CHINA) if when else None)
+        self.window.set_last_sync(china(when))
 
     # --- connectivity -----------------------------------------------------
     def _online_changed(self, online) -> None:
@@ -304,7 +326,7 @@ class SyncScreen(QWidget):
         def show(rows) -> None:
             self.model.set_rows(rows)
             self.empty.setVisible(not rows)
-            waiting = sum(1 for r in rows if r.status != "sent")
+            waiting = sum(1 for r in rows if r.status != syncing.OutboxStatus.SENT)
             self.records_title.setText(tr("同步记录（{n}条未送达）", n=waiting))
             self.records_loaded.emit()
             if then:
@@ -317,11 +339,11 @@ class SyncScreen(QWidget):
 
     def _selection_changed(self, *_a) -> None:
         r = self.selected_record()
-        self.release_button.setEnabled(r is not None and r.status == "quarantined")
+        self.release_button.setEnabled(r is not None and r.status == syncing.OutboxStatus.QUARANTINED)
 
     def release_selected(self) -> None:
         r = self.selected_record()
-        if r is None or r.status != "quarantined" or self.ws is None:
+        if r is None or r.status != syncing.OutboxStatus.QUARANTINED or self.ws is None:
             return
 
         def released(_none) -> None:
@@ -330,6 +352,16 @@ class SyncScreen(QWidget):
             if self.connectivity.online:
                 self.sync_now(auto=False)
         DbOp(syncing.release, self.ws, r.client_id).success(released).parent(self).run_in_background()
+
+    # --- a revoked laptop (app/ui/sync/revoked.py) ------------------------
+    def _show_revoked(self) -> None:
+        revoked.show(self)
+
+    def export_unsynced(self):
+        return revoked.choose_folder(self)
+
+    def export_to(self, folder: str) -> None:
+        revoked.export_to(self, folder)
 
     # --- quit -------------------------------------------------------------
     def shutdown(self) -> None:

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from app.ui.home.screen import make_table
 
-# widths in ems (one em ~ one Chinese character) of columns 0..4
-EMS = (13, 16, 5, 8, 10)
+# widths in ems (one em ~ one Chinese character) of columns 0..5
+EMS = (13, 14, 5, 5, 8, 10)
 
 
 def records_table(model) -> QTableView:

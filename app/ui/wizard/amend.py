@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
+from app.domain.times import china_text
 from app.domain.visit import Visit, VisitStatus
 from app.services import signing
 from app.ui.i18n import language, tr
@@ -113,8 +114,12 @@ class AmendBanner(QFrame):
             return
         self.setStyleSheet(self._OK)
         self.text.setStyleSheet("border: none;")
-        when = visit.finished_at.astimezone().strftime("%Y-%m-%d %H:%M") if visit.finished_at else ""
-        lines = [tr("本记录已于{when}签字确认，只读。点击左侧步骤可查看各页。", when=when)]
+        when = china_text(visit.finished_at)     # China time, like every time on screen
+        # Only a finished record was signed: a refusal or a problem report was not.
+        lines = [{VisitStatus.FINISHED: tr("本记录已于{when}签字确认，只读。点击左侧步骤可查看各页。", when=when),
+                  VisitStatus.REFUSED: tr("本次抽样已于{when}以拒检结束，拒检认定表已保存，只读。", when=when),
+                  VisitStatus.PROBLEM_REPORTED: tr("本次抽样已于{when}以问题报送结束，问题报送单已保存，只读。", when=when),
+                  }.get(visit.status, tr("本次抽样已终止（任务已取消），只读。"))]
         for a in visit.amendments:
             lines.append(tr("更正：{field}　{old} → {new}（{reason}）", field=a.path, old=a.old_value or "—",
                             new=a.new_value, reason=a.reason))

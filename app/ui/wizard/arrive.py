@@ -42,6 +42,7 @@ class ArrivePage(WizardPage):
         lay = QVBoxLayout(shown)
         lay.addWidget(self.binder.check("shown.inspection_notice", tr("监督抽查通知书")))
         self.actions = DocumentActions(self.session, self)
+        self.actions.on_done = self._notice_shown
         notice = action_buttons(self.actions, DocumentKind.INSPECTION_NOTICE, ("preview", "print"))
         notice.layout().insertWidget(0, QLabel(tr("通知书可在屏幕上全屏出示，也可打印：")))
         notice.layout().addStretch(1)
@@ -52,6 +53,12 @@ class ArrivePage(WizardPage):
 
     def on_load(self, visit: Visit) -> None:
         self._show_team(visit)
+
+    def _notice_shown(self, kind: DocumentKind, _action: str) -> None:
+        """Showing the notice on screen or printing it is showing it."""
+        box = self.binder.widget("shown.inspection_notice")
+        if kind == DocumentKind.INSPECTION_NOTICE and not self.read_only and not box.isChecked():
+            box.setChecked(True)          # saved like a tick by hand
 
     def _show_team(self, visit: Visit) -> None:
         while self.team_grid.count():

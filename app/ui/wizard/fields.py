@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
                                QLineEdit, QPlainTextEdit, QWidget)
 
@@ -38,8 +38,13 @@ def resolve(visit: Visit, path: str) -> Any:
     return obj
 
 
+PAUSE_MS = 700   # a pause in typing saves a long text (the "missing" list then follows it)
+
+
 class TextArea(QPlainTextEdit):
-    """A multi-line edit with editingFinished like QLineEdit (on focus out)."""
+    """A multi-line edit with editingFinished like QLineEdit: on focus out,
+    and when typing pauses (a long text is not lost, and the wizard's list
+    of what is missing updates while the sampler writes)."""
     editingFinished = Signal()
 
     def __init__(self, placeholder: str = "", height: int = 96, parent: QWidget | None = None) -> None:
@@ -48,9 +53,13 @@ class TextArea(QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setMinimumHeight(height)
         self.setMaximumHeight(height * 2)
+        self._pause = QTimer(self, singleShot=True, interval=PAUSE_MS)
+        self._pause.timeout.connect(self.editingFinished.emit)
+        self.textChanged.connect(self._pause.start)
 
     def focusOutEvent(self, e) -> None:
         super().focusOutEvent(e)
+        self._pause.stop()
         self.editingFinished.emit()
 
     def text(self) -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton
 
+from app.domain import rules
+from app.domain.messages import RuleViolation
+from app.domain.parse import parse_decimal
 from app.domain.visit import Visit
 from app.domain.workflow import Step
 from app.services import steps
@@ -58,6 +61,10 @@ class PayPage(WizardPage):
         self.slip_buttons = action_buttons(self.actions, DocumentKind.PAYMENT_SLIP)
         self.body.addWidget(self.slip_buttons)
         self.session.save_failed.connect(self._failed)
+        # The amount is shown as it is typed: the sampler tells the party
+        # before 确认付款.
+        self.quantity.textChanged.connect(self._update_amount)
+        self.unit_price.textChanged.connect(self._update_amount)
 
     def on_load(self, visit: Visit) -> None:
         p = visit.payment
@@ -69,10 +76,27 @@ class PayPage(WizardPage):
             self.backup_free.setChecked(p.backup_free)
         self.on_saved(visit)
 
+    def _update_amount(self, *_a) -> None:
+        unit = self.visit.sample.unit if self.visit is not None else ""
+        try:
+            q = parse_decimal(self.quantity.text(), "payment.quantity")
+            price = parse_decimal(self.unit_price.text(), "payment.unit_price")
+        except RuleViolation:
+            q = price = None
+        if q is None or price is None or q <= 0 or price <= 0:
+            self.amount.setText("—")
+            return
+        self.amount.setText(tr("{q}{unit} × {price}元 = {amount}元", q=display(q), unit=unit, price=display(price),
+                               amount=display(rules.expected_amount(q, price))))
+
     def on_saved(self, visit: Visit) -> None:
         p = visit.payment
         unit = visit.sample.unit
-        self.amount.setText(display(p.amount) if p.paid else "—")
+        if p.paid:
+            self.amount.setText(tr("{q}{unit} × {price}元 = {amount}元", q=display(p.quantity), unit=unit,
+                                   price=display(p.unit_price), amount=display(p.amount)))
+        else:
+            self._update_amount()
         self.status.setText(tr("已付款：{q}{unit} × {price}元 = {amount}元", q=display(p.quantity), unit=unit,
                                price=display(p.unit_price), amount=display(p.amount)) if p.paid
                             else tr("尚未付款"))

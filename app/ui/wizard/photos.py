@@ -9,6 +9,8 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QProgressBar, QVBoxLayout, QWidget
 
+from app.domain.times import china_text
+from app.domain import evidence_checks
 from app.domain.messages import RuleViolation
 from app.domain.visit import EvidenceCategory, Visit
 from app.services import evidence, steps
@@ -25,15 +27,28 @@ def ingest_all(ws: Workspace, paths: list[str], report: Callable) -> list[tuple[
     return evidence.ingest_batch(ws, paths, report)
 
 
+def evidence_note(e) -> str:
+    """What does not fit the visit, then when the photo says it was taken."""
+    from app.ui.i18n import language
+    lines = [evidence_checks.flag_text(f, taken_at=e.taken_at, distance=e.distance_m, lang=language())
+             for f in e.flags]
+    if e.taken_at:
+        lines.append(tr("拍摄时间：{when}", when=china_text(e.taken_at)))
+    return "\n".join(lines)
+
+
 def thumbnail_items(ws: Workspace, visit: Visit, categories: list[str]) -> dict[str, list[tuple]]:
-    """Worker side: (evidence id, thumbnail path, caption, original path) per category."""
+    """Worker side: (evidence id, thumbnail path, caption, original path,
+    note, flagged, name) per category."""
     out: dict[str, list[tuple]] = {}
     for cat in categories:
         items = []
         for n, e in enumerate(visit.live_evidence(EvidenceCategory(cat)), 1):
             thumb = ws.evidence.thumbnail(e.sha256)
-            items.append((e.id, str(thumb) if thumb else None, tr("第{n}张", n=n),
-                          str(ws.evidence.path(e.sha256))))
+            name = tr("第{n}张", n=n)
+            caption = tr("第{n}张 ⚠需核实", n=n) if e.flags else name
+            items.append((e.id, str(thumb) if thumb else None, caption,
+                          str(ws.evidence.path(e.sha256)), evidence_note(e), bool(e.flags), name))
         out[cat] = items
     return out
 
@@ -93,7 +108,11 @@ class EvidencePhotos(QWidget):
 
     def _show(self, items: dict[str, list[tuple]]) -> None:
         for cat, entries in items.items():
-            self.grids[cat].set_items(cat, entries)
+            grid = self.grids[cat]
+            grid.set_items(cat, entries)
+            # the section grew or shrank (notes on flagged photos): no inner scrolling
+            grid.widget().adjustSize()
+            grid.setMinimumHeight(grid.widget().sizeHint().height() + 4)
 
     def set_missing(self, categories: set[str]) -> None:
         for cat, grid in self.grids.items():

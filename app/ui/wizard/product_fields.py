@@ -81,7 +81,7 @@ class ProductFieldsBox(QWidget):
         if f.type == FieldType.YES_NO:
             return self.binder.combo(key, [(YES, tr("是")), (NO, tr("否"))])
         if f.type == FieldType.DATE:
-            return self.binder.line(key, hint or "2022-11-10")
+            return self.binder.line(key, hint or tr("年-月-日"))   # not a date that looks filled in
         return self.binder.line(key, hint)
 
     # --- saving and errors ------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
+from app.domain.times import china_text
 from app.domain.visit import EvidenceCategory, Visit
 from app.domain.workflow import Step
 from app.services.documents import DocumentKind
@@ -43,8 +44,7 @@ class RefusalPage(WizardPage):
 
     def on_load(self, visit: Visit) -> None:
         r = visit.refusal
-        self.when.setText(r.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M") if r and r.occurred_at
-                          else tr("保存时记录"))
+        self.when.setText(china_text(r.occurred_at) if r and r.occurred_at else tr("保存时记录"))
         if r is None:   # defaults the form will get on the first save
             self.binder.widget("refusal.place").setPlaceholderText(visit.party.address)
             self.binder.widget("refusal.products").setPlaceholderText(visit.sample.product)
@@ -59,7 +59,7 @@ class RefusalPage(WizardPage):
                     w.setText(value)
                     self.binder.bindings[key].last = value
             if r.occurred_at:
-                self.when.setText(r.occurred_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+                self.when.setText(china_text(r.occurred_at))
 
     def on_read_only(self, ro: bool) -> None:
         self.photos.set_read_only(ro)

@@ -4,10 +4,11 @@ A backup left at the party needs the province's approval number, a place a
 camera covers, seals at the openings and the storage notice."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSpinBox, QVBoxLayout
 
 from app.domain.labels import SAMPLE_KIND, label
-from app.domain.visit import EvidenceCategory, Visit
+from app.domain.visit import EvidenceCategory, SampleKind, Visit
 from app.domain.workflow import Step
 from app.services import steps
 from app.services.documents import DocumentKind
@@ -16,6 +17,12 @@ from app.ui.wizard.base import WizardPage, hint
 from app.ui.wizard.doc_actions import DocumentActions, action_buttons
 from app.ui.wizard.fields import form_group
 from app.ui.wizard.photos import EvidencePhotos
+
+
+def package_minimum(ws, product: str) -> tuple[int, int]:
+    """Worker side: the packages the product's sampling rule asks for."""
+    rule = ws.rule_for(product)
+    return (rule.packages_test, rule.packages_backup) if rule else (1, 1)
 
 
 class SealPage(WizardPage):
@@ -42,6 +49,21 @@ class SealPage(WizardPage):
 
         seals = QGroupBox(tr("封条"))
         sl = QVBoxLayout(seals)
+        # One label per package: as many as the samples were put in.
+        self.test_packages, self.backup_packages = QSpinBox(), QSpinBox()
+        counts = QHBoxLayout()
+        for spin, name, text in ((self.test_packages, "seal.test_packages", tr("检验样品包装数")),
+                                 (self.backup_packages, "seal.backup_packages", tr("备用样品包装数"))):
+            spin.setObjectName(name)
+            spin.setRange(1, steps.MAX_PACKAGES)
+            spin.setMinimumWidth(150)
+            lab = QLabel(text)
+            lab.setBuddy(spin)
+            counts.addWidget(lab)
+            counts.addWidget(spin)
+            counts.addSpacing(16)
+        counts.addStretch(1)
+        sl.addLayout(counts)
         row = QHBoxLayout()
         self.seal_button = QPushButton(tr("封样并打印封条"))
         self.seal_button.setObjectName("seal")
@@ -78,6 +100,18 @@ class SealPage(WizardPage):
         self._show_storage(visit.backup_storage.on_site)
         self.photos.load(visit)
         self.on_saved(visit)
+        regular = [s for s in visit.seals if not s.on_site_storage]
+        for spin, kind in ((self.test_packages, SampleKind.TEST), (self.backup_packages, SampleKind.BACKUP)):
+            n = sum(1 for s in regular if s.kind == kind)
+            if n:
+                spin.setValue(n)
+        if not regular:
+            self.session.run_bg(package_minimum, self.session.ws, visit.sample.product, ok=self._set_minimum)
+
+    def _set_minimum(self, minimum: tuple[int, int]) -> None:
+        for spin, n in zip((self.test_packages, self.backup_packages), minimum):
+            spin.setMinimum(n)
+            spin.setValue(n)
 
     def on_saved(self, visit: Visit) -> None:
         if not visit.seals:
@@ -91,11 +125,33 @@ class SealPage(WizardPage):
             self.seal_list.setText("\n".join(lines))
         self.label_buttons.setEnabled(bool(visit.seals))
         self.seal_button.setText(tr("重新封样并打印封条") if visit.seals else tr("封样并打印封条"))
+        # Once sealed, 下一步 is the way on: re-sealing is no longer the primary action.
+        self.seal_button.setProperty("primary", not visit.seals)
+        self.seal_button.style().unpolish(self.seal_button)
+        self.seal_button.style().polish(self.seal_button)
 
-    def seal(self) -> None:
-        """Seal, then send the labels to the printer (through the PDF seam)."""
+    def seal(self) -> QMessageBox | None:
+        """Seal, then send the labels to the printer (through the PDF seam).
+        Sealing again issues new numbers: the printed labels become void."""
+        if self.visit is not None and self.visit.seals:
+            box = QMessageBox(QMessageBox.Icon.Warning, tr("重新封样"),
+                              tr("重新封样会生成新的封条编号，已打印的封条作废，须撕下并贴上新封条。继续吗？"),
+                              QMessageBox.StandardButton.NoButton, self)
+            box.setObjectName("reseal_confirm")
+            again = box.addButton(tr("重新封样"), QMessageBox.ButtonRole.AcceptRole)
+            keep = box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
+            box.setDefaultButton(keep)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.finished.connect(lambda _r: box.clickedButton() is again and self._seal())
+            box.open()
+            return box
+        self._seal()
+        return None
+
+    def _seal(self) -> None:
         self.binder.flush()
-        self.session.run_db(steps.seal_samples, ok=self._print_labels)
+        self.session.run_db(steps.seal_samples, test_packages=self.test_packages.value(),
+                            backup_packages=self.backup_packages.value(), ok=self._print_labels)
 
     def _print_labels(self, visit: Visit) -> None:
         if visit.seals:
@@ -103,6 +159,8 @@ class SealPage(WizardPage):
 
     def on_read_only(self, ro: bool) -> None:
         self.seal_button.setEnabled(not ro)
+        self.test_packages.setEnabled(not ro)
+        self.backup_packages.setEnabled(not ro)
         self.photos.set_read_only(ro)
 
     def on_missing(self, fields: set[str]) -> None:

@@ -72,19 +72,21 @@ class SignPage(WizardPage):
 
     def on_load(self, visit: Visit) -> None:
         while self.grid.count():
-            self.grid.takeAt(0).widget().deleteLater()
+            old = self.grid.takeAt(0).widget()
+            old.setParent(None)
+            old.deleteLater()
         self.signers = []
-        # Samplers stacked on the left, the party beside them: all visible at 1280x800.
-        present = visit.present_team()
-        for i, m in enumerate(present):
-            box = self._signer(SignerRole.SAMPLER, m.sampler_id, tr("抽样人员：{name}", name=m.name),
-                               m.name, tr("抽样人员"))
-            self.grid.addWidget(box, i, 0)
-        party = self._signer(SignerRole.PARTY, "", tr("受检单位：{name}", name=visit.party.name),
-                             visit.party.contact or visit.party.legal_representative, tr("受检单位负责人"))
-        self.grid.addWidget(party, 0, 1, max(1, len(present)), 1)
-        self.grid.setColumnStretch(0, 1)
-        self.grid.setColumnStretch(1, 1)
+        # Everyone who signs side by side (three to a row, two when there are
+        # four or more): every pad on screen at 1366x768, none below the fold.
+        boxes = [self._signer(SignerRole.SAMPLER, m.sampler_id, tr("抽样人员：{name}", name=m.name),
+                              m.name, tr("抽样人员")) for m in visit.present_team()]
+        boxes.append(self._signer(SignerRole.PARTY, "", tr("受检单位：{name}", name=visit.party.name),
+                                  visit.party.contact or visit.party.legal_representative, tr("受检单位负责人")))
+        cols = len(boxes) if len(boxes) <= 3 else 2
+        for i, box in enumerate(boxes):
+            self.grid.addWidget(box, *divmod(i, cols))
+        for c in range(3):
+            self.grid.setColumnStretch(c, 1 if c < cols else 0)
         self.on_read_only(self.read_only)
         self.session.run_bg(load_signatures, self.session.ws, visit, ok=self._show_saved)
 

@@ -12,13 +12,13 @@ Embed it in the main window:
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
+                               QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from app.domain.visit import Visit
 from app.domain.labels import VISIT_STATUS, label
 from app.domain.workflow import ORDER, Step, step_title
-from app.services import session_marker
+from app.services import session_marker, visits
 from app.services.visits import StepState
 from app.services.workspace import Workspace
 from app.ui.i18n import language, tr
@@ -42,6 +42,7 @@ PAGE_CLASSES = (ArrivePage, PartyPage, EvidencePage, SamplePage, PayPage, SealPa
 EXIT_STEPS = (Step.REFUSAL, Step.PROBLEM, Step.NO_SAMPLE)
 SIDEBAR_STEPS = ORDER + list(EXIT_STEPS)
 TICK, TODO, HERE = "✔", "○", "▶"
+MISSING_LINES = 3     # the missing panel shows this many items, the rest scroll: its height never changes
 
 
 class VisitWizard(QWidget):
@@ -54,6 +55,8 @@ class VisitWizard(QWidget):
         self.session = VisitSession(ws, visit_id, self)
         self.state: StepState | None = None
         self.shown_step: Step | None = None
+        self._missing_wanted = False      # show what the step reached by the step list misses
+        self.finish_box: QMessageBox | None = None
         self.pages: dict[Step, WizardPage] = {}
         self.stack = QStackedWidget()
         for cls in PAGE_CLASSES:
@@ -96,14 +99,27 @@ class VisitWizard(QWidget):
         self.missing.setStyleSheet("#missing_panel { border: 2px solid #c62828; border-radius: 6px;"
                                    " background: #ffebee; }")
         ml = QVBoxLayout(self.missing)
-        title = QLabel(tr("还不能继续，缺少以下内容："))
-        title.setStyleSheet("font-weight: bold; color: #c62828; border: none;")
+        ml.setContentsMargins(10, 6, 6, 6)
+        ml.setSpacing(2)
+        self.missing_title = QLabel()
+        self.missing_title.setObjectName("missing_title")
+        self.missing_title.setStyleSheet("font-weight: bold; color: #c62828; border: none;")
         self.missing_list = QLabel()
         self.missing_list.setObjectName("missing_list")
         self.missing_list.setWordWrap(True)
-        self.missing_list.setStyleSheet("border: none;")
-        ml.addWidget(title)
-        ml.addWidget(self.missing_list)
+        self.missing_list.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.missing_list.setStyleSheet("border: none; background: transparent;")
+        self.missing_scroll = QScrollArea()
+        self.missing_scroll.setWidgetResizable(True)
+        self.missing_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.missing_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.missing_scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
+        self.missing_scroll.setWidget(self.missing_list)
+        ml.addWidget(self.missing_title)
+        ml.addWidget(self.missing_scroll, 1)
+        # Fixed height: fixing an item must not move the form or the buttons.
+        fm = self.missing_list.fontMetrics()
+        self.missing.setFixedHeight(fm.lineSpacing() * (MISSING_LINES + 1) + 2 * ml.spacing() + 16)
         self.missing.setVisible(False)
 
         self.refusal_button = QPushButton(tr("拒检"))
@@ -159,6 +175,7 @@ class VisitWizard(QWidget):
         frozen = v.frozen
         for page in self.pages.values():
             if page.read_only != frozen:
+                page.visit = v          # e.g. the documents page: printable once signed
                 page.set_read_only(frozen)
         self._update_header(v)
         self._update_sidebar(st)
@@ -172,7 +189,8 @@ class VisitWizard(QWidget):
         self.next_button.setVisible(not frozen)
         self.back_button.setEnabled(st.can_go_back)
         self.next_button.setText(tr("完成") if st.is_last else tr("下一步"))
-        if not self.missing.isHidden():
+        if self._missing_wanted or not self.missing.isHidden():
+            self._missing_wanted = False
             self._show_missing(st.missing)
 
     def _show_page(self, step: Step, visit: Visit) -> None:
@@ -192,10 +210,10 @@ class VisitWizard(QWidget):
                                status=label(VISIT_STATUS, v.status)))
 
     def _update_sidebar(self, st: StepState) -> None:
-        # A tick needs the step complete and reached (or the visit frozen):
-        # a later step whose data happens to be valid is not "done" yet.
-        reached = set(st.visit.back_stack) | {st.step.value}
-        done = {s: ok and (st.visit.frozen or s.value in reached) for s, ok in st.progress}
+        # A tick: completed with Next and still complete (StepState.progress);
+        # going back keeps it, a step never visited never gets one.
+        done = dict(st.progress)
+        frozen = st.visit.frozen
         self.sidebar.clear()
         for step in SIDEBAR_STEPS:
             if step not in ORDER and step != st.step:
@@ -207,6 +225,8 @@ class VisitWizard(QWidget):
                 text = f"{HERE}  {step_title(step)}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, step.value)
+            if not (frozen or step == st.step or step in st.reachable):
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)   # not reachable from here
             if step == st.step:
                 f = item.font()
                 f.setBold(True)
@@ -222,12 +242,21 @@ class VisitWizard(QWidget):
         return out
 
     def _sidebar_clicked(self, item: QListWidgetItem) -> None:
-        """A frozen visit can be browsed page by page; an open one follows the flow."""
-        if self.state is not None and self.state.visit.frozen:
-            step = Step(item.data(Qt.ItemDataRole.UserRole))
+        """A frozen visit can be browsed page by page; an open one opens a
+        step done before by the rules of 上一步 / 下一步 (going forward stops
+        at a step that is no longer complete, showing what it misses)."""
+        if self.state is None:
+            return
+        step = Step(item.data(Qt.ItemDataRole.UserRole))
+        if self.state.visit.frozen:
             page = self.pages[step]
             page.load(self.state.visit)
             self.stack.setCurrentWidget(page)
+            return
+        if step == self.state.step or step not in self.state.reachable:
+            return
+        self.page.flush()
+        self.session.go_to(step, reached=lambda at: setattr(self, "_missing_wanted", at != step))
 
     # --- actions -------------------------------------------------------------
     def go_next(self) -> None:
@@ -235,9 +264,43 @@ class VisitWizard(QWidget):
             return
         self.page.flush()
         if self.state.is_last:
-            self.session.finish()
+            # Ask for the confirmation only when nothing is missing any more
+            # (checked after the flush above has been saved).
+            self.session.run_db(visits.missing, ok=self._finish_checked)
         else:
             self.session.advance()
+
+    def _finish_answered(self, confirmed: bool) -> None:
+        self.finish_box = None
+        if confirmed:
+            self.session.finish()
+
+    def _finish_checked(self, problems) -> None:
+        if problems:
+            self._show_missing(problems)
+        else:
+            self.confirm_finish()
+
+    def confirm_finish(self) -> QMessageBox:
+        """完成 freezes the record: say so, and let the sampler go back."""
+        step = self.state.step
+        text = {Step.REFUSAL: tr("确认完成后，本次抽样以拒检结束：拒检认定表冻结，不能再修改，等待同步报送省局。"),
+                Step.PROBLEM: tr("确认完成后，本次抽样以问题报送结束：问题报送单冻结，不能再修改，等待同步报送省局。")}.get(
+            step, tr("确认完成后，抽样记录即签字生效并冻结，生成记录哈希；之后只能通过“更正/补充”修改，"
+                     "且须受检单位签字确认。"))
+        box = QMessageBox(QMessageBox.Icon.Question, tr("确认完成"), text, QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("finish_confirm")
+        box.setInformativeText(tr("请确认各项内容和签字无误。"))
+        ok = box.addButton(tr("确认完成"), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(tr("返回检查"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)          # Enter alone does not freeze a record
+        box.setEscapeButton(back)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r: self._finish_answered(box.clickedButton() is ok))
+        box.confirm_button, box.back_button = ok, back      # for tests
+        self.finish_box = box
+        box.open()
+        return box
 
     def go_back(self) -> None:
         if self.state is None or not self.state.can_go_back:
@@ -257,6 +320,8 @@ class VisitWizard(QWidget):
         if not problems:
             self.missing.setVisible(False)
             return
+        # Not only missing things: a wrong credit code is listed here too.
+        self.missing_title.setText(tr("还不能继续，请先处理以下{n}项：", n=len(problems)))
         self.missing_list.setText("\n".join(f"• {p.text(language())}" for p in problems))
         self.missing.setVisible(True)
 

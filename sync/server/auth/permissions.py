@@ -53,6 +53,8 @@ class Perm(StrEnum):
     TASKS_READ = "tasks.read"               # the task list
     TASKS_MANAGE = "tasks.manage"           # assign, draw, cancel, reassign
     AUDIT_READ = "audit.read"               # the audit log
+    ENROLL_CODES = "enroll_codes.manage"    # one-time enrollment codes for samplers
+    RELEASE_PUBLISH = "release.publish"     # the app version samplers should run
     CONSOLE = "console.admin"               # the web console's pages (each narrowed by its agency)
     CONSOLE_PROVINCE = "console.province"   # console pages for the province only (agencies, all of the audit)
 
@@ -76,6 +78,8 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.TASKS_READ: frozenset({_S, _AA, _PA}),
     Perm.TASKS_MANAGE: frozenset({_AA, _PA}),
     Perm.AUDIT_READ: frozenset({_PA}),
+    Perm.ENROLL_CODES: frozenset({_AA, _PA}),
+    Perm.RELEASE_PUBLISH: frozenset({_PA}),
     Perm.CONSOLE: frozenset({_AA, _PA}),
     Perm.CONSOLE_PROVINCE: frozenset({_PA}),
 }

@@ -17,7 +17,7 @@ from sync.server.auth.throttle import Attempt
 from sync.server.db import utcnow
 from sync.server.deps import client_address, tx
 from sync.server.devices import service as devices
-from sync.server.errors import ERROR_RESPONSES
+from sync.server.errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(prefix="/v1", tags=["auth"], responses=ERROR_RESPONSES)
 
@@ -31,6 +31,8 @@ def _reserve(request: Request, username: str, laptop: bytes | None = None) -> At
              summary="Sampler signs in once; the device gets a token and registers its Ed25519 public key")
 def enroll(body: EnrollRequest, request: Request):
     s = request.app.state
+    if s.settings.enroll_requires_code:       # `serve`: laptops enroll with a code (enrollment/routes.py)
+        raise ApiError(403, "enroll.code_required")
     public_key = devices.validate_public_key(body.public_key)      # before anything is counted
     laptop = None
     if body.proof:                    # a laptop enrolled before, proving it holds its key (signin_proof)

@@ -96,6 +96,17 @@ def device_owner_filter(p: Principal) -> ColumnElement[bool]:
     return User.id == u.id
 
 
+def may_manage_sampler(p: Principal | None, user: User | None) -> bool:
+    """Whose enrollment codes a caller makes and sees: the CLI (no
+    principal) and the province any sampler's, an agency admin its agency's."""
+    if user is None:
+        return False
+    if p is None:
+        return True
+    scope = agency_scope(p, Role.AGENCY_ADMIN)
+    return scope is ALL or (scope != NONE and user.agency_id == scope)
+
+
 def may_manage_device(session: Session, p: Principal, owner: User | None) -> bool:
     if owner is None:
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
@@ -15,19 +15,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.domain.i18n import LANGUAGE_NAMES
+from app.domain.times import china_text
 from sync.server.console import strings
 from sync.server.console.session import ConsoleUser, set_cookie
 
 HERE = Path(__file__).resolve().parent
 LANG_COOKIE = "fs_lang"
 FLASH_COOKIE = "fs_flash"
-CHINA = timezone(timedelta(hours=8), "CST")
-
-
 def china_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return ""
-    return value.astimezone(CHINA).strftime(fmt)
+    return china_text(value, fmt)
 
 
 def china_date(value: datetime | None) -> str:

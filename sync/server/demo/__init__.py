@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.credit_code import ALPHABET, check_char
 from app.domain.plain import to_plain
-from app.store.reference_data import load_plan, load_sampling_rules
+from app.domain.reference_data import load_plan, load_sampling_rules
 from sync.server.auth import service as accounts
 from sync.server.auth.models import Agency
 from sync.server.auth.passwords import generate_password
@@ -49,6 +49,9 @@ PARTIES = (
     ("临汾市尧都区鼓楼百货商店（示例）", "141002", "临汾市尧都区鼓楼南大街7号", "seller", "郑经理", "0357-2001009"),
     ("运城市盐湖区河东运动用品商店（示例）", "140802", "运城市盐湖区河东东街88号", "seller", "冯店长", "0359-2001010"),
 )
+# Positions the province knows (party index -> latitude, longitude): photos
+# imported with GPS far from these are flagged in the app.
+POSITIONS = {0: ("37.780120", "112.560340"), 1: ("37.851270", "112.580870")}
 # Today's tasks: (party index, product)
 TODAY_TASKS = ((0, "车用汽油"), (0, "车用柴油"), (1, "车用汽油"), (2, "车用柴油"), (5, "羽绒服装"),
                (6, "羽绒服装"), (9, "运动服装"))
@@ -76,7 +79,7 @@ def demo_plan() -> dict:
 
 
 def demo_rules() -> list[dict]:
-    """The sampling rules the desktop app ships (resources/sampling_rules.json)."""
+    """The sampling rules the desktop app ships, as the laptops get them."""
     return [to_plain(r) for r in load_sampling_rules().values()]
 
 
@@ -98,7 +101,8 @@ def seed(*, session: Session, today: date | None = None, password: str | None = 
         parties = [save_party(session=session, data={
             "name": n, "credit_code": credit_code(rng, region), "address": addr, "scope": scope,
             "contact": contact, "phone": phone, "licence_no": f"营业执照（示例）{i + 1:04d}",
-            "legal_representative": contact[0] + "某某", "region": addr[:3]})[0]
+            "legal_representative": contact[0] + "某某", "region": addr[:3],
+            **dict(zip(("latitude", "longitude"), POSITIONS.get(i, ("", ""))))})[0]
             for i, (n, region, addr, scope, contact, phone) in enumerate(PARTIES)]
         items = {i.product: i for i in session.scalars(select(PlanItem).where(PlanItem.plan_id == plan.id))}
         for party_index, product in TODAY_TASKS:

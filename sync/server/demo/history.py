@@ -17,7 +17,7 @@ import io
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from PIL import Image, ImageDraw
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.domain.canonical import canonical_bytes
 from app.domain.entities import InspectedParty, Producer
 from app.domain.plan import Scope
+from app.domain.times import CHINA
 from app.domain.record import amendment_document, amendment_hash, record_document, record_hash, sealing_hash
 from app.domain.visit import (Amendment, BackupStorage, EvidenceCategory, EvidenceItem, Payment, PriceBasis,
                               ProblemReport, ProblemType, RefusalRecord, RefusalSituation, SampleDetails,
@@ -48,7 +49,6 @@ from sync.server.records import fields
 from sync.server.records.models import AmendmentRecord, Record, RecordPhoto
 from sync.server.tasks import service as tasks
 
-CHINA = timezone(timedelta(hours=8))
 AGENCY2_ID = "agency-demo-2"
 # team id, agency id, team name, samplers (username, name, certificate)
 TEAMS = (("team-demo-b", "agency-demo", "第二抽样组", (("sampler4", "陈志刚", "晋抽证2022-0104"),

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sync.server.auth.models import Agency
 from sync.server.plan.models import Plan, PlanItem
 from sync.server.records.models import Record
-from sync.server.records.progress import CHINA
+from app.domain.times import CHINA
 
 # The province's column headings: the sheet is an official form, in Chinese only.
 COLUMNS = ("序号", "产品名称", "受检单位", "地址", "生产单位", "商标", "规格型号", "生产日期/批号", "抽样日期",  # i18n: official form

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sync.server.db import Base
 
 PARTY_FIELDS = ("name", "credit_code", "licence_no", "production_licence_no", "ccc_certificate_no",
-                "address", "postcode", "legal_representative", "contact", "phone", "scale", "scope")
+                "address", "postcode", "legal_representative", "contact", "phone", "scale", "scope",
+                "latitude", "longitude")
 
 
 class Party(Base):
@@ -26,3 +27,6 @@ class Party(Base):
     scale: Mapped[str] = mapped_column(String(20), default="")
     scope: Mapped[str] = mapped_column(String(20), default="seller")   # producer|seller|gas_station
     region: Mapped[str] = mapped_column(String(100), default="")
+    # Decimal degrees as text ("" = unknown): the app flags photos taken far away.
+    latitude: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    longitude: Mapped[str] = mapped_column(String(20), default="", server_default="")

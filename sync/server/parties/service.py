@@ -28,6 +28,7 @@ HEADERS = {  # i18n: words the imported file may use
     "CCC证书": "ccc_certificate_no", "CCC证书编号": "ccc_certificate_no",
     "地址": "address", "邮编": "postcode", "法定代表人": "legal_representative", "联系人": "contact",
     "电话": "phone", "企业规模": "scale", "抽样领域": "scope", "地区": "region",
+    "纬度": "latitude", "经度": "longitude",
 }
 SCOPE_WORDS = {  # i18n: words the imported file may use
     "生产": "producer", "生产者": "producer", "流通": "seller", "销售者": "seller", "销售": "seller",
@@ -67,6 +68,16 @@ def _row_problem(row: dict) -> str | None:
         return bilingual("抽样领域无效（应为生产/流通/加油站）：{scope}", scope=row.get("scope"))
     if not row.get("address"):
         return bilingual("缺少地址")
+    for key, limit in (("latitude", 90), ("longitude", 180)):
+        text = row.get(key, "")
+        try:
+            ok = not text or abs(float(text)) <= limit
+        except ValueError:
+            ok = False
+        if not ok:
+            return bilingual("纬度或经度无效（应为十进制度数）：{value}", value=text)
+    if bool(row.get("latitude")) != bool(row.get("longitude")):
+        return bilingual("纬度和经度须同时填写")
     return None
 
 

@@ -20,7 +20,7 @@ from sync.server.auth.models import Agency
 from sync.server.parties.models import Party
 from sync.server.plan.models import PlanItem
 from sync.server.records.models import Record
-from sync.server.records.progress import CHINA
+from app.domain.times import CHINA
 from sync.server.tasks.models import Task
 
 OPEN_TASK = ("assigned", "in_progress")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sync.server.records.progress import CHINA, SKEW_TOLERANCE, entry_deadline
+from app.domain.deadline import entry_deadline
+from app.domain.times import CHINA
+from sync.server.records.progress import SKEW_TOLERANCE
 
 # column -> path in the record document
 PATHS: dict[str, tuple[str, ...]] = {

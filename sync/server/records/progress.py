@@ -14,25 +14,21 @@ and a record with no receipt time is never counted late."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.deadline import entry_deadline
 from app.domain.i18n import tr
+from app.domain.times import CHINA
 from sync.protocol.schemas import ProgressRow
 from sync.server.blobs.models import BlobHolder
 from sync.server.plan.models import PlanItem
 from sync.server.records.models import Record, RecordPhoto
 from sync.server.tasks.models import SLOT_FREE, Task
 
-CHINA = timezone(timedelta(hours=8), "CST")
 SKEW_TOLERANCE = timedelta(minutes=5)
-
-
-def entry_deadline(sampled_at: datetime) -> datetime:
-    day = sampled_at.astimezone(CHINA).date() + timedelta(days=1)
-    return datetime.combine(day, time(23, 59, 59), tzinfo=CHINA)
 
 
 def sampled_at(rec: Record) -> datetime | None:

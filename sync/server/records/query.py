@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from sync.server.records.fields import sampled_at
 from sync.server.records.models import Record
-from sync.server.records.progress import CHINA
+from app.domain.times import CHINA
 from sync.server.tasks.models import Task
 
 OUTCOMES = ("finished", "refused", "problem_reported")

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0005_record_team'
-down_revision = '0004_console'
+down_revision = '0005_enrollment_codes'   # after main's installer migration
 branch_labels = None
 depends_on = None
 

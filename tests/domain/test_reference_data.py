@@ -12,8 +12,8 @@ import pytest
 
 from app.domain.plan import Scope
 from app.domain.visit import EvidenceCategory
-from app.store import reference_data
-from app.store.reference_data import (ReferenceDataError, load_plan, load_plan_dates,
+from app.domain import reference_data
+from app.domain.reference_data import (ReferenceDataError, load_plan, load_plan_dates,
                                       load_sampling_rules, resources_dir)
 
 # 附件1 as printed in 晋市监函〔2022〕279号 (row 6 continues on an unnumbered line).

@@ -87,8 +87,8 @@ def _texts_from_image(path: str) -> list[str]:
 
 def describe(p) -> str:
     from app.domain.labels import SAMPLE_KIND
-    from forms.common import local
-    t = local(p.sealed_at)
+    from app.domain.times import china
+    t = china(p.sealed_at)
     kind = N_("{kind}，第{n}件，封存于受检单位") if p.on_site_storage else N_("{kind}，第{n}件")
     rows = [(N_("封条编号"), p.seal_no),
             (N_("样品类别"), " / ".join(tr(kind, lang, kind=tr(SAMPLE_KIND[p.kind], lang), n=p.package_no)

@@ -1,6 +1,10 @@
 """Packaged reference data: the spot-check plan (附件1) and the per-product
 sampling rules, both JSON files in resources/ so they can be edited without
-touching code. Loading validates them and names the exact bad entry."""
+touching code. Loading validates them and names the exact bad entry.
+
+Plain Python in the domain (it reads files through app.domain.resources, as
+the translation catalogue does): the app, the documents (forms), the server's
+imports and its demo all read the same files through the same checks."""
 from __future__ import annotations
 
 import json

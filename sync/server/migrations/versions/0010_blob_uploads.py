@@ -2,16 +2,16 @@
 upload state for the object-store backend), and server_state (where the
 blobs live after `blobs migrate`).
 
-Revision ID: 0009_blob_uploads
-Revises: 0008_login_throttle
+Revision ID: 0010_blob_uploads
+Revises: 0009_party_position
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009_blob_uploads'
-down_revision = '0008_login_throttle'
+revision = '0010_blob_uploads'
+down_revision = '0009_party_position'   # after main's head
 branch_labels = None
 depends_on = None
 
