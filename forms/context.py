@@ -55,6 +55,22 @@ class PlanNotice:
 
 
 @dataclass
+class Rejection:
+    """样品拒收: the lab's written reason for refusing a sample (a copy goes
+    to the province). Not part of the visit record."""
+    seal_no: str = ""
+    sample_kind: str = ""            # 检验样品 / 备用样品
+    package_no: int = 1
+    received_at: datetime | None = None
+    seal_intact: bool = False
+    matches_form: bool = False
+    quantity_ok: bool = False
+    reason: str = ""
+    receiver: str = ""               # who checked it at the lab
+    findings: list[str] = field(default_factory=list)   # what the seal check found (Chinese)
+
+
+@dataclass
 class DocumentContext:
     visit: Visit
     agency: Agency
@@ -70,6 +86,7 @@ class DocumentContext:
     seal_payloads: dict[str, str] = field(default_factory=dict)        # seal_no -> QR text
     record_qr: bool = True           # QR of record id + hash on the sampling form
     advice: ImprovementAdvice | None = None
+    rejection: Rejection | None = None
     blank: bool = False              # paper fallback: labels and empty boxes only
 
     @classmethod

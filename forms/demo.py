@@ -29,7 +29,7 @@ from app.domain.visit import (BackupStorage, EvidenceCategory, EvidenceItem, NoS
                               Payment, PriceBasis, ProblemReport, ProblemType, RefusalRecord,
                               RefusalSituation, SampleDetails, SampleKind, Seal, ShownDocuments,
                               Signature, SignerRole, TeamMember, Visit, VisitStatus)
-from forms.context import Authority, DocumentContext, ImprovementAdvice, PlanNotice
+from forms.context import Authority, DocumentContext, ImprovementAdvice, PlanNotice, Rejection
 
 TZ = CHINA
 T0 = datetime(2022, 10, 12, 9, 40, tzinfo=TZ)
@@ -169,13 +169,17 @@ def demo_context(signer: Signer | None = None) -> DocumentContext:
         advice="建立进货查验制度，逐批索取并核对出厂检验报告；加强储罐标识和卸油操作管理；"
                "对同批次在售油品开展自查，必要时委托有资质的机构检验。",
         issued_on=datetime(2022, 11, 18, tzinfo=TZ))
+    rejection = Rejection(seal_no="SX0018-B2", sample_kind="备用样品", package_no=2,
+                          received_at=datetime(2022, 10, 13, 9, 40, tzinfo=TZ), seal_intact=False, matches_form=True,
+                          quantity_ok=True, reason="封条一角撕裂，瓶口有渗漏痕迹，无法确认样品未被开启。", receiver="周检验",
+                          findings=["签名有效，与抽样记录相符"])
     from app.domain.reference_data import load_plan_notice, load_sampling_rules
     return DocumentContext(visit=visit, agency=AGENCY, authority=AUTHORITY, plan=PLAN, plan_item=PLAN_ITEM,
                            task=task, notice_no="晋市监抽〔2022〕4-0018号", signature_images=images,
                            seal_payloads=seal_payloads(visit, signer or KeySigner()), advice=advice,
                            plan_notice=PlanNotice(**load_plan_notice()),
                            notice_valid_until=datetime(2022, 10, 31, tzinfo=TZ).date(),
-                           rule=load_sampling_rules()["车用汽油"])
+                           rule=load_sampling_rules()["车用汽油"], rejection=rejection)
 
 
 def demo_refusal_context(base: DocumentContext | None = None) -> DocumentContext:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from app.domain.documents import REGISTRY, DocumentKind, merge
 from forms import (feedback_form, improvement_advice, inspection_notice, no_sample_statement, payment_slip,
-                   problem_report, refusal_form, sampling_form, seal_labels, storage_notice)
+                   problem_report, refusal_form, rejection_letter, sampling_form, seal_labels, storage_notice)
 from forms.context import DocumentContext
 
 # Imported by name so PyInstaller and lint-imports see every builder; a
 # registry entry without its module fails here, at import.
 _BUILDERS = {m.__name__: m.build for m in (feedback_form, improvement_advice, inspection_notice, no_sample_statement,
-                                           payment_slip, problem_report, refusal_form, sampling_form, seal_labels,
-                                           storage_notice)}
+                                           payment_slip, problem_report, refusal_form, rejection_letter, sampling_form,
+                                           seal_labels, storage_notice)}
 DOCUMENTS = merge(REGISTRY, {kind: {"build": _BUILDERS[doc.builder]} for kind, doc in REGISTRY.items()})
 
 

@@ -1,5 +1,7 @@
 """产品质量改进建议书 (improvement advice): the layout of 附件2 of
-晋市监函〔2022〕279号, issued by the lab for a failed product."""
+晋市监函〔2022〕279号, issued by the lab for a failed product: 报告编号;
+产品名称, 规格型号; 受检单位, 生产单位; 检验机构; 不合格项目; 本次抽检质量问题
+描述; 原因分析; 改进建议; 备注; the lab's seal and the date (FORMS.md)."""
 from __future__ import annotations
 
 from reportlab.lib.units import mm
@@ -17,7 +19,7 @@ def build(ctx: DocumentContext) -> bytes:
     a = ctx.advice if ctx.advice and not ctx.blank else ImprovementAdvice()
     doc = Doc(TITLE, ctx.record_no)
     doc.title(TITLE, size=20, gap=4 * mm)
-    doc.line(left=f"报告编号：{a.report_no}", right=f"抽样单编号：{ctx.record_no}", size=11)
+    doc.line(left=f"报告编号：{a.report_no}", size=11)
     doc.space(1 * mm)
     rows = [[L("产品名称", 4), V(ctx.product, 8), L("规格型号", 4), V(v.sample.spec_model, 8)],
             [L("受检单位", 4), V(v.party.name, 8), L("生产单位", 4), V(v.producer.name, 8)],

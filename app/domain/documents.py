@@ -37,6 +37,7 @@ class DocumentKind(str, enum.Enum):
     PROBLEM_REPORT = "problem_report"          # 问题报送单
     NO_SAMPLE_STATEMENT = "no_sample_statement"  # 未抽到样品企业情况说明
     IMPROVEMENT_ADVICE = "improvement_advice"  # 产品质量改进建议书 (the lab's, after a failure)
+    REJECTION_LETTER = "rejection_letter"      # 样品拒收通知书 (the lab's, refusing an irregular sample)
 
 
 COMPLETED = frozenset({VisitStatus.FINISHED})
@@ -106,6 +107,9 @@ REGISTRY: dict[DocumentKind, Document] = {d.kind: d for d in (
              frozenset({VisitStatus.NO_SAMPLE}), ready=lambda v: v.status == VisitStatus.NO_SAMPLE, copies=3),
     # Issued by the lab for a failed product, never at a visit.
     Document(DocumentKind.IMPROVEMENT_ADVICE, N_("产品质量改进建议书"), N_("产品质量改进建议书"), frozenset()),
+    # The lab's written refusal of a sample: the agency's copy, the province's, the lab's (一式三份).
+    Document(DocumentKind.REJECTION_LETTER, N_("产品质量监督抽查样品拒收通知书"), N_("样品拒收通知书"), frozenset(),
+             copies=3),
 )}
 
 

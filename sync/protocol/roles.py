@@ -14,4 +14,6 @@ class Role(StrEnum):
     SAMPLER = "sampler"                      # 抽样人员: syncs from an enrolled laptop
     AGENCY_ADMIN = "agency_admin"            # 承检机构管理员: its agency's tasks, devices, records
     PROVINCIAL_ADMIN = "provincial_admin"    # 省局: everything
-    LAB = "lab"                              # 检验机构 sample receipt: its agency's sampled records
+    LAB = "lab"                              # 检验机构 样品管理员: receives samples, sees the blind mapping
+    LAB_MANAGER = "lab_manager"              # 检验机构负责人: the sample manager's work, and accepts a refused seal
+    LAB_TESTER = "lab_tester"                # 检验人员: the blind bench only (codes, never parties)

@@ -376,3 +376,19 @@ class AuditList(Ok):
 
 class Health(Ok):
     server_time: datetime
+
+
+class ShipmentIn(Wire):
+    """Samples sent to the lab by courier (寄送样品), recorded on the laptop
+    after the visit. Sending it again corrects it until the lab receives."""
+    visit_id: str = Field(min_length=1, max_length=64)
+    courier: str = Field(min_length=1, max_length=100)
+    tracking_no: str = Field(min_length=1, max_length=64)
+    sent_on: str = Field(description="YYYY-MM-DD, China date")
+    deadline: str = Field("", description="the date the samples must reach the lab by, YYYY-MM-DD or empty")
+
+
+class ShipmentOut(Ok):
+    visit_id: str
+    created: bool
+    received: bool = False

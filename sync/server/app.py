@@ -26,6 +26,7 @@ from sync.server.db import Database, utcnow
 from sync.server.deps import parse_proxies
 from sync.server.devices.routes import router as devices_router
 from sync.server.enrollment.routes import router as enrollment_router
+from sync.server.lab.routes import router as lab_router
 from sync.server.pull.routes import router as pull_router
 from sync.server.records.routes import router as records_router
 from sync.server.releases.protocol import ProtocolCheck
@@ -59,6 +60,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         per_account=settings.login_account_failures, backoff_s=settings.login_window_s,
         backoff_max_s=settings.login_backoff_max_s))
     app.state.trusted_proxies = parse_proxies(settings.trusted_proxies)
+    app.state.clock = utcnow          # the lab's deadlines read the time here; tests set their own
     errors.install(app)
     envelope.install(app)
     app.add_middleware(BodyLimit, blob_limit=settings.max_blob_bytes)
@@ -74,7 +76,7 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         return Health(server_time=utcnow())
 
     for router in (auth_router, devices_router, pull_router, records_router, blobs_router, tasks_router,
-                   audit_router, enrollment_router, releases_router):
+                   audit_router, enrollment_router, releases_router, lab_router):
         app.include_router(router, responses=envelope.COMMON_RESPONSES)
     console.install(app)
     app.add_middleware(ProtocolCheck, supported=settings.protocols, release=lambda: _release(app))

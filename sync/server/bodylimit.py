@@ -27,6 +27,10 @@ ROUTE_LIMITS: list[tuple[str, re.Pattern, int]] = [
     # web console uploads: a party list (CSV / .xlsx), a scanned determination
     ("POST", re.compile(r"^/console/parties/import$"), 20 * MiB),
     ("POST", re.compile(r"^/console/followups/\d+/files$"), 20 * MiB),
+    # the lab: a seal photo, a report PDF; photos of a sample's condition or a disposal's receipt (a few)
+    ("POST", re.compile(r"^/console/lab/scan/photo$"), 20 * MiB),
+    ("POST", re.compile(r"^/console/lab/blind/[^/]+/report$"), 20 * MiB),
+    ("POST", re.compile(r"^/console/lab/samples/\d+/(receipt|disposal)$"), 60 * MiB),
 ]
 STREAMED = ("PATCH", re.compile(r"^/v1/blobs/[^/]+$"))         # photo chunks, to disk
 # A declared body up to this far over the limit is drained (read and dropped,

@@ -5,6 +5,7 @@ import argparse
 from datetime import date
 
 
+
 def iso_date(text: str) -> str:
     """--due: a real date, YYYY-MM-DD (the task's column holds ten characters)."""
     try:

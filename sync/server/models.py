@@ -5,6 +5,8 @@ from sync.server.blobs.models import Blob, BlobHolder, BlobUpload, ServerState  
 from sync.server.devices.models import Device  # noqa: F401
 from sync.server.enrollment.models import EnrollmentCode  # noqa: F401
 from sync.server.followups.models import FollowUp, FollowUpFile  # noqa: F401
+from sync.server.lab.models import (Advice, BlindSample, CustodyEvent, Delivery, Disposal, FailedItem,  # noqa: F401
+                                    LabPhoto, LabSample, Shipment)
 from sync.server.parties.models import Party  # noqa: F401
 from sync.server.plan.models import Plan, PlanItem, SamplingRuleRow  # noqa: F401
 from sync.server.pull.models import Change  # noqa: F401

@@ -3,6 +3,8 @@ goes down and up, and fills the new record columns of records received
 before it from their documents, as a record arriving now gets them."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -28,10 +30,13 @@ def pg():
     cluster.stop()
 
 
+_databases = itertools.count()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, tmp_path):
     url = (f"sqlite:///{tmp_path / 'server.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("pg").create_database("fs_migration"))
+           else request.getfixturevalue("pg").create_database(f"fs_migration_{next(_databases)}"))
     database = Database(url)
     yield database
     database.close()
@@ -56,3 +61,32 @@ def test_0004_matches_the_models_and_backfills_old_records(db, tmp_path):
     with db.session() as s:
         after = {r.id: tuple(getattr(r, c) for c in NEW) for r in s.scalars(select(Record))}
     assert after == before
+
+
+def test_0005_lab_matches_the_models_goes_down_and_up_and_finds_devices_by_key_id(db):
+    """The lab's tables, the devices' seal key id (filled for devices
+    enrolled before it), the plan's report date."""
+    import base64
+    import hashlib
+
+    from sync.server.devices.models import Device
+    with db.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diffs if any(n in repr(d) for n in ("lab_", "seal_key_id", "reports_due"))] == []
+    with db.session() as s:
+        seed(session=s)
+        keys = {d.id: d.public_key for d in s.scalars(select(Device).where(Device.public_key != ""))}
+    url = db.engine.url.render_as_string(hide_password=False)
+    command.downgrade(alembic_config(url, db.engine), "0004_console")
+    with db.engine.begin() as conn:                       # a laptop enrolled before the lab existed
+        conn.exec_driver_sql("INSERT INTO devices (id, user_id, kind, name, public_key, token_sha256, created_at, "
+                             "expires_at, app_version) SELECT 'd-old', id, 'device', 'old', "
+                             f"'{base64.b64encode(b'k' * 32).decode()}', 'x' || id, created_at, created_at, '' "
+                             "FROM users WHERE username = 'demo'")
+    command.upgrade(alembic_config(url, db.engine), "head")
+    db.sessions.configure(bind=db.engine)
+    with db.session() as s:
+        old = s.get(Device, "d-old")
+        assert old.seal_key_id == hashlib.sha256(b"k" * 32).digest()[:4].hex()
+        for device_id, key in keys.items():
+            assert s.get(Device, device_id).seal_key_id == hashlib.sha256(base64.b64decode(key)).digest()[:4].hex()

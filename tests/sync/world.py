@@ -39,7 +39,8 @@ USERS = {  # username: (role, agency, team)
     "s_a2": ("sampler", "agency-a", "team-a2"), "s_b1": ("sampler", "agency-b", "team-b1"),
     "adm_a": ("agency_admin", "agency-a", None), "adm_b": ("agency_admin", "agency-b", None),
     "prov": ("provincial_admin", None, None), "lab_a": ("lab", "agency-a", None),
-    "lab_b": ("lab", "agency-b", None),
+    "lab_b": ("lab", "agency-b", None), "lm_a": ("lab_manager", "agency-a", None),
+    "lt_a": ("lab_tester", "agency-a", None),
 }
 
 

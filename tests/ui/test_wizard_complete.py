@@ -98,7 +98,7 @@ def test_wizard_walk_reaches_the_services_record(qtbot, seeded, reference, make_
     button = type(d.w.next_button)
     assert d.w.page.findChild(button, "sampling_form.print") is None
     d.click(d.w.page.findChild(button, "sampling_form.preview"))
-    qtbot.waitUntil(lambda: d.close_previews() == [2], timeout=15_000)
+    qtbot.waitUntil(lambda: d.close_previews() == [2], timeout=60_000)   # rendering, on a loaded machine
     with qtbot.waitSignal(w.finished, timeout=10000) as sig:
         d.next()                                 # 完成, confirmed: the record is frozen
     assert sig.args == [v.id, "finished"]

@@ -16,9 +16,8 @@ from app.ui.wizard.session import VisitSession
 
 ACTIONS = ("preview", "print", "export")
 # The wizard's part of each registry entry (navmap_merge): the actions its
-# print pages offer. The lab's improvement advice is not printed here.
-GUI_DOCUMENTS = merge(REGISTRY, {kind: {"actions": ACTIONS} for kind in REGISTRY
-                                 if kind != DocumentKind.IMPROVEMENT_ADVICE})
+# print pages offer. The lab's documents (no visit leaves them) are not printed here.
+GUI_DOCUMENTS = merge(REGISTRY, {kind: {"actions": ACTIONS} for kind, doc in REGISTRY.items() if doc.leaves})
 
 
 def document_name(kind: DocumentKind) -> str:

@@ -55,11 +55,18 @@ class Perm(StrEnum):
     AUDIT_READ = "audit.read"               # the audit log
     ENROLL_CODES = "enroll_codes.manage"    # one-time enrollment codes for samplers
     RELEASE_PUBLISH = "release.publish"     # the app version samplers should run
+    SHIPMENT_RECORD = "shipments.record"    # the courier shipment of a visit's samples (from the laptop)
+    LAB_MANAGE = "lab.manage"               # receive samples, custody, paperwork, deliveries, disposal
+    LAB_OVERRIDE = "lab.override"           # accept a seal the check refused, with a written reason
+    LAB_MAPPING = "lab.mapping"             # see blind code -> sample (every view audited)
+    LAB_TEST = "lab.test"                   # the blind bench: codes, products, hand-overs, results
+    LAB_OVERSEE = "lab.oversee"             # read the lab's samples, reports, deadlines
     CONSOLE = "console.admin"               # the web console's pages (each narrowed by its agency)
     CONSOLE_PROVINCE = "console.province"   # console pages for the province only (agencies, all of the audit)
 
 
-_S, _AA, _PA, _LAB = Role.SAMPLER, Role.AGENCY_ADMIN, Role.PROVINCIAL_ADMIN, Role.LAB
+_S, _AA, _PA = Role.SAMPLER, Role.AGENCY_ADMIN, Role.PROVINCIAL_ADMIN
+_LAB, _LM, _LT = Role.LAB, Role.LAB_MANAGER, Role.LAB_TESTER
 _ALL = frozenset(Role)
 
 # The one table of who may do what. Rows a permission reaches are narrowed
@@ -68,7 +75,7 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.ME: _ALL,
     Perm.DEVICES_LIST: _ALL,
     Perm.DEVICE_REVOKE: _ALL,
-    Perm.DEVICE_KEYS: frozenset({_LAB, _AA, _PA}),
+    Perm.DEVICE_KEYS: frozenset({_LAB, _LM, _AA, _PA}),
     Perm.SYNC_PULL: frozenset({_S}),
     Perm.RECORD_PUSH: frozenset({_S}),
     Perm.RECORD_STATUS: _ALL,
@@ -80,13 +87,20 @@ GRANTS: dict[Perm, frozenset[Role]] = {
     Perm.AUDIT_READ: frozenset({_PA}),
     Perm.ENROLL_CODES: frozenset({_AA, _PA}),
     Perm.RELEASE_PUBLISH: frozenset({_PA}),
+    Perm.SHIPMENT_RECORD: frozenset({_S}),
+    # A tester sees blind codes only: no record, photo, party or device key.
+    Perm.LAB_MANAGE: frozenset({_LAB, _LM}),
+    Perm.LAB_OVERRIDE: frozenset({_LM}),
+    Perm.LAB_MAPPING: frozenset({_LAB, _LM}),
+    Perm.LAB_TEST: frozenset({_LAB, _LM, _LT}),
+    Perm.LAB_OVERSEE: frozenset({_LAB, _LM, _AA, _PA}),
     Perm.CONSOLE: frozenset({_AA, _PA}),
     Perm.CONSOLE_PROVINCE: frozenset({_PA}),
 }
 
 # Only with an enrolled laptop's token: what a sampler's device syncs. A
 # password session (POST /v1/auth/login) cannot push, pull or upload.
-DEVICE_ONLY: frozenset[Perm] = frozenset({Perm.SYNC_PULL, Perm.RECORD_PUSH, Perm.BLOB_UPLOAD})
+DEVICE_ONLY: frozenset[Perm] = frozenset({Perm.SYNC_PULL, Perm.RECORD_PUSH, Perm.BLOB_UPLOAD, Perm.SHIPMENT_RECORD})
 
 if set(GRANTS) != set(Perm):
     raise RuntimeError("every Perm needs its GRANTS entry (sync/server/auth/permissions.py)")

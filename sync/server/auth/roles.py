@@ -19,7 +19,12 @@ ROLE_RULES: dict[Role, RoleRules] = {
     Role.AGENCY_ADMIN: RoleRules(in_agency=True, in_team=False, enrolls_device=False),
     Role.PROVINCIAL_ADMIN: RoleRules(in_agency=False, in_team=False, enrolls_device=False),
     Role.LAB: RoleRules(in_agency=True, in_team=False, enrolls_device=False),
+    Role.LAB_MANAGER: RoleRules(in_agency=True, in_team=False, enrolls_device=False),
+    Role.LAB_TESTER: RoleRules(in_agency=True, in_team=False, enrolls_device=False),
 }
+
+# The inspection lab's accounts: the console opens its lab pages for them.
+LAB_ROLES = frozenset({Role.LAB, Role.LAB_MANAGER, Role.LAB_TESTER})
 
 if set(ROLE_RULES) != set(Role):
     raise RuntimeError("every Role needs its ROLE_RULES entry (sync/server/auth/roles.py)")

@@ -73,7 +73,7 @@ def record_filter(p: Principal) -> ColumnElement[bool]:
         return false()
     if role == Role.AGENCY_ADMIN:
         return Record.agency_id == u.agency_id
-    if role == Role.LAB:
+    if role in (Role.LAB, Role.LAB_MANAGER):      # a tester: none (blind codes only)
         return and_(Record.agency_id == u.agency_id, Record.status == "finished")
     if role == Role.SAMPLER:       # the team that made the visit (a task may have moved on since)
         return or_(Record.user_id == u.id, and_(Record.agency_id == u.agency_id, Record.team_id == u.team_id))
@@ -115,7 +115,7 @@ def may_manage_device(session: Session, p: Principal, owner: User | None) -> boo
 
 def key_scope(p: Principal) -> str | None:
     """Whose device keys a caller may read (to verify seals)."""
-    return agency_scope(p, Role.AGENCY_ADMIN, Role.LAB)
+    return agency_scope(p, Role.AGENCY_ADMIN, Role.LAB, Role.LAB_MANAGER)
 
 
 def may_read_key(p: Principal, device: Device | None, owner: User | None) -> bool:

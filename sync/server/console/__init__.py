@@ -11,9 +11,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from sync.server.console.access import PageError
+from sync.server.console.access import PageError, lab_may
 from sync.server.console.session import COOKIE, SessionEnded
-from sync.server.console.web import HERE, render
+from sync.server.console.web import HERE, env, render
 
 PREFIX = "/console"
 
@@ -22,10 +22,16 @@ def _routers():
     from sync.server.console.pages import (audit, dashboard, devices, exports, followups, parties, people,
                                            records, signin, tasks)
     return (signin.router, dashboard.router, records.router, tasks.router, parties.router, exports.router,
-            people.router, devices.router, followups.router, audit.router)
+            people.router, devices.router, followups.router, audit.router) + _lab_routers()
+
+
+def _lab_routers():
+    from sync.server.console.pages import lab_bench, lab_disposal, lab_receive, lab_results, lab_samples
+    return (lab_samples.router, lab_receive.router, lab_bench.router, lab_results.router, lab_disposal.router)
 
 
 def install(app: FastAPI) -> None:
+    env.globals["lab_may"] = lab_may            # the lab's menu follows the permission table
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="console-static")
     for router in _routers():
         app.include_router(router)

@@ -52,6 +52,7 @@ def provincial(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
     return user
 
 
+SignedIn = Annotated[ConsoleUser, Depends(signed_in)]
 Admin = Annotated[ConsoleUser, Depends(admin)]
 Provincial = Annotated[ConsoleUser, Depends(provincial)]
 
@@ -93,3 +94,37 @@ async def _any_form(request: Request, user: Annotated[ConsoleUser, Depends(signe
 # user (sign-out).
 AdminForm = Annotated[FormData, Depends(_admin_form)]
 AnyForm = Annotated[FormData, Depends(_any_form)]
+
+
+# --- The lab (检验机构): its pages' permissions are Perm.LAB_* in the one
+# table of who may do what (sync/server/auth/permissions.py GRANTS).
+LAB_PERMS: dict[str, Perm] = {"manage": Perm.LAB_MANAGE, "override": Perm.LAB_OVERRIDE,
+                              "mapping": Perm.LAB_MAPPING, "test": Perm.LAB_TEST, "oversee": Perm.LAB_OVERSEE}
+
+
+def lab_may(user: ConsoleUser, permission: str) -> bool:
+    return role_granted(user.role, LAB_PERMS[permission])
+
+
+def _lab(permission: str):
+    def check(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
+        if not lab_may(user, permission):
+            raise PageError(403, "error.403")
+        return user
+    return check
+
+
+LabManage = Annotated[ConsoleUser, Depends(_lab("manage"))]
+LabOverride = Annotated[ConsoleUser, Depends(_lab("override"))]
+LabMapping = Annotated[ConsoleUser, Depends(_lab("mapping"))]
+LabTest = Annotated[ConsoleUser, Depends(_lab("test"))]
+LabOversee = Annotated[ConsoleUser, Depends(_lab("oversee"))]
+
+
+async def _lab_form(request: Request, user: Annotated[ConsoleUser, Depends(signed_in)]) -> FormData:
+    return await _csrf_checked(request, user)
+
+
+# A posted lab form whose CSRF token matched (the route's own dependency
+# checks the permission first).
+LabForm = Annotated[FormData, Depends(_lab_form)]

@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from app.domain import i18n
 from app.domain.i18n import LANGUAGE_NAMES
 from app.domain.times import china_text
 from sync.server.console import strings
@@ -79,7 +80,8 @@ def render(request: Request, template: str, user: ConsoleUser | None, *, status:
     lang = lang_of(request)
     flash = _read_flash(request)
     body = env.get_template(template).render(
-        request=request, user=user, lang=lang, t=partial(strings.t, lang=lang), flash=flash,
+        request=request, user=user, lang=lang, t=partial(strings.t, lang=lang), tr=partial(i18n.tr, lang=lang),
+        flash=flash,
         fmt=partial(fmt_value, lang=lang), language_names=LANGUAGE_NAMES, csrf=user.csrf if user else "", path=request.url.path, url_with=partial(url_with, request),
         today=date.today(), **context)
     response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})

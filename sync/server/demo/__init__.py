@@ -34,7 +34,9 @@ USERS = (  # username, role, name, certificate no
     ("sampler3", "sampler", "张丽", "晋抽证2022-0103"),
     ("agency", "agency_admin", "赵主任", ""),
     ("province", "provincial_admin", "省局管理员", ""),
-    ("lab", "lab", "样品接收员", ""),
+    ("lab", "lab", "样品管理员", ""),
+    ("labmanager", "lab_manager", "实验室主任", ""),
+    ("tester", "lab_tester", "检验员", ""),
 )
 # name, region code (GB/T 2260), address, scope, contact, phone
 PARTIES = (
@@ -127,7 +129,8 @@ def banner(info: DemoInfo, url: str = "") -> str:
     if url:
         lines += [f"Web console 管理平台: {url.rstrip('/')}/console/",
                   f"  provincial admin 省局: province / {info.password}",
-                  f"  agency admins 承检机构: agency, agency2 / {info.password}"]
+                  f"  agency admins 承检机构: agency, agency2 / {info.password}",
+                  f"  lab 检验机构: lab (sample manager), labmanager, tester / {info.password}"]
     return "\n".join(lines)
 
 

@@ -1,6 +1,6 @@
 """检验情况汇总表: the plan's summary sheet, one row per sample (a finished
-record), as .xlsx or CSV. The result columns (检验结论, 不合格项目) stay
-empty until the lab's results exist.
+record), as .xlsx or CSV. The result columns (检验结论, 不合格项目) come from
+the lab's results (lab/overview.py) and stay empty until they exist.
 
 The fields are columns copied from each record when it arrived
 (records/fields.py), so 20,000 rows cost little more than writing the sheet."""
@@ -27,19 +27,21 @@ WIDTHS = (6, 16, 34, 40, 30, 12, 16, 22, 12, 20, 30, 10, 20, 20)
 
 def rows(*, session: Session, plan_id: str, agency_id: str | None = None) -> Iterator[tuple]:
     """The sheet's rows in plan order (product, then sampling time)."""
-    q = (select(Record.record_no, Record.finished_at, Record.product, Record.party_name, Record.party_address,
-                Record.producer, Record.trademark, Record.spec_model, Record.production_date, Record.batch_no,
+    from sync.server.lab.overview import results_by_visit
+    results = results_by_visit(session=session, plan_id=plan_id, agency_id=agency_id)
+    q = (select(Record.visit_id, Record.record_no, Record.finished_at, Record.product, Record.party_name,
+                Record.party_address, Record.producer, Record.trademark, Record.spec_model, Record.production_date, Record.batch_no,
                 Record.remarks, Agency.name)
          .join(PlanItem, PlanItem.id == Record.plan_item_id).join(Agency, Agency.id == Record.agency_id, isouter=True)
          .where(PlanItem.plan_id == plan_id, Record.status == "finished")
          .order_by(PlanItem.seq, Record.finished_at, Record.id))
     if agency_id:
         q = q.where(Record.agency_id == agency_id)
-    for n, (no, finished, product, party, address, producer, trademark, spec, made, batch, remarks, agency) in \
-            enumerate(session.execute(q), start=1):
+    for n, (visit_id, no, finished, product, party, address, producer, trademark, spec, made, batch, remarks,
+            agency) in enumerate(session.execute(q), start=1):
         sampled = finished.astimezone(CHINA).date().isoformat() if finished else ""
         yield (n, product, party, address, producer, trademark, spec, " / ".join(x for x in (made, batch) if x),
-               sampled, no, agency or "", "", "", remarks)
+               sampled, no, agency or "", *results.get(visit_id, ("", "")), remarks)
 
 
 def title(session: Session, plan_id: str) -> str:

@@ -12,6 +12,7 @@ class Plan(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     document_no: Mapped[str] = mapped_column(String(100), default="")
+    reports_due: Mapped[str] = mapped_column(String(10), default="")   # all reports delivered by (12-20)
 
 
 class PlanItem(Base):

@@ -40,6 +40,7 @@ def import_plan(*, session: Session, data: dict, actor: str = "cli") -> Plan:
     data = PlanIn.model_validate(data).model_dump()
     plan = session.get(Plan, data["id"]) or Plan(id=data["id"])
     plan.title, plan.document_no = data["title"], data.get("document_no", "")
+    plan.reports_due = str(((data.get("deadlines") or {}).get("reports_delivered") or {}).get("date") or "")
     session.add(plan)
     for item in data["items"]:
         row = session.get(PlanItem, item["id"]) or PlanItem(id=item["id"], plan_id=plan.id)

@@ -26,6 +26,7 @@ from sync.server.blobs.store import SHA_RE
 from sync.server.db import utcnow
 from sync.server.devices.service import Principal
 from sync.server.errors import ApiError
+from sync.server.lab import receipt as lab_receipt
 from sync.server.plan.models import PlanItem
 from sync.server.records import fields
 from sync.server.records.checks import party_problems, record_problems, task_problems
@@ -178,6 +179,7 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
     elif rec.status == "no_sample":
         # nothing to sample there: the task closes and its plan slot is free
         tasks.close_no_sample(session=session, task=task, reason=_no_sample_reason(push.document))
+    lab_receipt.reconcile(session=session, record=rec)     # seals the lab received before the record came
     skew = (now - push.device_time).total_seconds()
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="record.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash,

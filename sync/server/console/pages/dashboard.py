@@ -8,6 +8,8 @@ from sqlalchemy import select
 
 from sync.server.console import charts
 from sync.server.console.access import Admin, agency_scope
+from sync.server.console.pages import lab_common
+from sync.server.console.pages.lab_common import lab_panel
 from sync.server.console.web import lang_of, render
 from sync.server.console.strings import t
 from sync.server.db import utcnow
@@ -34,6 +36,7 @@ def dashboard(request: Request, user: Admin, plan: str | None = None, silent_day
         chosen, plans = current_plan(session, plan)
         board = service.build(session=session, plan_id=chosen.id, agency_id=scope) if chosen else None
         silent = listing.silent(session=session, days=silent_days, agency_id=scope)
+        lab_board = lab_panel(request, session, chosen.id, scope) if chosen else None
     now = utcnow()
     burnup_svg = products_svg = ""
     if board:
@@ -47,4 +50,5 @@ def dashboard(request: Request, user: Admin, plan: str | None = None, silent_day
             "refused": t("dash.col.refused", lang), "problem": t("dash.col.problem", lang),
             "planned": t("dash.col.planned", lang)}))
     return render(request, "dashboard.html", user, plans=plans, plan=chosen, board=board, silent=silent,
-                  silent_days=silent_days, now=now, burnup_svg=burnup_svg, products_svg=products_svg)
+                  silent_days=silent_days, now=now, burnup_svg=burnup_svg, products_svg=products_svg,
+                  lab_board=lab_board, deadline_names=lab_common.DEADLINE)

@@ -12,6 +12,7 @@ from sync.server.console.web import redirect, render, text
 from sync.server.deps import tx
 from sync.server.followups import service
 from sync.server.followups.models import FollowUpFile
+from sync.server.lab import overview as lab_overview
 from sync.server.records.models import Record
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -21,7 +22,8 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 def followups(request: Request, user: Admin, pending: int = 0):
     with tx(request) as session:
         items = service.items(session=session, scope=agency_scope(user), pending_only=bool(pending))
-    return render(request, "followups.html", user, items=items, pending=pending)
+        rejected = lab_overview.rejections(session=session, agency_id=agency_scope(user))
+    return render(request, "followups.html", user, items=items, pending=pending, lab_rejections=rejected)
 
 
 def _record(session, user, record_id: int) -> Record:

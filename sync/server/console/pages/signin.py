@@ -6,6 +6,7 @@ import hmac
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from sync.server.auth.roles import LAB_ROLES
 from sync.server.console import session as sessions
 from sync.server.console.access import AnyForm
 from sync.server.console.web import LANG_COOKIE, lang_of, redirect, render, text
@@ -18,13 +19,19 @@ def _safe_next(target: str | None) -> str:
     """Only a console path of this server (no open redirect)."""
     if target and target.startswith("/console/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/console/dashboard"
+    return "/console/"
 
 
 @router.get("")
 @router.get("/")
-def home():
-    return RedirectResponse("/console/dashboard", status_code=303)
+def home(request: Request):
+    """The dashboard; the lab's own list for lab accounts."""
+    try:
+        user = sessions.current(request)
+    except sessions.SessionEnded:
+        user = None
+    lab = user is not None and user.role in LAB_ROLES
+    return RedirectResponse("/console/lab" if lab else "/console/dashboard", status_code=303)
 
 
 def _form(request: Request, *, error: str = "", username: str = "", next_url: str = "", status: int = 200):

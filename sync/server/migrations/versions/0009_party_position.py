@@ -22,6 +22,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('parties', schema=None) as batch_op:
-        batch_op.drop_column('longitude')
-        batch_op.drop_column('latitude')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35, PostgreSQL): a batch
+    # copy of `parties` would have to drop a table other tables' keys point at.
+    op.execute("ALTER TABLE parties DROP COLUMN longitude")
+    op.execute("ALTER TABLE parties DROP COLUMN latitude")

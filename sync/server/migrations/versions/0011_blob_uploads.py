@@ -2,16 +2,16 @@
 upload state for the object-store backend), and server_state (where the
 blobs live after `blobs migrate`).
 
-Revision ID: 0010_blob_uploads
-Revises: 0009_party_position
+Revision ID: 0011_blob_uploads
+Revises: 0010_lab
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010_blob_uploads'
-down_revision = '0009_party_position'   # after main's head
+revision = '0011_blob_uploads'
+down_revision = '0010_lab'   # after main's head
 branch_labels = None
 depends_on = None
 
