@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
@@ -139,12 +140,25 @@ def blob(request: Request, user: Admin, sha256: str, thumb: int = 0):
         data = _thumbnail(request, sha256)
         if data is not None:
             return Response(data, media_type="image/jpeg", headers=headers)
+    return send_blob(store, sha256, headers=headers)
+
+
+def send_blob(store, sha256: str, *, media_type: str = "", headers: dict | None = None,
+              filename: str = "") -> Response:
+    """The blob's bytes as a response from either backend: the file itself
+    from the disk, the bytes read from an object store (no file here).
+    media_type "" = sniffed from the first bytes; filename = a download."""
+    headers = dict(headers or {})
+    if filename:
+        headers["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(filename)}"
     path = store.local_path(sha256)
     if path is not None:
-        with open(path, "rb") as f:
-            return FileResponse(path, media_type=_sniff(f.read(12)), headers=headers)
-    data = b"".join(store.iter_bytes(sha256))            # an object store: no file here
-    return Response(data, media_type=_sniff(data[:12]), headers=headers)
+        if not media_type:
+            with open(path, "rb") as f:
+                media_type = _sniff(f.read(12))
+        return FileResponse(path, media_type=media_type, headers=headers)
+    data = b"".join(store.iter_bytes(sha256))
+    return Response(data, media_type=media_type or _sniff(data[:12]), headers=headers)
 
 
 def _sniff(head: bytes) -> str:
