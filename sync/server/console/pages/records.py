@@ -150,7 +150,9 @@ def send_blob(store, sha256: str, *, media_type: str = "", headers: dict | None 
     media_type "" = sniffed from the first bytes; filename = a download."""
     headers = dict(headers or {})
     if filename:
-        headers["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(filename)}"
+        quoted = quote(filename)                          # as Starlette's FileResponse names a download
+        headers["Content-Disposition"] = (f'attachment; filename="{filename}"' if quoted == filename
+                                          else f"attachment; filename*=utf-8''{quoted}")
     path = store.local_path(sha256)
     if path is not None:
         if not media_type:
