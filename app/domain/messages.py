@@ -110,6 +110,7 @@ CATALOG: dict[str, str] = {
     "photo.heic": N_("“{name}”是HEIC/HEIF格式（苹果手机的默认格式），暂不能导入。请在手机“设置→相机→格式”中选择“兼容性最佳”后重拍，或把照片导出为JPEG后再导入"),
     # failures outside the rules (app/services/failures.py)
     "storage.disk_full": N_("磁盘空间已满，无法保存。已经保存的内容不会丢失；请删除不需要的文件、腾出空间后再试一次"),
+    "storage.upgrade_failed": N_("新版本无法升级本机数据，数据已恢复为升级前的状态（备份：{backup}）。请先安装回原来的版本继续工作，并联系省局技术支持"),
     "storage.busy": N_("数据文件正被另一个程序占用，请稍后再试；如果一直出现，请关闭其他抽样助手窗口"),
     "storage.io": N_("读写磁盘时出错。请检查磁盘或存储卡是否插好后再试；详细信息已写入日志"),
     "file.gone": N_("找不到文件“{name}”：它可能已被删除、移动，或存储卡已拔出。请重新选择"),

@@ -37,9 +37,12 @@ def problems(error: BaseException, *, name: str = "") -> list[Problem]:
     if any (errors often carry only a temp path)."""
     if isinstance(error, RuleViolation):
         return error.problems
+    from app.store.db import UpgradeFailed
     for e in _chain(error):
         if isinstance(e, RuleViolation):
             return e.problems
+        if isinstance(e, UpgradeFailed):
+            return [Problem("storage.upgrade_failed", params={"backup": str(e.backup)})]
         text = str(e).lower()
         if isinstance(e, OSError) and e.errno in _DISK_FULL or "disk is full" in text:
             return [Problem("storage.disk_full")]

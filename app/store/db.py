@@ -131,8 +131,27 @@ def migrate(engine: Engine, revision: str = "head", *, backup: bool = False) -> 
         current = current_revision(engine)
         if current is not None and current != ScriptDirectory.from_config(cfg).get_current_head():
             copy = backup_before_upgrade(Path(engine.url.database), current)
-    command.upgrade(cfg, revision)
+    try:
+        command.upgrade(cfg, revision)
+    except Exception as e:
+        if copy is None:
+            raise
+        # Each migration is atomic, but the data must be exactly as before
+        # the upgrade began: put the copy back (no connection may stay open).
+        from app.store.backup import restore
+        engine.dispose()
+        restore(copy, Path(engine.url.database))
+        raise UpgradeFailed(copy) from e
     return copy
+
+
+class UpgradeFailed(Exception):
+    """A newer app could not migrate the data folder; the database was put
+    back as it was before the upgrade (`backup`: the copy it came from)."""
+
+    def __init__(self, backup: Path):
+        super().__init__(f"upgrade failed; the database was restored from {backup}")
+        self.backup = backup
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -82,6 +82,37 @@ def test_upgrade_backs_up_then_migrates_and_keeps_every_record_and_photo(tmp_pat
         ws.close()
 
 
+def test_a_failed_upgrade_restores_the_database_and_says_so(tmp_path, seeded, make_jpeg, clock):
+    """The issue's failure: a store where 0003's column already exists (a
+    half-applied upgrade by a killed older build). The upgrade fails; the
+    database is the copy from before it began, every unsynced record is
+    there, and the sampler is told what happened in plain words."""
+    import pytest
+
+    from app.services.failures import user_text
+    from app.store.db import UpgradeFailed
+    data, path, _photos = _old_data_folder(tmp_path, seeded, make_jpeg)
+    con = sqlite3.connect(path)
+    con.execute("ALTER TABLE tasks ADD COLUMN withdrawn_at DATETIME")
+    con.commit()
+    con.close()
+    before = _outbox(path)
+    with pytest.raises(UpgradeFailed) as failed:
+        Workspace(data, clock=clock)
+    copy = failed.value.backup
+    assert copy.parent == data / "backups" and copy.exists()
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == PREVIOUS
+    finally:
+        con.close()
+    assert _outbox(path) == before and len(before) == 2
+    zh, en = user_text(failed.value, "zh_CN"), user_text(failed.value, "en")
+    assert "数据已恢复为升级前的状态" in zh and str(copy) in zh and "duplicate" not in zh
+    assert "restored to how it was before the upgrade" in en
+
+
 def test_a_backup_is_consistent_while_another_connection_writes(tmp_path):
     path = tmp_path / "db.sqlite"
     con = sqlite3.connect(path)
