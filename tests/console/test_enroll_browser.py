@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 from selenium.webdriver.support.ui import Select
 
-from sync.protocol.enrollment import qr_text
+from sync.protocol.enrollment import parse_qr, qr_text
 from tests.console.conftest import ARTIFACTS
 from tests.sync.world import public_key
 
@@ -52,6 +52,8 @@ def test_a_code_made_in_the_browser_scans_from_the_screen_and_paper_and_enrolls(
     screen = browser.shot("enroll-02-code")
     expected = qr_text(console_server.url, code, "sampler3")
     assert _qr_texts(screen) == [expected]
+    # as the laptop's first-run screen reads it
+    assert parse_qr(expected) == {"server": console_server.url, "code": code, "user": "sampler3"}
 
     browser.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:                                     # as laid out on A4 portrait (794 CSS px): nothing cut off or covered
@@ -76,9 +78,8 @@ def test_a_code_made_in_the_browser_scans_from_the_screen_and_paper_and_enrolls(
     assert _qr_texts(ARTIFACTS / "enroll-03-code-print.png") == [expected]     # scannable from the paper too
 
     with console_server.client() as c:       # the laptop's first run, with the code it scanned
-        r = c.post("/v1/auth/enroll-code", json={"code": code, "username": "sampler3",
-                                                 "password": console_server.password, "device_name": "张丽的新电脑",
-                                                 "public_key": public_key()})
+        r = c.post("/v1/auth/enroll-code", json={"code": code, "username": "sampler3", "device_name": "张丽的新电脑",
+                                                 "password": console_server.password, "public_key": public_key()})
     assert r.status_code == 201, r.text
     browser.click(browser.css("#back"))
     row = browser.css("#codes tr[data-state='used']")
