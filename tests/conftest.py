@@ -152,3 +152,25 @@ def small_disk(tmp_path):
     yield mnt
     subprocess.run(["umount", "-l", str(mnt)], check=False)
 
+
+
+# -- object store -------------------------------------------------------------
+S3_BUCKET = "fs-test"
+_prefixes = iter(range(10 ** 9))
+
+
+@pytest.fixture(scope="session")
+def seaweed():
+    """One SeaweedFS (tests/sync/seaweed.py) for the whole run, started only
+    if a test asks for it (a few seconds); each test takes its own prefix in
+    the shared bucket (s3_url)."""
+    from tests.sync.seaweed import SeaweedS3
+    server = SeaweedS3().start()
+    server.create_bucket(S3_BUCKET)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_url(seaweed) -> str:
+    return f"s3://{S3_BUCKET}/t{next(_prefixes)}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from app.domain.deadline import CHINA
+from app.domain.times import CHINA
 from app.domain.i18n import N_, tr
 
 # A camera clock a few minutes off is normal; these are not.

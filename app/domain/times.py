@@ -7,7 +7,7 @@ time: one zone, UTC+8, no DST, so a fixed offset is exact and needs no tz
 database."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8), "CST")
 
@@ -36,3 +36,9 @@ def china(dt: datetime | None) -> datetime | None:
 def china_text(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """How a screen shows an instant: China time, "" for none."""
     return "" if dt is None else china(dt).strftime(fmt)
+
+
+def china_today(now: datetime | None = None) -> date:
+    """Today's date in China (a plan's day, a due date), not the machine's:
+    at 02:00 in Taiyuan a server on UTC still says yesterday."""
+    return china(now or utc_now()).date()

@@ -118,22 +118,25 @@ class EvidenceStore:
     def put_bytes(self, data: bytes, name: str = "") -> StoredPhoto:
         """Store `data` (a photo, video or signature PNG) unless refused."""
         data = bytes(data)
-        sha = hashlib.sha256(data).hexdigest()
-        if self.exists(sha):
-            return self.describe(sha)
         video_type = sniff_video(data[:16])
         if video_type:
+            sha = hashlib.sha256(data).hexdigest()
+            if self.exists(sha):
+                return self.describe(sha)
             self._write_object(sha, data)
             return StoredPhoto(sha, len(data), video_type, None, None, True)
-        # Write the temp copy while decoding; it becomes the object only if
-        # the decode accepts the image.
-        pending = self._io.submit(self._write_temp, sha, data)
+        # Hash and write the temp copy on the io thread while this one
+        # decodes (both release the GIL): ingest costs about the decode. The
+        # copy becomes the object only if the decode accepts the image.
+        pending = self._io.submit(self._hash_and_write_temp, data)
         try:
             info = inspect_image(data, name, max_pixels=self.max_pixels, thumb_px=self.thumb_px)
         except BaseException:
             self._discard(pending)
             raise
-        tmp = pending.result()
+        sha, tmp = pending.result()
+        if tmp is None:                  # stored before: the same bytes, nothing new to write
+            return self.describe(sha)
         # The thumbnail is written before the original is published: a disk
         # that fills in between leaves neither an object nothing refers to
         # nor a temp file (both temps are removed on the way out).
@@ -257,10 +260,17 @@ class EvidenceStore:
             raise
         return Path(tmp_name)
 
+    def _hash_and_write_temp(self, data: bytes) -> tuple[str, Path | None]:
+        """(sha, temp copy); no copy when the object is already stored."""
+        sha = hashlib.sha256(data).hexdigest()
+        return sha, (None if self.exists(sha) else self._write_temp(sha, data))
+
     @staticmethod
     def _discard(pending) -> None:
         try:
-            pending.result().unlink(missing_ok=True)
+            _sha, tmp = pending.result()
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
         except OSError:
             pass
 

@@ -18,9 +18,9 @@ from typing import BinaryIO
 
 from PIL import Image
 
+from app.domain.times import CHINA
 from app.store.imaging import IMAGE_FORMATS, sniff_video
 
-CHINA = timezone(timedelta(hours=8))
 _EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _DATETIME_ORIGINAL, _DATETIME_DIGITIZED, _OFFSET_ORIGINAL = 36867, 36868, 36881
 _MP4_EPOCH = datetime(1904, 1, 1, tzinfo=timezone.utc)

@@ -12,7 +12,10 @@ from app.domain.i18n import N_
 from sync.client.errors import SyncError, TransientError
 from sync.client.transport import Transport
 
-DEFAULT_CHUNK = 4 << 20  # 4 MiB: a phone photo in one or two requests; a cut re-sends at most this
+# 8 MiB: a phone photo in one request; a cut re-sends at most this. At least
+# 5 MiB so that each chunk is one part of an S3 multipart upload on a server
+# with an object store (S3's smallest part; below it a chunk waits as a tail).
+DEFAULT_CHUNK = 8 << 20
 PhotoSource = Callable[[str], "Path | bytes"]      # sha256 -> file path (evidence store) or bytes
 
 

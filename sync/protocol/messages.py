@@ -47,6 +47,7 @@ SYNC_CATALOG: dict[str, str] = {
     "blob.busy": N_("该照片正在上传中，请稍后"),
     "blob.length": N_("上传长度与文件大小不符"),
     "blob.not_found": N_("服务器没有该照片"),
+    "blob.quota": N_("本设备未完成的照片上传过多（上限{count}个、共{limit}字节），请等已开始的上传完成后再试"),
     # enrollment codes, app releases, protocol versions (sync/server/enrollment, releases)
     "enroll.code_invalid": N_("登记码不正确，或不是发给该用户的。请核对登记码和用户名"),
     "enroll.code_used": N_("该登记码已于{at}使用过，每个登记码只能用一次。请向管理员申请新的登记码"),

@@ -18,7 +18,8 @@ from sync.server.audit.routes import router as audit_router
 from sync.server.auth.throttle import Limits, Throttle
 from sync.server.auth.routes import router as auth_router
 from sync.server.blobs.routes import router as blobs_router
-from sync.server.blobs.store import DiskBlobStore
+from sync.server.blobs import gc
+from sync.server.blobs.backends import open_store
 from sync.server.bodylimit import BodyLimit
 from sync.server.config import Settings
 from sync.server.db import Database, utcnow
@@ -41,15 +42,21 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI):
         # Few request threads: beyond a handful they only fight over the GIL
         # and the locked rows (a plan item's quota), and every reply is later.
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+        # With an object store, a request thread mostly waits for the store's
+        # reply over the network, so more of them keep the worker busy.
+        threads = settings.request_threads or (16 if getattr(app.state.blobs, "remote", False) else 4)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        scheduler = gc.Scheduler(app.state.db, app.state.blobs, settings)
+        scheduler.start()
         yield
+        scheduler.stop()
 
     app = FastAPI(title="Field Sampler provincial server (抽样助手省级服务器)", version="1",  # i18n: name in both
                   description="Sync protocols fs-sync/1 and fs-sync/2 (the exchange, POST /v1/sync): "
                               "see sync/PROTOCOL.md", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db or Database(settings.db_url)
-    app.state.blobs = DiskBlobStore(settings.blob_dir)
+    app.state.blobs = open_store(settings, app.state.db)
     app.state.throttle = Throttle(Limits(
         per_pair=settings.login_max_failures, per_address=settings.login_address_failures,
         per_account=settings.login_account_failures, backoff_s=settings.login_window_s,

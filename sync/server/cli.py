@@ -14,13 +14,65 @@ DEFAULT_DATA = os.environ.get("FIELD_SAMPLER_SERVER_DATA", "server-data")
 def _db(args):
     from sync.server.config import settings_for
     from sync.server.db import Database
-    settings = settings_for(args.data, args.database_url)
+    blob = {k: v for k, v in (("blob_url", getattr(args, "blob_url", None)),
+                              ("s3_endpoint", getattr(args, "s3_endpoint", "")),
+                              ("s3_region", getattr(args, "s3_region", "")),
+                              ("s3_credentials_file", getattr(args, "s3_credentials_file", ""))) if v}
+    settings = settings_for(args.data, args.database_url, **blob)
     return settings, Database(settings.db_url)
+
+
+def _where_blobs(settings, db) -> str:
+    from sync.server.blobs.backends import open_store
+    return repr(open_store(settings, db)) if settings.blob_url or _recorded(db) else str(settings.blob_dir)
+
+
+def _recorded(db) -> str:
+    from sync.server.blobs.backends import recorded_url
+    return recorded_url(db)
 
 
 def cmd_init(args) -> int:
     settings, db = _db(args)
-    print(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}; blobs in {settings.blob_dir}")
+    print(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}; "
+          f"blobs in {_where_blobs(settings, db)}")
+    return 0
+
+
+def cmd_gc(args) -> int:
+    from sync.server.blobs import gc
+    from sync.server.blobs.backends import open_store
+    settings, db = _db(args)
+    report = gc.run_once(db, open_store(settings, db), settings)
+    print(f"gc: {report.line()}" if report else "gc: another server is collecting now; nothing done")
+    return 0
+
+
+def cmd_blobs_migrate(args) -> int:
+    from sync.server.blobs import s3config
+    from sync.server.blobs.backends import open_store, recorded_url
+    from sync.server.blobs.migrate import migrate
+    from sync.server.blobs.store import DiskBlobStore
+    if not s3config.is_s3(args.to):
+        print("blobs migrate --to needs s3://BUCKET/PREFIX", file=sys.stderr)
+        return 2
+    settings, db = _db(args)
+    if recorded_url(db) == args.to:
+        print(f"already switched to {args.to}; copying what is still on disk")
+    target = open_store(settings, db, url=args.to)
+    report = migrate(db=db, source=DiskBlobStore(settings.blob_dir), target=target, url=args.to,
+                     progress=lambda text: print(text, flush=True))
+    print(f"{report.copied} blobs copied ({report.bytes_copied} bytes), {report.already_there} already there "
+          f"and verified, {len(report.bad)} could not be copied intact, {len(report.missing_on_disk)} "
+          f"registered but missing on disk")
+    for sha in report.bad[:20]:
+        print(f"  not copied intact: {sha}", file=sys.stderr)
+    for sha in report.missing_on_disk[:20]:
+        print(f"  registered, no file in {settings.blob_dir}: {sha}", file=sys.stderr)
+    if not report.switched:
+        print("not switched over: the server still uses the disk; fix the above and run again", file=sys.stderr)
+        return 1
+    print(f"switched over: every server now uses {target!r} (restart them)")
     return 0
 
 
@@ -39,7 +91,9 @@ def cmd_serve(args) -> int:
         return 2
     settings = replace(settings, trusted_proxies=proxies,
                        enroll_requires_code=not args.allow_password_enrollment)
-    serve_forever(create_app(settings, db), args.host, args.port, workers=_workers(args, db))
+    app = create_app(settings, db)
+    getattr(app.state.blobs, "check", lambda: None)()      # an object store: reachable, bucket there
+    serve_forever(app, args.host, args.port, workers=_workers(args, db))
     return 0
 
 

@@ -19,22 +19,38 @@ def iso_date(text: str) -> str:
 from sync.protocol.roles import Role
 
 
+def add_blob_args(p: argparse.ArgumentParser, *, url: bool = True) -> None:
+    """Where the blobs live. Credentials are never options: see
+    sync/server/blobs/s3config.py (environment, or a file only the service reads)."""
+    if url:
+        p.add_argument("--blob-url", default=None, metavar="s3://BUCKET/PREFIX",
+                       help="an S3-compatible object store (default: --data/blobs, or where `blobs migrate` "
+                            "switched to)")
+    p.add_argument("--s3-endpoint", default="", help="e.g. https://minio.example:9000 (default: "
+                                                     "$FIELD_SAMPLER_S3_ENDPOINT, else AWS)")
+    p.add_argument("--s3-region", default="", help="default: $FIELD_SAMPLER_S3_REGION, else us-east-1")
+    p.add_argument("--s3-credentials-file", default="",
+                   help="file with access_key_id = / secret_access_key = lines, mode 600 (default: "
+                        "$FIELD_SAMPLER_S3_CREDENTIALS_FILE, else AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)")
+
+
 def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="field-sampler-server",
                                      description="抽样助手 provincial server (Field Sampler)")  # i18n: name
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str, fn, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text)
+    def add(name: str, fn, help_text: str, into=sub) -> argparse.ArgumentParser:
+        p = into.add_parser(name, help=help_text)
         p.add_argument("--data", default=default_data, help="folder of the database and blobs")
         p.add_argument("--database-url", default=None,
                        help="e.g. postgresql://user@host/db (default: SQLite in --data)")
         p.set_defaults(func=fn)
         return p
 
-    add("init", cmds.cmd_init, "create or upgrade the database")
+    add_blob_args(add("init", cmds.cmd_init, "create or upgrade the database"))
     for name, fn, port in (("serve", cmds.cmd_serve, 8765), ("demo", cmds.cmd_demo, 8765)):
         p = add(name, fn, "run the server" if name == "serve" else "seed a demo server and run it")
+        add_blob_args(p)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=port, help="0: any free port (printed)")
         if name == "serve":
@@ -92,6 +108,13 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
             "write the enrolled devices' public keys (for verify-seal --keys at the lab)")
     p.add_argument("--agency", help="only this agency's devices")
     p.add_argument("--out", help="file to write (default: standard output)")
+    add_blob_args(add("gc", cmds.cmd_gc, "remove expired uploads and blobs no record cites (serve does it hourly)"))
+    blobs = sub.add_parser("blobs", help="blob store administration").add_subparsers(dest="blobs_command",
+                                                                                      required=True)
+    p = add("migrate", cmds.cmd_blobs_migrate, "copy every blob from --data to an object store, verify, "
+            "then switch the server over", into=blobs)
+    p.add_argument("--to", required=True, metavar="s3://BUCKET/PREFIX")
+    add_blob_args(p, url=False)
     p = add("enroll-code", cmds.cmd_enroll_code,
             "make a one-time enrollment code for a sampler's laptop (cancels the sampler's unused ones)")
     p.add_argument("--user", required=True, help="the sampler's user name")

@@ -1,4 +1,4 @@
-"""Server settings: where the database and the blobs live."""
+"""Server settings: where the database and the blobs live, and limits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,7 +26,20 @@ class Settings:
     # Reverse proxies whose X-Forwarded-For is believed: IPs or CIDRs,
     # comma-separated. Empty: the connection's own address, always.
     trusted_proxies: str = ""
-    request_threads: int = 4         # per worker process (see app.py)
+    request_threads: int = 0         # per worker process (see app.py); 0: 4, or 16 with an object store
+    # Where blobs live: "" = <data>/blobs on this disk; s3://bucket/prefix = an
+    # S3-compatible object store (endpoint below; credentials from the
+    # environment or s3_credentials_file, never here: see blobs/s3config.py).
+    blob_url: str = ""
+    s3_endpoint: str = ""
+    s3_region: str = ""
+    s3_credentials_file: str = ""
+    # Open uploads (blobs/gc.py): per-device quota, expiry, orphan grace.
+    max_open_uploads: int = 64                        # per device
+    max_open_upload_bytes: int = 4 * 1024 ** 3        # per device, declared lengths
+    upload_expiry_hours: float = 48.0                 # an upload untouched this long is dropped
+    blob_grace_hours: float = 168.0                   # a blob no record cites is kept this long
+    gc_interval_s: float = 3600.0                     # serve runs gc this often (0: never)
     # `serve` requires a one-time enrollment code (sync/server/enrollment);
     # the library default stays open for the demo and the tests' worlds.
     enroll_requires_code: bool = False

@@ -1,7 +1,7 @@
 """Imports every table so Base.metadata is complete (Alembic, tests)."""
 from sync.server.audit.models import AuditEntry  # noqa: F401
 from sync.server.auth.models import Agency, Team, User  # noqa: F401
-from sync.server.blobs.models import Blob, BlobHolder  # noqa: F401
+from sync.server.blobs.models import Blob, BlobHolder, BlobUpload, ServerState  # noqa: F401
 from sync.server.devices.models import Device  # noqa: F401
 from sync.server.enrollment.models import EnrollmentCode  # noqa: F401
 from sync.server.followups.models import FollowUp, FollowUpFile  # noqa: F401

@@ -14,6 +14,8 @@ from sqlalchemy import delete, select
 from sync.server.auth.models import LoginCounter, User
 from sync.server.db import utcnow
 from sync.server.devices.models import Device
+from sync.server.enrollment import service as enrollment
+from sync.server.enrollment.models import EnrollmentCode
 from sync.server.followups import service as followups
 from sync.server.records.models import Record
 from sync.server.tasks import draw as draws
@@ -37,6 +39,8 @@ ROUTES = [
     ("POST", "/console/people/users/{user}/active", True), ("POST", "/console/people/users/{user}/password", True),
     ("GET", "/console/devices", False), ("GET", "/console/devices/{device}/revoke", True),
     ("POST", "/console/devices/{device}/revoke", True),
+    ("GET", "/console/enrollment", False), ("POST", "/console/enrollment", False),
+    ("GET", "/console/enrollment/{code}/cancel", True), ("POST", "/console/enrollment/{code}/cancel", True),
     ("GET", "/console/followups", False), ("POST", "/console/followups/{refusal}", True),
     ("POST", "/console/followups/{refusal}/files", True), ("GET", "/console/followups/{refusal}/files/{file}", True),
     ("GET", "/console/audit", False),
@@ -62,7 +66,8 @@ def objects(console_server):
             console_server.data_dir / "blobs"), record=refusal, filename="认定书.pdf", media="application/pdf",
             data=b"%PDF-1.4 joint determination", actor="agency2")
         photo = __import__("json").loads(rec.document)["evidence"][0]["sha256"]
-        ids = {"record": rec.id, "refusal": refusal.id, "task": task.id, "draw": d.id, "device": device.id,
+        code, _ = enrollment.create_code(session=s, username=user.username, actor="agency2")
+        ids = {"code": code.id, "record": rec.id, "refusal": refusal.id, "task": task.id, "draw": d.id, "device": device.id,
                "user": user.id, "file": f.id, "photo": photo}
     db.close()
     return ids
@@ -89,6 +94,7 @@ def test_the_route_table_names_every_console_route(console_server):
     table = {(m, re.sub(r"\{(record|refusal)\}", "{record_id}", p)) for m, p, _ in ROUTES}
     table = {(m, p.replace("{task}", "{task_id}").replace("{draw}", "{draw_id}").replace("{device}", "{device_id}")
               .replace("{user}", "{user_id}").replace("{file}", "{file_id}").replace("{photo}", "{sha256}")
+              .replace("{code}", "{code_id}")
               .replace("sampling_form.pdf", "{name}.pdf")) for m, p in table}
     from tests.lab.routes import route_keys                  # the lab's pages: tests/lab/test_roles.py
     assert found - PUBLIC == table | route_keys()
@@ -120,13 +126,14 @@ def test_agency_admin_gets_404_on_another_agencys_objects(console_server, object
             r = c.request(method, _url(path, objects), data=_post_data(path, csrf) if method == "POST" else None)
             assert r.status_code == 404, (method, path, r.status_code)
             assert "未找到" in r.text
-        for query in (f"/console/devices?user={objects['user']}",):
+        for query in (f"/console/devices?user={objects['user']}", f"/console/enrollment?user={objects['user']}"):
             assert c.get(query).status_code == 404
     db = console_server.db()
     with db.session() as s:                      # nothing of agency B was changed by the attempts
         assert s.get(Device, objects["device"]).revoked_at is None
         assert s.get(Task, objects["task"]).agency_id == B
         assert s.get(User, objects["user"]).active
+        assert s.get(EnrollmentCode, objects["code"]).cancelled_at is None
     db.close()
     with console_server.signed_in("agency2") as c:       # ... while their own admin sees them
         for method, path, scoped in ROUTES:
@@ -148,6 +155,7 @@ def test_forms_without_the_sessions_csrf_token_are_refused(console_server, objec
         assert s.get(Device, objects["device"]).revoked_at is None
         assert s.get(User, objects["user"]).active
         assert s.get(Task, objects["task"]).status != "cancelled"
+        assert s.get(EnrollmentCode, objects["code"]).cancelled_at is None
     db.close()
 
 

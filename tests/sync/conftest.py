@@ -20,6 +20,13 @@ from tests.sync.pgcluster import PgCluster
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+def s3_settings(seaweed) -> dict:
+    """Settings keys that point a server at the test SeaweedFS (the
+    `seaweed` and `s3_url` fixtures are in tests/conftest.py: the console
+    tests use them too)."""
+    return {"s3_endpoint": seaweed.endpoint, "s3_credentials_file": str(seaweed.credentials_file())}
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     cluster = PgCluster().start()

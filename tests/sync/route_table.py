@@ -259,7 +259,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     **{("GET", f"/console/{page}"): Row(lambda s, page=page: Req("GET", f"/console/{page}"),
                                         "303 403 403 403 403 200 200 200 403 403 403 403")
        for page in ("dashboard", "records", "tasks", "draws", "parties", "exports", "people", "devices",
-                    "followups", "audit")},
+                    "enrollment", "followups", "audit")},
     ("GET", "/console/records/{record_id}"): Row(
         lambda s: Req("GET", f"/console/records/{s.ids['record']}"), "303 403 403 403 403 200 404 200 403 403 403 403"),
     ("GET", "/console/records/{record_id}/documents/{name}.pdf"): Row(
@@ -310,6 +310,15 @@ ROUTES: dict[tuple[str, str], Row] = {
         "303 403 403 403 403 200 404 200 403 403 403 403"),
     ("POST", "/console/devices/{device_id}/revoke"): Row(
         lambda s: _form(s, f"/console/devices/{s.ids['device']}/revoke"), "303 403 403 403 403 303 404 303 403 403 403 403"),
+    ("POST", "/console/enrollment"): Row(             # for s_a2 (agency A): shown once, 200; B's admin: 404
+        lambda s: _form(s, "/console/enrollment", user=s.ids["s_a2"], hours="24"),
+        "303 403 403 403 403 200 404 200 403 403 403 403"),
+    ("GET", "/console/enrollment/{code_id}/cancel"): Row(          # spare_a's code (agency A)
+        lambda s: Req("GET", f"/console/enrollment/{s.ids['spare_code']}/cancel"),
+        "303 403 403 403 403 200 404 200 403 403 403 403"),
+    ("POST", "/console/enrollment/{code_id}/cancel"): Row(
+        lambda s: _form(s, f"/console/enrollment/{s.ids['spare_code']}/cancel"),
+        "303 403 403 403 403 303 404 303 403 403 403 403"),
     ("POST", "/console/followups/{record_id}"): Row(
         lambda s: _form(s, f"/console/followups/{s.ids['refusal']}", determination_done="1",
                         determined_on="2022-11-16", note="已共同认定"), "303 403 403 403 403 303 404 303 403 403 403 403"),

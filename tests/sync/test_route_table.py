@@ -74,7 +74,7 @@ def _scene(live) -> Scene:
         _, enroll_code = enrollment.create_code(session=s, username="s_a1", actor="adm_a")    # redeemed
         spare_code, _ = enrollment.create_code(session=s, username="spare_a", actor="adm_a")  # cancelled
         scene.ids = {"visit": v.id, "enroll_code": enroll_code, "spare_code": spare_code.id, "record": rec.id, "refusal": ref.id, "file": f.id, "draw": draw.id, "device": device.id,
-                     "user": spare.id, "task_cancel": cancel, "task_move": move}
+                     "user": spare.id, "s_a2": team_a2.id, "task_cancel": cancel, "task_move": move}
     return scene
 
 

@@ -70,6 +70,19 @@ def test_lists_show_the_seeded_tasks_and_the_plan_progress(qtbot, home, seeded):
     assert home.recovery_box is None  # nothing unfinished: no prompt
 
 
+def test_empty_lists_give_their_room_to_the_days_tasks(qtbot, home, seeded, make_jpeg):
+    """At 1280x720 with nothing under way or waiting, the two empty lists are
+    one line each, not blank tables, and the task list has the room; when a
+    visit is under way its list opens again."""
+    load(qtbot, home, seeded)
+    qtbot.waitUntil(lambda: home.tasks.view.height() > 2 * (home.running.height() + home.awaiting.height()))
+    assert not home.running.view.isVisible() and not home.awaiting.view.isVisible()
+    visits.start_visit(seeded, "t-gas-1")
+    load(qtbot, home, seeded, prompt_recovery=False)
+    qtbot.waitUntil(lambda: home.running.view.isVisible() and home.running.view.height() > 60)
+    assert not home.running.empty.isVisible()
+
+
 def test_cancelled_task_is_shown_greyed_with_its_reason_and_cannot_start(qtbot, home, seeded):
     cancelled = replace(make_task("t-cancel", ("2022-4-10",)), status=TaskStatus.CANCELLED,
                         cancel_reason="企业已停业")

@@ -64,6 +64,7 @@ def fit_columns(view: QTableView, ems: tuple[float, ...]) -> None:
 
 class Section(QWidget):
     """A titled list with one action button and an empty-state line."""
+    emptied = Signal(bool)         # the list became empty (True) or got rows
 
     def __init__(self, title: str, model: RowsModel, name: str, button: str = "",
                  empty: str = "", ems: tuple[float, ...] = (), row_height: int = ROW_HEIGHT) -> None:
@@ -105,7 +106,12 @@ class Section(QWidget):
         return self.model.row_at(rows[0]) if rows else None
 
     def _update_empty(self, *_a) -> None:
-        self.empty.setVisible(self.model.rowCount() == 0 and bool(self.empty.text()))
+        empty = self.model.rowCount() == 0
+        self.empty.setVisible(empty and bool(self.empty.text()))
+        # An empty list shows its one line, not a blank table: the room goes
+        # to the lists that have rows (the day's tasks, at 1366x768).
+        self.view.setVisible(not empty or not self.empty.text())
+        self.emptied.emit(empty)
 
     def _update_button(self, *_a) -> None:
         self.button.setEnabled(self.selected() is not None and self._can_act(self.selected()))
@@ -165,19 +171,21 @@ class HomeScreen(QWidget):
                                 tr("没有待同步的记录。"),
                                 (7, 6.5, 11, 12.5))
         self.progress = Section(tr("计划进度"), columns.progress_model(self), "progress_view",
-                                empty=tr("尚未载入抽查计划。"), ems=(2.5, 2.5, 2.5, 2.5), row_height=30)
+                                empty=tr("尚未载入抽查计划。"), ems=(2, 2, 2.5, 2), row_height=30)
         self.awaiting.note.setText(tr("抽样次日24时前须录入e-CQS"))
 
         left = QVBoxLayout()
         left.addWidget(self.tasks, 5)
         left.addWidget(self.running, 2)
         left.addWidget(self.awaiting, 3)
+        for section, share in ((self.running, 2), (self.awaiting, 3)):
+            section.emptied.connect(lambda empty, sec=section, n=share: left.setStretchFactor(sec, 0 if empty else n))
         overview_page = QWidget()
         cols = QHBoxLayout(overview_page)
         cols.setContentsMargins(0, 0, 0, 0)
         cols.setSpacing(16)
-        cols.addLayout(left, 7)
-        cols.addWidget(self.progress, 3)
+        cols.addLayout(left, 13)
+        cols.addWidget(self.progress, 7)
 
         self.results = Section(tr("搜索结果"), columns.search_model(self), "search_view", tr("打开"),
                                tr("没有找到匹配的抽样记录。"),

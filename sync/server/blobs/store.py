@@ -1,5 +1,5 @@
 """Blob store on disk, content-addressed by SHA-256, behind a small
-interface so an S3-compatible store can be added later.
+interface shared with the S3-compatible store (s3.py).
 
 Partial uploads live in partial/<sha>.<length>[.<owner>].part and grow by
 appends (each uploader's own: one team's upload in progress tells nothing
@@ -18,8 +18,9 @@ import os
 import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Iterator, Protocol
 
 try:
     import fcntl
@@ -34,14 +35,34 @@ class BlobBusy(Exception):
     """Another upload of this blob is running (this or another process)."""
 
 
+class OffsetMoved(Exception):
+    """Another request stored bytes of this upload meanwhile: resume at
+    `offset` (the object store checks this when a chunk is stored)."""
+
+    def __init__(self, offset: int):
+        super().__init__(offset)
+        self.offset = offset
+
+
 class BlobStore(Protocol):
+    """DiskBlobStore (here, the default) or s3.S3BlobStore; backends.py
+    picks one. open_append() returns an appender: size(), expect(content
+    length), awrite(), truncate(), commit() (keep what arrived), finish()
+    (verify, publish); commit and finish may raise BlobBusy or OffsetMoved."""
     def has(self, sha256: str) -> bool: ...
     def partial_size(self, sha256: str, length: int, owner: str = "") -> int: ...
     def open_append(self, sha256: str, length: int, owner: str = "") -> BinaryIO: ...
     def finish(self, sha256: str, length: int, owner: str = "") -> bool: ...
     def discard(self, sha256: str, length: int, owner: str = "") -> None: ...
     def open(self, sha256: str) -> BinaryIO: ...
-    def size(self, sha256: str) -> int: ...
+    def size(self, sha256: str) -> int | None: ...
+    def local_path(self, sha256: str) -> Path | None: ...
+    def iter_bytes(self, sha256: str) -> Iterator[bytes]: ...
+    def delete(self, sha256: str) -> None: ...
+    def put_file(self, sha256: str, f: BinaryIO, size: int) -> None: ...
+    def list_blobs(self) -> Iterator[tuple[str, int, datetime]]: ...
+    def stray_uploads(self, older_than: datetime, live: list) -> Iterator[tuple[str, str, str]]: ...
+    def drop_stray(self, kind: str, name: str, upload_id: str) -> None: ...
 
 
 class _HashingAppend:
@@ -92,6 +113,15 @@ class _HashingAppend:
         if self._pending is not None:
             self._pending.result()
             self._pending = None
+
+    def commit(self) -> None:
+        """Keep what arrived (here: already in the partial file)."""
+
+    def expect(self, content_length: int | None) -> None:
+        """(The object store decides here whether to stream the chunk.)"""
+
+    async def awrite(self, data: bytes) -> None:
+        self.write(data)
 
     def truncate(self, size: int) -> int:
         self._settle()
@@ -172,8 +202,11 @@ class DiskBlobStore:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()
 
-    def size(self, sha256: str) -> int:
-        return self.path(sha256).stat().st_size
+    def size(self, sha256: str) -> int | None:
+        try:
+            return self.path(sha256).stat().st_size
+        except FileNotFoundError:
+            return None
 
     def partial_size(self, sha256: str, length: int, owner: str = "") -> int:
         try:
@@ -252,3 +285,44 @@ class DiskBlobStore:
 
     def open(self, sha256: str) -> BinaryIO:
         return open(self.path(sha256), "rb")
+
+    # -- for downloads, gc.py and `blobs migrate` (s3.py has the same) ----
+    def local_path(self, sha256: str) -> Path:
+        return self.path(sha256)
+
+    def iter_bytes(self, sha256: str):
+        with self.open(sha256) as f:
+            yield from iter(lambda: f.read(1 << 20), b"")
+
+    def delete(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
+    def put_file(self, sha256: str, f: BinaryIO, size: int) -> None:
+        """Store bytes in one go (console attachments); verified all the same."""
+        with self.open_append(sha256, size) as a:
+            a.truncate(0)
+            for block in iter(lambda: f.read(1 << 20), b""):
+                a.write(block)
+            if not a.finish():
+                raise OSError(f"blob {sha256} did not verify")
+
+    def list_blobs(self):
+        """(sha256, size, last modified) of every stored blob."""
+        for p in (self.root / "objects").glob("*/*"):
+            if SHA_RE.match(p.name):
+                st = p.stat()
+                yield p.name, st.st_size, datetime.fromtimestamp(st.st_mtime, timezone.utc)
+
+    def stray_uploads(self, older_than: datetime, live: list):
+        """Partial files no open upload (`live` blob_uploads rows) owns, not
+        written to since `older_than`: (kind, name, "")."""
+        known = {self.partial_name(r.sha256, r.length, r.owner) for r in live}
+        for p in (self.root / "partial").glob("*.part"):
+            if p.name not in known and datetime.fromtimestamp(p.stat().st_mtime, timezone.utc) < older_than:
+                yield "partial", p.name, ""
+
+    def drop_stray(self, kind: str, name: str, _upload_id: str = "") -> None:
+        (self.root / "partial" / Path(name).name).unlink(missing_ok=True)
+
+    def partial_name(self, sha256: str, length: int, owner: str = "") -> str:
+        return self._partial(sha256, length, owner).name

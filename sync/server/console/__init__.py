@@ -19,10 +19,10 @@ PREFIX = "/console"
 
 
 def _routers():
-    from sync.server.console.pages import (audit, dashboard, devices, exports, followups, parties, people,
-                                           records, signin, tasks)
+    from sync.server.console.pages import (audit, dashboard, devices, enrollment, exports, followups, parties,
+                                           people, records, signin, tasks)
     return (signin.router, dashboard.router, records.router, tasks.router, parties.router, exports.router,
-            people.router, devices.router, followups.router, audit.router) + _lab_routers()
+            people.router, devices.router, enrollment.router, followups.router, audit.router) + _lab_routers()
 
 
 def _lab_routers():

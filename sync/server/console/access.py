@@ -52,9 +52,17 @@ def provincial(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
     return user
 
 
+def enroller(user: Annotated[ConsoleUser, Depends(signed_in)]) -> ConsoleUser:
+    """One-time enrollment codes: the API's permission (whose codes: visibility.may_manage_sampler)."""
+    if not role_granted(user.role, Perm.ENROLL_CODES):
+        raise PageError(403, "error.403")
+    return user
+
+
 SignedIn = Annotated[ConsoleUser, Depends(signed_in)]
 Admin = Annotated[ConsoleUser, Depends(admin)]
 Provincial = Annotated[ConsoleUser, Depends(provincial)]
+Enroller = Annotated[ConsoleUser, Depends(enroller)]
 
 
 def agency_scope(user: ConsoleUser) -> str | None:

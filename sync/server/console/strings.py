@@ -24,6 +24,7 @@ TEXT: dict[str, str] = {
     'nav.followups': N_("拒检与问题报送"),
     'nav.people': N_("机构与人员"),
     'nav.devices': N_("设备管理"),
+    'nav.enrollment': N_("设备登记码"),
     'nav.exports': N_("导出"),
     'nav.audit': N_("操作日志"),
     'nav.signout': N_("退出登录"),

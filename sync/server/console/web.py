@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.domain import i18n
 from app.domain.i18n import LANGUAGE_NAMES
-from app.domain.times import china_text
+from app.domain.times import china_text, china_today
 from sync.server.console import strings
 from sync.server.console.session import ConsoleUser, set_cookie
 
@@ -83,7 +83,7 @@ def render(request: Request, template: str, user: ConsoleUser | None, *, status:
         request=request, user=user, lang=lang, t=partial(strings.t, lang=lang), tr=partial(i18n.tr, lang=lang),
         flash=flash,
         fmt=partial(fmt_value, lang=lang), language_names=LANGUAGE_NAMES, csrf=user.csrf if user else "", path=request.url.path, url_with=partial(url_with, request),
-        today=date.today(), **context)
+        today=china_today(), **context)
     response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
     if flash:
         response.delete_cookie(FLASH_COOKIE, path="/console")

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.times import china_today
 from app.domain.credit_code import ALPHABET, check_char
 from app.domain.plain import to_plain
 from app.domain.reference_data import load_plan, load_sampling_rules
@@ -86,7 +87,7 @@ def demo_rules() -> list[dict]:
 
 
 def seed(*, session: Session, today: date | None = None, password: str | None = None) -> DemoInfo:
-    today = today or date.today()
+    today = today or china_today()
     password = password or generate_password()
     plan = session.get(Plan, "2022-4") or plans.import_plan(session=session, data=demo_plan(), actor="demo")
     plans.import_rules(session=session, rules=demo_rules(), actor="demo")

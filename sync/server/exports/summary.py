@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sync.server.auth.models import Agency
 from sync.server.plan.models import Plan, PlanItem
 from sync.server.records.models import Record
-from app.domain.times import CHINA
+from app.domain.times import CHINA, china_today
 
 # The province's column headings: the sheet is an official form, in Chinese only.
 COLUMNS = ("序号", "产品名称", "受检单位", "地址", "生产单位", "商标", "规格型号", "生产日期/批号", "抽样日期",  # i18n: official form
@@ -93,4 +93,4 @@ def csv_bytes(*, session: Session, plan_id: str, agency_id: str | None = None) -
 
 
 def filename(plan_id: str, ext: str, today: date | None = None) -> str:
-    return f"summary-{plan_id}-{(today or date.today()).isoformat()}.{ext}"
+    return f"summary-{plan_id}-{(today or china_today()).isoformat()}.{ext}"

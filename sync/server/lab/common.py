@@ -3,11 +3,11 @@ in the user's language, China dates, photo checks."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from app.domain.i18n import N_, is_english, tr
+from app.domain.times import CHINA
 
-CHINA = timezone(timedelta(hours=8), "CST")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 

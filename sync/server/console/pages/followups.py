@@ -1,9 +1,11 @@
 """Refusals (拒检) and problem reports (问题报送): state, documents, files."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 
 from sync.server.console.access import Admin, AdminForm, PageError, agency_scope, ensure_visible
 from sync.server.console.web import redirect, render, text
@@ -78,4 +80,9 @@ def download(request: Request, user: Admin, record_id: int, file_id: int):
         if f is None or f.record_id != record_id:
             raise PageError(404, "error.404")
         sha, name, media = f.sha256, f.filename, f.media
-    return FileResponse(request.app.state.blobs.path(sha), media_type=media, filename=name)
+    store = request.app.state.blobs
+    path = store.local_path(sha)
+    if path is not None:
+        return FileResponse(path, media_type=media, filename=name)
+    return Response(b"".join(store.iter_bytes(sha)), media_type=media,       # an object store: no file here
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(name)}"})

@@ -4,13 +4,13 @@ the dates the deadlines are measured by."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse
 
 from app.domain.i18n import tr
 from sync.server.console.access import LabForm, LabManage, LabOversee
 from sync.server.console.pages import lab_common as lc
 from sync.server.console.pages import lab_print
 from sync.server.console.pages.lab_samples import _pdf
+from sync.server.console.pages.records import send_blob
 from sync.server.console.web import lang_of, redirect
 from sync.server.deps import tx
 from sync.server.lab import delivery, results
@@ -88,5 +88,4 @@ def report_pdf(request: Request, user: LabOversee, sample_id: int):
         sha = _blind(session, user, sample_id).report_sha256
     if not sha or not request.app.state.blobs.has(sha):
         raise lc.not_found()
-    return FileResponse(request.app.state.blobs.path(sha), media_type="application/pdf",
-                        filename=f"report-{sample_id}.pdf")
+    return send_blob(request.app.state.blobs, sha, media_type="application/pdf", filename=f"report-{sample_id}.pdf")

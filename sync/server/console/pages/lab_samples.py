@@ -5,7 +5,7 @@ letter, blind label; the blind mapping; the lab's photos."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from app.domain.i18n import tr
 from app.domain.seal_check import SHORT
@@ -125,7 +125,7 @@ def mapping(request: Request, user: LabMapping):
 
 @router.get("/photos/{sha256}")
 def photo(request: Request, user: LabOversee, sha256: str, thumb: int = 0):
-    from sync.server.console.pages.records import _sniff, _thumbnail
+    from sync.server.console.pages.records import _thumbnail, send_blob
     store = request.app.state.blobs
     if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
         raise lc.not_found()
@@ -137,7 +137,7 @@ def photo(request: Request, user: LabOversee, sha256: str, thumb: int = 0):
         data = _thumbnail(request, sha256)
         if data is not None:
             return Response(data, media_type="image/jpeg", headers=headers)
-    return FileResponse(store.path(sha256), media_type=_sniff(store.path(sha256)), headers=headers)
+    return send_blob(store, sha256, headers=headers)
 
 
 def _pdf(pdf: bytes, filename: str) -> Response:

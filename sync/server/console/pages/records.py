@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
@@ -139,12 +140,30 @@ def blob(request: Request, user: Admin, sha256: str, thumb: int = 0):
         data = _thumbnail(request, sha256)
         if data is not None:
             return Response(data, media_type="image/jpeg", headers=headers)
-    return FileResponse(store.path(sha256), media_type=_sniff(store.path(sha256)), headers=headers)
+    return send_blob(store, sha256, headers=headers)
 
 
-def _sniff(path) -> str:
-    with open(path, "rb") as f:
-        head = f.read(12)
+def send_blob(store, sha256: str, *, media_type: str = "", headers: dict | None = None,
+              filename: str = "") -> Response:
+    """The blob's bytes as a response from either backend: the file itself
+    from the disk, the bytes read from an object store (no file here).
+    media_type "" = sniffed from the first bytes; filename = a download."""
+    headers = dict(headers or {})
+    if filename:
+        quoted = quote(filename)                          # as Starlette's FileResponse names a download
+        headers["Content-Disposition"] = (f'attachment; filename="{filename}"' if quoted == filename
+                                          else f"attachment; filename*=utf-8''{quoted}")
+    path = store.local_path(sha256)
+    if path is not None:
+        if not media_type:
+            with open(path, "rb") as f:
+                media_type = _sniff(f.read(12))
+        return FileResponse(path, media_type=media_type, headers=headers)
+    data = b"".join(store.iter_bytes(sha256))
+    return Response(data, media_type=media_type or _sniff(data[:12]), headers=headers)
+
+
+def _sniff(head: bytes) -> str:
     if head.startswith(b"\xff\xd8"):
         return "image/jpeg"
     if head.startswith(b"\x89PNG"):
@@ -164,7 +183,9 @@ def _thumbnail(request: Request, sha256: str) -> bytes | None:
         return cache.read_bytes()
     from PIL import Image, UnidentifiedImageError
     try:
-        with Image.open(request.app.state.blobs.path(sha256)) as img:
+        store = request.app.state.blobs
+        path = store.local_path(sha256)
+        with Image.open(path if path is not None else io.BytesIO(b"".join(store.iter_bytes(sha256)))) as img:
             img.thumbnail((340, 340))
             out = io.BytesIO()
             img.convert("RGB").save(out, "JPEG", quality=80)
