@@ -10,9 +10,9 @@ import re
 import subprocess
 import sys
 import time
-from datetime import date
 
 from app.domain import record_signature
+from app.domain.times import china_today
 from app.services import signing
 from app.services.device_key import DeviceKey
 from app.services.workspace import Workspace
@@ -56,7 +56,7 @@ def test_demo_server_enroll_pull_push_progress(tmp_path, memory_keyring, make_jp
         with ws.db.session() as s:
             rows = master_repo.list_tasks(s)
             tasks = [master_repo.load_task(s, r.id) for r in rows]
-        assert len(tasks) == 7 and all(t.due_date == date.today().isoformat() for t in tasks)
+        assert len(tasks) == 7 and all(t.due_date == china_today().isoformat() for t in tasks)
         petrol = [t for t in tasks if t.plan_item_ids == ["2022-4-11"]][0]
         assert petrol.party.scope.value == "gas_station" and len(petrol.team) == 3
         before = progress(data)

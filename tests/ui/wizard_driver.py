@@ -121,7 +121,7 @@ class Driver:
         counts = []
         for dlg in QApplication.topLevelWidgets():
             if isinstance(dlg, PdfPreviewDialog) and dlg.isVisible():
-                self.qtbot.waitUntil(lambda: len(dlg.view._pages) > 0, timeout=10_000)
+                self.qtbot.waitUntil(lambda: len(dlg.view._pages) > 0, timeout=60_000)   # rendering, on a loaded machine
                 counts.append(len(dlg.view._pages))
                 dlg.close()
         return counts
