@@ -16,6 +16,7 @@ import hashlib
 import importlib.util
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -345,6 +346,7 @@ class LoadResult:
     latencies: list[float]          # push (POST /v1/records) latencies, seconds, sorted
     errors: list[str]
     spans: list[tuple[float, float]]  # each device's sync, start and end
+    floor: list[float]                # GET /v1/health from every device at one instant, seconds, sorted
 
     def peak_concurrency(self) -> int:
         events = sorted([(a, 1) for a, _ in self.spans] + [(b, -1) for _, b in self.spans])
@@ -389,6 +391,8 @@ def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: flo
         base = f"http://127.0.0.1:{port}"
         _wait_up(base + "/v1/health")
         asyncio.run(_morning_pulls(base, devs))
+        floor = asyncio.run(_floor(base, devices_n)) if not window_s else []
+        profiler = _profiler(proc.pid, tmp, window_s, protocol)
         latencies: list[float] = []
         errors: list[str] = []
         spans: list[tuple[float, float]] = []
@@ -399,8 +403,13 @@ def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: flo
             await asyncio.gather(*[_device(base, d, latencies, errors, rng.uniform(0, window_s), spans, protocol)
                                    for d in devs])
             return time.perf_counter() - t0
+        cpu0 = _cpu_split(proc.pid)
         elapsed = asyncio.run(main())
-        return LoadResult(window_s, elapsed, sorted(latencies), errors, spans)
+        _print_cpu(cpu0, _cpu_split(proc.pid), elapsed)
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)      # py-spy writes its samples on ^C
+            profiler.wait(timeout=60)
+        return LoadResult(window_s, elapsed, sorted(latencies), errors, spans, floor)
     finally:
         if proc is not None:
             proc.terminate()             # the supervisor stops its worker processes
@@ -410,6 +419,74 @@ def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: flo
                 os.killpg(proc.pid, 9)
                 proc.wait()
         cluster.stop()
+
+
+async def _floor(base: str, n: int) -> list[float]:
+    """The floor under the all-at-once figure: every device sends the
+    cheapest request there is (GET /v1/health: no token, no database) at the
+    same instant, on a connection it has already opened. Whatever an
+    exchange costs comes on top of this."""
+    from benchmarks.loadclient import Connection
+    conns = [Connection(base) for _ in range(n)]
+    for c in conns:
+        await c.get("/v1/health")                          # connected, warm
+    out: list[float] = []
+
+    async def one(c) -> None:
+        t0 = time.perf_counter()
+        await c.get("/v1/health")
+        out.append(time.perf_counter() - t0)
+    await asyncio.gather(*[one(c) for c in conns])
+    for c in conns:
+        await c.__aexit__(None, None, None)
+    return sorted(out)
+
+
+def _cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server's processes, PostgreSQL's and this
+    load generator's (Linux /proc): who used the two cores."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {"server": 0.0, "postgres": 0.0}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        f = stat[stat.rindex(")") + 2:].split()
+        ppid, pgrp, cpu = int(f[1]), int(f[2]), (int(f[11]) + int(f[12])) / tick
+        if pgrp == server_pid:                          # serve and its workers (own session)
+            out["server"] += cpu
+        elif comm.startswith("postgres"):
+            out["postgres"] += cpu
+    ru = os.times()
+    out["load generator"] = ru.user + ru.system
+    return out
+
+
+def _print_cpu(before: dict[str, float], after: dict[str, float], elapsed: float) -> None:
+    used = {k: after[k] - before.get(k, 0.0) for k in after}
+    print("# CPU during the load (s): " + ", ".join(f"{k} {v:.1f}" for k, v in used.items())
+          + f"; {elapsed:.1f} s x {os.cpu_count()} cores = {elapsed * (os.cpu_count() or 1):.1f} s", flush=True)
+
+
+def _profiler(pid: int, tmp: Path, window_s: float, protocol: int) -> subprocess.Popen | None:
+    """BENCH_PROFILE=<folder>: py-spy samples the server's worker processes
+    during the load (collapsed stacks, one file per run) to see where the
+    time goes."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        return None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    out = Path(folder) / f"sync-v{protocol}-window{window_s:.0f}.txt"
+    spy = Path(sys.executable).with_name("py-spy")
+    proc = subprocess.Popen([str(spy), "record", "--pid", str(pid), "--subprocesses", "--rate", "250",
+                             "--format", "raw", "--nonblocking", "-o", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)                                   # attached before the clock starts
+    return proc
 
 
 def _machine() -> str:
@@ -423,7 +500,9 @@ def _load_line(r: LoadResult, devices_n: int, records: int, protocol: int) -> st
             f"{r.window_s:.0f} s: done in {r.elapsed_s:.1f} s, pushes {len(r.latencies)}, median "
             f"{statistics.median(r.latencies) * 1000:.0f} ms, p99 {r.pct(0.99):.0f} ms, errors {len(r.errors)}; "
             f"a device's whole sync: median {statistics.median(syncs):.1f} s, "
-            f"p99 {syncs[int(0.99 * (len(syncs) - 1))]:.1f} s; at most {r.peak_concurrency()} devices syncing at once")
+            f"p99 {syncs[int(0.99 * (len(syncs) - 1))]:.1f} s; at most {r.peak_concurrency()} devices syncing at once"
+            + (f"; floor: {len(r.floor)} GET /v1/health at one instant p99 "
+               f"{r.floor[int(0.99 * (len(r.floor) - 1))] * 1000:.0f} ms" if r.floor else ""))
 
 
 def bench_load(tmp: Path, devices_n: int = 300, records: int = 3) -> None:
