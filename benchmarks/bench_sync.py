@@ -456,7 +456,7 @@ def _cpu_split(server_pid: int) -> dict[str, float]:
             continue
         comm = stat[stat.index("(") + 1:stat.rindex(")")]
         f = stat[stat.rindex(")") + 2:].split()
-        ppid, pgrp, cpu = int(f[1]), int(f[2]), (int(f[11]) + int(f[12])) / tick
+        pgrp, cpu = int(f[2]), (int(f[11]) + int(f[12])) / tick
         if pgrp == server_pid:                          # serve and its workers (own session)
             out["server"] += cpu
         elif comm.startswith("postgres"):
