@@ -5,8 +5,9 @@
     to a minimal server;
 (c) 300 simulated devices pushing an end-of-day sync concurrently against a
     real PostgreSQL (fsync on) and `serve` with its default worker processes:
-    errors and p99 push latency, with the fleet arriving within 20 s, and the
-    same with all 300 at one instant (reported, see bench_load)."""
+    errors and p99 push latency, with the fleet arriving within 20 s and with
+    all 300 at one instant (see bench_load);
+(d) requests per end-of-day device sync (fs-sync/2: the exchange)."""
 from __future__ import annotations
 
 import asyncio
@@ -15,6 +16,7 @@ import hashlib
 import importlib.util
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -246,21 +248,63 @@ def _prepare(dev: dict, rng: random.Random) -> list[tuple[dict, dict[str, bytes]
 
 
 async def _device(base: str, dev: dict, latencies: list[float], errors: list[str], start_delay: float,
-                  spans: list[tuple[float, float]] | None = None) -> None:
-    """What the app's sync engine sends per record: the push, each photo the
-    server lacks (one PATCH: these fit in a chunk), the completeness check.
-    One keep-alive connection per device, like the real thing."""
+                  spans: list[tuple[float, float]] | None = None, protocol: int = 2) -> None:
+    """What the app's sync engine sends (sync/client/exchange.py; with
+    protocol=1 what an fs-sync/1 laptop sends). One keep-alive connection
+    per device, like the real thing."""
     from benchmarks.loadclient import Connection
     await asyncio.sleep(start_delay)
-    h = {"Authorization": f"Bearer {dev['token']}"}
+    # The protocol header as the app sends it (the server's 426 check reads it).
+    h = {"Authorization": f"Bearer {dev['token']}", "FS-Protocol": f"fs-sync/{protocol}"}
     t0 = time.perf_counter()
     async with Connection(base) as client:
-        await _records(client, dev, h, latencies, errors)
+        await (_exchanges if protocol == 2 else _records)(client, dev, h, latencies, errors)
     if spans is not None:
         spans.append((t0, time.perf_counter()))
 
 
+async def _exchanges(client, dev: dict, h: dict, latencies: list[float], errors: list[str]) -> None:
+    """fs-sync/2: one exchange with the pull (from the device's cursor), the
+    batch and the need question; the photos it needs (one PATCH each: these
+    fit in a chunk); one exchange to confirm the records complete."""
+    now = datetime.now(timezone.utc).isoformat()
+    blobs = {sha: data for _, b in dev["records"] for sha, data in b.items()}
+    try:
+        t0 = time.perf_counter()
+        r = await client.post("/v1/sync", headers=h, json={
+            "protocol": "fs-sync/2", "pull": True, "cursor": dev["cursor"],
+            "records": [{**body, "device_time": now} for body, _ in dev["records"]], "need": sorted(blobs)})
+        latencies.append(time.perf_counter() - t0)
+        if r.status_code != 200:
+            errors.append(f"exchange {r.status_code} {r.text[:200]}")
+            return
+        reply = r.json()
+        bad = [x for x in reply["results"] if x["code"] != 201]
+        if bad or reply["pull"] is None:
+            errors.append(f"results {bad[:1]}")
+            return
+        for sha in reply["need"]:
+            data = blobs[sha]
+            p = await client.patch(f"/v1/blobs/{sha}", content=data, headers={
+                **h, "Upload-Offset": "0", "Upload-Length": str(len(data))})
+            if p.status_code != 200 or not p.json()["complete"]:
+                errors.append(f"photo {p.status_code}")
+        st = await client.post("/v1/sync", headers=h, json={
+            "protocol": "fs-sync/2", "status": [body["client_id"] for body, _ in dev["records"]]})
+        if st.status_code != 200 or not all(x["complete"] for x in st.json()["status"]):
+            errors.append("incomplete")
+    except Exception as e:   # noqa: BLE001 - every failure is an error in the count
+        errors.append(f"{type(e).__name__}: {e}")
+
+
 async def _records(client, dev: dict, h: dict, latencies: list[float], errors: list[str]) -> None:
+    """fs-sync/1: the pull, then per record the push, each photo the server
+    lacks, the completeness check."""
+    try:
+        await client.get(f"/v1/pull?cursor={dev['cursor']}", headers=h)
+    except Exception as e:   # noqa: BLE001
+        errors.append(f"{type(e).__name__}: {e}")
+        return
     for body, blobs in dev["records"]:
         body = {**body, "device_time": datetime.now(timezone.utc).isoformat()}
         try:
@@ -283,6 +327,18 @@ async def _records(client, dev: dict, h: dict, latencies: list[float], errors: l
             errors.append(f"{type(e).__name__}: {e}")
 
 
+async def _morning_pulls(base: str, devs: list[dict]) -> None:
+    """Each device's first (full) pull, a few at a time, before the clock starts."""
+    from benchmarks.loadclient import Connection
+    gate = asyncio.Semaphore(8)
+
+    async def one(dev: dict) -> None:
+        async with gate, Connection(base) as client:
+            r = await client.get("/v1/pull", headers={"Authorization": f"Bearer {dev['token']}"})
+            dev["cursor"] = r.json()["cursor"]
+    await asyncio.gather(*[one(d) for d in devs])
+
+
 @dataclass
 class LoadResult:
     window_s: float
@@ -290,6 +346,7 @@ class LoadResult:
     latencies: list[float]          # push (POST /v1/records) latencies, seconds, sorted
     errors: list[str]
     spans: list[tuple[float, float]]  # each device's sync, start and end
+    floor: list[float]                # GET /v1/health from every device at one instant, seconds, sorted
 
     def peak_concurrency(self) -> int:
         events = sorted([(a, 1) for a, _ in self.spans] + [(b, -1) for _, b in self.spans])
@@ -303,10 +360,12 @@ class LoadResult:
         return self.latencies[int(q * (len(self.latencies) - 1))] * 1000 if self.latencies else float("inf")
 
 
-def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: float = 20.0) -> LoadResult:
+def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: float = 20.0,
+             protocol: int = 2) -> LoadResult:
     """A fresh PostgreSQL (fsync on), `serve` with its default workers, and
     devices_n devices each starting its end-of-day sync at a random moment
-    within window_s (0: all at the same instant)."""
+    within window_s (0: all at the same instant). Each device pulled once
+    before (its morning sync: it has a cursor)."""
     sys.modules["tests_sync_visits"] = _load("visits")
     cluster = pgcluster.PgCluster(fast=False).start()
     proc = None
@@ -331,6 +390,9 @@ def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: flo
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         _wait_up(base + "/v1/health")
+        asyncio.run(_morning_pulls(base, devs))
+        floor = asyncio.run(_floor(base, devices_n)) if not window_s else []
+        profiler = _profiler(proc.pid, tmp, window_s, protocol)
         latencies: list[float] = []
         errors: list[str] = []
         spans: list[tuple[float, float]] = []
@@ -338,11 +400,16 @@ def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: flo
         async def main() -> float:
             rng = random.Random(9)
             t0 = time.perf_counter()
-            await asyncio.gather(*[_device(base, d, latencies, errors, rng.uniform(0, window_s), spans)
+            await asyncio.gather(*[_device(base, d, latencies, errors, rng.uniform(0, window_s), spans, protocol)
                                    for d in devs])
             return time.perf_counter() - t0
+        cpu0 = _cpu_split(proc.pid)
         elapsed = asyncio.run(main())
-        return LoadResult(window_s, elapsed, sorted(latencies), errors, spans)
+        _print_cpu(cpu0, _cpu_split(proc.pid), elapsed)
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)      # py-spy writes its samples on ^C
+            profiler.wait(timeout=60)
+        return LoadResult(window_s, elapsed, sorted(latencies), errors, spans, floor)
     finally:
         if proc is not None:
             proc.terminate()             # the supervisor stops its worker processes
@@ -354,36 +421,168 @@ def run_load(tmp: Path, *, devices_n: int = 300, records: int = 3, window_s: flo
         cluster.stop()
 
 
+async def _floor(base: str, n: int) -> list[float]:
+    """The floor under the all-at-once figure: every device sends the
+    cheapest request there is (GET /v1/health: no token, no database) at the
+    same instant, on a connection it has already opened. Whatever an
+    exchange costs comes on top of this."""
+    from benchmarks.loadclient import Connection
+    conns = [Connection(base) for _ in range(n)]
+    for c in conns:
+        await c.get("/v1/health")                          # connected, warm
+    out: list[float] = []
+
+    async def one(c) -> None:
+        t0 = time.perf_counter()
+        await c.get("/v1/health")
+        out.append(time.perf_counter() - t0)
+    await asyncio.gather(*[one(c) for c in conns])
+    for c in conns:
+        await c.__aexit__(None, None, None)
+    return sorted(out)
+
+
+def _cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server's processes, PostgreSQL's and this
+    load generator's (Linux /proc): who used the two cores."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {"server": 0.0, "postgres": 0.0}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        f = stat[stat.rindex(")") + 2:].split()
+        pgrp, cpu = int(f[2]), (int(f[11]) + int(f[12])) / tick
+        if pgrp == server_pid:                          # serve and its workers (own session)
+            out["server"] += cpu
+        elif comm.startswith("postgres"):
+            out["postgres"] += cpu
+    ru = os.times()
+    out["load generator"] = ru.user + ru.system
+    return out
+
+
+def _print_cpu(before: dict[str, float], after: dict[str, float], elapsed: float) -> None:
+    used = {k: after[k] - before.get(k, 0.0) for k in after}
+    print("# CPU during the load (s): " + ", ".join(f"{k} {v:.1f}" for k, v in used.items())
+          + f"; {elapsed:.1f} s x {os.cpu_count()} cores = {elapsed * (os.cpu_count() or 1):.1f} s", flush=True)
+
+
+def _profiler(pid: int, tmp: Path, window_s: float, protocol: int) -> subprocess.Popen | None:
+    """BENCH_PROFILE=<folder>: py-spy samples the server's worker processes
+    during the load (collapsed stacks, one file per run) to see where the
+    time goes."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        return None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    out = Path(folder) / f"sync-v{protocol}-window{window_s:.0f}.txt"
+    spy = Path(sys.executable).with_name("py-spy")
+    proc = subprocess.Popen([str(spy), "record", "--pid", str(pid), "--subprocesses", "--rate", "250",
+                             "--format", "raw", "--nonblocking", "-o", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)                                   # attached before the clock starts
+    return proc
+
+
+def _machine() -> str:
+    """How loaded the machine was (the figures are shared-machine figures)."""
+    return f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
+def _load_line(r: LoadResult, devices_n: int, records: int, protocol: int) -> str:
+    syncs = sorted(b - a for a, b in r.spans)
+    return (f"fs-sync/{protocol}, {devices_n} devices x {records} records (+5 blobs each), arrivals within "
+            f"{r.window_s:.0f} s: done in {r.elapsed_s:.1f} s, pushes {len(r.latencies)}, median "
+            f"{statistics.median(r.latencies) * 1000:.0f} ms, p99 {r.pct(0.99):.0f} ms, errors {len(r.errors)}; "
+            f"a device's whole sync: median {statistics.median(syncs):.1f} s, "
+            f"p99 {syncs[int(0.99 * (len(syncs) - 1))]:.1f} s; at most {r.peak_concurrency()} devices syncing at once"
+            + (f"; floor: {len(r.floor)} GET /v1/health at one instant p99 "
+               f"{r.floor[int(0.99 * (len(r.floor) - 1))] * 1000:.0f} ms" if r.floor else ""))
+
+
 def bench_load(tmp: Path, devices_n: int = 300, records: int = 3) -> None:
-    """The target is met with the fleet arriving within 20 s: shorter than
-    one period of the app's reachability probe (30 s, jittered), which is
-    what starts a sync when a laptop gets a network or the server is back.
-    All 300 at the same instant is shown too: that queue is bounded by the
-    server's throughput (Little's law), not by its latency."""
+    """The end-of-day sync of 300 devices, the fleet arriving within 20 s
+    (one period of the app's reachability probe, 30 s jittered, starts a
+    sync when a laptop gets a network) and all 300 at the same instant;
+    both targeted. A push is the exchange that carries a device's batch
+    (fs-sync/2); fs-sync/1 at the same instant (a push per record) is run
+    alongside as the baseline."""
+    baseline = run_load(tmp, devices_n=devices_n, records=records, window_s=0.0, protocol=1)
+    base_line = _load_line(baseline, devices_n, records, 1)
+    print(f"# {base_line} ({_machine()})", flush=True)
     for window in (20.0, 0.0):
         r = run_load(tmp, devices_n=devices_n, records=records, window_s=window)
         n = len(r.latencies)
-        print(f"# {devices_n} devices x {records} records (+5 blobs each), arrivals within {window:.0f} s: "
-              f"done in {r.elapsed_s:.1f} s, pushes {n}, median {statistics.median(r.latencies) * 1000:.0f} ms, "
-              f"p99 {r.pct(0.99):.0f} ms, errors {len(r.errors)}, at most {r.peak_concurrency()} devices syncing at once",
-              flush=True)
+        print(f"# {_load_line(r, devices_n, records, 2)} ({_machine()})", flush=True)
         if r.errors:
             print("# first errors:", r.errors[:3], flush=True)
-        if window:
-            report("sync_300_devices_errors", len(r.errors), "errors", "<=", 0, baseline=f"{n} pushes")
-            report("sync_300_devices_p99_push_latency", r.pct(0.99), "ms", "<=", 500,
-                   baseline=f"median {statistics.median(r.latencies) * 1000:.0f} ms")
-        else:
+        tag = "all_at_once" if not window else "within_20s"
+        report(f"sync_300_devices_{tag}_errors", len(r.errors), "errors", "<=", 0,
+               baseline=f"{n} pushes; fs-sync/1 at once: {len(baseline.errors)} errors; {_machine()}")
+        report(f"sync_300_devices_{tag}_p99_push_latency", r.pct(0.99), "ms", "<=", 500,
+               baseline=f"median {statistics.median(r.latencies) * 1000:.0f} ms; fs-sync/1 at once: p99 "
+                        f"{baseline.pct(0.99):.0f} ms, median {statistics.median(baseline.latencies) * 1000:.0f} ms; "
+                        f"{_machine()}")
+        if not window:
             print(f"# all at once: the server worked through {devices_n / r.elapsed_s:.1f} device syncs/s "
-                  f"({devices_n * records * 7 / r.elapsed_s:.0f} requests/s)", flush=True)
+                  f"(fs-sync/1: {devices_n / baseline.elapsed_s:.1f})", flush=True)
+
+
+def bench_requests(tmp: Path) -> None:
+    """Requests per end-of-day device sync with the app's own sync engine:
+    3 records, 15 photos and signatures (one chunk each), through a counting
+    proxy; the same laptop state with fs-sync/1 as the baseline."""
+    from tests.sync.device import Device
+    from tests.sync.world import add_big_tasks, seed
+    from sync.server.app import create_app
+    from sync.server.config import settings_for
+    from sync.server.db import Database
+    from sync.server.runner import start_in_thread
+    settings = settings_for(tmp / "req")
+    db = Database(settings.db_url)
+    with db.session() as s:
+        world = seed(s)
+    running = start_in_thread(create_app(settings, db))
+    counts = {}
+    try:
+        for protocol in (1, 2):
+            with db.session() as s:
+                ids = set(add_big_tasks(s, 3, prefix=f"req{protocol}-"))
+            host, port = running.url.rsplit("//", 1)[1].rsplit(":", 1)
+            proxy = faultproxy.FaultProxy((host, int(port)))
+            dev = Device(tmp / f"laptop{protocol}", proxy.url, seed=protocol, chunk_size=CHUNK,
+                         key=world.keys["s_a1"])
+            kw = {"token": world.tokens["s_a1"], "protocol": 1 if protocol == 1 else None}
+            dev.engine(**kw).run(push=False)                       # the morning pull
+            for t in [t for t, _ in dev.tasks() if t.id in ids]:
+                dev.finish_visit(t, photo_sizes=(60_000, 30_000))
+            proxy.stats.seen.clear()
+            assert dev.engine(**kw).run().complete
+            uploads = proxy.stats.count("PATCH")
+            counts[protocol] = (len(proxy.stats.seen) - uploads, uploads)
+            proxy.close()
+            dev.store.close()
+    finally:
+        running.stop()
+        db.close()
+    (v1, v1_up), (v2, v2_up) = counts[1], counts[2]
+    report("sync_requests_per_device_sync", v2, "requests", "<=", 3,
+           baseline=f"+ {v2_up} uploads carrying bytes, 3 records and 15 photos; fs-sync/1: {v1} + {v1_up} uploads")
 
 
 def main() -> None:
+    only = os.environ.get("BENCH_SYNC_ONLY", "")          # e.g. "load": one part, while working on it
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        bench_wire(tmp)
-        bench_throughput(tmp)
-        bench_load(tmp)
+        for name, fn in (("wire", bench_wire), ("throughput", bench_throughput), ("requests", bench_requests),
+                         ("load", bench_load)):
+            if not only or name in only.split(","):
+                fn(tmp)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,15 @@ from typing import Callable
 from app.domain.times import utc_naive, utc_now
 from app.store.db import Database
 from app.store.sync_models import OutboxItem, OutboxStatus, PhotoUpload
-from sync.client import credentials, outbox, photos, signing
+from sync.client import credentials, outbox, photos, signing, state
+from sync.client import exchange as exchanging
 from sync.client import pull as pulling
 from sync.client.cancel import CancelToken
 from sync.client.errors import AuthError, Cancelled, ServerFault, ServerRefused, TransientError, UpgradeRequired
 from sync.client.transport import RetryPolicy, Timeouts, Transport
+from sync.protocol.exchange import PROTOCOL_2
 from sync.protocol.messages import problem
+from sync.protocol.schemas import PROTOCOL
 
 
 @dataclass
@@ -79,15 +82,24 @@ def defer_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 15 * 2 ** min(attempts, 8)))
 
 
+# A server found to speak only fs-sync/1 is synced that way for this long
+# before the exchange is tried again (one 404 or 426 each time: it may have
+# been upgraded meanwhile).
+RETRY_EXCHANGE_AFTER = timedelta(hours=6)
+
+
 class SyncEngine:
     def __init__(self, *, server_url: str, db: Database, photo_source: photos.PhotoSource,
                  token: str | None = None, retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
                  chunk_size: int = photos.DEFAULT_CHUNK, clock: Callable[[], datetime] | None = None,
                  defer: Callable[[int], timedelta] = defer_delay, before_push: Callable[[], None] | None = None,
-                 signer: signing.SignerSource = None):
+                 signer: signing.SignerSource = None, protocol: int | None = None):
         """db: the desktop store. Each step is its own short transaction
-        (app.store.db: one writer per transaction); none spans a request."""
+        (app.store.db: one writer per transaction); none spans a request.
+        protocol: None speaks fs-sync/2 (the exchange) and falls back to
+        fs-sync/1 against a server without it; 1 speaks only fs-sync/1."""
         self.server_url = server_url
+        self.protocol = protocol
         self.db = db
         self.photo_source = photo_source
         self.token = token
@@ -108,16 +120,20 @@ class SyncEngine:
         report = SyncReport()
         prog = SyncProgress(phase="pull")
         emit = (lambda: on_progress(SyncProgress(**vars(prog)))) if on_progress else (lambda: None)
-        t = Transport(self.server_url, self._token, retry=self.retry, timeouts=self.timeouts, cancel=cancel)
+        v1 = self.protocol == 1 or self._known_v1()
+        t = Transport(self.server_url, self._token, retry=self.retry, timeouts=self.timeouts, cancel=cancel,
+                      protocol=PROTOCOL if v1 else PROTOCOL_2)
         try:
+            if push and self.before_push is not None:
+                self.before_push()
+            if not v1 and (pull or push) and self._exchange(t, report, prog, emit, pull=pull, push=push):
+                return report
             if pull:
                 emit()
                 report.pull = pulling.pull(t, self.db)
                 if report.pull.refreshed_after_412:
                     self._recheck_delivered(t)
             if push:
-                if self.before_push is not None:
-                    self.before_push()
                 self._push_all(t, report, prog, emit)
         except AuthError as e:
             report.auth_error = e
@@ -134,6 +150,30 @@ class SyncEngine:
             prog.phase = "done"
             emit()
         return report
+
+    def _exchange(self, t: Transport, report: SyncReport, prog: SyncProgress, emit, *, pull: bool,
+                  push: bool) -> bool:
+        """The run over fs-sync/2; False if the server speaks only fs-sync/1."""
+        if pull:
+            emit()
+        try:
+            exchanging.sync(self, t, report, prog, emit, pull=pull, push=push)
+        except exchanging.NoExchange:
+            with self.db.session() as s:
+                state.put(s, "server_protocol", f"{PROTOCOL} {self.clock().isoformat()}")
+            return False
+        return True
+
+    def _known_v1(self) -> bool:
+        with self.db.read() as s:
+            noted = state.get(s, "server_protocol")
+        if not noted or not noted.startswith(f"{PROTOCOL} "):
+            return False
+        try:
+            since = datetime.fromisoformat(noted.split(" ", 1)[1])
+        except ValueError:
+            return False
+        return self.clock() - since < RETRY_EXCHANGE_AFTER
 
     # --- push -------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from app.domain.i18n import N_
 from sync.client.cancel import CancelToken
 from sync.client.errors import AuthError, ServerFault, ServerRefused, TransientError, UpgradeRequired
 from sync.protocol.enrollment import APP_VERSION_HEADER, PROTOCOL_HEADER, UPGRADE_STATUS
+from sync.protocol.exchange import PROTOCOL_2, PROTOCOLS
 from sync.protocol.schemas import PROTOCOL
 
 
@@ -28,7 +29,7 @@ GATEWAY_STATUSES = {502, 503, 504}      # the server as a whole is away, not fai
 
 def user_agent() -> str:
     """Tells the server the app's version (shown in the console's devices)."""
-    return f"field-sampler/{_app_version()} fs-sync/1"
+    return f"field-sampler/{_app_version()} {PROTOCOL_2}"
 
 
 @dataclass
@@ -53,20 +54,25 @@ class Timeouts:
 class Transport:
     def __init__(self, base_url: str, token: str | Callable[[], str | None] | None = None, *,
                  retry: RetryPolicy | None = None, timeouts: Timeouts | None = None,
-                 cancel: CancelToken | None = None):
+                 cancel: CancelToken | None = None, protocol: str = PROTOCOL_2):
+        """protocol: the one this app names in its FS-Protocol header, its
+        newest (fs-sync/2); fs-sync/1 against a server known to speak only
+        that. A 426 from a server that still speaks fs-sync/1 steps down to
+        it (`stepped_down`) and sends the request again."""
         self.base_url = base_url.rstrip("/")
         self._token = token
         self.retry = retry or RetryPolicy()
         t = timeouts or Timeouts()
         self.cancel = cancel or CancelToken()
         self.answered = False           # our server answered (our protocol's body) at least once
+        self.protocol, self.stepped_down = protocol, False
         # TCP_NODELAY: a request's head and body go out as two writes; without
         # it the body waits for a delayed ACK (~40 ms per request).
         nodelay = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
         self.client = httpx.Client(base_url=self.base_url, timeout=httpx.Timeout(t.read_s, connect=t.connect_s),
                                    # Which protocol and app version speaks: a server that no longer
                                    # supports it answers 426 with a message (sync/server/releases).
-                                   headers={"User-Agent": user_agent(), PROTOCOL_HEADER: PROTOCOL,
+                                   headers={"User-Agent": user_agent(), PROTOCOL_HEADER: protocol,
                                             APP_VERSION_HEADER: _app_version()},
                                    transport=nodelay)
 
@@ -90,6 +96,8 @@ class Transport:
             raise TransientError(f"{type(e).__name__}: {e}", code="net.error",
                                  text=N_("网络连接中断，稍后重试")) from e
         if r.status_code == UPGRADE_STATUS:
+            if self._step_down(r):
+                return self.once(method, path, json=json, content=content, params=params, headers=headers)
             raise_upgrade(r)
         body = our_body(r)
         self.answered = self.answered or body is not None
@@ -107,6 +115,15 @@ class Transport:
         if r.status_code < 400 and body.get("ok") is not True:
             raise TransientError("success status without an ok body", code="net.body")
         return r.status_code, body
+
+    def _step_down(self, r: httpx.Response) -> bool:
+        """An older server (it speaks fs-sync/1, not ours): speak fs-sync/1
+        to it from now on. True if the request is to be sent again."""
+        if self.protocol == PROTOCOL or PROTOCOL not in upgrade_params(r).get("supported", ()):
+            return False
+        self.protocol, self.stepped_down = PROTOCOL, True
+        self.client.headers[PROTOCOL_HEADER] = PROTOCOL
+        return True
 
     def call(self, method: str, path: str, **kw) -> tuple[int, dict]:
         """once() with retries for transient failures (safe for idempotent
@@ -127,9 +144,18 @@ def our_body(r: httpx.Response) -> dict | None:
         body = r.json()
     except ValueError:
         return None
-    if not isinstance(body, dict) or body.get("protocol") != PROTOCOL:
+    if not isinstance(body, dict) or body.get("protocol") not in PROTOCOLS:
         return None
     return body
+
+
+def upgrade_params(r: httpx.Response) -> dict:
+    """The params of a 426's error (`supported`: the server's protocols)."""
+    try:
+        params = (r.json().get("error") or {}).get("params") or {}
+    except (ValueError, AttributeError):
+        return {}
+    return params if isinstance(params, dict) else {}
 
 
 def raise_upgrade(r: httpx.Response) -> None:

@@ -22,6 +22,7 @@ SYNC_CATALOG: dict[str, str] = {
     "auth.public_key": N_("设备公钥格式错误（应为32字节Ed25519公钥）"),
     "auth.role_enroll": N_("只有抽样人员可以登记抽样设备"),
     "sync.cursor_stale": N_("本地数据与服务器不一致，需完整刷新"),
+    "sync.protocol": N_("服务器不支持同步协议{protocol}（支持：{supported}）"),
     "sync.hash_mismatch": N_("记录内容与其哈希不符（{expected}）"),
     "sync.conflict": N_("服务器已有同一编号但内容不同的记录"),
     "sync.task_unknown": N_("服务器上没有此抽样任务（{task_id}）"),

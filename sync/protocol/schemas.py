@@ -376,6 +376,7 @@ class AuditList(Ok):
 
 class Health(Ok):
     server_time: datetime
+    protocols: list[str] = Field(default_factory=lambda: [PROTOCOL])   # spoken by this server, oldest first
 
 
 class ShipmentIn(Wire):

@@ -26,6 +26,7 @@ from sync.server.db import Database, utcnow
 from sync.server.deps import parse_proxies
 from sync.server.devices.routes import router as devices_router
 from sync.server.enrollment.routes import router as enrollment_router
+from sync.server.exchange.routes import router as exchange_router
 from sync.server.lab.routes import router as lab_router
 from sync.server.pull.routes import router as pull_router
 from sync.server.records.routes import router as records_router
@@ -51,7 +52,8 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
         scheduler.stop()
 
     app = FastAPI(title="Field Sampler provincial server (抽样助手省级服务器)", version="1",  # i18n: name in both
-                  description="Sync protocol fs-sync/1: see sync/PROTOCOL.md", lifespan=lifespan)
+                  description="Sync protocols fs-sync/1 and fs-sync/2 (the exchange, POST /v1/sync): "
+                              "see sync/PROTOCOL.md", lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db or Database(settings.db_url)
     app.state.blobs = open_store(settings, app.state.db)
@@ -73,10 +75,10 @@ def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
     @app.get("/v1/health", response_model=Health, tags=["meta"], summary="Liveness and server clock",
              responses=envelope.COMMON_RESPONSES)
     def health():
-        return Health(server_time=utcnow())
+        return Health(server_time=utcnow(), protocols=list(settings.protocols))
 
     for router in (auth_router, devices_router, pull_router, records_router, blobs_router, tasks_router,
-                   audit_router, enrollment_router, releases_router, lab_router):
+                   audit_router, enrollment_router, releases_router, lab_router, exchange_router):
         app.include_router(router, responses=envelope.COMMON_RESPONSES)
     console.install(app)
     app.add_middleware(ProtocolCheck, supported=settings.protocols, release=lambda: _release(app))

@@ -24,6 +24,7 @@ ROUTE_LIMITS: list[tuple[str, re.Pattern, int]] = [
     ("POST", re.compile(r"^/v1/auth/"), 4 * KiB),              # sign-in: a name, a password, a key
     ("POST", re.compile(r"^/v1/records$"), 1 * MiB),            # a record document (photos go apart)
     ("POST", re.compile(r"^/v1/blobs/missing$"), 256 * KiB),   # up to 2000 hashes
+    ("POST", re.compile(r"^/v1/sync$"), 4 * MiB),              # a batch of records, 20,000 hashes (exchange.py)
     # web console uploads: a party list (CSV / .xlsx), a scanned determination
     ("POST", re.compile(r"^/console/parties/import$"), 20 * MiB),
     ("POST", re.compile(r"^/console/followups/\d+/files$"), 20 * MiB),

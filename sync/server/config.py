@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sync.protocol.exchange import PROTOCOLS
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -41,7 +43,9 @@ class Settings:
     # `serve` requires a one-time enrollment code (sync/server/enrollment);
     # the library default stays open for the demo and the tests' worlds.
     enroll_requires_code: bool = False
-    protocols: tuple[str, ...] = ("fs-sync/1",)   # app protocol versions answered (releases/protocol.py)
+    # App protocol versions answered (releases/protocol.py); fs-sync/2 is
+    # fs-sync/1 plus the exchange (sync/protocol/exchange.py).
+    protocols: tuple[str, ...] = PROTOCOLS
 
     @property
     def db_url(self) -> str:

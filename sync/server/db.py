@@ -80,7 +80,11 @@ def make_engine(url: str) -> Engine:
         def _begin(conn):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         return engine
-    return create_engine(url, pool_size=20, max_overflow=30, pool_pre_ping=True)
+    # No pre-ping: it is a round trip on every checkout, and a request makes
+    # several. After a database restart the first statement on a dead
+    # connection fails, SQLAlchemy drops the whole pool, and that request's
+    # client retries as it does after any 5xx.
+    return create_engine(url, pool_size=20, max_overflow=30, pool_recycle=1800)
 
 
 def is_postgres(session_or_engine) -> bool:

@@ -38,6 +38,10 @@ class Stats:
     bytes_down: int = 0                     # server -> client
     body_bytes_up: dict[str, int] = field(default_factory=dict)   # per method
     faults: dict[str, int] = field(default_factory=dict)
+    seen: list[tuple[str, str]] = field(default_factory=list)      # (method, path) of every request
+
+    def count(self, method: str, prefix: str = "") -> int:
+        return sum(m == method and p.startswith(prefix) for m, p in self.seen)
 
 
 def _read_head(sock: socket.socket, buf: bytearray) -> bytes | None:
@@ -182,6 +186,7 @@ class FaultProxy:
                     self._index += 1
                     req = Request(self._index, method.decode(), path.decode(), head, body)
                     self.stats.requests += 1
+                    self.stats.seen.append((req.method, req.path))
                 fault = self.schedule(req)
                 if fault == "corrupt" and not (req.method == "PATCH" and req.body):
                     fault = "pass"

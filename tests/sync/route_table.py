@@ -132,6 +132,11 @@ def _upload(s: Scene) -> Req:
                headers={"Upload-Offset": "0", "Upload-Length": str(len(s.blob))})
 
 
+def _exchange(s: Scene) -> Req:
+    return Req("POST", "/v1/sync", {"protocol": "fs-sync/2", "pull": True, "records": [s.signed(s.new_record)],
+                                    "need": [s.blob_sha], "status": [s.record_client_id]})
+
+
 def console_sign_in(client, username: str, password: str = PASSWORD) -> str:
     """Sign `client` in to the web console; returns its form (CSRF) token."""
     client.get("/console/signin")
@@ -207,6 +212,9 @@ ROUTES: dict[tuple[str, str], Row] = {
         lambda s: Req("GET", "/v1/pull"),                      "401 200 403 200 200 403 403 403 403 403 403 403"),
     ("POST", "/v1/records"): Row(                              # a task of team a1
         lambda s: Req("POST", "/v1/records", s.signed(s.new_record)),    "401 201 403 422 422 403 403 403 403 403 403 403"),
+    ("POST", "/v1/sync"): Row(                                 # the exchange (fs-sync/2): every part at once;
+        _exchange,                                             # a record of another team is refused inside (422)
+        "401 200 403 200 200 403 403 403 403 403 403 403"),
     ("GET", "/v1/records/{client_id}"): Row(
         lambda s: Req("GET", f"/v1/records/{s.record_client_id}"),
         "401 200 200 404 404 200 404 200 200 404 200 404"),

@@ -3,6 +3,7 @@ replied (once after a record, once in the middle of a photo), and a cut in
 the middle of an upload that resumes re-sending at most one chunk."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import time
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from sync.client.transport import RetryPolicy, Timeouts
@@ -25,8 +27,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 class ServerProcess:
-    def __init__(self, data_dir, db_url: str):
+    def __init__(self, data_dir, db_url: str, *extra: str):
         self.data_dir, self.db_url, self.port = data_dir, db_url, free_port()
+        self.extra = extra                 # e.g. --workers 1: one process, so a kill kills it all
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = None
         self.kills = 0
@@ -34,7 +37,7 @@ class ServerProcess:
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sync.server.cli", "serve", "--data", str(self.data_dir), "--database-url",
-             self.db_url, "--port", str(self.port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             self.db_url, "--port", str(self.port), *self.extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -56,7 +59,14 @@ class ServerProcess:
             self.proc.wait()
 
 
-def test_server_killed_after_commit_before_reply(sqlite_template, tmp_path):
+def _carries_records(req) -> bool:
+    """A single push (fs-sync/1) or an exchange with a batch (fs-sync/2)."""
+    return req.method == "POST" and (req.path == "/v1/records"
+                                     or (req.path == "/v1/sync" and bool(json.loads(req.body).get("records"))))
+
+
+@pytest.mark.parametrize("protocol", [1, None], ids=["fs-sync-1", "fs-sync-2"])
+def test_server_killed_after_commit_before_reply(sqlite_template, tmp_path, protocol):
     db_file = tmp_path / "server.db"
     shutil.copyfile(sqlite_template.url, db_file)
     db_url = f"sqlite:///{db_file}"
@@ -68,7 +78,7 @@ def test_server_killed_after_commit_before_reply(sqlite_template, tmp_path):
     kills = {"record": False, "patch": 0}
 
     def schedule(req) -> str:
-        if req.method == "POST" and req.path == "/v1/records" and not kills["record"]:
+        if _carries_records(req) and not kills["record"]:
             kills["record"] = True
             return "kill_after_commit"
         if req.method == "PATCH":
@@ -86,7 +96,7 @@ def test_server_killed_after_commit_before_reply(sqlite_template, tmp_path):
         for t in [t for t, _ in dev.tasks() if t.id in task_ids]:
             dev.finish_visit(t, photo_sizes=(50_000,))
         for _ in range(20):
-            dev.engine(token=token).run(pull=False)
+            dev.engine(token=token, protocol=protocol).run(pull=False)
             if all(i.status == "sent" for i in dev.outbox()):
                 break
         assert server.kills == 2

@@ -40,7 +40,7 @@ def test_publish_and_read_the_release(live):
         assert bad.status_code == 422 and bad.json()["error"]["code"] == "release.bad_url"
     rel = latest_release(live.url)
     assert rel.version == "0.2.0" and rel.download_url.endswith("fs-0.2.0.exe") and rel.notes == "修正封条打印"
-    assert rel.protocols == ["fs-sync/1"]
+    assert rel.protocols == ["fs-sync/1", "fs-sync/2"]
 
 
 def test_cli_sets_the_version(tmp_path, capsys):
@@ -64,7 +64,7 @@ def newer_server(sqlite_template, tmp_path):
     import shutil
     shutil.copyfile(sqlite_template.url, tmp_path / "server.db")
     url = f"sqlite:///{tmp_path / 'server.db'}"
-    settings = replace(settings_for(tmp_path / "srv", url), protocols=("fs-sync/2",))
+    settings = replace(settings_for(tmp_path / "srv", url), protocols=("fs-sync/3",))
     db = Database(url)
     with db.session() as s:
         from sync.server.releases import service
@@ -88,7 +88,7 @@ def test_an_unsupported_app_is_told_what_to_install(newer_server):
     assert "不会丢失" in e.value.zh and "no longer supported" in e.value.en
     # the health check and the release stay open to the old app
     rel = check_server(url)
-    assert rel.version == "2.0.0" and rel.protocols == ["fs-sync/2"]
+    assert rel.version == "2.0.0" and rel.protocols == ["fs-sync/3"]
     # a browser or curl (no protocol header) is not refused
     import httpx
     assert httpx.get(url + "/v1/me", headers={"Authorization": f"Bearer {world.tokens['s_a1']}"}).status_code == 200

@@ -39,12 +39,18 @@ def _register(request: Request, sha256: str, size: int, p: Principal, owner: str
         uploads.end(session=session, sha256=sha256, length=size, owner=owner)
 
 
-def _begin(request: Request, sha256: str, length: int, owner: str, device_id: str) -> None:
+def _begin(request: Request, sha256: str, length: int, owner: str, p: Principal) -> bool:
+    """False if the team holds the blob already; else open (or touch) the
+    device's upload of it, 429 over the quota. One transaction."""
     s = request.app.state.settings
     with request.app.state.db.session() as session:
+        if service.held(session=session, team_id=p.user.team_id, hashes=[sha256]):
+            return False
+        device_id = p.device.id
         uploads.begin(session=session, sha256=sha256, length=length, owner=owner, device_id=device_id,
                       max_open=s.max_open_uploads, max_bytes=s.max_open_upload_bytes,
                       expiry_hours=s.upload_expiry_hours)
+    return True
 
 
 def _keep(f) -> None:
@@ -98,10 +104,10 @@ async def upload(request: Request, p: Annotated[Principal, principal_for(Perm.BL
     store, limit = request.app.state.blobs, request.app.state.settings.max_blob_bytes
     if upload_length > limit:
         raise ApiError(413, "blob.too_large", limit=limit)
-    if await run_in_threadpool(_held, request, sha256, p):      # the team has sent these bytes already
-        return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
     owner = service.owner_key(p)
-    await run_in_threadpool(_begin, request, sha256, upload_length, owner, p.device.id)   # 429 over the quota
+    if not await run_in_threadpool(_begin, request, sha256, upload_length, owner, p):   # 429 over the quota
+        # the team has sent these bytes already
+        return UploadState(sha256=sha256, offset=upload_length, length=upload_length, complete=True)
     try:
         f = await run_in_threadpool(store.open_append, sha256, upload_length, owner)  # disk: locked across processes
     except BlobBusy:

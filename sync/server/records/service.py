@@ -174,16 +174,18 @@ def push(*, session: Session, principal: Principal, push: RecordPush) -> tuple[i
         saved.rollback()
         return _reject(session, principal, push, problems)
     saved.commit()
-    if rec.status == "finished":
-        tasks.mark_done(session=session, task=task)
-    elif rec.status == "no_sample":
-        # nothing to sample there: the task closes and its plan slot is free
-        tasks.close_no_sample(session=session, task=task, reason=_no_sample_reason(push.document))
     lab_receipt.reconcile(session=session, record=rec)     # seals the lab received before the record came
     skew = (now - push.device_time).total_seconds()
     audit.log(session=session, actor=principal.actor, device_id=principal.device.id, action="record.received",
               target=push.client_id, detail={"visit_id": push.visit_id, "hash": push.record_hash,
                                              "clock_skew_s": round(skew, 1) if abs(skew) > 60 else 0})
+    # Last: the task's change takes the change log's lock, which every
+    # writer of every product waits for; it is held only until the commit.
+    if rec.status == "finished":
+        tasks.mark_done(session=session, task=task)
+    elif rec.status == "no_sample":
+        # nothing to sample there: the task closes and its plan slot is free
+        tasks.close_no_sample(session=session, task=task, reason=_no_sample_reason(push.document))
     return 201, PushResult(client_id=push.client_id, status="created", record_hash=push.record_hash,
                            received_at=now, complete=not missing, missing_photos=missing)
 
