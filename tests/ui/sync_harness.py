@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 
 from app.ui import ops
 from app.ui.app_shell import MainWindow
@@ -15,6 +14,7 @@ from app.ui.home.startup import install_home
 from app.ui.settings_model import SettingsModel
 from app.ui.sync.screen import install_sync
 from sync.client.transport import RetryPolicy, Timeouts
+from tests.ui.clicking import click
 
 FAST = {"retry": RetryPolicy(base_s=0.01, factor=2, max_delay_s=0.1, attempts=3),
         "timeouts": Timeouts(connect_s=2, read_s=5)}
@@ -86,17 +86,17 @@ def sign_in(qtbot, window, username: str, password: str, *, wait_sync: bool = Tr
     qtbot.keyClicks(form.username, username)
     qtbot.keyClicks(form.password, password)
     if not wait_sync:
-        qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+        click(qtbot, form.button)
         return None
     with qtbot.waitSignal(sync.sync_finished, timeout=30_000) as sig:
-        qtbot.mouseClick(form.button, Qt.MouseButton.LeftButton)
+        click(qtbot, form.button)
     return sig.args[0]
 
 
 def sync_now(qtbot, window):
     sync = window.sync_screen
     with qtbot.waitSignal(sync.sync_finished, timeout=30_000) as sig:
-        qtbot.mouseClick(sync.sync_button, Qt.MouseButton.LeftButton)
+        click(qtbot, sync.sync_button)
     return sig.args[0]
 
 

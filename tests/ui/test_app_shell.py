@@ -7,11 +7,12 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
 
 from app.ui.app_shell import ExceptHook, MainWindow, setup_logging
 from app.ui.settings_dialog import SettingsDialog
+from tests.ui.clicking import click
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -36,7 +37,7 @@ def test_starts_on_task_placeholder_and_switches_screens(qtbot, window):
     assert window.current_screen() == "tasks"
     assert "正在读取本机数据" in window.screens["tasks"].text()  # until the home screen is put in
     with qtbot.waitSignal(window.screen_changed) as sig:
-        qtbot.mouseClick(_toolbar_button(window, "sync"), Qt.MouseButton.LeftButton)
+        click(qtbot, _toolbar_button(window, "sync"))
     assert sig.args == ["sync"] and window.current_screen() == "sync"
     assert window.actions["sync"].isChecked() and not window.actions["tasks"].isChecked()
 
@@ -70,7 +71,7 @@ def test_english_shell(qtbot, english, tmp_path):
 
 
 def test_settings_opens_from_toolbar(qtbot, window):
-    qtbot.mouseClick(_toolbar_button(window, "settings"), Qt.MouseButton.LeftButton)
+    click(qtbot, _toolbar_button(window, "settings"))
     dlg = window.findChild(SettingsDialog)
     assert dlg is not None and dlg.isVisible()
     assert dlg.findChild(QLineEdit) is not None

@@ -8,7 +8,6 @@ import time
 from datetime import datetime, timezone
 
 import pytest
-from PySide6.QtCore import Qt
 
 from app.domain.workflow import Step
 from app.services import steps, visits
@@ -16,6 +15,7 @@ from app.ui.wizard import VisitWizard
 from tests.ui.test_task_outcomes import close_app, start_app
 from tests.ui.visit_steps import finish
 from tests.ui.wizard_driver import open_wizard
+from tests.ui.clicking import click
 
 UTC = timezone.utc
 
@@ -68,7 +68,7 @@ def test_a_visit_message_does_not_follow_to_the_next_visit(qtbot, seeded, make_j
     seeded.close()
     window, home = start_app(qtbot, data, tmp_path)
     try:
-        qtbot.mouseClick(home.resume_bar.button, Qt.MouseButton.LeftButton)
+        click(qtbot, home.resume_bar.button)
         qtbot.waitUntil(lambda: isinstance(window.screens["visit"], VisitWizard), timeout=10_000)
         wiz = window.screens["visit"]
         d = Driver(qtbot, wiz, type_text)

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain.workflow import Step
@@ -17,6 +16,7 @@ from app.ui import ops
 from app.ui.app_shell import MainWindow
 from app.ui.home.startup import install_home
 from app.ui.settings_model import SettingsModel
+from tests.ui.clicking import click
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ def test_killed_mid_visit_then_restart_offers_to_continue(qtbot, seeded, tmp_pat
     # 继续 opens the wizard at the step where the process died, with what it saved.
     continue_button = next(b for b in prompt().buttons() if b.text() == "继续")
     with qtbot.waitSignal(home.continue_visit, timeout=5_000) as sig:
-        qtbot.mouseClick(continue_button, Qt.MouseButton.LeftButton)
+        click(qtbot, continue_button)
     assert sig.args == [visit_id]
     qtbot.waitUntil(lambda: window.current_screen() == "visit", timeout=10_000)
     wizard = window.screens["visit"]

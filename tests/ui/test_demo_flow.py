@@ -3,7 +3,6 @@ tasks reach the home screen, a visit is walked in the wizard, 立即同步
 delivers it with its photos, and the server's progress counts it."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 
 from app.domain.visit import VisitStatus
 from app.services import visits
@@ -12,6 +11,7 @@ from tests.ui.sync_harness import cell, column, demo_server, open_window, sign_i
 from tests.ui.test_home import click_row
 from tests.ui.test_wizard_complete import walk_to_documents
 from tests.ui.wizard_driver import Driver
+from tests.ui.clicking import click
 
 
 def test_walk_a_pulled_task_and_sync_it(qtbot, demo_server, open_window, make_jpeg, type_text):
@@ -23,7 +23,7 @@ def test_walk_a_pulled_task_and_sync_it(qtbot, demo_server, open_window, make_jp
     row = next(i for i, t in enumerate(home.tasks.model.rows)
                if t.party_name.startswith("太原市小店区晋阳") and t.products == "车用汽油")
     click_row(qtbot, home.tasks, row)
-    qtbot.mouseClick(home.tasks.button, Qt.MouseButton.LeftButton)
+    click(qtbot, home.tasks.button)
     qtbot.waitUntil(lambda: isinstance(w.screens["visit"], VisitWizard), timeout=10_000)
     wizard = w.screens["visit"]
     d = Driver(qtbot, wizard, type_text)

@@ -3,7 +3,6 @@ finished visit leaves, by their short names, and each one's print dialog
 starts at the registry's number of copies."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from app.domain.documents import REGISTRY, DocumentKind as K, documents_to_leave
@@ -13,6 +12,7 @@ from app.ui.pdf_view import PdfPreviewDialog
 from tests.conftest import signature_png
 from tests.scenarios import complete_visit
 from tests.ui.wizard_driver import open_wizard
+from tests.ui.clicking import click
 
 
 def _preview() -> PdfPreviewDialog | None:
@@ -29,7 +29,7 @@ def test_print_page_lists_the_registry_documents_and_presets_their_copies(qtbot,
     assert list(shown) == [f"doc.{n.kind.value}" for n in leaves]
     assert shown["doc.sampling_form"] == "抽样单" and shown["doc.payment_slip"] == "样品付费单"
 
-    qtbot.mouseClick(page.findChild(QPushButton, "sampling_form.preview"), Qt.MouseButton.LeftButton)
+    click(qtbot, page.findChild(QPushButton, "sampling_form.preview"))
     qtbot.waitUntil(lambda: _preview() is not None, timeout=15_000)
     dlg = _preview()
     qtbot.waitUntil(lambda: dlg.view.page_count() > 0, timeout=15_000)

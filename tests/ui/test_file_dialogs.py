@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QStandardPaths, QTranslator
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from app.domain.workflow import Step
@@ -14,6 +14,7 @@ from app.ui import file_dialogs, i18n, ui_state
 from app.ui.photo_grid import PhotoGrid
 from tests.ui.visit_steps import finish
 from tests.ui.wizard_driver import open_wizard
+from tests.ui.clicking import click
 
 
 def open_dialog():
@@ -58,7 +59,7 @@ def test_export_proposes_a_meaningful_name_and_remembers_its_folder(qtbot, seede
     w = open_wizard(qtbot, seeded, done.id)
     assert w.state.step == Step.DOCUMENTS
     export = w.page.findChild(type(w.next_button), "sampling_form.export")
-    qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
+    click(qtbot, export)
     qtbot.waitUntil(lambda: any(isinstance(d, QFileDialog) and d.isVisible() for d in QApplication.topLevelWidgets()),
                     timeout=10_000)
     dlg = open_dialog()

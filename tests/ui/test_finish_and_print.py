@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 
-from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QPushButton
 from pypdf import PdfReader
@@ -18,6 +17,7 @@ from app.services.documents import REGISTRY, DocumentKind
 from app.ui.pdf_view import PdfPreviewDialog
 from tests.ui.visit_steps import walk_to
 from tests.ui.wizard_driver import Driver, open_wizard
+from tests.ui.clicking import click
 
 
 def previews():
@@ -42,7 +42,7 @@ def test_finish_asks_first_and_can_be_declined(qtbot, seeded, make_jpeg, type_te
     assert "冻结" in box.text() and "更正/补充" in box.text()
     assert box.defaultButton() is box.back_button          # Enter alone does not freeze it
     with qtbot.assertNotEmitted(w.finished, wait=200):
-        qtbot.mouseClick(box.back_button, Qt.MouseButton.LeftButton)
+        click(qtbot, box.back_button)
         d.idle()
     assert visits.load(seeded, vid).status == VisitStatus.IN_PROGRESS
     with qtbot.waitSignal(w.finished, timeout=10_000):

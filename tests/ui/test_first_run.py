@@ -9,7 +9,6 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QLabel, QToolBar
 
@@ -24,6 +23,7 @@ from tests.conftest import signature_png
 from tests.realserver import PASSWORDS, province_template, real_server  # noqa: F401
 from tests.scenarios import complete_visit
 from tests.ui.sync_harness import FAST
+from tests.ui.clicking import click
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def _type(qtbot, edit, text: str) -> None:
 
 
 def _click(qtbot, button) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    click(qtbot, button)
 
 
 def _error(qtbot, page) -> str:

@@ -19,6 +19,7 @@ from app.store.models import VisitRow
 from app.ui.theme import STATUS_COLORS
 from tests.conftest import GAS_STATION, make_task, signature_png
 from tests.scenarios import complete_visit
+from tests.ui.clicking import click
 
 UTC = timezone.utc
 RED = QColor(STATUS_COLORS["overdue"])
@@ -37,7 +38,7 @@ def texts(section, col=0):
 def click_row(qtbot, section, row, double=False):
     view = section.view
     pos = view.visualRect(section.model.index(row, 0)).center()
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    click(qtbot, view.viewport(), pos=pos)
     if double:  # what a real double click delivers after the first click
         for kind in (QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseButtonRelease):
             ev = QMouseEvent(kind, QPointF(pos), view.viewport().mapToGlobal(QPointF(pos)),
@@ -110,7 +111,7 @@ def test_unfinished_visit_prompts_to_continue_at_its_step(qtbot, home, seeded):
     assert box is not None and box.isVisible()
     assert box.text() == f"上次有未完成的抽样：{GAS_STATION.name}，停在第3步「现场取证拍照」。继续吗？"
     with qtbot.waitSignal(home.continue_visit) as sig:
-        qtbot.mouseClick(box.continue_button, Qt.MouseButton.LeftButton)
+        click(qtbot, box.continue_button)
     assert sig.args == [v.id]
     assert texts(home.running, 2) == ["第3步 现场取证拍照"]
     # the prompt is for start-up only; a refresh does not ask again
@@ -125,7 +126,7 @@ def test_later_keeps_the_visit_in_the_list_without_opening_it(qtbot, home, seede
     load(qtbot, home, seeded)
     assert "stopped at step 1" in home.recovery_box.text()
     with qtbot.assertNotEmitted(home.continue_visit, wait=50):
-        qtbot.mouseClick(home.recovery_box.later_button, Qt.MouseButton.LeftButton)
+        click(qtbot, home.recovery_box.later_button)
     assert [r.id for r in home.running.model.rows] == [v.id]
 
 
@@ -145,7 +146,7 @@ def test_finished_visit_past_its_deadline_is_red(qtbot, home, seeded, make_jpeg,
     assert "1条已超过录入期限" in home.status_label.text()
     with qtbot.waitSignal(home.open_visit) as sig:
         click_row(qtbot, home.awaiting, 0)
-        qtbot.mouseClick(home.awaiting.button, Qt.MouseButton.LeftButton)
+        click(qtbot, home.awaiting.button)
     assert sig.args == [done.id]
 
 
@@ -159,7 +160,7 @@ def test_task_signals_start_or_continue(qtbot, home, seeded):
     # a task already being sampled continues that visit instead of a second one
     with qtbot.waitSignal(home.continue_visit) as sig:
         click_row(qtbot, home.tasks, ids.index("t-gas-3"))
-        qtbot.mouseClick(home.tasks.button, Qt.MouseButton.LeftButton)
+        click(qtbot, home.tasks.button)
     assert sig.args == [running.id]
     with qtbot.waitSignal(home.continue_visit) as sig:
         click_row(qtbot, home.running, 0, double=True)

@@ -6,13 +6,13 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QFileDialog
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
 from app.ui.pdf_view import PdfPreviewDialog, PdfView
+from tests.ui.clicking import click
 
 
 def make_pdf(pages: int, size=A4) -> bytes:
@@ -90,7 +90,7 @@ def test_export_writes_the_same_bytes(qtbot, view, tmp_path):
     data = make_pdf(2)
     with qtbot.waitSignal(view.rendered, timeout=10000):
         view.load(data, "抽样单.pdf")
-    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    click(qtbot, view.export_button)
     dlg = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible())
     assert dlg.acceptMode() == QFileDialog.AcceptMode.AcceptSave
     target = tmp_path / "out.pdf"
@@ -113,7 +113,7 @@ def test_preview_dialog_goes_full_screen(qtbot):
     dlg.show()
     with qtbot.waitSignal(dlg.view.rendered, timeout=10000):
         pass
-    qtbot.mouseClick(dlg.view.full_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dlg.view.full_button)
     assert dlg.isFullScreen() and dlg.view.full_button.text() == "退出全屏"
-    qtbot.mouseClick(dlg.view.full_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dlg.view.full_button)
     assert not dlg.isFullScreen()

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from app.ui.photo_grid import PhotoGrid
 from app.ui.photo_viewer import PhotoViewer
+from tests.ui.clicking import click
 
 CATS = ["site", "storage", "label", "stock"]
 
@@ -96,10 +97,10 @@ def test_set_items_shows_thumbnails_and_remove_emits_ids(qtbot, grid, photos):
 
     assert not section.remove_button.isEnabled()
     rect = section.view.visualRect(section.model.index(1, 0))
-    qtbot.mouseClick(section.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    click(qtbot, section.view.viewport(), pos=rect.center())
     assert section.remove_button.isEnabled()
     with qtbot.waitSignal(grid.removed, timeout=2000) as sig:
-        qtbot.mouseClick(section.remove_button, Qt.MouseButton.LeftButton)
+        click(qtbot, section.remove_button)
     assert sig.args == ["site", "e2"]
 
 
@@ -109,7 +110,7 @@ def test_double_click_opens_the_photo_large(qtbot, grid, photos):
     qtbot.waitUntil(lambda: section.view.visualRect(section.model.index(0, 0)).isValid(), timeout=2000)
     rect = section.view.visualRect(section.model.index(0, 0))
     # a real double-click: press/release, then the double-click event
-    qtbot.mouseClick(section.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    click(qtbot, section.view.viewport(), pos=rect.center())
     qtbot.mouseDClick(section.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     viewers = [w for w in QApplication.topLevelWidgets() if isinstance(w, PhotoViewer) and w.isVisible()]
     assert len(viewers) == 1

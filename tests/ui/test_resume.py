@@ -3,7 +3,6 @@ crash) the home screen offers it in one click; the 当前抽样 tab shows the
 visit, or plainly that none is open — never a developer's placeholder."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from app.domain.workflow import Step
@@ -11,6 +10,7 @@ from app.ui.wizard import VisitWizard
 from tests.conftest import GAS_STATION
 from tests.ui.test_task_outcomes import close_app, start_app
 from tests.ui.visit_steps import walk_to
+from tests.ui.clicking import click
 
 
 def all_texts(widget) -> str:
@@ -27,7 +27,7 @@ def test_a_normal_start_offers_the_visit_in_progress_in_one_click(qtbot, seeded,
         bar = home.resume_bar
         assert bar.isVisible()
         assert bar.text.text() == f"未完成的抽样：{GAS_STATION.name}（车用柴油），停在第4步「样品信息」。"
-        qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
+        click(qtbot, bar.button)
         qtbot.waitUntil(lambda: isinstance(window.screens["visit"], VisitWizard), timeout=10_000)
         wiz = window.screens["visit"]
         qtbot.waitUntil(lambda: wiz.state is not None, timeout=10_000)

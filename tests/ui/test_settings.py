@@ -11,6 +11,7 @@ from app import settings_file as store
 from app.settings_file import Settings
 from app.ui.settings_model import SettingsModel
 from app.ui.settings_dialog import SettingsDialog
+from tests.ui.clicking import click
 
 
 def test_defaults_and_round_trip(tmp_path):
@@ -53,7 +54,7 @@ def test_dialog_saves_choices(qtbot, tmp_path):
     qtbot.keyClick(dlg.label_combo, Qt.Key.Key_Down)  # 100x70 -> 70x50
     qtbot.keyClick(dlg.language_combo, Qt.Key.Key_Down)  # -> English
     with qtbot.waitSignal(model.saved, timeout=5000):
-        qtbot.mouseClick(dlg.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        click(qtbot, dlg.buttons.button(QDialogButtonBox.StandardButton.Ok))
     assert not dlg.isVisible()
     saved = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
     assert saved == {"server_url": "https://sync.example.org", "label_size": "70x50",
@@ -64,7 +65,7 @@ def test_dialog_saves_choices(qtbot, tmp_path):
 def test_bad_server_address_keeps_dialog_open_with_message(qtbot, tmp_path):
     model, dlg = _dialog(qtbot, tmp_path)
     qtbot.keyClicks(dlg.server_edit, "sync.example.org")
-    qtbot.mouseClick(dlg.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    click(qtbot, dlg.buttons.button(QDialogButtonBox.StandardButton.Ok))
     assert dlg.isVisible() and dlg.server_error.isVisible()
     assert "http://" in dlg.server_error.text()
     assert dlg.server_edit.text() == "sync.example.org"  # nothing typed is lost

@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from app.ui.signature_pad import SignaturePad
+from tests.ui.clicking import click
 
 
 def _pad(qtbot, **kw) -> SignaturePad:
@@ -68,9 +69,9 @@ def test_undo_and_clear(qtbot):
     _drag(qtbot, c, [(40, 40), (140, 60)])
     _drag(qtbot, c, [(40, 90), (140, 110)])
     one_stroke_later = c.to_png()
-    qtbot.mouseClick(pad.canvas_box.findChild(QPushButton, "undo"), Qt.MouseButton.LeftButton)
+    click(qtbot, pad.canvas_box.findChild(QPushButton, "undo"))
     assert c.stroke_count() == 1 and c.to_png() != one_stroke_later
-    qtbot.mouseClick(pad.canvas_box.findChild(QPushButton, "clear"), Qt.MouseButton.LeftButton)
+    click(qtbot, pad.canvas_box.findChild(QPushButton, "clear"))
     assert c.is_empty() and pad.result().png is None
 
 
@@ -122,7 +123,7 @@ def test_touch_draws(qtbot):
 def test_refusal_with_witness(qtbot, type_text):
     pad = _pad(qtbot, allow_refusal=True)
     _drag(qtbot, pad.canvas, [(40, 40), (140, 60)])
-    qtbot.mouseClick(pad.refuse_check, Qt.MouseButton.LeftButton, pos=QPoint(12, pad.refuse_check.height() // 2))
+    click(qtbot, pad.refuse_check, pos=QPoint(12, pad.refuse_check.height() // 2))
     assert pad.refuse_check.isChecked() and pad.refusal_box.isVisible() and not pad.canvas.isVisible()
     type_text(pad.reason_edit, "负责人拒绝在抽样单上签字")
     type_text(pad.witness_name, "李四")

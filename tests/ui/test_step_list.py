@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from app.domain.workflow import Step
 from app.services import steps, visits
+from tests.ui.clicking import click
 from tests.ui.test_task_outcomes import refuse
 from tests.ui.visit_steps import walk_to
 from tests.ui.wizard_driver import Driver, open_wizard
@@ -16,8 +17,7 @@ def click_step(qtbot, w, step: Step) -> None:
     row = next(i for i in range(w.sidebar.count())
                if w.sidebar.item(i).data(Qt.ItemDataRole.UserRole) == step.value)
     item = w.sidebar.item(row)
-    qtbot.mouseClick(w.sidebar.viewport(), Qt.MouseButton.LeftButton,
-                     pos=w.sidebar.visualItemRect(item).center())
+    click(qtbot, w.sidebar.viewport(), pos=w.sidebar.visualItemRect(item).center())
 
 
 def test_open_a_done_step_from_the_list_and_come_back(qtbot, seeded, make_jpeg, type_text):

@@ -12,6 +12,7 @@ from tests.conftest import signature_png
 from tests.scenarios import complete_visit
 from tests.ui.sync_harness import (FAST, cell, column, demo_server, open_window, sign_in,  # noqa: F401
                                    sync_now, team_of)
+from tests.ui.clicking import click
 
 RED = "#c62828"
 
@@ -126,7 +127,7 @@ def test_refused_record_shows_its_reason_while_the_others_sync(qtbot, demo_serve
     sync.table.selectRow(bad)
     assert sync.release_button.isEnabled()
     with qtbot.waitSignal(sync.sync_finished, timeout=30_000) as sig:
-        qtbot.mouseClick(sync.release_button, Qt.MouseButton.LeftButton)
+        click(qtbot, sync.release_button)
     assert [(i.visit_id, i.status) for i in sig.args[0].items] == [(refused.id, "quarantined")]
     with ws.db.session() as s:
         assert s.get(OutboxItem, report.items[0].client_id).canonical      # kept, never dropped
@@ -155,7 +156,7 @@ def test_cancel_stops_a_sync_in_progress_without_losing_anything(qtbot, demo_ser
                 sync.cancel()         # what a click on 取消同步 does
         sync.runner.progress.connect(on_progress)
         with qtbot.waitSignal(sync.sync_finished, timeout=30_000) as sig:
-            qtbot.mouseClick(sync.sync_button, Qt.MouseButton.LeftButton)
+            click(qtbot, sync.sync_button)
         sync.runner.progress.disconnect(on_progress)
         report = sig.args[0]
         assert report.cancelled and sync.phase_label.text() == "同步已取消，已完成的部分已保存"

@@ -4,7 +4,6 @@ sampler explicitly chooses to and says why (kept in the new record); the
 read-only banner says 签字确认 only where someone signed."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from app.domain.visit import EvidenceCategory as C, VisitStatus
@@ -18,6 +17,7 @@ from app.ui.settings_model import SettingsModel
 from app.ui.wizard import VisitWizard
 from tests.ui.test_home import click_row, texts
 from tests.ui.visit_steps import finish
+from tests.ui.clicking import click
 
 
 def refuse(ws, task_id, make_jpeg):
@@ -82,7 +82,7 @@ def test_starting_an_ended_task_needs_an_explicit_choice_and_a_reason(qtbot, see
         row = [t.id for t in home.tasks.model.rows].index("t-gas-1")
         click_row(qtbot, home.tasks, row)
         with qtbot.assertNotEmitted(home.open_task, wait=100):
-            qtbot.mouseClick(home.tasks.button, Qt.MouseButton.LeftButton)
+            click(qtbot, home.tasks.button)
         from app.ui.home.restart import RestartDialog
         dlg = home.restart_box
         assert isinstance(dlg, RestartDialog) and dlg.isVisible()
@@ -92,7 +92,7 @@ def test_starting_an_ended_task_needs_an_explicit_choice_and_a_reason(qtbot, see
         assert visit_count(ws) == 1
 
         # 查看原记录: the refused record, read-only; the banner says how it ended.
-        qtbot.mouseClick(dlg.view_button, Qt.MouseButton.LeftButton)
+        click(qtbot, dlg.view_button)
         qtbot.waitUntil(lambda: isinstance(window.screens["visit"], VisitWizard), timeout=10_000)
         wiz = window.screens["visit"]
         qtbot.waitUntil(lambda: wiz.state is not None and wiz.is_idle(), timeout=10_000)
@@ -104,11 +104,11 @@ def test_starting_an_ended_task_needs_an_explicit_choice_and_a_reason(qtbot, see
         # Again, now on purpose with the reason: a new visit, reason in its record.
         window.show_screen("tasks")
         click_row(qtbot, home.tasks, row)
-        qtbot.mouseClick(home.tasks.button, Qt.MouseButton.LeftButton)
+        click(qtbot, home.tasks.button)
         dlg = home.restart_box
         type_text(dlg.reason, "站长到场后同意抽样")
         assert dlg.start_button.isEnabled()
-        qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+        click(qtbot, dlg.start_button)
         qtbot.waitUntil(lambda: window.screens["visit"] is not wiz and isinstance(window.screens["visit"], VisitWizard),
                         timeout=10_000)
         new = window.screens["visit"]

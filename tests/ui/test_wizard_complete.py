@@ -6,7 +6,6 @@ import io
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
 
 from app.domain.record import chain_valid, record_document, record_hash, sealing_hash
 from app.domain.visit import EvidenceCategory as C, VisitStatus
@@ -16,6 +15,7 @@ from app.services.reference import import_master_data
 from app.services.workspace import Workspace
 from tests.conftest import AGENCY, MINI_PLAN, SAMPLERS, make_task, signature_png
 from tests.scenarios import PETROL_FIELDS, SAMPLE_FIELDS, complete_visit
+from tests.ui.clicking import click
 from tests.ui.wizard_driver import Driver, comparable, open_wizard
 
 # The services scenario adds photos in this order; seeds 0..7 of make_jpeg.
@@ -139,12 +139,12 @@ def test_amendment_through_the_dialog_keeps_the_original(qtbot, seeded, make_jpe
     assert dlg.old.text() == "20221114-02"
     type_text(dlg.new_value, "20221114-03")
     type_text(dlg.reason, "批号抄写笔误")
-    qtbot.mouseClick(dlg.findChild(type(w.next_button), "amend.ok"), Qt.MouseButton.LeftButton)
+    click(qtbot, dlg.findChild(type(w.next_button), "amend.ok"))
     d.idle()
     assert "受检单位签名" in dlg.error.text()          # refused without the party's signature
     d.draw_on(dlg.pad.canvas)
     with qtbot.waitSignal(dlg.amended, timeout=10000):
-        qtbot.mouseClick(dlg.findChild(type(w.next_button), "amend.ok"), Qt.MouseButton.LeftButton)
+        click(qtbot, dlg.findChild(type(w.next_button), "amend.ok"))
     d.idle()
     after = visits.load(seeded, v.id)
     assert after.sample.batch_no == "20221114-02"

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QFileDialog, 
 from app.domain.workflow import Step
 from app.ui import ops
 from app.ui.wizard import VisitWizard
+from tests.ui.clicking import click
 
 SIZE = (1280, 800)
 
@@ -36,7 +37,7 @@ class Driver:
     # --- input -----------------------------------------------------------------
     def click(self, widget: QWidget) -> None:
         assert widget.isVisible() and widget.isEnabled(), widget.objectName()
-        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+        click(self.qtbot, widget)
 
     def fill(self, key: str, text: str) -> None:
         """Clear a field, type the text, finish the edit (Return / Tab)."""
@@ -68,7 +69,7 @@ class Driver:
             self.w.page.scroll.ensureWidgetVisible(box)
             assert box.isVisible() and box.isEnabled()
             # on the box itself: a wide check box only reacts on its indicator and text
-            self.qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(14, box.height() // 2))
+            click(self.qtbot, box, pos=QPoint(14, box.height() // 2))
         assert box.isChecked() == on
         self.idle()
 
