@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from PySide6.QtWidgets import QToolBar
+
 from app.ui import ops
 from app.ui.app_shell import MainWindow
 from app.ui.home.startup import install_home
@@ -93,8 +95,18 @@ def sign_in(qtbot, window, username: str, password: str, *, wait_sync: bool = Tr
     return sig.args[0]
 
 
+def open_screen(qtbot, window, key: str) -> None:
+    """Go to a screen as a user does: its button on the main toolbar."""
+    if window.current_screen() != key:
+        bar = window.findChild(QToolBar, "main_toolbar")
+        click(qtbot, bar.widgetForAction(window.actions[key]))
+        qtbot.waitUntil(lambda: window.current_screen() == key, timeout=5_000)
+
+
 def sync_now(qtbot, window):
+    """立即同步 on the sync screen (opened from the toolbar first)."""
     sync = window.sync_screen
+    open_screen(qtbot, window, "sync")
     with qtbot.waitSignal(sync.sync_finished, timeout=30_000) as sig:
         click(qtbot, sync.sync_button)
     return sig.args[0]

@@ -22,7 +22,7 @@ from app.ui.sync.screen import install_sync
 from tests.conftest import signature_png
 from tests.realserver import PASSWORDS, province_template, real_server  # noqa: F401
 from tests.scenarios import complete_visit
-from tests.ui.sync_harness import FAST
+from tests.ui.sync_harness import FAST, open_screen
 from tests.ui.clicking import click
 
 
@@ -172,6 +172,7 @@ def test_first_run_enrolls_prints_a_test_label_and_syncs_a_visit(qtbot, real_ser
     task = list_tasks(ws)[0]
     complete_visit(ws, make_jpeg, signature_png, task_id=task.id)
     w.sync_screen.load_records()
+    open_screen(qtbot, w, "sync")
     with qtbot.waitSignal(w.sync_screen.sync_finished, timeout=60_000) as sig:
         _click(qtbot, w.sync_screen.sync_button)
     assert len(sig.args[0].of("sent")) == 1 and sig.args[0].complete
@@ -226,6 +227,7 @@ def test_revoked_laptop_says_so_keeps_and_exports_its_records_and_enrolls_again(
 
     real_server.admin("revoke-device", "--user", "zhang")
     sync = w.sync_screen
+    open_screen(qtbot, w, "sync")
     with qtbot.waitSignal(sync.sync_finished, timeout=30_000) as sig:
         _click(qtbot, sync.sync_button)
     assert sig.args[0].auth_error.code == "auth.device_revoked"
