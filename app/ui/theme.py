@@ -2,8 +2,14 @@
 and gloves), a CJK-capable font, and one place for status colours."""
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
-from PySide6.QtWidgets import QApplication, QFormLayout, QLabel
+from typing import TYPE_CHECKING
+
+# Only what apply_theme needs: this module is read before the main window is
+# shown, and each PySide6 class costs ~0.5-1 ms the first time it is named.
+from PySide6.QtGui import QColor, QFont, QPalette
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 from app.ui.i18n import resources_dir
 
@@ -66,22 +72,10 @@ QScrollBar:horizontal {{ height: 16px; }}
 """
 
 
-class TouchForm(QFormLayout):
-    """A form whose text labels sit level with their touch-size fields
-    (QFormLayout top-aligns a label against a taller field)."""
-
-    def addRow(self, label, field=None):  # noqa: N802 - Qt naming
-        if isinstance(label, str) and label and field is not None:
-            from PySide6.QtCore import Qt  # not at import: see app_shell (start-up)
-
-            lab = QLabel(label)
-            lab.setMinimumHeight(MIN_TARGET)
-            lab.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-            return super().addRow(lab, field)
-        return super().addRow(label) if field is None else super().addRow(label, field)
-
-
-def form_layout(parent=None) -> QFormLayout:
+def form_layout(parent=None):
+    """A TouchForm (app.ui.touch_form): imported on first use, not with the
+    theme, which is read before the main window is shown."""
+    from app.ui.touch_form import TouchForm
     return TouchForm(parent) if parent is not None else TouchForm()
 
 
@@ -102,13 +96,16 @@ def ui_font() -> QFont:
 
 def available_cjk_family() -> str | None:
     """The first family of our list installed here (None: CJK may show boxes)."""
+    from PySide6.QtGui import QFontDatabase
     installed = set(QFontDatabase.families())
     return next((f for f in FONT_FAMILIES if f in installed), None)
 
 
 def apply_theme(app: QApplication) -> None:
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")  # same look on Windows and Linux, honours the sheet
+    # Same look on Windows and Linux, honours the sheet. Set without asking
+    # app.style() first: that would build the platform's default style
+    # (~5 ms of cold start) only to throw it away.
+    app.setStyle("Fusion")
     app.setFont(ui_font())
     palette = app.palette()
     palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))

@@ -53,7 +53,8 @@ def test_set_screen_replaces_placeholder_in_place(window):
 def test_status_bar_shows_connectivity_and_last_sync(window):
     assert "未配置服务器" in window.connectivity.text()
     window.set_online(True)
-    assert "在线" in window.connectivity.text() and "#2e7d32" in window.connectivity.text()
+    assert "在线" in window.connectivity.text() and window.connectivity.color == "#2e7d32"
+    assert "#2e7d32" in window.connectivity.dot.styleSheet()     # the dot is drawn green
     window.set_online(False)
     assert "离线" in window.connectivity.text()
     assert window.last_sync_label.text() == "上次同步：从未同步"
