@@ -22,6 +22,7 @@ from app.services import visits
 from app.services.reference import ensure_plan, import_master_data
 from app.services.workspace import Workspace
 from app.store.models import VisitRow
+from app.store.sync_models import OutboxItem
 
 CITIES = {"太原市": ["小店区", "迎泽区", "杏花岭区", "尖草坪区", "万柏林区", "晋源区"],
           "大同市": ["平城区", "云冈区", "新荣区"], "阳泉市": ["城区", "矿区", "郊区"],
@@ -78,14 +79,18 @@ def template_doc(ws: Workspace, plan_id: str) -> dict:
     return to_plain(v, volatile=True)
 
 
-def populate(ws: Workspace, n: int, *, seed: int = 7, now: datetime | None = None) -> dict:
-    """Insert n visits spread over the last 90 days; returns counts per status."""
+def populate(ws: Workspace, n: int, *, seed: int = 7, now: datetime | None = None,
+             synced_days: float | None = 2.0) -> dict:
+    """Insert n visits spread over the last 90 days; returns counts per status.
+    A laptop that syncs every evening: the records of visits ended more than
+    `synced_days` ago were delivered (their outbox items are sent), the
+    rest wait (None: nothing ever synced)."""
     plan_id = ensure_plan(ws).id
     base = template_doc(ws, plan_id)
     items = {i.product: i.id for i in ensure_plan(ws).items}
     rnd = random.Random(seed)
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
-    rows, counts = [], {}
+    rows, outbox, counts = [], [], {}
     for k in range(n):
         name, product = party_name(rnd)
         status = rnd.choice(STATUSES)
@@ -101,9 +106,17 @@ def populate(ws: Workspace, n: int, *, seed: int = 7, now: datetime | None = Non
                          record_hash=doc.get("record_hash", ""),
                          doc=json.dumps(doc, ensure_ascii=False, separators=(",", ":"))))
         counts[status.value] = counts.get(status.value, 0) + 1
+        if ended and synced_days is not None and now - started > timedelta(days=synced_days):
+            outbox.append(dict(client_id=str(uuid.uuid4()), position=len(outbox) + 1, kind="record",
+                               visit_id=doc["id"], task_id="t-bench", record_hash=rows[-1]["record_hash"],
+                               canonical=b"{}", status="sent", created_at=started + timedelta(hours=1),
+                               sent_at=started + timedelta(hours=12)))
     with ws.db.session() as s:
         for i in range(0, n, 2000):
             s.execute(insert(VisitRow), rows[i:i + 2000])
+        for i in range(0, len(outbox), 2000):
+            s.execute(insert(OutboxItem), outbox[i:i + 2000])
+    counts["synced"] = len(outbox)
     return counts
 
 

@@ -97,7 +97,7 @@ class VisitRow(Base):
     party_key: Mapped[str] = mapped_column(String(64), default="", index=True)   # credit code, else name
     party_name: Mapped[str] = mapped_column(String(300), default="")
     product: Mapped[str] = mapped_column(String(100), default="")
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20))        # indexed first in ix_visits_ended_waiting
     step: Mapped[str] = mapped_column(String(20), default="arrive")
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     updated_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
@@ -105,7 +105,15 @@ class VisitRow(Base):
     record_hash: Mapped[str] = mapped_column(String(64), default="")
     doc: Mapped[str] = mapped_column(Text)                    # the Visit as JSON (with navigation)
 
-    __table_args__ = (Index("ix_visits_party_name", "party_name"),)
+    __table_args__ = (
+        Index("ix_visits_party_name", "party_name"),
+        # The home screen with years of visits (migration 0006): each task's
+        # latest ended visit, the waiting list in sampling order, and the
+        # plan progress counted from the index alone.
+        Index("ix_visits_task_finished", "task_id", "finished_at"),
+        Index("ix_visits_ended_waiting", "status", "started_at", "id"),
+        Index("ix_visits_plan_item_status", "plan_id", "plan_item_id", "status"),
+    )
 
 
 class SignedRecordRow(Base):

@@ -3,7 +3,7 @@ search by party name / record number that stays fast with tens of thousands
 of visits (it scans the narrow indexes, never the wide `doc` rows)."""
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, literal_column, or_, select, union
+from sqlalchemy import and_, func, literal_column, or_, select, union
 from sqlalchemy.orm import Session
 
 from app.domain.visit import VisitStatus
@@ -29,9 +29,12 @@ def _awaiting_sync_clause():
     a pending one, so an ended visit without an outbox item (a store older
     than the outbox) still shows as waiting instead of silently dropping off.
     Amendments do not count: the entry deadline concerns the record."""
-    delivered = exists().where(and_(OutboxItem.visit_id == VisitRow.id, OutboxItem.kind == "record",
-                                    OutboxItem.status.in_(DELIVERED)))
-    return and_(VisitRow.status.in_([s.value for s in ENDED]), ~delivered)
+    # NOT IN, not a correlated NOT EXISTS: SQLite builds the delivered set
+    # once. With no statistics its planner ran the EXISTS through the status
+    # index, a scan of every delivered item per visit (9 s for 19,000
+    # synced visits).
+    delivered = select(OutboxItem.visit_id).where(OutboxItem.kind == "record", OutboxItem.status.in_(DELIVERED))
+    return and_(VisitRow.status.in_([s.value for s in ENDED]), VisitRow.id.not_in(delivered))
 
 
 def sync_statuses(session: Session, visit_ids: list[str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.store.db import Base
@@ -54,6 +54,10 @@ class OutboxItem(Base):
     created_at: Mapped[datetime]
     server_received_at: Mapped[datetime | None] = mapped_column(default=None)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    # Which visits' records are delivered, from the index alone (migration
+    # 0006): the home screen's waiting list reads it for every ended visit.
+    __table_args__ = (Index("ix_sync_outbox_delivered", "kind", "status", "visit_id"),)
 
 
 class SyncStateRow(Base):
