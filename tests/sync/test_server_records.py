@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
+import time
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
+from sqlalchemy.pool import NullPool
 
 from app.domain.record import amendment_document, amendment_hash
 from app.domain.visit import Amendment, VisitStatus
@@ -67,6 +69,84 @@ def test_two_deliveries_of_one_record_at_once_store_it_once(live):
     assert sorted(r.status_code for r in results) == [200, 200, 200, 201]
     with live.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Record).where(Record.visit_id == v.id)) == 1
+
+
+def _at_once(live, sends) -> list:
+    """POST every (user, body) at the same instant, each from its own
+    connection (its user's own laptop: one laptop's requests queue behind
+    each other on its device row anyway).
+    On PostgreSQL the pushes are also lined up inside the server: the test
+    holds the change log's advisory lock, which a push takes last (after its
+    checks), until every push is waiting on a lock; so checks that do not
+    lock the rows they count would all pass, and all be stored."""
+    from sqlalchemy import create_engine, text
+    results, barrier = [None] * len(sends), threading.Barrier(len(sends))
+
+    def send(i):
+        user, body = sends[i]
+        with live.client(user) as c:
+            barrier.wait()
+            results[i] = c.post("/v1/records", json=body, timeout=60)
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(sends))]
+    # Its own engine: the server's pool is the server's.
+    engine = create_engine(live.db.url, poolclass=NullPool) if live.backend == "postgresql" else None
+    gate = engine.connect() if engine is not None else None
+    try:
+        if gate is not None:
+            from sync.server.pull.changes import _PG_CHANGE_LOCK
+            gate.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHANGE_LOCK})
+        for t in threads:
+            t.start()
+        if gate is not None:
+            with engine.connect() as watch:
+                waiting, deadline = 0, time.monotonic() + 20
+                while waiting < len(sends) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    waiting = watch.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND datname = current_database()")).scalar()
+                    watch.rollback()         # pg_stat_activity is a snapshot per transaction
+                assert waiting == len(sends), f"{waiting} pushes waiting on a lock"
+    finally:
+        if gate is not None:
+            gate.rollback()
+            gate.close()
+            engine.dispose()
+    for t in threads:
+        t.join()
+    return results
+
+
+def test_the_last_batch_at_a_party_goes_to_one_of_two_laptops_at_once(live):
+    """The per-party limit (two batches) holds when two laptops send the
+    records of two more products of one party at the same instant: the
+    checks lock the party, not only their own plan items."""
+    with live.client("s_a1") as c:
+        assert c.post("/v1/records", json=_body(live, _visit(live, "a1_petrol", "gas1")[0])).status_code == 201
+    diesel = _body(live, _visit(live, "a1_diesel", "gas1", "车用柴油", "2022-4-10")[0], user="s_a1")
+    urea = _body(live, _visit(live, "a1_urea", "gas1", "车用尿素水溶液", "2022-4-12")[0], user="s_a1b")
+    results = _at_once(live, [("s_a1", diesel), ("s_a1b", urea)])
+    assert sorted(r.status_code for r in results) == [201, 422], [r.text for r in results]
+    refused = next(r for r in results if r.status_code == 422)
+    assert [p["code"] for p in refused.json()["problems"]] == ["batch.per_party"]
+    with live.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Record).where(
+            Record.visit_id.in_([diesel["visit_id"], urea["visit_id"]]))) == 1
+
+
+def test_the_last_batch_of_a_product_goes_to_one_of_two_laptops_at_once(live):
+    from sync.server.plan.models import PlanItem
+    from tests.sync.test_exchange import new_records
+    (first, _), = new_records(live, 1, seed=11, user="s_a1")
+    (second, _), = new_records(live, 1, seed=12, user="s_a1b")
+    with live.db.session() as s:
+        s.get(PlanItem, "T-fuel").batches = 1
+    results = _at_once(live, [("s_a1", first), ("s_a1b", second)])
+    assert sorted(r.status_code for r in results) == [201, 422], [r.text for r in results]
+    refused = next(r for r in results if r.status_code == 422)
+    assert [p["code"] for p in refused.json()["problems"]] == ["plan.quota"]
+    with live.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Record).where(Record.plan_item_id == "T-fuel")) == 1
 
 
 def test_server_rechecks_batch_limits_scope_and_hash(live):

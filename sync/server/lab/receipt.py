@@ -177,6 +177,11 @@ def reconcile(*, session: Session, record) -> int:
     again (a swapped or re-printed seal shows up now). Returns how many."""
     pending = list(session.scalars(select(LabSample).where(LabSample.visit_id == record.visit_id,
                                                            LabSample.record_id.is_(None))))
+    if not pending:
+        # The usual case: no seal of this visit reached the lab first. Then
+        # it has no blind code either (codes are made for received samples),
+        # and neither the document (parsed) nor the codes need reading.
+        return 0
     rec = records.facts(record)
     for sample in pending:
         if rec is None or sample.agency_id != record.agency_id:

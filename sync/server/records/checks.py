@@ -72,8 +72,12 @@ def party_problems(*, session: Session, task: Task, document: dict) -> list[Prob
     and contact may be corrected on site). A record naming another party is
     refused: it would count a batch, and show photos, under the wrong party.
     A code really different on site means the task names the wrong party:
-    the province corrects the task; the record waits on the laptop."""
-    party = session.get(Party, task.party_id)
+    the province corrects the task; the record waits on the laptop.
+
+    A finished record takes a batch: its party row is read locked here,
+    once, for record_problems' batch limits (the lock is held to the commit
+    either way)."""
+    party = session.get(Party, task.party_id, with_for_update=document.get("status") == "finished" or None)
     doc = document.get("party")
     doc = doc if isinstance(doc, dict) else {}
     code = doc.get("credit_code")
@@ -86,8 +90,9 @@ def party_problems(*, session: Session, task: Task, document: dict) -> list[Prob
 
 
 def record_problems(*, session: Session, document: dict, task: Task, visit_id: str) -> list[ProblemOut]:
-    """Run with the task, plan item and party rows locked (see service), so
-    two devices cannot both take the last batch."""
+    """Run with the task, plan item and party rows locked (the task by the
+    service, the party by party_problems, the plan item here), so two
+    devices cannot both take the last batch."""
     status = document.get("status")
     if status not in END_STATES:
         return [problem("sync.bad_status", "status", status=status)]
@@ -99,7 +104,7 @@ def record_problems(*, session: Session, document: dict, task: Task, visit_id: s
     if status != "finished":
         return [from_domain(p) for p in found]     # a refusal, problem report or no-sample takes no batch
     item = session.get(PlanItem, task.plan_item_id, with_for_update=True)
-    session.get(Party, task.party_id, with_for_update=True)
+    # The party row was read locked by party_problems (same status test).
     try:
         scope = Scope(party_doc.get("scope") or "seller")
     except ValueError:

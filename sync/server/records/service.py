@@ -11,7 +11,7 @@ import base64
 import binascii
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -87,9 +87,11 @@ def _conflict(push: RecordPush) -> tuple[int, PushResult]:
 
 def _existing(session: Session, principal: Principal, push: RecordPush) -> tuple[int, PushResult] | None:
     """An earlier delivery of this record (by client id, or by visit id)."""
-    rec = session.scalar(select(Record).where(Record.client_id == push.client_id))
-    if rec is None:
-        rec = session.scalar(select(Record).where(Record.visit_id == push.visit_id))
+    # One read for both (the client id's own record first): most pushes are
+    # new, and used to cost two.
+    rec = session.scalar(select(Record).where(or_(Record.client_id == push.client_id,
+                                                  Record.visit_id == push.visit_id))
+                         .order_by((Record.client_id == push.client_id).desc()).limit(1))
     if rec is None:
         return None
     if not _owns(principal, rec):
