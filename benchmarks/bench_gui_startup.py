@@ -40,7 +40,13 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float]:
 def main() -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, FIELD_SAMPLER_DATA=f"{tmp}/data", XDG_CONFIG_HOME=f"{tmp}/config",
-                   XDG_STATE_HOME=f"{tmp}/state", XDG_DATA_HOME=f"{tmp}/share")
+                   XDG_STATE_HOME=f"{tmp}/state", XDG_DATA_HOME=f"{tmp}/share",
+                   # Bytecode as an installed app has it (pip and PyInstaller
+                   # compile it): the warm-up runs write it here, outside the
+                   # tree, even where PYTHONDONTWRITEBYTECODE is set (this
+                   # sandbox sets it: every start compiled the app's sources).
+                   PYTHONPYCACHEPREFIX=f"{tmp}/pycache")
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
             env["QT_QPA_PLATFORM"] = "offscreen"
         app_cmd = [sys.executable, "-m", "app", "gui", "--exit-after-show"]

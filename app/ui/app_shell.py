@@ -105,14 +105,17 @@ def create_app(argv: list[str] | None = None, language: str | None = None, *,
     event filter on the application makes PySide6 build the Python type of
     every class whose objects get an event, ~40 ms before the first window
     could show. Nothing they guard (combo boxes, dialogs) exists before."""
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app = QApplication.instance()
+    made_here = app is None
+    if made_here:   # Fusion from the start: the same look on Windows and Linux, and it honours the sheet
+        app = QApplication([*(argv if argv is not None else sys.argv), "-style", "Fusion"])
     app.setApplicationName("Field Sampler")
     app.setApplicationDisplayName("")
     app.setOrganizationName("field-sampler")
     i18n.set_language(language or store.load().language)
     if qt_translations:
         i18n.install_qt_translations(app)
-    apply_theme(app)
+    apply_theme(app, fusion=not made_here)
     if guards:
         install_guards(app)
     app.aboutToQuit.connect(_shutdown_ops)  # let queued DB writes finish

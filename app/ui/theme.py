@@ -101,11 +101,12 @@ def available_cjk_family() -> str | None:
     return next((f for f in FONT_FAMILIES if f in installed), None)
 
 
-def apply_theme(app: QApplication) -> None:
-    # Same look on Windows and Linux, honours the sheet. Set without asking
-    # app.style() first: that would build the platform's default style
-    # (~5 ms of cold start) only to throw it away.
-    app.setStyle("Fusion")
+def apply_theme(app: QApplication, *, fusion: bool = True) -> None:
+    """fusion=False: the application was made with `-style Fusion` already
+    (create_app), so no QStyle is touched from Python: the first one seen
+    there builds all of QStyle's enums, ~7 ms of the cold start."""
+    if fusion:
+        app.setStyle("Fusion")  # same look on Windows and Linux, honours the sheet
     app.setFont(ui_font())
     palette = app.palette()
     palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
