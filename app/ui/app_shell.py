@@ -137,10 +137,13 @@ class ConnectivityIndicator(QWidget):
         super().__init__(parent)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(4)
+        row.setSpacing(0)
         self.dot = QLabel("●")
         self.dot.setObjectName("connectivity_dot")
         self.label = QLabel()
+        # The status bar pads its labels 8 px each side: here the dot and its
+        # word are one item, padded outside only.
+        self.label.setStyleSheet("padding: 0 8px 0 4px;")
         row.addWidget(self.dot)
         row.addWidget(self.label)
         self.color = ""
@@ -156,7 +159,7 @@ class ConnectivityIndicator(QWidget):
             color, text = STATUS_COLORS["offline"], tr("离线")
         if color != self.color:
             self.color = color
-            self.dot.setStyleSheet(f"color: {color}; font-size: 16pt;")
+            self.dot.setStyleSheet(f"color: {color}; font-size: 16pt; padding: 0 0 0 8px;")
         self.label.setText(text)
 
     def text(self) -> str:
