@@ -146,7 +146,7 @@ class SyncEngine:
         finally:
             t.close()
             with self.db.read() as s:
-                report.deadlines = outbox.deadlines(s, self.clock())
+                report.deadlines = outbox.deadlines(s, self.clock(), client_ids=[i.client_id for i in report.items])
             prog.phase = "done"
             emit()
         return report
