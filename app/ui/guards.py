@@ -14,9 +14,9 @@ install(app) is called by create_app() (the desktop app: right after its
 window is shown, see app.ui.main); it is idempotent."""
 from __future__ import annotations
 
-# Not `Qt`: importing PySide6's Qt namespace builds all its enums (~17 ms),
-# and this module is imported before the main window is shown.
-from PySide6.QtCore import QEvent, QObject, QSize
+# Imported once the main window is shown (app.ui.main), so it may name the
+# Qt namespace, whose first import builds all its enums (~17 ms).
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QDialog, QMainWindow,
                                QStyledItemDelegate, QWidget)
 
@@ -48,7 +48,6 @@ def fit_to_screen(w: QWidget) -> None:
         w.setMinimumSize(min(w.minimumWidth(), room.width()), min(w.minimumHeight(), room.height()))
     if w.width() > room.width() or w.height() > room.height():
         w.resize(min(w.width(), room.width()), min(w.height(), room.height()))
-    from PySide6.QtCore import Qt
     if w.testAttribute(Qt.WidgetAttribute.WA_Moved) or isinstance(w, QMainWindow):
         rect = fit_rect(w.geometry(), room)
         if rect.topLeft() != w.geometry().topLeft():
@@ -56,7 +55,6 @@ def fit_to_screen(w: QWidget) -> None:
 
 
 def _touch_combo(combo: QComboBox) -> None:
-    from PySide6.QtCore import Qt
     if combo.focusPolicy() == Qt.FocusPolicy.WheelFocus:
         combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     if not isinstance(combo.itemDelegate(), TouchRowDelegate):
@@ -77,10 +75,8 @@ class AppGuard(QObject):
         elif t == _POLISH:
             if isinstance(obj, QComboBox):
                 _touch_combo(obj)
-            elif isinstance(obj, QAbstractSpinBox):
-                from PySide6.QtCore import Qt
-                if obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:
-                    obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            elif isinstance(obj, QAbstractSpinBox) and obj.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                obj.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         elif isinstance(obj, (QDialog, QMainWindow)) and obj.isWindow():
             fit_to_screen(obj)
         return False

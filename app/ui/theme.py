@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 # shown, and each PySide6 class costs ~0.5-1 ms the first time it is named.
 from PySide6.QtGui import QColor, QFont, QPalette
 
+from app.ui.i18n import resources_dir
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
-
-from app.ui.i18n import resources_dir
 
 FONT_FAMILIES = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei",
                  "Source Han Sans SC", "sans-serif"]

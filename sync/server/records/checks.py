@@ -77,7 +77,8 @@ def party_problems(*, session: Session, task: Task, document: dict) -> list[Prob
     A finished record takes a batch: its party row is read locked here,
     once, for record_problems' batch limits (the lock is held to the commit
     either way)."""
-    party = session.get(Party, task.party_id, with_for_update=document.get("status") == "finished" or None)
+    takes_batch = document.get("status") == "finished"
+    party = session.get(Party, task.party_id, with_for_update=True if takes_batch else None)
     doc = document.get("party")
     doc = doc if isinstance(doc, dict) else {}
     code = doc.get("credit_code")

@@ -1,11 +1,11 @@
-"""Indexes for the home screen over years of visits: each task's latest
-ended visit (task_id, finished_at), the waiting-for-sync list and its count
-from the index alone (status, started_at, id), and the plan progress counted from the index alone
-(plan_id, plan_item_id, status); which records the outbox has delivered
-(kind, status, visit_id). ix_visits_status goes: the waiting-list index
-starts with the status. With 20,000 visits, 19,000 of them synced, the
-home screen's reads took over 9 s before (with the NOT IN of
-overview_repo), 0.1 s after.
+"""Indexes for the home screen over years of visits:
+- each task's latest ended visit: (task_id, finished_at);
+- the waiting-for-sync list and its count, from the index alone:
+  (status, started_at, id), which replaces ix_visits_status;
+- the plan progress, from the index alone: (plan_id, plan_item_id, status);
+- which records the outbox has delivered: (kind, status, visit_id).
+With 20,000 visits, 19,000 of them synced, the home screen's reads took
+over 9 s before (with overview_repo's NOT IN), 0.1 s after.
 
 Revision ID: 0006_home_indexes
 Revises: 0005_outbox_server_errors
