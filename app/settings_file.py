@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 
-from app.store.paths import APP_NAME, ENV_DATA as DATA_ENV, _platformdirs, data_dir, log_dir  # noqa: F401 (one place decides folders)
+from app.store.paths import APP_NAME, ENV_DATA as DATA_ENV, data_dir, log_dir, user_dir  # noqa: F401 (one place decides folders)
 
 LANGUAGES = ("zh_CN", "en")
 LABEL_SIZES = ("100x70", "70x50", "a4")  # mm; "a4" = a sheet of labels
@@ -41,7 +41,7 @@ class Settings(NamedTuple):
 
 
 def config_path() -> Path:
-    return Path(_platformdirs().user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
+    return Path(user_dir("config")) / "settings.json"
 
 
 def load(path: Path | None = None) -> Settings:

@@ -49,7 +49,12 @@ def main() -> bool:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
             env["QT_QPA_PLATFORM"] = "offscreen"
-        app_cmd = [sys.executable, "-m", "app", "gui", "--exit-after-show"]
+        # Started as the Start-menu shortcut starts it: the installed
+        # `field-sampler` script (the bundle's executable does the same
+        # import) with no arguments; the environment asks it to quit once shown.
+        script = Path(sys.executable).with_name("field-sampler")
+        app_cmd = [str(script)] if script.is_file() else [sys.executable, "-m", "app"]
+        env["FIELD_SAMPLER_EXIT_AFTER_SHOW"] = "1"
         bare_cmd = [sys.executable, "-c", BARE]
         timed(app_cmd, env), timed(bare_cmd, env)  # warm the OS file cache for both
         app_r, bare_r = [], []

@@ -1,5 +1,6 @@
 """The tree as committed: no file carries a merge's conflict markers (one
-README once shipped with them)."""
+README once shipped with them) and no build or install artifact rides along
+(a pyflakes wheel once did)."""
 from __future__ import annotations
 
 import subprocess
@@ -23,3 +24,12 @@ def test_no_tracked_file_carries_conflict_markers():
             continue
         bad += [f"{name}:{i}" for i, line in enumerate(lines, 1) if line.startswith(MARKERS)]
     assert not bad, f"conflict markers left by a merge: {bad}"
+
+
+ARTIFACTS = (".whl", ".egg", ".pyc", ".pyo", ".so", ".dll", ".exe", ".sqlite", ".db")
+
+
+def test_no_build_or_install_artifact_is_tracked():
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    bad = [name for name in filter(None, files.decode().split("\0")) if name.endswith(ARTIFACTS)]
+    assert not bad, f"build or install artifacts committed: {bad}"

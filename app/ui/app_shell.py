@@ -142,11 +142,12 @@ class ConnectivityIndicator(QWidget):
         self.dot.setObjectName("connectivity_dot")
         self.label = QLabel()
         # The status bar pads its labels 8 px each side: here the dot and its
-        # word are one item, padded outside only.
-        self.label.setStyleSheet("padding: 0 8px 0 4px;")
+        # word are one item, padded outside only (app.ui.theme's sheet, by
+        # object name: a sheet of its own per widget costs start-up time).
+        self.label.setObjectName("connectivity_word")
         row.addWidget(self.dot)
         row.addWidget(self.label)
-        self.color = ""
+        self.color = STATUS_COLORS["offline"]   # the sheet's colour for the dot
         self.set_online(None)
 
     def set_online(self, online: bool | None) -> None:
@@ -159,7 +160,7 @@ class ConnectivityIndicator(QWidget):
             color, text = STATUS_COLORS["offline"], tr("离线")
         if color != self.color:
             self.color = color
-            self.dot.setStyleSheet(f"color: {color}; font-size: 16pt; padding: 0 0 0 8px;")
+            self.dot.setStyleSheet(f"color: {color};")   # size and padding: the app sheet
         self.label.setText(text)
 
     def text(self) -> str:
@@ -170,9 +171,7 @@ def placeholder(text: str) -> QLabel:
     """A clearly marked empty slot for a screen that needs the services layer."""
     lab = QLabel(text)
     lab.setObjectName("placeholder")
-    lab.setWordWrap(True)
-    lab.setStyleSheet("color: #90a4ae; font-size: 14pt; border: 2px dashed #cfd8dc; margin: 24px;"
-                      " qproperty-alignment: AlignCenter;")
+    lab.setWordWrap(True)   # looks: app.ui.theme's sheet, #placeholder
     return lab
 
 
@@ -235,13 +234,13 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)      # text-only buttons: the actions have no icons
         self.actions: dict[str, QAction] = {}
         for key, text in (("tasks", tr("任务")), ("visit", tr("当前抽样")), ("sync", tr("同步"))):
-            act = QAction(text, self, checkable=True)
+            act = self._action(text, checkable=True)
             act.triggered.connect(lambda _c=False, k=key: self.show_screen(k))
             bar.addAction(act)
             bar.widgetForAction(act).setObjectName(f"main_{key}")
             self.actions[key] = act
         bar.addSeparator()
-        self.actions["settings"] = QAction(tr("设置"), self)
+        self.actions["settings"] = self._action(tr("设置"))
         self.actions["settings"].triggered.connect(self.open_settings)
         bar.addAction(self.actions["settings"])
         self.addToolBar(bar)
@@ -254,6 +253,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.last_sync_label)
         self.statusBar().addPermanentWidget(self.connectivity)
         self.show_screen("tasks")
+
+    def _action(self, text: str, *, checkable: bool = False) -> QAction:
+        """QAction(self), then its text: the (text, parent) constructor makes
+        PySide6 weigh the (icon, text, parent) overload, which builds QIcon's
+        enums (~4 ms of the cold start) for a toolbar that has no icons."""
+        act = QAction(self)
+        act.setText(text)
+        act.setCheckable(checkable)
+        return act
 
     def set_screen(self, key: str, widget: QWidget) -> None:
         """Put the real screen for `key` in place of what was there."""

@@ -67,6 +67,10 @@ QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
 QGroupBox[missing="true"] {{ border: 2px solid {STATUS_COLORS["missing"]}; }}
 QToolBar {{ spacing: 6px; padding: 4px; }}
 QStatusBar QLabel {{ padding: 0 8px; }}
+QStatusBar QLabel#connectivity_dot {{ color: {STATUS_COLORS["offline"]}; font-size: 16pt; padding: 0 0 0 8px; }}
+QStatusBar QLabel#connectivity_word {{ padding: 0 8px 0 4px; }}
+QLabel#placeholder {{ color: #90a4ae; font-size: 14pt; border: 2px dashed #cfd8dc; margin: 24px;
+                      qproperty-alignment: AlignCenter; }}
 QScrollBar:vertical {{ width: 16px; }}
 QScrollBar:horizontal {{ height: 16px; }}
 """

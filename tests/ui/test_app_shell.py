@@ -50,13 +50,23 @@ def test_set_screen_replaces_placeholder_in_place(window):
     assert window.stack.currentWidget() is real
 
 
-def test_status_bar_shows_connectivity_and_last_sync(window):
-    assert "未配置服务器" in window.connectivity.text()
+def _dot_colour(window) -> str:
+    """The most frequent non-background colour of the dot as drawn."""
+    from collections import Counter
+    image = window.connectivity.dot.grab().toImage()
+    background = image.pixelColor(0, 0).name()
+    seen = Counter(image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height()))
+    return next(c for c, _ in seen.most_common() if c != background)
+
+
+def test_status_bar_shows_connectivity_and_last_sync(themed, window):
+    assert "未配置服务器" in window.connectivity.text() and _dot_colour(window) == "#9e9e9e"   # grey
+    assert window.connectivity.dot.height() > window.connectivity.label.height() * 0.9   # the dot is 16 pt
     window.set_online(True)
     assert "在线" in window.connectivity.text() and window.connectivity.color == "#2e7d32"
-    assert "#2e7d32" in window.connectivity.dot.styleSheet()     # the dot is drawn green
+    assert _dot_colour(window) == "#2e7d32"     # the dot is drawn green
     window.set_online(False)
-    assert "离线" in window.connectivity.text()
+    assert "离线" in window.connectivity.text() and _dot_colour(window) == "#9e9e9e"
     assert window.last_sync_label.text() == "上次同步：从未同步"
     window.set_last_sync(datetime(2022, 10, 9, 9, 5, tzinfo=timezone.utc))   # shown in China time
     assert window.last_sync_label.text() == "上次同步：2022-10-09 17:05"
