@@ -98,19 +98,35 @@ class SweepReport:
 
 
 def sweep(ws: Workspace) -> SweepReport:
-    """Before each sync: every signed record is checked; a finished visit
+    """Before each sync: every record the sync may still send is checked (no
+    outbox entry, or one not yet complete on the server); a finished visit
     with no outbox entry is queued again, and an outbox copy that differs
     from the signed record is replaced by the signed bytes. A record that
     does not agree with its signature is held back (quarantined here, with
-    the reason) instead of being sent."""
+    the reason) instead of being sent.
+
+    A record the server already has complete (sent) is not read again here:
+    nothing of it leaves the laptop any more, and checking every one costs
+    ~3.5 ms a record, a minute before each sync on a laptop with 20,000 (the
+    write lock held all along). Only its outbox hash is compared, by SQL.
+    Its visit is still checked whenever it is opened or printed."""
     from sync.client import outbox
     report = SweepReport()
     with ws.db.session() as s:
         signed_ids = set(s.scalars(select(SignedRecordRow.visit_id)))
         ended = set(s.scalars(select(VisitRow.id).where(
             VisitRow.status.in_([x.value for x in SIGNED_STATUSES]))))
-        items = {i.visit_id: i for i in s.scalars(select(OutboxItem).where(OutboxItem.kind == "record"))}
-        for visit_id in sorted(signed_ids | ended):
+        status_of = dict(s.execute(select(OutboxItem.visit_id, OutboxItem.status)
+                                   .where(OutboxItem.kind == "record")).all())
+        for visit_id in s.scalars(select(OutboxItem.visit_id).join(
+                SignedRecordRow, SignedRecordRow.visit_id == OutboxItem.visit_id).where(
+                OutboxItem.kind == "record", OutboxItem.status == OutboxStatus.SENT.value,
+                OutboxItem.record_hash != SignedRecordRow.record_hash)):
+            report.tampered[visit_id] = [Problem("integrity.outbox_altered_sent", params={"record_no": visit_id})]
+        todo = sorted(v for v in signed_ids | ended if status_of.get(v) != OutboxStatus.SENT.value)
+        items = {i.visit_id: i for i in s.scalars(select(OutboxItem).where(
+            OutboxItem.kind == "record", OutboxItem.status != OutboxStatus.SENT.value))}
+        for visit_id in todo:
             problems = check(s, visit_id)
             item = items.get(visit_id)
             if problems:
@@ -129,10 +145,6 @@ def sweep(ws: Workspace) -> SweepReport:
                 report.requeued.append(visit_id)
                 log.warning("signed record %s had no outbox entry: queued again", visit_id)
             elif item.canonical != signed.canonical or item.record_hash != signed.record_hash:
-                if item.status == OutboxStatus.SENT:
-                    report.tampered[visit_id] = [Problem("integrity.outbox_altered_sent",
-                                                         params={"record_no": visit_id})]
-                    continue
                 doc = json.loads(signed.canonical)
                 item.canonical, item.record_hash = signed.canonical, signed.record_hash
                 item.photo_hashes = json.dumps(doc.get("photo_hashes", []))

@@ -142,3 +142,23 @@ def test_edited_amendment_breaks_the_chain(signed):
     doc["amendments"][0]["new_value"] = "壳牌"
     _sql(ws, ("UPDATE visits SET doc=? WHERE id=?", (json.dumps(doc, ensure_ascii=False), v.id)))
     assert _codes(ws, v.id) == ["integrity.amendments_altered"]
+
+
+def test_a_delivered_record_is_not_reread_before_each_sync_but_its_outbox_hash_is_compared(signed):
+    """Sent records are complete on the server: the sweep before a sync
+    skips their (slow) full check, yet an outbox copy edited after delivery
+    is still reported; opening or printing the visit still checks it all."""
+    ws, v = signed
+    _sql(ws, ("UPDATE sync_outbox SET status='sent' WHERE visit_id=?", (v.id,)))
+    doc = _doc(ws, v.id)
+    doc["party"]["name"] = "送达后篡改"
+    _sql(ws, ("UPDATE visits SET doc=? WHERE id=?", (json.dumps(doc, ensure_ascii=False), v.id)))
+    assert integrity.sweep(ws).tampered == {}                     # not re-read before the sync
+    assert _codes(ws, v.id) == ["integrity.record_altered"]      # but opening it shows it
+    with pytest.raises(RuleViolation):
+        documents.build_pdf(ws, v.id, "sampling_form")
+    _sql(ws, ("UPDATE sync_outbox SET record_hash=? WHERE visit_id=?", ("0" * 64, v.id)))
+    report = integrity.sweep(ws)
+    assert [p.code for p in report.tampered[v.id]] == ["integrity.outbox_altered_sent"]
+    with ws.db.session() as s:
+        assert s.query(OutboxItem).filter_by(visit_id=v.id).one().status == "sent"   # nothing to hold back
