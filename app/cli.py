@@ -26,7 +26,7 @@ VALUED = ("--data-dir", "--lang")
 
 
 def _requested(argv: list[str]) -> str | None:
-    """The subcommand named on the command line, if any (skips --data-dir X)."""
+    """The subcommand named on the command line, if any (skips the values of VALUED options)."""
     args = iter(argv)
     for a in args:
         if a in VALUED:
