@@ -1,5 +1,7 @@
 """Cold start of the desktop app to its main window shown, relative to a bare
-PySide6 QMainWindow started the same way in the same run (target <= 1.2x).
+PySide6 QMainWindow started by the same interpreter in the same run (target
+<= 1.2x). The app is started as its Start-menu shortcut starts it: the
+installed `field-sampler` script with no arguments.
 
 Measured from spawning the process to the moment the window is shown and
 the event loop runs (each child prints the system-wide monotonic clock

@@ -116,17 +116,16 @@ def sweep(ws: Workspace) -> SweepReport:
         signed_ids = set(s.scalars(select(SignedRecordRow.visit_id)))
         ended = set(s.scalars(select(VisitRow.id).where(
             VisitRow.status.in_([x.value for x in SIGNED_STATUSES]))))
-        status_of = dict(s.execute(select(OutboxItem.visit_id, OutboxItem.status)
-                                   .where(OutboxItem.kind == "record")).all())
+        sent = set(s.scalars(select(OutboxItem.visit_id).where(
+            OutboxItem.kind == "record", OutboxItem.status == OutboxStatus.SENT.value)))
         for visit_id in s.scalars(select(OutboxItem.visit_id).join(
                 SignedRecordRow, SignedRecordRow.visit_id == OutboxItem.visit_id).where(
                 OutboxItem.kind == "record", OutboxItem.status == OutboxStatus.SENT.value,
                 OutboxItem.record_hash != SignedRecordRow.record_hash)):
             report.tampered[visit_id] = [Problem("integrity.outbox_altered_sent", params={"record_no": visit_id})]
-        todo = sorted(v for v in signed_ids | ended if status_of.get(v) != OutboxStatus.SENT.value)
         items = {i.visit_id: i for i in s.scalars(select(OutboxItem).where(
             OutboxItem.kind == "record", OutboxItem.status != OutboxStatus.SENT.value))}
-        for visit_id in todo:
+        for visit_id in sorted((signed_ids | ended) - sent):
             problems = check(s, visit_id)
             item = items.get(visit_id)
             if problems:
