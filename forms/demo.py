@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 from app.domain import record
 from app.domain.credit_code import check_char
@@ -52,10 +52,11 @@ def _credit_code(first17: str) -> str:
 
 
 def signature_png(name: str, ink=(20, 30, 110)) -> bytes:
-    """A handwriting-like scribble standing in for a drawn signature: a
-    transparent PNG like the signature pad produces."""
+    """A handwriting-like scribble standing in for a drawn signature: an RGB
+    PNG, ink on white, trimmed to the ink, as the signature pad saves it
+    (app/ui/signature_canvas.py: Format_RGB32 filled white)."""
     rnd = random.Random(name)
-    img = Image.new("RGBA", (480, 160), (0, 0, 0, 0))
+    img = Image.new("RGB", (480, 160), "white")
     d = ImageDraw.Draw(img)
     x = 30.0
     for _ in name:
@@ -64,10 +65,10 @@ def signature_png(name: str, ink=(20, 30, 110)) -> bytes:
         for i in range(60):
             t = i / 59 * loops * 2 * math.pi
             pts.append((x + 110 * i / 59 + 18 * math.cos(t), 85 + amp * math.sin(t) * (0.6 + 0.4 * math.cos(t / 3))))
-        d.line(pts, fill=ink + (255,), width=5, joint="curve")
+        d.line(pts, fill=ink, width=5, joint="curve")
         x += 130 + rnd.uniform(-10, 10)
-    d.line([(40, 138), (x - 20, 128)], fill=ink + (255,), width=3)
-    img = img.crop(img.getbbox())       # like the pad: trimmed to the ink
+    d.line([(40, 138), (x - 20, 128)], fill=ink, width=3)
+    img = img.crop(ImageOps.invert(img).getbbox())       # like the pad: trimmed to the ink
     out = io.BytesIO()
     img.save(out, "PNG")
     return out.getvalue()
