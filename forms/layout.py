@@ -7,6 +7,7 @@ well under the 300 ms budget and gives exact control of the boxes.
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -14,10 +15,12 @@ from typing import Callable
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 
+from forms import flate
 from forms.fonts import register_cjk_font
 
 PAD = 1.6 * mm
@@ -25,6 +28,7 @@ LEADING = 1.35                     # line height / font size
 _TOKEN = re.compile(r"[\x21-\x7e]+| |.", re.S)
 _NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%")
 _NO_LINE_END = set("（《「『“‘(")
+flate.install()
 Drawer = Callable[[rl_canvas.Canvas, float, float, float, float], None]
 
 
@@ -54,23 +58,30 @@ def V(text: object, span: int = 1, **kw) -> Cell:
     return Cell("" if text is None else str(text), span, **kw)
 
 
-_widths: dict[tuple[str, float], float] = {}
+_widths: dict[tuple[str, float], dict[str, float]] = {}
 
 
 def text_width(text: str, font: str, size: float) -> float:
+    widths = _widths.get((font, size))
+    if widths is None:
+        widths = _widths[(font, size)] = {}
     total = 0.0
     for ch in text:
-        w = _widths.get((ch, size))
+        w = widths.get(ch)
         if w is None:
-            w = _widths[(ch, size)] = stringWidth(ch, font, size)
+            w = widths[ch] = stringWidth(ch, font, size)
         total += w
     return total
 
 
-def wrap(text: str, width: float, font: str, size: float) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def wrap(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
     """Break text into lines no wider than width: CJK between any two
     characters, ASCII words kept whole unless longer than a line, no
-    closing punctuation at the start of a line and no opening one at the end."""
+    closing punctuation at the start of a line and no opening one at the end.
+    Kept per (text, width, size): the forms' labels and a visit's names
+    recur on every document of the set, and the seal labels measure their
+    tables at each font size they try."""
     lines: list[str] = []
     for para in text.split("\n"):
         toks: list[str] = []
@@ -100,7 +111,7 @@ def wrap(text: str, width: float, font: str, size: float) -> list[str]:
             toks = carry + ([] if tok == " " and not carry else [tok])
             lw = sum(text_width(t, font, size) for t in toks)
         lines.append("".join(toks).rstrip())
-    return lines
+    return tuple(lines)
 
 
 class Doc:
@@ -110,6 +121,7 @@ class Doc:
     def __init__(self, title: str, record_no: str = "", pagesize=A4, margin: float = 15 * mm,
                  size: float = 10.5, footer: bool = True):
         self.font = register_cjk_font()
+        self._ttf = getFont(self.font)
         self.buf = io.BytesIO()
         self.c = rl_canvas.Canvas(self.buf, pagesize=pagesize, initialFontName=self.font,
                                   initialFontSize=size, invariant=1, pageCompression=1)
@@ -131,17 +143,19 @@ class Doc:
         if align != "left":
             tw = text_width(s, self.font, size)
             x -= tw if align == "right" else tw / 2
-        t = self.c.beginText(x, y)
-        t.setFont(self.font, size)
+        # The operators c.beginText/textOut/drawText would write, without a
+        # text object per line (~500 lines a set): 27 -> 13 us a line.
+        # reportlab keeps the font's subsets per PDF document, hence _doc.
+        doc, font = self.c._doc, self._ttf
+        runs = " ".join(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf ({escapePDF(chunk)}) Tj"
+                        for subset, chunk in font.splitString(s, doc))
         if bold:                                  # the CJK TTF has no bold face: fill + stroke
-            t.setTextRenderMode(2)
             self.c.setLineWidth(size * 0.03)
-        t.textOut(s)
-        if bold:
-            t.setTextRenderMode(0)                # the mode outlives the text object
-        self.c.drawText(t)
-        if bold:
+            # the render mode is graphics state: back to fill before ET
+            self.c.addLiteral(f"BT 2 Tr 1 0 0 1 {fp_str(x, y)} Tm {runs} 0 Tr ET")
             self.c.setLineWidth(0.6)
+        else:
+            self.c.addLiteral(f"BT 1 0 0 1 {fp_str(x, y)} Tm {runs} ET")
 
     def title(self, s: str, size: float = 18, gap: float = 4 * mm) -> None:
         self.y -= size
@@ -212,7 +226,7 @@ class Doc:
             for cell in row:
                 w = cell.span * unit
                 fs = cell.size or size
-                lines = [] if cell.draw else wrap(cell.text, w - 2 * self.pad, self.font, fs)
+                lines = () if cell.draw else wrap(cell.text, w - 2 * self.pad, self.font, fs)
                 laid.append((cell, w, fs, lines))
                 h = max(h, cell.min_h, len(lines) * fs * LEADING + 2 * self.pad)
             out.append((h, laid))
@@ -265,9 +279,20 @@ class Doc:
             y -= lead
 
 
+@functools.lru_cache(maxsize=32)
+def _image(png: bytes) -> ImageReader:
+    """A decoded image, kept for the next documents of the set: a visit's
+    signatures appear on several of them (sampling form, payment slip,
+    storage notice ...), and decoding each PNG again was ~0.5 ms a drawing.
+    Decoded here, in full, so a cached reader is only ever read."""
+    img = ImageReader(io.BytesIO(png))
+    img.getRGBData()
+    return img
+
+
 def draw_image(c: rl_canvas.Canvas, png: bytes, x: float, y: float, w: float, h: float) -> None:
     """Fit an image (signature) into the box, keeping its aspect ratio."""
-    img = ImageReader(io.BytesIO(png))
+    img = _image(png)
     iw, ih = img.getSize()
     scale = min(w / iw, h / ih)
     dw, dh = iw * scale, ih * scale

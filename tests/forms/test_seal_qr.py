@@ -82,3 +82,31 @@ def test_backup_labels_say_backup(demo, signer):
     kinds = [verify(t, [signer.public_key_bytes()]).kind for t in demo.seal_payloads.values()]
     assert sorted(k.value for k in kinds) == ["backup"] * 4 + ["test", "test"]   # B1, B2, F1, F2
     assert SampleKind.BACKUP in kinds
+
+
+def test_drawn_modules_match_the_encoder_module_for_module(tmp_path):
+    """The vector QR, rendered at the printer's 203 dpi, is the encoder's
+    matrix module for module: not mirrored, flipped or shifted (a decoder
+    alone would not tell: zxing-cpp reads mirrored codes too)."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    from forms import qr
+    text = "FS1:" + "0123456789" * 12
+    rows, _ = qr.matrix(text)
+    n = len(rows)
+    page, x, y, box = 200.0, 30.0, 40.0, 90.0
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(page, page))
+    qr.draw(c, text, x, y, box)
+    c.save()
+    m = qr.module_size(n, box)
+    off = (box - n * m) / 2
+    px = 203 / 72
+    with Image.open(render(buf.getvalue(), tmp_path, dpi=203)) as img:
+        grey = img.convert("L")
+        drawn = [[grey.getpixel((round((x + off + (col + 0.5) * m) * px),
+                                 round((page - (y + box - off) + (r + 0.5) * m) * px))) < 128
+                  for col in range(n)] for r in range(n)]
+    assert drawn == rows

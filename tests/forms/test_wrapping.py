@@ -86,3 +86,26 @@ def test_a_run_of_closing_marks_never_starts_a_line():
         lines = wrap(text, width, font, 9.5)
         assert "".join(lines) == text
         assert not any(ln.startswith(("）", "，", "），")) for ln in lines[1:]), (width, lines)
+
+
+def test_bold_titles_are_bolder_and_do_not_make_the_next_text_bold(tmp_path):
+    """The CJK font has no bold face: titles are filled and stroked. The
+    stroke mode must end with the title, or every later line prints bold."""
+    from PIL import Image
+
+    from forms.layout import Doc
+    from tests.forms.conftest import render
+    doc = Doc("t", footer=False)
+    for row, bold in enumerate((False, True, False)):
+        doc.text(60, 700 - row * 60, "产品质量监督抽查", size=18, bold=bold)
+    with Image.open(render(doc.finish(), tmp_path, dpi=100)) as img:
+        grey = img.convert("L")
+        ink = []
+        for row in range(3):
+            top = round((842 - 700 + row * 60 - 20) * 100 / 72)
+            band = grey.crop((0, top, grey.width, top + round(30 * 100 / 72)))
+            ink.append(sum(band.histogram()[:128]))
+    before, title, after = ink
+    assert before > 500
+    assert title > before * 1.15, ink
+    assert abs(after - before) <= before * 0.02, ink
