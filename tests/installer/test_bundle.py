@@ -116,6 +116,9 @@ def test_the_folder_carries_plugins_translations_font_and_licence(exe):
     assert "Apache" in licence and "WenQuanYi" in licence
     # the provincial server is not part of the sampler's app
     assert not (INTERNAL / "fastapi").exists() and not (INTERNAL / "uvicorn").exists()
+    # nor are packaging tools: bundled, their runtime hooks import
+    # setuptools and pkg_resources at every start (1.8x the source's cold start)
+    assert not any((INTERNAL / name).exists() for name in ("setuptools", "pkg_resources", "_distutils_hack"))
 
 
 def test_help_and_the_source_only_demo(exe, env, tmp_path):
