@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from sync.protocol.fields import ID_PATTERN
 from sync.protocol.schemas import AuditEntryOut, AuditList
 from sync.server.audit import service
 from sync.server.auth.permissions import Ctx, Perm, allow
 from sync.server.errors import ERROR_RESPONSES
+from sync.server.routing import api_router
 
-router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=ERROR_RESPONSES)
+router = api_router(prefix="/v1/audit", tags=["audit"], responses=ERROR_RESPONSES)
 
 
 @router.get("", response_model=AuditList, summary="Recent audit entries (provincial admin)")

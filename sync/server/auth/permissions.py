@@ -33,7 +33,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.orm import Session
 
 from sync.protocol.roles import Role
-from sync.server.deps import Token, tx
+from sync.server.deps import Token
 from sync.server.devices import service as devices
 from sync.server.devices.service import Principal
 from sync.server.errors import ApiError
@@ -150,6 +150,10 @@ class Ctx:
     def actor(self) -> str:
         return self.principal.actor
 
+    def finish(self) -> None:
+        """Commit now, in the handler's thread (sync.server.routing)."""
+        self.session.commit()
+
 
 def _credentials(token: HTTPAuthorizationCredentials | None) -> str | None:
     return token.credentials if token else None
@@ -157,10 +161,19 @@ def _credentials(token: HTTPAuthorizationCredentials | None) -> str | None:
 
 @contextmanager
 def authorized(request: Request, token: HTTPAuthorizationCredentials | None, perm: Perm) -> Iterator[Ctx]:
-    with tx(request) as session:
-        principal = devices.authenticate(session=session, token=_credentials(token))
-        check(principal, perm)
-        yield Ctx(session, principal)
+    """Authenticate in a transaction of its own, then give the handler a
+    new one. FastAPI runs this and a sync handler in two separate trips to
+    the request threads; a request must not hold a pooled connection while
+    it waits for a thread. Had it, 50 requests past authentication (the
+    pool) would wait for the 4 threads, while those threads wait in the
+    next requests' authentication for a connection: a worker deadlocked
+    until the pool's timeout, then again (seen with 300 laptops at once)."""
+    with request.app.state.db.sessions() as session:
+        with session.begin():
+            principal = devices.authenticate(session=session, token=_credentials(token))
+            check(principal, perm)
+        with session.begin():          # connects at the handler's first statement, in its thread
+            yield Ctx(session, principal)
 
 
 class _Allow:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from sync.protocol.schemas import EnrollRequest, EnrollResponse, LoginRequest, LoginResponse, MeResponse
 from sync.server.auth.permissions import Ctx, Perm, allow
@@ -18,8 +18,9 @@ from sync.server.db import utcnow
 from sync.server.deps import client_address, tx
 from sync.server.devices import service as devices
 from sync.server.errors import ERROR_RESPONSES, ApiError
+from sync.server.routing import api_router
 
-router = APIRouter(prefix="/v1", tags=["auth"], responses=ERROR_RESPONSES)
+router = api_router(prefix="/v1", tags=["auth"], responses=ERROR_RESPONSES)
 
 
 def _reserve(request: Request, username: str, laptop: bytes | None = None) -> Attempt:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.requests import ClientDisconnect
@@ -26,8 +26,9 @@ from sync.server.blobs.store import BlobBusy, OffsetMoved
 from sync.server.devices.service import Principal
 from sync.server.errors import ERROR_RESPONSES, ApiError
 from sync.server.params import Sha256Convertor  # noqa: F401 - registers {sha256:sha256}
+from sync.server.routing import api_router
 
-router = APIRouter(prefix="/v1/blobs", tags=["blobs"], responses=ERROR_RESPONSES)
+router = api_router(prefix="/v1/blobs", tags=["blobs"], responses=ERROR_RESPONSES)
 Sha = Path(pattern=SHA256_PATTERN)
 
 

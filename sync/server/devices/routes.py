@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from sync.protocol.schemas import DeviceList, DeviceOut, KeyRegistry, Ok, PublicKeyOut
 from sync.server.auth import visibility
 from sync.server.auth.models import User
@@ -13,8 +11,9 @@ from sync.server.devices import service
 from sync.server.devices.models import Device
 from sync.server.errors import ERROR_RESPONSES, ApiError
 from sync.server.params import PathId
+from sync.server.routing import api_router
 
-router = APIRouter(prefix="/v1/devices", tags=["devices"], responses=ERROR_RESPONSES)
+router = api_router(prefix="/v1/devices", tags=["devices"], responses=ERROR_RESPONSES)
 
 
 def _out(d: Device) -> DeviceOut:

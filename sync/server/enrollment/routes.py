@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from sync.protocol.enrollment import (EnrollmentCodeCreate, EnrollmentCodeIssued, EnrollmentCodeList,
                                       EnrollWithCodeRequest, qr_text)
@@ -19,10 +19,11 @@ from sync.server.deps import client_address, tx
 from sync.server.enrollment import service
 from sync.server.errors import ERROR_RESPONSES, ApiError
 from sync.server.params import PathId
+from sync.server.routing import api_router
 
 Manage = Annotated[Ctx, allow(Perm.ENROLL_CODES)]
 
-router = APIRouter(prefix="/v1", tags=["enrollment"], responses=ERROR_RESPONSES)
+router = api_router(prefix="/v1", tags=["enrollment"], responses=ERROR_RESPONSES)
 
 # Refusals that do not count towards the sign-in throttle: the password
 # and the code were right, the code is just no longer usable.

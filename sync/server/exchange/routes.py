@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from sync.protocol.enrollment import PROTOCOL_HEADER
 from sync.protocol.exchange import PROTOCOL_2, PROTOCOLS, ExchangeReply, ExchangeRequest
@@ -15,8 +15,9 @@ from sync.server.devices.service import Principal
 from sync.server.devices.versions import note_app_version
 from sync.server.errors import ERROR_RESPONSES, ApiError
 from sync.server.exchange import service
+from sync.server.routing import api_router
 
-router = APIRouter(prefix="/v1", tags=["sync"], responses=ERROR_RESPONSES)
+router = api_router(prefix="/v1", tags=["sync"], responses=ERROR_RESPONSES)
 
 
 @router.post("/sync", response_model=ExchangeReply, summary="Pull, push a batch of records, ask which photos "

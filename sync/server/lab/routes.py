@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
@@ -16,8 +15,9 @@ from sync.server.errors import ERROR_RESPONSES, ApiError, error_response
 from sync.server.lab import transit
 from sync.server.lab.common import LabError
 from sync.server.records.models import Record
+from sync.server.routing import api_router
 
-router = APIRouter(prefix="/v1", tags=["lab"], responses=ERROR_RESPONSES)
+router = api_router(prefix="/v1", tags=["lab"], responses=ERROR_RESPONSES)
 
 
 @router.post("/shipments", response_model=ShipmentOut, status_code=201,

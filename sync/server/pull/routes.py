@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from sync.protocol.schemas import ErrorBody, PullResponse
 from sync.server.auth.permissions import Ctx, Perm, allow
 from sync.server.devices.versions import note_app_version
 from sync.server.errors import ERROR_RESPONSES
 from sync.server.pull import service
+from sync.server.routing import api_router
 
-router = APIRouter(prefix="/v1", tags=["sync"],
+router = api_router(prefix="/v1", tags=["sync"],
                    responses={**ERROR_RESPONSES, 412: {"model": ErrorBody,
                                                       "description": "Unknown or stale cursor: pull again without one"}})
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from sync.protocol.messages import problem
@@ -16,8 +15,9 @@ from sync.server.params import PathId, QueryId
 from sync.server.plan.models import Plan
 from sync.server.records import progress as progress_service
 from sync.server.records import intake, service
+from sync.server.routing import api_router
 
-router = APIRouter(prefix="/v1", tags=["records"], responses=ERROR_RESPONSES)
+router = api_router(prefix="/v1", tags=["records"], responses=ERROR_RESPONSES)
 
 PUSH_RESPONSES = {
     200: {"model": PushResult, "description": "Already have it (same client id, same hash)"},

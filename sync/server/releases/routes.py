@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from sync.protocol.enrollment import AppReleaseIn, AppReleaseOut
 from sync.server.auth.permissions import Ctx, Perm, allow
 from sync.server.deps import tx
 from sync.server.errors import ERROR_RESPONSES
 from sync.server.releases import service
+from sync.server.routing import api_router
 
-router = APIRouter(prefix="/v1/app", tags=["releases"], responses=ERROR_RESPONSES)
+router = api_router(prefix="/v1/app", tags=["releases"], responses=ERROR_RESPONSES)
 
 
 @router.get("/release", response_model=AppReleaseOut,

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from sync.protocol.schemas import DrawRequest, TaskCancel, TaskCreate, TaskList, TaskReassign, TaskReply
 from sync.server.auth import visibility
 from sync.server.auth.permissions import Ctx, Perm, allow
@@ -12,8 +10,9 @@ from sync.server.errors import ERROR_RESPONSES
 from sync.server.params import PathId
 from sync.server.tasks import draw as draws
 from sync.server.tasks import service
+from sync.server.routing import api_router
 
-router = APIRouter(prefix="/v1/tasks", tags=["tasks"], responses=ERROR_RESPONSES)
+router = api_router(prefix="/v1/tasks", tags=["tasks"], responses=ERROR_RESPONSES)
 Manage = Annotated[Ctx, allow(Perm.TASKS_MANAGE)]
 
 
