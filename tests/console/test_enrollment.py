@@ -168,3 +168,39 @@ def test_an_expired_code_is_listed_as_expired_without_cancel_in_either_language(
         c.cookies.set("fs_lang", "en", path="/console")
         expired = _row(c.get("/console/enrollment").text, row.id)
         assert ">expired<" in expired and "陈志刚（sampler4）" not in expired and "陈志刚 (sampler4)" in expired
+
+
+def test_the_code_list_pages_by_fifty_within_the_callers_reach_and_a_bad_page_says_so(console_server):
+    from sync.server.enrollment import service
+    db = console_server.db()
+    with db.session() as s:
+        for _ in range(60):                        # as the CLI makes them; each cancels the one before
+            service.create_code(session=s, username="sampler3", actor="cli")
+    with db.session() as s:
+        agency_of = {u.username: u.agency_id for u in s.scalars(select(User))}
+        by_agency = {}
+        for row in s.scalars(select(EnrollmentCode)):
+            owner = s.get(User, row.user_id)
+            by_agency[owner.agency_id] = by_agency.get(owner.agency_id, 0) + 1
+    db.close()
+    ids = lambda html: re.findall(r'<tr data-code="([^"]+)"', html)   # noqa: E731
+    with console_server.signed_in("province") as c:
+        first, second = c.get("/console/enrollment").text, c.get("/console/enrollment?page=2").text
+        total = sum(by_agency.values())
+        assert f"共 {total} 条" in first and len(ids(first)) == 50 and 'id="codes-pager"' in first
+        assert "下一页" in first and "上一页" not in first and "上一页" in second
+        assert len(ids(second)) == total - 50 and not set(ids(first)) & set(ids(second))
+        # newest first across the pages: the one live code of sampler3 leads page 1
+        assert 'data-state="active"' in _row(first, ids(first)[0])
+        bad = c.get("/console/enrollment?page=abc")
+        assert bad.status_code == 400 and "text/html" in bad.headers["content-type"]
+        assert "地址参数有误" in bad.text and "请从菜单重新打开此页面" in bad.text
+        c.cookies.set("fs_lang", "en", path="/console")
+        assert "Invalid address" in c.get("/console/audit?page=x").text
+    with console_server.signed_in("agency2") as c:             # another agency: none of sampler3's codes
+        page = c.get("/console/enrollment").text
+        mine = by_agency.get(agency_of["agency2"], 0)
+        assert len(ids(page)) == min(mine, 50) and ("codes-pager" in page) == (mine > 50)
+    with console_server.client() as c:                          # the API keeps its JSON problems
+        r = c.get("/v1/enrollment-codes", params={"username": "x"}, headers={"Authorization": "Bearer nope"})
+        assert r.headers["content-type"].startswith("application/json")

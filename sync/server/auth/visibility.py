@@ -107,6 +107,16 @@ def may_manage_sampler(p: Principal | None, user: User | None) -> bool:
     return scope is ALL or (scope != NONE and user.agency_id == scope)
 
 
+def managed_sampler_filter(p: Principal | None) -> ColumnElement[bool]:
+    """may_manage_sampler as a condition on User, for lists."""
+    if p is None:
+        return true()
+    scope = agency_scope(p, Role.AGENCY_ADMIN)
+    if scope is ALL:
+        return true()
+    return false() if scope == NONE else User.agency_id == scope
+
+
 def may_manage_device(session: Session, p: Principal, owner: User | None) -> bool:
     if owner is None:
         return False

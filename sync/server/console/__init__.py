@@ -8,9 +8,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from sync.server import envelope
 from sync.server.console.access import PageError, lab_may
 from sync.server.console.session import COOKIE, SessionEnded
 from sync.server.console.web import HERE, env, render
@@ -51,3 +53,12 @@ def install(app: FastAPI) -> None:
     async def _page_error(request: Request, exc: PageError):
         user = getattr(request.state, "console_user", None)
         return render(request, "error.html", user, status=exc.status, key=exc.key)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_input(request: Request, exc: RequestValidationError):
+        # A console page's query outside its type (?page=abc) is a page in
+        # the reader's language, not the API's JSON problem list.
+        if not request.url.path.startswith(PREFIX + "/"):
+            return envelope.validation_response(list(exc.errors()))
+        user = getattr(request.state, "console_user", None)
+        return render(request, "error.html", user, status=400, key="error.input")

@@ -79,6 +79,8 @@ TEXT: dict[str, str] = {
     'error.404.text': N_("没有这项内容，或您无权查看。"),
     'error.csrf.title': N_("表单已失效"),
     'error.csrf.text': N_("请返回上一页，刷新后重新提交。"),
+    'error.input.title': N_("地址参数有误"),
+    'error.input.text': N_("页面地址中的参数不正确（例如页码不是数字）。请从菜单重新打开此页面。"),
     'dash.title': N_("计划进度"),
     'dash.plan': N_("抽查计划"),
     'dash.total': N_("计划批次合计"),

@@ -14,14 +14,14 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sync.protocol.enrollment import (CODE_ALPHABET, CODE_LENGTH, EnrollmentCodeOut, format_code, is_code,
                                       normalize_code)
 from sync.server.audit import service as audit
 from sync.server.auth.models import User
-from sync.server.auth.visibility import may_manage_sampler
+from sync.server.auth.visibility import managed_sampler_filter, may_manage_sampler
 from sync.server.auth.throttle import Attempt, Throttle
 from sync.server.db import utcnow
 from sync.server.devices import service as devices
@@ -84,14 +84,25 @@ def create_code(*, session: Session, username: str, hours: int = DEFAULT_HOURS, 
     return row, format_code(code)
 
 
-def list_codes(*, session: Session, principal: Principal | None = None,
-               username: str | None = None) -> list[tuple[EnrollmentCode, str]]:
-    """Codes the caller may see, newest first, with their sampler's user name."""
-    q = (select(EnrollmentCode, User).join(User, User.id == EnrollmentCode.user_id)
+def list_codes(*, session: Session, principal: Principal | None = None, username: str | None = None,
+               limit: int | None = None, offset: int = 0) -> list[tuple[EnrollmentCode, str]]:
+    """Codes the caller may see, newest first, with their sampler's user
+    name; `limit` rows from `offset` when paged."""
+    q = (_visible(principal, username).add_columns(User.username)
          .order_by(EnrollmentCode.created_at.desc(), EnrollmentCode.id))
-    if username:
-        q = q.where(User.username == username)
-    return [(row, user.username) for row, user in session.execute(q) if may_manage_sampler(principal, user)]
+    if limit is not None:
+        q = q.limit(limit).offset(offset)
+    return [(row, name) for row, name in session.execute(q)]
+
+
+def count_codes(*, session: Session, principal: Principal | None = None, username: str | None = None) -> int:
+    return session.scalar(select(func.count()).select_from(_visible(principal, username).subquery())) or 0
+
+
+def _visible(principal: Principal | None, username: str | None):
+    q = (select(EnrollmentCode).join(User, User.id == EnrollmentCode.user_id)
+         .where(managed_sampler_filter(principal)))
+    return q.where(User.username == username) if username else q
 
 
 def cancel_code(*, session: Session, code_id: str, actor: str,

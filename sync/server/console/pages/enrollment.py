@@ -29,6 +29,7 @@ from sync.server.errors import ApiError
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 PAGE = "/console/enrollment"
+PER_PAGE = 50
 
 
 def _say(request: Request, text: str, **params) -> str:
@@ -48,23 +49,26 @@ def _samplers(session, user: ConsoleUser) -> list[User]:
 
 
 def _page(request: Request, user: ConsoleUser, *, owner_id: str = "", hours: str = "", error: str = "",
-          status: int = 200):
+          status: int = 200, page: int = 1):
+    page = max(page, 1)
     with tx(request) as session:
         owner = ensure_visible(user, session.get(User, owner_id)) if owner_id else None
-        codes = service.list_codes(session=session, principal=_principal(session, user),
-                                   username=owner.username if owner else None)
+        who = dict(session=session, principal=_principal(session, user), username=owner.username if owner else None)
+        total = service.count_codes(**who)
+        codes = service.list_codes(**who, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
         rows = [service.out(row, username) for row, username in codes]
         names = dict(session.execute(select(User.username, User.name)
                                      .where(User.username.in_({r.username for r in rows}))).all())
         samplers = _samplers(session, user)
     return render(request, "enrollment.html", user, status=status, rows=rows, names=names, samplers=samplers,
-                  owner=owner, hours=hours or str(service.DEFAULT_HOURS), error=error)
+                  owner=owner, hours=hours or str(service.DEFAULT_HOURS), error=error,
+                  total=total, page=page, per_page=PER_PAGE)
 
 
 @router.get("/enrollment")
-def codes(request: Request, user: Enroller):
+def codes(request: Request, user: Enroller, page: int = 1):
     # ?user= (a user id, from the people and devices pages): that sampler preselected, its codes only
-    return _page(request, user, owner_id=request.query_params.get("user", ""))
+    return _page(request, user, owner_id=request.query_params.get("user", ""), page=page)
 
 
 @router.post("/enrollment")
