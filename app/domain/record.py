@@ -83,6 +83,12 @@ def chain_valid(visit: Visit) -> bool:
     """The record hash still matches and every amendment chains to the one before."""
     if not visit.record_hash or visit.record_hash != record_hash(visit):
         return False
+    return amendments_chained(visit)
+
+
+def amendments_chained(visit: Visit) -> bool:
+    """Every amendment chains to the one before it, the first to the record
+    hash (which the caller has checked against the record)."""
     prev = visit.record_hash
     for a in visit.amendments:
         if a.prev_hash != prev or a.hash != amendment_hash(a):

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.messages import Problem, RuleViolation
 from app.domain.plain import from_plain
-from app.domain.record import chain_valid, record_bytes
+from app.domain.record import amendments_chained, record_bytes
 from app.domain.visit import Visit, VisitStatus
 from app.services.workspace import Workspace
 from app.store import visits_repo
@@ -72,7 +72,9 @@ def check(s: Session, visit_id: str) -> list[Problem]:
                             .order_by(AmendmentRow.seq)))
     chain_ok = [a.hash for a in visit.amendments] == [a.hash for a in stored] and all(
         _sha256(a.canonical) == a.hash for a in stored)
-    if not problems and (not chain_ok or not chain_valid(visit)):
+    # No problem so far means the record's bytes are the signed ones, whose
+    # hash is the record hash: only the amendments' links remain to check.
+    if not problems and (not chain_ok or not amendments_chained(visit)):
         problems.append(Problem("integrity.amendments_altered", params=params))
     return problems
 
