@@ -76,10 +76,34 @@ def _candidates() -> list[tuple[Path, int]]:
     return ([(bundled, 0)] if bundled else []) + CANDIDATES
 
 
+def _font_class():
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase.pdfdoc import PDFArray
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    class Widths(PDFArray):
+        """A subset's glyph widths, 16 to a line. PDFArray formats each
+        number on its own through three calls and a codec (~1 ms a 256-glyph
+        subset, ~10 subsets a visit's set); the numbers need none of that."""
+        def format(self, document, IND=b"\n "):
+            w = self.sequence
+            return b"[" + b"\n".join(fp_str(*w[i:i + 16]).encode("ascii") for i in range(0, len(w), 16)) + b"]"
+
+    class FormsFont(TTFont):
+        def addObjects(self, doc):
+            super().addObjects(doc)
+            for font in doc.idToObject["BasicFonts"].dict.values():
+                widths = getattr(font, "Widths", None)
+                if type(widths) is PDFArray and widths.sequence:
+                    font.Widths = Widths(widths.sequence)
+
+    return FormsFont
+
+
 def _try_load(path: Path, index: int):
-    from reportlab.pdfbase.ttfonts import TTFont, TTFError
+    from reportlab.pdfbase.ttfonts import TTFError
     try:
-        font = TTFont(FONT_NAME, str(path), subfontIndex=index)
+        font = _font_class()(FONT_NAME, str(path), subfontIndex=index)
     except (TTFError, OSError, ValueError, KeyError):
         return None
     # A usable font must cover the characters every form prints.
