@@ -11,6 +11,7 @@ are tried but usually refused; the candidates below are TrueType.
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -76,7 +77,10 @@ def _candidates() -> list[tuple[Path, int]]:
     return ([(bundled, 0)] if bundled else []) + CANDIDATES
 
 
+@functools.cache
 def _font_class():
+    """reportlab's TTFont, writing its subsets' widths faster (imported late,
+    as everything of reportlab here)."""
     from reportlab.lib.rl_accel import fp_str
     from reportlab.pdfbase.pdfdoc import PDFArray
     from reportlab.pdfbase.ttfonts import TTFont

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
 from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
@@ -23,12 +23,13 @@ from reportlab.pdfgen import canvas as rl_canvas
 from forms import flate
 from forms.fonts import register_cjk_font
 
+flate.install()                    # every PDF built here: streams at zlib level 1
+
 PAD = 1.6 * mm
 LEADING = 1.35                     # line height / font size
 _TOKEN = re.compile(r"[\x21-\x7e]+| |.", re.S)
 _NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%")
 _NO_LINE_END = set("（《「『“‘(")
-flate.install()
 Drawer = Callable[[rl_canvas.Canvas, float, float, float, float], None]
 
 
