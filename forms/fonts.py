@@ -79,7 +79,8 @@ def _candidates() -> list[tuple[Path, int]]:
 
 @functools.cache
 def _font_class():
-    """reportlab's TTFont, writing its subsets' widths faster (imported late,
+    """reportlab's TTFont, with the two changes that make embedding its
+    subsets cheap: tables read once, widths written plainly (imported late,
     as everything of reportlab here)."""
     from reportlab.lib.rl_accel import fp_str
     from reportlab.pdfbase.pdfdoc import PDFArray
@@ -94,6 +95,10 @@ def _font_class():
             return b"[" + b"\n".join(fp_str(*w[i:i + 16]).encode("ascii") for i in range(0, len(w), 16)) + b"]"
 
     class FormsFont(TTFont):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            _keep_tables(self.face)
+
         def addObjects(self, doc):
             super().addObjects(doc)
             for font in doc.idToObject["BasicFonts"].dict.values():
@@ -113,7 +118,6 @@ def _try_load(path: Path, index: int):
     # A usable font must cover the characters every form prints.
     if any(ord(ch) not in font.face.charToGlyph for ch in "抽样单编号受检单位□■"):
         return None
-    _keep_tables(font.face)
     return font
 
 
