@@ -78,7 +78,6 @@ class DocumentContext:
     plan: Plan | None = None
     plan_item: PlanItem | None = None
     task: Task | None = None
-    notice_no: str = ""              # 通知书编号; defaults to the record number
     plan_notice: PlanNotice | None = None
     notice_valid_until: date | None = None   # 通知书有效期 (the task's due date)
     rule: SamplingRule | None = None         # the product's rule: product fields in its order
@@ -98,6 +97,13 @@ class DocumentContext:
     @property
     def record_no(self) -> str:
         return self.visit.record_no
+
+    @property
+    def notice_number(self) -> str:
+        """通知书编号: the province's number for the task's notice ("" if the
+        task came from a server that does not number notices: the notice
+        then leaves the field to be filled in by hand, never another number)."""
+        return self.task.notice_no if self.task is not None else ""
 
     @property
     def task_source(self) -> str:

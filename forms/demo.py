@@ -162,7 +162,7 @@ def demo_context(signer: Signer | None = None) -> DocumentContext:
     key as signer, or a throwaway KeySigner is used."""
     visit, images = demo_visit()
     task = Task(id=visit.task_id, plan_id=PLAN.id, plan_item_ids=[PLAN_ITEM.id], party=visit.party,
-                team=SAMPLERS, agency_id=AGENCY.id, due_date="2022-10-31")
+                team=SAMPLERS, agency_id=AGENCY.id, due_date="2022-10-31", notice_no="晋市监抽〔2022〕4-0018号")
     advice = ImprovementAdvice(
         report_no="SXJC-YP-2022-4-0018", failed_items="研究法辛烷值（RON）；烯烃含量（体积分数）",
         problem="研究法辛烷值实测 91.2，标准要求不小于 92；烯烃含量实测 19.6%，标准要求不大于 18%。",
@@ -176,7 +176,7 @@ def demo_context(signer: Signer | None = None) -> DocumentContext:
                           findings=["签名有效，与抽样记录相符"])
     from app.domain.reference_data import load_plan_notice, load_sampling_rules
     return DocumentContext(visit=visit, agency=AGENCY, authority=AUTHORITY, plan=PLAN, plan_item=PLAN_ITEM,
-                           task=task, notice_no="晋市监抽〔2022〕4-0018号", signature_images=images,
+                           task=task, signature_images=images,
                            seal_payloads=seal_payloads(visit, signer or KeySigner()), advice=advice,
                            plan_notice=PlanNotice(**load_plan_notice()),
                            notice_valid_until=datetime(2022, 10, 31, tzinfo=TZ).date(),

@@ -10,6 +10,8 @@ from forms.common import BLANK_DATE, fmt_date, signer_box
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, L, V
 
+BLANK_NO = "______________________"   # to be written in by hand
+
 TITLE = REGISTRY[DocumentKind.INSPECTION_NOTICE].title
 
 DUTIES = [
@@ -46,7 +48,7 @@ def build(ctx: DocumentContext) -> bytes:
     v, a, auth = ctx.visit, ctx.agency, ctx.authority
     doc = Doc(TITLE, ctx.record_no)
     doc.title(TITLE, size=20, gap=3 * mm)
-    doc.line(left=f"抽样单编号：{ctx.record_no}", right=f"编号：{ctx.notice_no or ctx.record_no}")
+    doc.line(left=f"抽样单编号：{ctx.record_no}", right=f"编号：{ctx.notice_number or BLANK_NO}")
     doc.space(2 * mm)
     party = v.party.name or "____________________________________"
     doc.para(f"{party}：", size=11)

@@ -84,4 +84,5 @@ class Task:
     source: str = "2022年第四批产品质量监督抽查"   # i18n: recorded value (任务来源)
     kind: str = "监督抽查"                          # i18n: recorded value (任务类别: 监督抽查 / 复查)
     notes: str = ""
+    notice_no: str = ""            # 通知书编号, given by the province with the task
     extra: dict = field(default_factory=dict)

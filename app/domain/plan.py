@@ -31,6 +31,7 @@ class Plan:
     title: str
     document_no: str             # 晋市监函〔2022〕279号
     items: tuple[PlanItem, ...]
+    notice_no_format: str = ""   # the province's notice numbers: 晋市监抽〔2022〕4-{seq}号
 
     @property
     def total_batches(self) -> int:

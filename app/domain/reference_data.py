@@ -110,6 +110,14 @@ class _Checker:
 
 # ---- plan --------------------------------------------------------------
 
+def _notice_no_format(c: "_Checker", doc: dict) -> str:
+    """Optional; where given, "{seq}" marks where each task's number goes."""
+    fmt = doc.get("notice_no_format", "")
+    if not isinstance(fmt, str) or (fmt and "{seq}" not in fmt):
+        c.fail("notice_no_format", "must be a text with {seq} where the task's number goes")
+    return fmt
+
+
 def load_plan(path: Path | str | None = None) -> Plan:
     """The plan in resources/plan_2022_4.json (or `path`), validated."""
     path, doc = _read(path, PLAN_FILE)
@@ -136,7 +144,8 @@ def load_plan(path: Path | str | None = None) -> Plan:
                               batches=c.positive_int(raw, "batches", where),
                               scopes=tuple(scopes)))
     plan = Plan(id=c.text(doc, "id", "plan"), title=c.text(doc, "title", "plan"),
-                document_no=c.text(doc, "document_no", "plan"), items=tuple(items))
+                document_no=c.text(doc, "document_no", "plan"), items=tuple(items),
+                notice_no_format=_notice_no_format(c, doc))
     total = doc.get("total_batches")
     if total is not None and total != plan.total_batches:
         c.fail("total_batches", f"says {total} but the items add up to {plan.total_batches}")

@@ -33,7 +33,7 @@ def task(t: TaskOut) -> Task:
     return Task(id=t.id, plan_id=t.plan_id, plan_item_ids=list(t.plan_item_ids), party=party(t.party),
                 team=[sampler(s) for s in t.team], agency_id=t.agency_id, due_date=t.due_date,
                 status=TaskStatus(t.status), cancel_reason=t.cancel_reason, source=t.source or Task.source,
-                kind=t.kind, notes=t.notes)
+                kind=t.kind, notes=t.notes, notice_no=t.notice_no)
 
 
 def rule(raw: dict) -> SamplingRule:

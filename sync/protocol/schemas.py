@@ -202,6 +202,7 @@ class TaskOut(Wire):
     source: str = ""
     kind: str = "监督抽查"  # i18n: recorded value (任务类别)
     notes: str = ""
+    notice_no: str = ""      # 通知书编号; optional: an older server sends none, an older client ignores it
     updated_at: datetime
 
 

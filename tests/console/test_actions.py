@@ -41,6 +41,10 @@ def test_assign_reassign_and_cancel_a_task(console_server):
         task_id = re.search(r"q=(t-[0-9a-f]+)", r.headers["location"]).group(1)
         page = c.get(r.headers["location"]).text
         assert f"已派发任务 {task_id}" in page and party.name in page
+        notice_no = re.search(r'class="notice-no"[^>]*>([^<]+)<', page).group(1)
+        assert re.fullmatch(r"晋市监抽〔2022〕4-\d{4}号", notice_no)
+        found = c.get("/console/tasks", params={"q": notice_no}).text       # the number on a party's notice finds it
+        assert found.count('data-task="') == 1 and f'data-task="{task_id}"' in found
         # an agency admin cannot give the task to another agency's team: that team is not there for them
         assert c.post(f"/console/tasks/{task_id}/reassign", data={"csrf": csrf, "team_id": "team-demo-2",
                                                                   "reason": "x"}).status_code == 404

@@ -90,3 +90,24 @@ def test_0005_lab_matches_the_models_goes_down_and_up_and_finds_devices_by_key_i
         assert old.seal_key_id == hashlib.sha256(b"k" * 32).digest()[:4].hex()
         for device_id, key in keys.items():
             assert s.get(Device, device_id).seal_key_id == hashlib.sha256(base64.b64decode(key)).digest()[:4].hex()
+
+
+def test_0012_notice_numbers_match_the_models_and_number_older_tasks_in_assignment_order(db):
+    from sync.server.tasks.models import Task
+    with db.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diffs if "notice_no" in repr(d)] == []
+    with db.session() as s:
+        seed(session=s)
+    url = db.engine.url.render_as_string(hide_password=False)
+    command.downgrade(alembic_config(url, db.engine), "0011_blob_uploads")    # tasks assigned before numbering
+    command.upgrade(alembic_config(url, db.engine), "head")
+    db.sessions.configure(bind=db.engine)
+    with db.session() as s:
+        tasks = s.scalars(select(Task).order_by(Task.created_at, Task.id)).all()
+    assert len(tasks) >= 3
+    by_plan: dict[str, list[str]] = {}
+    for t in tasks:
+        by_plan.setdefault(t.plan_id, []).append(t.notice_no)
+    for plan_id, numbers in by_plan.items():
+        assert numbers == [f"{plan_id}-{n:04d}" for n in range(1, len(numbers) + 1)]

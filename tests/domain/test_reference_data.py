@@ -180,6 +180,7 @@ def test_broken_json_names_line_and_column(tmp_path):
     (lambda d: d["items"][0].pop("product"), r"items\[0\]\.product: must be a non-empty text"),
     (lambda d: d.update(total_batches=700), r"total_batches: says 700 but the items add up to 745"),
     (lambda d: d.update(items=[]), r"plan\.items: must be a non-empty list"),
+    (lambda d: d.update(notice_no_format="晋市监抽〔2022〕4-号"), r"notice_no_format: must be a text with \{seq\}"),
 ])
 def test_malformed_plan_is_refused_with_a_clear_message(tmp_path, edit, message):
     with pytest.raises(ReferenceDataError, match=r"plan_2022_4\.json: " + message):

@@ -117,6 +117,13 @@ def test_notice_cites_the_real_notice_and_its_basis_and_validity(demo):
     assert "有效期2022年10月12日至2022年10月31日" in text
 
 
+def test_notice_prints_the_provinces_notice_number_not_the_record_number(demo):
+    assert "编号：晋市监抽〔2022〕4-0018号" in text_of(inspection_notice.build(demo))
+    older = replace(demo, task=replace(demo.task, notice_no=""))     # a task from a server that gave none
+    head = line_with(inspection_notice.build(older), "抽样单编号")
+    assert head.count(demo.record_no) == 1 and re.search(r"编号：_{10,}", head), head
+
+
 def test_notice_has_no_stray_spaces_and_no_repeated_labels(demo):
     raw = "".join(pdftotext(inspection_notice.build(demo)).splitlines())
     assert "销售的车用汽油进行" in raw and "由山西省检验检测中心承担" in raw

@@ -170,6 +170,7 @@ TEXT: dict[str, str] = {
     'task.title': N_("抽样任务"),
     'task.assign': N_("派发任务"),
     'task.due': N_("完成期限"),
+    'task.notice_no': N_("通知书编号"),
     'task.plan_item': N_("计划产品"),
     'task.status.cancelled': N_("已取消"),
     'task.reassign': N_("改派"),

@@ -90,6 +90,8 @@ def seed(*, session: Session, today: date | None = None, password: str | None = 
     today = today or china_today()
     password = password or generate_password()
     plan = session.get(Plan, "2022-4") or plans.import_plan(session=session, data=demo_plan(), actor="demo")
+    if not plan.notice_no_format:       # a demo database from before notices were numbered (0012)
+        plan.notice_no_format = demo_plan()["notice_no_format"]
     plans.import_rules(session=session, rules=demo_rules(), actor="demo")
     first_run = session.get(Agency, AGENCY_ID) is None
     if first_run:

@@ -13,6 +13,9 @@ class Plan(Base):
     title: Mapped[str] = mapped_column(String(200))
     document_no: Mapped[str] = mapped_column(String(100), default="")
     reports_due: Mapped[str] = mapped_column(String(10), default="")   # all reports delivered by (12-20)
+    # How the province numbers the inspection notices (通知书编号) of this
+    # plan's tasks: "{seq}" stands for the task's 4-digit sequence number.
+    notice_no_format: Mapped[str] = mapped_column(String(100), default="")
 
 
 class PlanItem(Base):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,15 @@ class PlanIn(BaseModel):
     id: Annotated[Id, Field(max_length=32)]
     title: Text(200, 1)
     document_no: Text(100) = ""
+    notice_no_format: Text(100) = ""   # e.g. "晋市监抽〔2022〕4-{seq}号"
     items: list[_ItemIn] = Field(max_length=1000)
+
+    @field_validator("notice_no_format")
+    @classmethod
+    def _has_seq(cls, v: str) -> str:
+        if v and "{seq}" not in v:
+            raise ValueError('must contain {seq}, where the task\'s number goes')
+        return v
 
 
 def import_plan(*, session: Session, data: dict, actor: str = "cli") -> Plan:
@@ -40,6 +48,8 @@ def import_plan(*, session: Session, data: dict, actor: str = "cli") -> Plan:
     data = PlanIn.model_validate(data).model_dump()
     plan = session.get(Plan, data["id"]) or Plan(id=data["id"])
     plan.title, plan.document_no = data["title"], data.get("document_no", "")
+    if data["notice_no_format"]:
+        plan.notice_no_format = data["notice_no_format"]
     plan.reports_due = str(((data.get("deadlines") or {}).get("reports_delivered") or {}).get("date") or "")
     session.add(plan)
     for item in data["items"]:

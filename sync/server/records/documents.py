@@ -109,7 +109,8 @@ def context(*, session: Session, view: RecordView, blobs: DiskBlobStore) -> Docu
                        party=visit.party, team=[Sampler(id=m.sampler_id, name=m.name, certificate_no=m.certificate_no)
                                                 for m in visit.team],
                        agency_id=task_row.agency_id, due_date=task_row.due_date, source=task_row.source,
-                       kind=task_row.kind, notes=task_row.notes) if task_row else None)
+                       kind=task_row.kind, notes=task_row.notes, notice_no=task_row.notice_no)
+            if task_row else None)
     shas = {s.image_sha256 for s in visit.signatures}
     if visit.sign_refusal and visit.sign_refusal.witness_signature_sha256:
         shas.add(visit.sign_refusal.witness_signature_sha256)

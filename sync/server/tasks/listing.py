@@ -35,7 +35,8 @@ def tasks(*, session: Session, scope: str | None, plan_item_id: str = "", status
         q = q.where(Task.team_id == team_id)
     if text.strip():
         like = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        q = q.where(Party.name.ilike(like, escape="\\") | Task.id.ilike(like, escape="\\"))
+        q = q.where(Party.name.ilike(like, escape="\\") | Task.id.ilike(like, escape="\\")
+                    | Task.notice_no.ilike(like, escape="\\"))
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     q = q.order_by(Task.created_at.desc(), Task.id).limit(per_page).offset((max(page, 1) - 1) * per_page)
     return [TaskRow(*row) for row in session.execute(q)], total

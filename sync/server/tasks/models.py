@@ -27,6 +27,9 @@ class Task(Base):
     source: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(20), default="监督抽查")  # i18n: recorded value
     notes: Mapped[str] = mapped_column(Text, default="")
+    # 通知书编号: the number of the inspection notice the team shows and
+    # leaves with the party, given when the task is assigned (tasks/numbers.py).
+    notice_no: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

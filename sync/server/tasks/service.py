@@ -18,6 +18,7 @@ from sync.server.parties.service import party_out
 from sync.server.plan.models import PlanItem
 from sync.server.pull.changes import record_change
 from sync.server.tasks.models import Task, TaskMove
+from sync.server.tasks.numbers import next_notice_no
 
 DEFAULT_SOURCE = "2022年第四批产品质量监督抽查"  # i18n: recorded value (任务来源)
 
@@ -38,7 +39,8 @@ def create_task(*, session: Session, plan_item_id: str, party_id: str, team_id: 
         raise ApiError(422, "plan.scope", product=item.product, scope=party.scope, scopes=list(item.scopes))
     task = Task(id=f"t-{uuid.uuid4().hex[:12]}", plan_id=item.plan_id, plan_item_id=item.id,
                 party_id=party.id, agency_id=team.agency_id, team_id=team.id, due_date=due_date,
-                status="assigned", source=DEFAULT_SOURCE, notes=notes)
+                status="assigned", source=DEFAULT_SOURCE, notes=notes,
+                notice_no=next_notice_no(session=session, plan_id=item.plan_id))
     session.add(task)
     session.flush()
     record_change(session=session, kind="task", entity_id=task.id)
@@ -137,7 +139,7 @@ def tasks_out(*, session: Session, tasks: list[Task]) -> list[TaskOut]:
     return [TaskOut(id=t.id, plan_id=t.plan_id, plan_item_ids=[t.plan_item_id], party=party_out(parties[t.party_id]),
                     team=teams.get(t.team_id, []), agency_id=t.agency_id, team_id=t.team_id,
                     due_date=t.due_date, status=t.status, cancel_reason=t.cancel_reason, source=t.source,
-                    kind=t.kind, notes=t.notes, updated_at=t.updated_at) for t in tasks]
+                    kind=t.kind, notes=t.notes, notice_no=t.notice_no, updated_at=t.updated_at) for t in tasks]
 
 
 def visible_tasks(*, session: Session, where: ColumnElement[bool], ids: set[str] | None = None) -> list[Task]:
