@@ -21,25 +21,21 @@ def tools_missing() -> list[str]:
 
 
 class Display:
-    """Xvfb on the first free display number from 140 up."""
+    """Xvfb on a display number it picks itself (-displayfd): no race with
+    another test process starting its own Xvfb at the same moment."""
 
     def __init__(self) -> None:
-        self.proc = None
-        for n in range(140, 240):
-            if Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists():
-                continue
-            proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
-                                     "-nolisten", "tcp", "-noreset"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            end = time.monotonic() + 10
-            while time.monotonic() < end and proc.poll() is None:
-                if Path(f"/tmp/.X11-unix/X{n}").exists():
-                    self.proc, self.name = proc, f":{n}"
-                    return
-                time.sleep(0.05)
-            proc.kill()
-            proc.wait()
-        raise RuntimeError("no free X display for Xvfb")
+        read, write = os.pipe()
+        self.proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0",
+                                      f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp", "-noreset"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, pass_fds=(write,))
+        os.close(write)
+        with os.fdopen(read) as f:          # Xvfb writes the number once it accepts clients
+            number = f.readline().strip()
+        if not number.isdigit():
+            self.proc.kill()
+            raise RuntimeError(f"Xvfb did not start: {self.proc.communicate()[1].decode(errors='replace')[-500:]}")
+        self.name = f":{number}"
 
     def env(self) -> dict:
         return {**os.environ, "DISPLAY": self.name}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from sync.server.db import is_postgres
@@ -12,17 +12,38 @@ from sync.server.pull.models import Change
 
 CURSOR_VERSION = "1"
 _PG_CHANGE_LOCK = 72010401   # advisory lock id: change rows commit in seq order
+_PENDING = "fs_pending_changes"   # session.info key: changes logged, not written yet
 
 
 def record_change(*, session: Session, kind: str, entity_id: str) -> None:
-    """Log a change to server-owned data. On PostgreSQL writers take a
-    transaction-scoped advisory lock first, so sequence numbers commit in
-    order and a pull never skips a row committed late (SQLite writers are
-    serialized anyway)."""
+    """Log a change to server-owned data. The row is written as the
+    transaction commits (_write_pending), under a transaction-scoped
+    advisory lock on PostgreSQL, so sequence numbers commit in order and a
+    pull never skips a row committed late (SQLite writers are serialized).
+
+    Taken last, the lock is never held while the transaction waits for a
+    row: taken at the first change, it deadlocked an assignment (lock held,
+    then its task row's key check on the plan item) against a record push
+    (plan item locked for its quota, then the lock)."""
+    session.info.setdefault(_PENDING, []).append((kind, entity_id))
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
     if is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHANGE_LOCK})
-    session.add(Change(token=secrets.token_hex(4), kind=kind, entity_id=entity_id))
+    session.add_all(Change(token=secrets.token_hex(4), kind=kind, entity_id=entity_id) for kind, entity_id in pending)
     session.flush()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_pending(session: Session, transaction) -> None:
+    """A transaction rolled back or closed: its changes did not happen."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def current_cursor(*, session: Session) -> tuple[int, str]:
