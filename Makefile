@@ -26,9 +26,12 @@ lint-imports: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 # The long randomized runs (500 fault schedules) are marked slow: `make test-slow`.
+# Test files run in parallel, one worker per core up to 4 (pytest-xdist);
+# `make test PARALLEL=` runs them in this one process.
+PARALLEL ?= -n auto --maxprocesses 4 --dist loadfile
 test: $(STAMP)
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest -q -m "not slow and not bundle"
+	$(PY) -m pytest -q -m "not slow and not bundle" $(PARALLEL)
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
