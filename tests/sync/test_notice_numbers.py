@@ -69,8 +69,14 @@ def test_a_plan_without_a_format_numbers_by_plan_id_and_a_bad_format_is_refused(
         with pytest.raises(ValueError, match="seq"):
             plans.import_plan(session=s, data={"id": "2023-2", "title": "2023年第二批", "items": [],
                                                "notice_no_format": "晋市监抽〔2023〕2-号"})
+        longest = "晋" * 95 + "{seq}"                        # as long as a plan file may give it
+        plans.import_plan(session=s, data={"id": "2023-3", "title": "2023年第三批", "notice_no_format": longest,
+                                           "items": [{"id": "2023-3-1", "seq": 1, "category": "交通用具及相关产品",
+                                                      "product": "车用汽油", "batches": 3,
+                                                      "scopes": ["gas_station"]}]})
     with live.client("prov") as c:
-        r = c.post("/v1/tasks", json={"plan_item_id": "2023-1-1", "party_id": live.world.parties["gas2"],
-                                      "team_id": "team-a2"})
-    assert r.status_code == 201 and r.json()["notice_no"] == "2023-1-0001"
+        made = [c.post("/v1/tasks", json={"plan_item_id": item, "party_id": live.world.parties["gas2"],
+                                          "team_id": "team-a2"}) for item in ("2023-1-1", "2023-3-1")]
+    assert [r.status_code for r in made] == [201, 201], made[-1].text
+    assert [r.json()["notice_no"] for r in made] == ["2023-1-0001", "晋" * 95 + "0001"]
 

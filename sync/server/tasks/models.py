@@ -29,7 +29,7 @@ class Task(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     # 通知书编号: the number of the inspection notice the team shows and
     # leaves with the party, given when the task is assigned (tasks/numbers.py).
-    notice_no: Mapped[str] = mapped_column(String(64), default="")
+    notice_no: Mapped[str] = mapped_column(String(120), default="")   # the format (100) with its number
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -20,7 +20,7 @@ def upgrade() -> None:
     with op.batch_alter_table('plans', schema=None) as batch_op:
         batch_op.add_column(sa.Column('notice_no_format', sa.String(length=100), nullable=False, server_default=''))
     with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('notice_no', sa.String(length=64), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('notice_no', sa.String(length=120), nullable=False, server_default=''))
     bind = op.get_bind()
     rows = bind.execute(sa.text("SELECT id, plan_id FROM tasks ORDER BY plan_id, created_at, id")).all()
     seq: dict[str, int] = {}
