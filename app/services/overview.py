@@ -106,6 +106,15 @@ def awaiting_sync(ws: Workspace, *, limit: int = PAGE, offset: int = 0) -> list[
     return [with_deadline(v, now, statuses.get(v.id, "")) for v in rows]
 
 
+def awaiting_sync_page(ws: Workspace) -> tuple[list[AwaitingSync], int]:
+    """awaiting_sync()'s first page and count_awaiting_sync(), in one read."""
+    now = ws.now()
+    with ws.db.read() as s:
+        rows, total = overview_repo.awaiting_sync_page(s, limit=PAGE)
+        statuses = overview_repo.sync_statuses(s, [v.id for v in rows])
+    return [with_deadline(v, now, statuses.get(v.id, "")) for v in rows], total
+
+
 def count_awaiting_sync(ws: Workspace) -> int:
     with ws.db.read() as s:
         return overview_repo.count_awaiting_sync(s)
@@ -135,7 +144,8 @@ def home(ws: Workspace, plan_id: str) -> HomeData:
     now = ws.now()
     unfinished = in_progress(ws)
     free, need = disk_space(ws)
+    awaiting, awaiting_total = awaiting_sync_page(ws)
     return HomeData(tasks=reference.list_tasks(ws), in_progress=unfinished,
-                    awaiting=awaiting_sync(ws), awaiting_total=count_awaiting_sync(ws),
+                    awaiting=awaiting, awaiting_total=awaiting_total,
                     progress=plan_progress(ws, plan_id) if plan_id else [], now=now, plan_id=plan_id,
                     resume=[resume_point(v) for v in unfinished], disk_free=free, disk_need=need)

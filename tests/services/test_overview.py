@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from unittest.mock import patch
 
 from app.domain.visit import VisitStatus
 from app.domain.workflow import Step
@@ -55,6 +56,10 @@ def test_awaiting_sync_lists_the_oldest_first_and_pages(seeded, clock):
     first = overview.awaiting_sync(seeded, limit=3)
     rest = overview.awaiting_sync(seeded, limit=3, offset=3)
     assert [w.visit.id for w in first + rest] == ids
+    with patch.object(overview, "PAGE", 3):              # the home screen's first page and count, in one read
+        home = overview.home(seeded, "2022-4")
+    assert [w.visit.id for w in home.awaiting] == ids[:3] and home.awaiting_total == 5
+    assert [w.sync_status for w in home.awaiting] == [w.sync_status for w in first]
 
 
 def test_resume_point_names_the_step_where_the_visit_stopped(seeded):
