@@ -107,17 +107,12 @@ def awaiting_sync(ws: Workspace, *, limit: int = PAGE, offset: int = 0) -> list[
 
 
 def awaiting_sync_page(ws: Workspace) -> tuple[list[AwaitingSync], int]:
-    """awaiting_sync()'s first page and count_awaiting_sync(), in one read."""
+    """awaiting_sync()'s first page and the count of all waiting visits, in one read."""
     now = ws.now()
     with ws.db.read() as s:
         rows, total = overview_repo.awaiting_sync_page(s, limit=PAGE)
         statuses = overview_repo.sync_statuses(s, [v.id for v in rows])
     return [with_deadline(v, now, statuses.get(v.id, "")) for v in rows], total
-
-
-def count_awaiting_sync(ws: Workspace) -> int:
-    with ws.db.read() as s:
-        return overview_repo.count_awaiting_sync(s)
 
 
 def search_visits(ws: Workspace, text: str, *, limit: int = PAGE, offset: int = 0) -> list[VisitSummary]:

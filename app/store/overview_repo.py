@@ -82,10 +82,6 @@ def awaiting_sync_page(session: Session, *, limit: int = 100) -> tuple[list[Visi
     return [_summary(rows[i]) for i in first if i in rows], len(ids)
 
 
-def count_awaiting_sync(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(VisitRow).where(_awaiting_sync_clause())) or 0
-
-
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
