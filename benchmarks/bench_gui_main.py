@@ -7,11 +7,14 @@
     the DB worker -> rows painted; target <= 100 ms), and a search by party
     name (query issued -> results painted; target <= 50 ms). Baselines: the same first paint on
     an empty database, and the plain LIKE over the visits table.
-(b) the longest GUI-thread stall while 30 photos of 12 megapixels are
-    ingested through BgOp + app.services.evidence.ingest and attached through
-    DbOp (target <= 50 ms) while a second process keeps one core busy (the
-    bench starts it), from a 5 ms QTimer heartbeat; baselines: the
-    heartbeat's largest gap while idle, without and with that load."""
+(b) the longest GUI-thread stall while a sampler adds 30 photos of 12
+    megapixels to a visit through the wizard's own photo section
+    (EvidencePhotos.add_files: the ingest op, the attach on the DB worker,
+    the thumbnails shown), three batches into one category, so the last
+    lands beside 60 photos already shown (target <= 50 ms), while a second
+    process keeps one core busy (the bench starts it), from a 5 ms QTimer
+    heartbeat under a running event loop; baselines: the heartbeat's
+    largest gap while idle, without and with that load."""
 from __future__ import annotations
 
 import os
@@ -27,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from common import MISSED, busy_core, report  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 N_VISITS = 20_000
@@ -152,7 +155,9 @@ def bench_lists(app, root: Path) -> bool:
 
 
 def heartbeat(app, run, interval_ms=5):
-    """Largest gap between heartbeat ticks (ms) while `run(done)` works."""
+    """Largest gap between heartbeat ticks (ms) while `run(done)` works,
+    under a running event loop as in the app (not a polling loop: a GUI
+    thread that polls looks busy to the OS scheduler)."""
     gaps, clock = [], QElapsedTimer()
     timer = QTimer(interval=interval_ms)
     timer.setTimerType(timer.timerType().PreciseTimer)
@@ -164,50 +169,69 @@ def heartbeat(app, run, interval_ms=5):
             gaps.append(now - last[0])
         last[0] = now
     timer.timeout.connect(tick)
+    loop = QEventLoop()
+    guard = QTimer(singleShot=True, interval=300_000)
+    guard.timeout.connect(loop.quit)
+    finished = []
+
+    def done(value) -> None:
+        finished.append(value)
+        loop.quit()
     clock.start()
     timer.start()
-    finished = []
-    run(finished.append)
-    wait_until(app, lambda: finished, timeout=300)
+    guard.start()
+    run(done)
+    if not finished:
+        loop.exec()
     timer.stop()
+    if not finished:
+        raise TimeoutError("the work did not finish in 300 s")
     return max(gaps) if gaps else 0.0, len(gaps)
 
 
 def bench_ingest(app, root: Path, ws) -> bool:
     from bench_photo_ingest import make_photo
     from app.domain.visit import EvidenceCategory
-    from app.services import evidence, visits
-    from app.ui.ops import BgOp, DbOp
+    from app.services import visits
+    from app.ui import ops
+    from app.ui.wizard.photos import EvidencePhotos
+    from app.ui.wizard.session import VisitSession
 
     photo = root / "photo.jpg"
     make_photo(photo)
     data = photo.read_bytes()
     visit = visits.unfinished_visits(ws)[0]
+    # The evidence step's photo sections, as the wizard shows them.
+    page = EvidencePhotos(VisitSession(ws, visit.id), [EvidenceCategory.SITE, EvidenceCategory.STORAGE], columns=2)
+    page.resize(1280, 700)
+    page.show()
+    page.load(visits.load(ws, visit.id))
+    wait_until(app, lambda: ops.pending() == 0)
+    section = page.section(EvidenceCategory.SITE.value)
 
-    def new_photos(r: int) -> list[Path]:
+    def new_photos(r: int) -> list[str]:
         """30 distinct files (bytes after the JPEG end marker): no deduplication."""
         out = []
         for i in range(30):
             p = root / f"camera{r}" / f"IMG_{i:04d}.JPG"
             p.parent.mkdir(exist_ok=True)
             p.write_bytes(data + os.urandom(16))
-            out.append(p)
+            out.append(str(p))
         return out
 
     idle, _ = heartbeat(app, lambda done: QTimer.singleShot(1000, lambda: done(1)))
 
     def run(done, paths):
-        left = [len(paths)]
+        want = len(section.evidence_ids()) + len(paths)
+        poll = QTimer(interval=10)
 
-        def attached(_item):
-            left[0] -= 1
-            if left[0] == 0:
+        def check():        # shown with their thumbnails, nothing left on the workers
+            if len(section.evidence_ids()) >= want and section.thumbnails_loaded() >= want and ops.pending() == 0:
+                poll.stop()
                 done(1)
-        for p in paths:
-            BgOp(evidence.ingest, ws, p).success(
-                lambda stored, p=p: DbOp(evidence.attach, ws, visit.id, EvidenceCategory.SITE, stored,
-                                         name=p.name).success(attached).run_in_background()
-            ).run_in_background()
+        poll.timeout.connect(check)
+        poll.start()
+        page.add_files(EvidenceCategory.SITE.value, paths)
     stalls, spent = [], []
     with busy_core():                 # a second process keeps one core busy meanwhile
         loaded_idle, _ = heartbeat(app, lambda done: QTimer.singleShot(1000, lambda: done(1)))
@@ -216,9 +240,11 @@ def bench_ingest(app, root: Path, ws) -> bool:
             t0 = time.perf_counter()
             stalls.append(heartbeat(app, lambda done: run(done, paths))[0])
             spent.append(time.perf_counter() - t0)
-    print(f"# 30 photos 4000x3000 ({len(data) / 1e6:.1f} MB each) ingested and attached with one core "
-          f"kept busy by another process, {ROUNDS} rounds: {', '.join(f'{x:.1f}' for x in spent)} s; "
-          f"largest gaps {stalls} ms (the worst counts)", flush=True)
+    shown = len(section.evidence_ids())
+    page.close()
+    print(f"# 30 photos 4000x3000 ({len(data) / 1e6:.1f} MB each) added through the wizard's photo section "
+          f"with one core kept busy by another process, {ROUNDS} rounds into one category ({shown} shown at the "
+          f"end): {', '.join(f'{x:.1f}' for x in spent)} s; largest gaps {stalls} ms (the worst counts)", flush=True)
     return report("gui_ingest_max_stall_busy_core", max(stalls), "ms", "<=", 50,
                   baseline=f"idle GUI {idle:.0f} ms, idle GUI with the busy core {loaded_idle:.0f} ms")
 

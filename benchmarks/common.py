@@ -42,7 +42,10 @@ def busy_core() -> Iterator[subprocess.Popen]:
     """A second process keeping one core busy for the duration (what an
     antivirus scan or a sync does to a laptop), so a figure measured inside
     is not a quiet-machine figure."""
-    proc = subprocess.Popen([sys.executable, "-c", "while True: pass"],
+    # It stops by itself once this process is gone (killed, or a pipe closed
+    # under it): an orphan would burn a core until someone noticed.
+    spin = "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n    pass"
+    proc = subprocess.Popen([sys.executable, "-c", spin],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield proc

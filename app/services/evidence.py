@@ -80,22 +80,35 @@ def _index(s, ws: Workspace, stored, name: str) -> None:
 def attach(ws: Workspace, visit_id: str, category: EvidenceCategory, stored, *, name: str = "",
            note: str = "") -> EvidenceItem:
     """Add an ingested file to the visit (`stored`: what ingest returned)."""
-    meta = stored.meta if isinstance(stored, Imported) else MediaMeta()
-    stored = stored.stored if isinstance(stored, Imported) else stored
+    return attach_batch(ws, visit_id, category, [(name, stored)], note=note).evidence[-1]
+
+
+def attach_batch(ws: Workspace, visit_id: str, category: EvidenceCategory, batch: list[tuple[str, object]],
+                 *, note: str = "") -> Visit:
+    """Add ingested files, (original name, what ingest returned) each, to the
+    visit in one save: a batch chosen in the dialog or dropped lands whole,
+    and the visit is read and written once, not once per photo. Returns the
+    visit as saved (its last items are the batch's)."""
     now = ws.now()
-    taken = meta.taken_at.replace(microsecond=0) if meta.taken_at else None
-    item = EvidenceItem(id=str(uuid.uuid4()), category=category, sha256=stored.sha256,
-                        media=stored.media_type, captured_at=now, note=note, taken_at=taken,
-                        latitude=meta.latitude, longitude=meta.longitude)
+    indexed: set[str] = set()
     with editing(ws, visit_id) as (s, v):
-        _index(s, ws, stored, name)
-        if item.latitude and v.party.latitude:
-            item.distance_m = evidence_checks.distance_m(item.latitude, item.longitude,
-                                                         v.party.latitude, v.party.longitude)
-        item.flags = evidence_checks.photo_flags(taken_at=taken, imported_at=now, visit_started=v.started_at,
-                                                 distance=item.distance_m)
-        v.evidence.append(item)
-    return item
+        for name, stored in batch:
+            meta = stored.meta if isinstance(stored, Imported) else MediaMeta()
+            stored = stored.stored if isinstance(stored, Imported) else stored
+            taken = meta.taken_at.replace(microsecond=0) if meta.taken_at else None
+            item = EvidenceItem(id=str(uuid.uuid4()), category=category, sha256=stored.sha256,
+                                media=stored.media_type, captured_at=now, note=note, taken_at=taken,
+                                latitude=meta.latitude, longitude=meta.longitude)
+            if stored.sha256 not in indexed:        # the same file twice in one batch: one row
+                indexed.add(stored.sha256)
+                _index(s, ws, stored, name)
+            if item.latitude and v.party.latitude:
+                item.distance_m = evidence_checks.distance_m(item.latitude, item.longitude,
+                                                             v.party.latitude, v.party.longitude)
+            item.flags = evidence_checks.photo_flags(taken_at=taken, imported_at=now, visit_started=v.started_at,
+                                                     distance=item.distance_m)
+            v.evidence.append(item)
+    return v
 
 
 def add_evidence(ws: Workspace, visit_id: str, category: EvidenceCategory, path: str | Path,

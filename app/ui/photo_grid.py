@@ -27,6 +27,7 @@ MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".heic", ".heif", ".bmp", ".tif", ".t
 ID_ROLE = Qt.ItemDataRole.UserRole
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 THUMB_ROLE = Qt.ItemDataRole.UserRole + 2  # True once the real thumbnail shows
+THUMB_PATH_ROLE = Qt.ItemDataRole.UserRole + 3
 WAIVER_DELAY_MS = 600  # autosave the reason shortly after typing stops
 
 
@@ -57,6 +58,39 @@ def load_thumbnails(paths: dict[str, str]) -> dict[str, QImage]:
         if not img.isNull():
             out[eid] = img
     return out
+
+
+MAX_FLAG_LINES = 5
+
+
+def flag_notes(items: list[tuple]) -> str:
+    """The flagged photos in words, one line per distinct note: thirty photos
+    without a capture time make one line ("第1–30张：…"), not thirty; past
+    MAX_FLAG_LINES the rest is counted (each photo's tooltip has its note)."""
+    groups: dict[str, list[int]] = {}
+    names: dict[int, str] = {}
+    for n, e in enumerate(items, 1):
+        if len(e) > 5 and e[5]:
+            groups.setdefault((e[4] if len(e) > 4 else "").replace("\n", tr("；")), []).append(n)
+            names[n] = e[6] if len(e) > 6 else e[2]
+    lines = []
+    for note, ns in list(groups.items())[:MAX_FLAG_LINES]:
+        caption = names[ns[0]] if len(ns) == 1 else tr("第{ranges}张", ranges=number_ranges(ns))
+        lines.append("⚠ " + tr("{caption}：{note}", caption=caption, note=note))
+    rest = sum(len(ns) for ns in list(groups.values())[MAX_FLAG_LINES:])
+    if rest:
+        lines.append("⚠ " + tr("另有{n}张照片需核实（见各照片的提示）", n=rest))
+    return "\n".join(lines)
+
+
+def number_ranges(ns: list[int]) -> str:
+    """[1, 2, 3, 7] -> "1–3、7"."""
+    parts, start = [], ns[0]
+    for prev, cur in zip(ns, ns[1:] + [None]):
+        if cur != prev + 1:
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+            start = cur
+    return tr("、").join(parts)
 
 
 def placeholder_icon() -> QIcon:
@@ -105,7 +139,9 @@ class CategorySection(QGroupBox):
     def __init__(self, category: str, camera: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.category = category
-        self._thumb_generation = 0
+        self._entries: list[tuple] = []            # what set_items last showed
+        self._icons: dict[str, QIcon] = {}          # thumbnail path -> decoded icon
+        self._loading: set[str] = set()             # thumbnail paths being decoded
         self.setAcceptDrops(True)
         self.model = QStandardItemModel(self)
         self.view = ThumbList(tr("把照片拖到这里，或点击“添加照片”"))
@@ -153,43 +189,66 @@ class CategorySection(QGroupBox):
         """items: (evidence_id, thumbnail_path or None, caption[, original_path
         [, note, flagged, name]]): a flagged photo's caption is red, the note
         (what does not fit the visit, when it was taken) is its tooltip and is
-        listed under the thumbnails with the photo's name."""
-        self._thumb_generation += 1
-        self.model.clear()
-        icon = placeholder_icon()
-        to_load = {}
-        notes: list[str] = []
-        for entry in items:
+        listed under the thumbnails with the photo's name.
+
+        Called after every change of the visit: rows already shown stay when
+        photos were only added at the end, and a thumbnail is decoded once
+        (the section keeps it), so a visit of a hundred photos costs the GUI
+        thread the new photos only."""
+        items = [tuple(e) for e in items]
+        if items == self._entries:
+            return
+        old, self._entries = self._entries, items
+        if old and items[:len(old)] == old:
+            fresh = items[len(old):]           # added at the end: the rows shown stay
+        else:
+            self.model.clear()
+            fresh = items
+            shown = {e[1] for e in items if e[1]}
+            self._icons = {k: v for k, v in self._icons.items() if k in shown}
+        placeholder = None
+        to_load: dict[str, str] = {}
+        for entry in fresh:
             eid, thumb, caption = entry[:3]
-            item = QStandardItem(icon, caption)
+            icon = self._icons.get(thumb) if thumb else None
+            if icon is None:
+                placeholder = placeholder or placeholder_icon()
+            item = QStandardItem(icon or placeholder, caption)
             item.setData(eid, ID_ROLE)
             item.setData(entry[3] if len(entry) > 3 else thumb, PATH_ROLE)
+            item.setData(thumb, THUMB_PATH_ROLE)
             note = entry[4] if len(entry) > 4 else ""
             item.setToolTip(f"{caption}\n{note}" if note else caption)
             if len(entry) > 5 and entry[5]:
                 item.setForeground(QColor(STATUS_COLORS["missing"]))
-                name = entry[6] if len(entry) > 6 else caption
-                notes.append("⚠ " + tr("{caption}：{note}", caption=name, note=note.replace("\n", tr("；"))))
-            self.model.appendRow(item)
-            if thumb:
+            if icon is not None:
+                item.setData(True, THUMB_ROLE)
+            elif thumb and thumb not in self._loading:
                 to_load[eid] = thumb
-        self.flag_label.setText("\n".join(notes))
-        self.flag_label.setVisible(bool(notes))
+            self.model.appendRow(item)
+        notes = flag_notes(items)
+        if notes != self.flag_label.text():
+            self.flag_label.setText(notes)
+            self.flag_label.setVisible(bool(notes))
         self._update_title()
         self._update_buttons()
         if to_load:
-            gen = self._thumb_generation
+            self._loading |= set(to_load.values())
             BgOp(load_thumbnails, to_load).parent(self).success(
-                lambda imgs: self._thumbs_loaded(gen, imgs)).run_in_background()
+                lambda imgs: self._thumbs_loaded(to_load, imgs)).failure(
+                lambda _e: self._loading.difference_update(to_load.values())).run_in_background()
 
-    def _thumbs_loaded(self, generation: int, images: dict[str, QImage]) -> None:
-        if generation != self._thumb_generation:
-            return  # set_items was called again meanwhile
+    def _thumbs_loaded(self, asked: dict[str, str], images: dict[str, QImage]) -> None:
+        """Keep each decoded thumbnail and show it on every row that names it
+        (set_items may have rebuilt the rows meanwhile)."""
+        self._loading -= set(asked.values())
+        for eid, img in images.items():
+            self._icons[asked[eid]] = QIcon(QPixmap.fromImage(img))
         for row in range(self.model.rowCount()):
             item = self.model.item(row)
-            img = images.get(item.data(ID_ROLE))
-            if img is not None:
-                item.setIcon(QIcon(QPixmap.fromImage(img)))
+            icon = self._icons.get(item.data(THUMB_PATH_ROLE))
+            if icon is not None and not item.data(THUMB_ROLE):
+                item.setIcon(icon)
                 item.setData(True, THUMB_ROLE)
 
     def evidence_ids(self) -> list[str]:

@@ -178,3 +178,24 @@ def test_records_without_the_new_fields_keep_their_hash():
     assert not any({"taken_at", "flags", "latitude", "longitude", "distance_m"} & set(e) for e in doc["evidence"])
     assert "latitude" not in doc["party"] and "restart_reason" not in doc and "restart_of" not in doc
     assert record_hash(v) == data["record_hash"] and record_bytes(v).decode("utf-8") == data["canonical"]
+
+
+def test_a_batch_is_attached_whole_in_one_save_with_each_photos_own_time(seeded, tmp_path, clock, make_jpeg):
+    """What the wizard does with a batch from the dialog: every photo is
+    added, in order, each with its own capture time; the same file twice is
+    two items of one stored photo."""
+    from app.store.models import PhotoRow
+    v = start(seeded)
+    clock.now += timedelta(minutes=20)
+    timed = exif_jpeg(tmp_path / "timed.jpg", "2022:11:15 10:41:05", "+08:00", (37.7803, 112.5601))
+    plain = make_jpeg("IMG_0002.jpg")
+    batch = [(p.name, evidence.ingest(seeded, p)) for p in (timed, plain, timed)]
+    saved = evidence.attach_batch(seeded, v.id, C.SITE, batch)
+    items = visits.load(seeded, v.id).live_evidence(C.SITE)
+    assert [e.id for e in items] == [e.id for e in saved.live_evidence(C.SITE)]
+    assert len(items) == 3
+    assert items[0].taken_at == datetime(2022, 11, 15, 10, 41, 5, tzinfo=CHINA) and items[0].flags == []
+    assert items[1].taken_at is None and items[1].flags                     # no capture time: flagged
+    assert items[0].sha256 == items[2].sha256
+    with seeded.db.read() as s:
+        assert s.query(PhotoRow).count() == 2

@@ -132,3 +132,47 @@ def test_missing_categories_are_marked(grid):
     grid.set_missing({"label"})
     assert grid.sections["label"].property("missing") is True
     assert grid.sections["site"].property("missing") is False
+
+
+def _entries(photos, n, note="没有拍摄时间，无法核实拍摄于本次抽样", flagged=True):
+    return [(f"e{i}", str(photos[i % len(photos)]), f"第{i + 1}张 ⚠需核实" if flagged else f"第{i + 1}张",
+             str(photos[i % len(photos)]), note, flagged, f"第{i + 1}张") for i in range(n)]
+
+
+def test_thirty_photos_with_one_problem_make_one_line_under_the_thumbnails(grid, photos):
+    """A batch from a camera without a clock: one line names them all, not thirty."""
+    section = grid.sections["site"]
+    entries = _entries(photos, 30)
+    entries[7] = entries[7][:4] + ("拍摄于本次抽样开始之前（2022-11-01 09:00）", True, "第8张")
+    section.set_items(entries)
+    assert section.flag_label.text().splitlines() == [
+        "⚠ 第1–7、9–30张：没有拍摄时间，无法核实拍摄于本次抽样",
+        "⚠ 第8张：拍摄于本次抽样开始之前（2022-11-01 09:00）"]
+
+
+def test_past_five_different_problems_the_rest_is_counted(grid, photos):
+    section = grid.sections["site"]
+    entries = [e[:4] + (f"拍摄于本次抽样开始之前（2022-11-01 09:{i:02d}）",) + e[5:]
+               for i, e in enumerate(_entries(photos, 8))]
+    section.set_items(entries)
+    lines = section.flag_label.text().splitlines()
+    assert len(lines) == 6
+    assert lines[-1] == "⚠ 另有3张照片需核实（见各照片的提示）"
+
+
+def test_photos_added_at_the_end_keep_the_rows_and_thumbnails_already_shown(qtbot, grid, photos):
+    """After each batch the page sends the whole list again: the rows shown
+    stay with their thumbnails, only the new photos are decoded."""
+    section = grid.sections["site"]
+    first = _entries(photos, 3, flagged=False)
+    section.set_items(first)
+    qtbot.waitUntil(lambda: section.thumbnails_loaded() == 3, timeout=5000)
+    kept = [section.model.item(r) for r in range(3)]
+    more = first + [("e9", str(photos[0]), "第4张", str(photos[0]), "", False, "第4张")]
+    section.set_items(more)
+    assert [section.model.item(r) for r in range(3)] == kept     # the same rows, not rebuilt
+    assert section.thumbnails_loaded() == 4                        # photo0's thumbnail was decoded already
+    assert section.title() == "抽样场所（4张）"
+    section.set_items(more[1:])                                     # one removed: rows rebuilt, icons kept
+    assert section.evidence_ids() == ["e1", "e2", "e9"]
+    assert section.thumbnails_loaded() == 3

@@ -88,6 +88,8 @@ class EvidencePhotos(QWidget):
         lay.addLayout(cells)
         session.saved.connect(self._reload)
         self._visit: Visit | None = None
+        self._thumbs_running = False     # a thumbnail pass is on the pool
+        self._thumbs_again = False       # the visit changed meanwhile
 
     def section(self, category: str):
         return self.grids[category].sections[category]
@@ -104,9 +106,27 @@ class EvidencePhotos(QWidget):
         self._visit = visit
         if before is not None and before is not visit and _same_photos(before, visit, self.categories):
             return
-        self.session.run_bg(thumbnail_items, self.session.ws, visit, self.categories, ok=self._show)
+        if self._thumbs_running:         # one pass at a time; the newest visit is shown after it
+            self._thumbs_again = True
+            return
+        self._thumbs_running = True
+        self.session.run_bg(thumbnail_items, self.session.ws, visit, self.categories, ok=self._show,
+                            fail=self._thumbs_failed)
+
+    def _thumbs_done(self) -> None:
+        self._thumbs_running = False
+        if self._thumbs_again and self._visit is not None:
+            self._thumbs_again = False
+            self._reload_forced(self._visit)
+
+    def _thumbs_failed(self, error: BaseException) -> None:
+        self._thumbs_done()
+        show_failure(error, self)
 
     def _show(self, items: dict[str, list[tuple]]) -> None:
+        self._thumbs_done()
+        if self._thumbs_running:         # a newer pass is under way: show that one
+            return
         for cat, entries in items.items():
             grid = self.grids[cat]
             grid.set_items(cat, entries)
@@ -147,15 +167,11 @@ class EvidencePhotos(QWidget):
     def _attach(self, category: str, results: list[tuple[str, object]]) -> None:
         self.bar.setVisible(False)
         refused = [r for _, r in results if isinstance(r, RuleViolation)]
-        for path, stored in results:
-            if not isinstance(stored, RuleViolation):
-                self.session.run_db(evidence.attach, EvidenceCategory(category), stored,
-                                    name=Path(path).name, ok=lambda _item: self._after_change())
+        good = [(Path(path).name, stored) for path, stored in results if not isinstance(stored, RuleViolation)]
+        if good:     # one save for the batch; the saved visit comes back through `saved`
+            self.session.run_db(evidence.attach_batch, EvidenceCategory(category), good)
         if refused:
             show_failure(RuleViolation([p for e in refused for p in e.problems]), self)
-
-    def _after_change(self) -> None:
-        self.session.run_db(_load_visit, ok=self._reload_forced)
 
     def _reload_forced(self, visit: Visit) -> None:
         self._visit = None
@@ -166,11 +182,6 @@ class EvidencePhotos(QWidget):
 
     def waive(self, category: str, reason: str) -> None:
         self.session.save(f"evidence.{category}", steps.waive_evidence, EvidenceCategory(category), reason)
-
-
-def _load_visit(ws: Workspace, visit_id: str) -> Visit:
-    from app.services import visits
-    return visits.load(ws, visit_id)
 
 
 def _same_photos(a: Visit, b: Visit, categories: list[str]) -> bool:
