@@ -14,6 +14,13 @@ from forms.context import DocumentContext
 from forms.layout import PAD, Cell, Drawer, L, V, checks, draw_image, text_width
 
 BLANK_DATE = "        年      月      日"
+BLANK_NO = "______________________"   # a number written in by hand
+
+
+def or_blank(value: str) -> str:
+    """A number or name in a document's heading, or a line to write it on: a
+    blank paper form (and a notice the province has not numbered) leaves one."""
+    return value or BLANK_NO
 # The domain's words (app.domain.labels); the forms print them in Chinese.
 KIND_ZH = labels.SAMPLE_KIND
 PRICE_BASIS_ZH = labels.PRICE_BASIS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 
 from app.domain.documents import REGISTRY, DocumentKind
-from forms.common import fmt_date, sampler_names, signer_box
+from forms.common import fmt_date, or_blank, sampler_names, signer_box
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, L, V, checks
 
@@ -34,7 +34,7 @@ def build(ctx: DocumentContext) -> bytes:
     v, auth = ctx.visit, ctx.authority
     doc = Doc(TITLE, ctx.record_no)
     doc.title(TITLE, size=16, gap=3 * mm)
-    doc.line(right=f"编号：{ctx.record_no}")
+    doc.line(right=f"编号：{or_blank(ctx.record_no)}")
     doc.para(f"为加强对产品质量监督抽查工作的监督，请你单位对本次抽样人员的工作质量及工作纪律如实评价，"
              f"填写后寄回或送交{auth.name}。", size=10.5, first=21)
     rows = [[L("抽查任务", 4), V(ctx.task_source, 20)],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 
 from app.domain.documents import REGISTRY, DocumentKind
-from forms.common import BLANK_DATE, fmt_date
+from forms.common import BLANK_DATE, fmt_date, or_blank
 from forms.context import DocumentContext, ImprovementAdvice
 from forms.layout import Doc, L, V
 
@@ -19,7 +19,7 @@ def build(ctx: DocumentContext) -> bytes:
     a = ctx.advice if ctx.advice and not ctx.blank else ImprovementAdvice()
     doc = Doc(TITLE, ctx.record_no)
     doc.title(TITLE, size=20, gap=4 * mm)
-    doc.line(left=f"报告编号：{a.report_no}", size=11)
+    doc.line(left=f"报告编号：{or_blank(a.report_no)}", size=11)
     doc.space(1 * mm)
     rows = [[L("产品名称", 4), V(ctx.product, 8), L("规格型号", 4), V(v.sample.spec_model, 8)],
             [L("受检单位", 4), V(v.party.name, 8), L("生产单位", 4), V(v.producer.name, 8)],

@@ -6,11 +6,9 @@ from reportlab.lib.units import mm
 
 from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.visit import SignerRole
-from forms.common import BLANK_DATE, fmt_date, signer_box
+from forms.common import BLANK_DATE, fmt_date, or_blank, signer_box
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, L, V
-
-BLANK_NO = "______________________"   # to be written in by hand
 
 TITLE = REGISTRY[DocumentKind.INSPECTION_NOTICE].title
 
@@ -48,7 +46,7 @@ def build(ctx: DocumentContext) -> bytes:
     v, a, auth = ctx.visit, ctx.agency, ctx.authority
     doc = Doc(TITLE, ctx.record_no)
     doc.title(TITLE, size=20, gap=3 * mm)
-    doc.line(left=f"抽样单编号：{ctx.record_no}", right=f"编号：{ctx.notice_number or BLANK_NO}")
+    doc.line(left=f"抽样单编号：{or_blank(ctx.record_no)}", right=f"编号：{or_blank(ctx.notice_number)}")
     doc.space(2 * mm)
     party = v.party.name or "____________________________________"
     doc.para(f"{party}：", size=11)

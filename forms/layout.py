@@ -199,7 +199,7 @@ class Doc:
 
     def _footer(self) -> None:
         if self.footer:
-            s = f"{self.title_text}  编号：{self.record_no or '            '}  第 {self.page} 页"
+            s = f"{self.title_text}  编号：{self.record_no or '____________'}  第 {self.page} 页"
             self.text(self.w / 2, self.margin - 2 * mm, s, size=8, align="center")
 
     def new_page(self) -> None:

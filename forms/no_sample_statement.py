@@ -8,7 +8,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 
 from app.domain.visit import EvidenceCategory, NoSampleReason
-from forms.common import fmt_time, party_sign_rows, sampler_sign_row, signer_box
+from forms.common import fmt_time, or_blank, party_sign_rows, sampler_sign_row, signer_box
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, L, V, checks
 
@@ -45,8 +45,8 @@ def build(ctx: DocumentContext) -> bytes:
     filled = n is not None and not ctx.blank
     doc = Doc(TITLE, form_no(ctx))
     doc.title(TITLE, size=18, gap=3 * mm)
-    doc.line(left=f"抽查任务：{ctx.task_source}", right=f"编号：{form_no(ctx)}")
-    doc.line(left=f"记录编号：{ctx.record_no}")
+    doc.line(left=f"抽查任务：{or_blank(ctx.task_source)}", right=f"编号：{or_blank(form_no(ctx))}")
+    doc.line(left=f"记录编号：{or_blank(ctx.record_no)}")
     doc.space(1 * mm)
     kind = None if ctx.blank else ctx.task_kind
     reason = checks(list(REASONS.values()), REASONS[n.reason] if filled else None)

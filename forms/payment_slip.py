@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.visit import PriceBasis
 from forms.amount import capital_amount, figure_amount
-from forms.common import BLANK_DATE, fmt_date, num, party_sign_rows, sampler_sign_row
+from forms.common import BLANK_DATE, fmt_date, num, or_blank, party_sign_rows, sampler_sign_row
 from forms.context import DocumentContext
 from forms.layout import Doc, L, V, checks
 
@@ -75,7 +75,7 @@ def build(ctx: DocumentContext) -> bytes:
             doc.text(doc.w / 2, y + 1.2 * mm, "（沿虚线剪开）", size=7, align="center")
             doc.space(10 * mm)
         doc.title(TITLE, size=16, gap=2 * mm)
-        doc.line(left=copy, right=f"编号：{ctx.record_no}", size=10)
+        doc.line(left=copy, right=f"编号：{or_blank(ctx.record_no)}", size=10)
         doc.space(1 * mm)
         doc.table(_rows(ctx) + [sampler_sign_row(ctx, h=16 * mm)]
                   + party_sign_rows(ctx, label="受检单位\n（收款）\n签字盖章", h=16 * mm), min_row=6.5 * mm, size=9.5)

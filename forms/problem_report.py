@@ -7,7 +7,7 @@ from reportlab.lib.units import mm
 from app.domain import labels
 from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.visit import EvidenceCategory
-from forms.common import fmt_date, sampler_sign_row
+from forms.common import fmt_date, or_blank, sampler_sign_row
 from forms.context import DocumentContext
 from forms.layout import Doc, L, V, checks
 
@@ -20,7 +20,7 @@ def build(ctx: DocumentContext) -> bytes:
     filled = pr is not None and not ctx.blank
     doc = Doc(TITLE, ctx.record_no)
     doc.title(TITLE, size=18, gap=3 * mm)
-    doc.line(left=f"抽查任务：{ctx.task_source}", right=f"编号：{ctx.record_no}")
+    doc.line(left=f"抽查任务：{or_blank(ctx.task_source)}", right=f"编号：{or_blank(ctx.record_no)}")
     doc.space(1 * mm)
     evidence = pr.evidence_note if filled else ""
     items = v.live_evidence(EvidenceCategory.PROBLEM)

@@ -8,7 +8,7 @@ from reportlab.lib.units import mm
 from app.domain import labels
 from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.visit import EvidenceCategory, SignerRole
-from forms.common import BLANK_DATE, fmt_date, fmt_time, sampler_sign_row, signer_box
+from forms.common import BLANK_DATE, fmt_date, fmt_time, or_blank, sampler_sign_row, signer_box
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, L, V, checks
 
@@ -45,8 +45,8 @@ def build(ctx: DocumentContext) -> bytes:
     p = v.party
     doc = Doc(TITLE, form_no(ctx))
     doc.title(TITLE, size=18, gap=3 * mm)
-    doc.line(left=f"抽查任务：{ctx.task_source}", right=f"编号：{form_no(ctx)}")
-    doc.line(left=f"抽样单编号：{ctx.record_no}")
+    doc.line(left=f"抽查任务：{or_blank(ctx.task_source)}", right=f"编号：{or_blank(form_no(ctx))}")
+    doc.line(left=f"抽样单编号：{or_blank(ctx.record_no)}")
     doc.space(1 * mm)
     filled = r is not None and not ctx.blank
     situation = checks(list(SITUATIONS.values()), SITUATIONS[r.situation] if filled else None)

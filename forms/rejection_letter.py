@@ -7,7 +7,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 
 from app.domain.documents import REGISTRY, DocumentKind
-from forms.common import BLANK_DATE, fmt_date, fmt_time
+from forms.common import BLANK_DATE, fmt_date, fmt_time, or_blank
 from forms.context import DocumentContext, Rejection
 from forms.layout import Doc, H, L, V, checks
 
@@ -24,7 +24,7 @@ def build(ctx: DocumentContext) -> bytes:
     blank = ctx.blank or ctx.rejection is None
     doc = Doc(TITLE, ctx.record_no)
     doc.title(TITLE, size=18, gap=3 * mm)
-    doc.line(right=f"抽样单编号：{ctx.record_no}", size=10.5)
+    doc.line(right=f"抽样单编号：{or_blank(ctx.record_no)}", size=10.5)
     doc.space(1 * mm)
     rows = [[H("样品信息")],
             [L("产品名称", 4), V(ctx.product, 8), L("规格型号", 4), V(v.sample.spec_model, 8)],

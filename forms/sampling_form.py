@@ -10,7 +10,7 @@ from app.domain.plan import Scope
 from app.domain.product_fields import printable
 from app.domain.visit import SampleKind
 from forms import qr
-from forms.common import (KIND_ZH, PRICE_BASIS_ZH, fmt_date, num, party_rows, party_sign_rows,
+from forms.common import (KIND_ZH, PRICE_BASIS_ZH, fmt_date, num, or_blank, party_rows, party_sign_rows,
                           sampler_sign_row, scope_checks, signer_box)
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, H, L, V, checks, draw_image
@@ -37,7 +37,7 @@ def _header(doc: Doc, ctx: DocumentContext) -> None:
     kind = None if ctx.blank else ctx.task_kind
     doc.line(f"任务来源：{ctx.task_source}")
     doc.line(f"任务类别：{checks(['监督抽查', '复查'], kind)}")
-    doc.line(f"编号：{ctx.record_no}")
+    doc.line(f"编号：{or_blank(ctx.record_no)}")
     doc.y = min(doc.y, top - QR_BOX) - 1.5 * mm
 
 

@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 
 from app.domain.documents import REGISTRY, DocumentKind
 from app.domain.visit import EvidenceCategory, SampleKind, SignerRole
-from forms.common import BLANK_DATE, fmt_date, num, sampler_sign_row, signer_box
+from forms.common import BLANK_DATE, fmt_date, num, or_blank, sampler_sign_row, signer_box
 from forms.context import DocumentContext
 from forms.layout import Cell, Doc, L, V
 
@@ -28,7 +28,7 @@ def build(ctx: DocumentContext) -> bytes:
     v, s, b = ctx.visit, ctx.visit.sample, ctx.visit.backup_storage
     doc = Doc(TITLE, form_no(ctx))
     doc.title(TITLE, size=17, gap=3 * mm)
-    doc.line(left=f"抽样单编号：{ctx.record_no}", right=f"编号：{form_no(ctx)}")
+    doc.line(left=f"抽样单编号：{or_blank(ctx.record_no)}", right=f"编号：{or_blank(form_no(ctx))}")
     doc.space(2 * mm)
     doc.para(f"{v.party.name or '____________________________________'}：", size=11)
     doc.para(f"经{ctx.authority.name}批准（批准文号：{b.approval_no or '__________________'}），"

@@ -86,6 +86,19 @@ def test_blank_document_has_labels_and_no_visit_data(name, blank_pdfs):
     assert PARTY not in text and RECORD_NO not in text
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_a_blank_forms_heading_leaves_a_line_for_each_number(name, blank_pdfs):
+    """The paper fallback: 编号, 抽样单编号, 记录编号, 报告编号 and 抽查任务 in
+    the heading are written in by hand, so each has a line to write on."""
+    import re
+    for page in pdftotext(blank_pdfs[name], "-layout").split("\f"):
+        lines = [ln for ln in page.splitlines() if ln.strip()]
+        heading = lines[:6] + [ln for ln in lines if re.search(r"第 ?\d+ ?页", ln)]     # and the footer
+        for line in heading:
+            if re.search(r"(?:编号|抽查任务)：(?!_)", line):
+                pytest.fail(f"{name}: {line.strip()!r} leaves nothing to write on")
+
+
 @pytest.mark.parametrize("kind", ["demo", "blank"])
 @pytest.mark.parametrize("name", NAMES)
 def test_fonts_are_embedded(name, kind, demo_pdfs, blank_pdfs):
