@@ -44,6 +44,7 @@ def test_assign_reassign_and_cancel_a_task(console_server):
         notice_no = re.search(r'class="notice-no"[^>]*>([^<]+)<', page).group(1)
         assert re.fullmatch(r"晋市监抽〔2022〕4-\d{4}号", notice_no)
         found = c.get("/console/tasks", params={"q": notice_no}).text       # the number on a party's notice finds it
+        assert "受检单位名称、任务编号或通知书编号" in found                   # and the search box says so
         assert found.count('data-task="') == 1 and f'data-task="{task_id}"' in found
         # an agency admin cannot give the task to another agency's team: that team is not there for them
         assert c.post(f"/console/tasks/{task_id}/reassign", data={"csrf": csrf, "team_id": "team-demo-2",

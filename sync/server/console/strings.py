@@ -124,6 +124,8 @@ TEXT: dict[str, str] = {
     'dash.never': N_("从未同步"),
     'rec.title': N_("记录查询"),
     'rec.search': N_("受检单位名称或抽样单编号"),
+    'task.search': N_("受检单位名称、任务编号或通知书编号"),
+    'party.search': N_("受检单位名称或统一社会信用代码"),
     'rec.date_from': N_("抽样日期自"),
     'rec.date_to': N_("至"),
     'rec.outcome': N_("结果"),
