@@ -89,12 +89,29 @@ def cmd_serve(args) -> int:
     except ValueError as e:
         print(f"--trusted-proxy: {e}", file=sys.stderr)
         return 2
-    settings = replace(settings, trusted_proxies=proxies,
+    public = args.public_url.strip().rstrip("/")
+    if public and not _is_address(public):
+        from app.domain.i18n import bilingual
+        print(f"--public-url: {bilingual('服务器地址应以 http:// 或 https:// 开头，例如 https://cj.example.gov.cn')}",
+              file=sys.stderr)
+        return 2
+    settings = replace(settings, trusted_proxies=proxies, public_url=public,
                        enroll_requires_code=not args.allow_password_enrollment)
     app = create_app(settings, db)
     getattr(app.state.blobs, "check", lambda: None)()      # an object store: reachable, bucket there
     serve_forever(app, args.host, args.port, workers=_workers(args, db))
     return 0
+
+
+def _is_address(url: str) -> bool:
+    """An http(s) address with a host (and a valid port, if any)."""
+    from urllib.parse import urlsplit
+    parts = urlsplit(url)
+    try:
+        parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url and not parts.query
 
 
 def _workers(args, db) -> int:

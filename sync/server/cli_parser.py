@@ -61,6 +61,9 @@ def build_parser(cmds, default_data: str) -> argparse.ArgumentParser:
                                 "from enroll-code is required too)")
             p.add_argument("--trusted-proxy", action="append", default=[], metavar="IP_OR_CIDR",
                            help="a reverse proxy whose X-Forwarded-For is believed (repeatable; default: none)")
+            p.add_argument("--public-url", default="", metavar="URL",
+                           help="the address laptops reach this server at, printed in enrollment QR codes "
+                                "(default: the address the admin's browser used)")
     p = add("add-agency", cmds.cmd_add_agency, "add or update an inspection agency (承检机构)")  # i18n: glossary
     p.add_argument("id")
     p.add_argument("--name", required=True)

@@ -26,6 +26,10 @@ class Settings:
     # Reverse proxies whose X-Forwarded-For is believed: IPs or CIDRs,
     # comma-separated. Empty: the connection's own address, always.
     trusted_proxies: str = ""
+    # The address laptops use to reach this server (https://sync.example.gov.cn),
+    # printed in enrollment QR codes. Empty: the address the admin's browser
+    # used, which behind a reverse proxy or on an internal name may not be it.
+    public_url: str = ""
     request_threads: int = 0         # per worker process (see app.py); 0: 4, or 16 with an object store
     # Where blobs live: "" = <data>/blobs on this disk; s3://bucket/prefix = an
     # S3-compatible object store (endpoint below; credentials from the

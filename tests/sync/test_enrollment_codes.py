@@ -130,3 +130,32 @@ def test_code_format_helpers():
     assert format_code("ABCDEFGHJKM0") == "ABCD-EFGH-JKM0"
     assert parse_qr("https://example.org") is None
     assert parse_qr("fs-enroll:?server=http%3A%2F%2Fh%3A1&code=AAAA-BBBB-CCCC&user=%E5%BC%A0")["user"] == "张"
+
+
+def test_behind_a_proxy_the_qr_names_the_public_address_given_to_serve(request, tmp_path):
+    """The admin may reach the console on an internal address; the laptops
+    must be sent to the one they can reach (`serve --public-url`)."""
+    from sync.server.app import create_app
+    from sync.server.config import settings_for
+    from sync.server.db import Database
+    from sync.server.runner import start_in_thread
+    from tests.sync.conftest import Live, make_database
+    url, world = make_database("sqlite", request, tmp_path)
+    settings = settings_for(tmp_path / "server-data", url, public_url="https://cj.example.gov.cn")
+    db = Database(url)
+    running = start_in_thread(create_app(settings, db))
+    try:
+        live = Live(running.url, db, world, settings.data_dir, running, "sqlite")
+        r = _make(live, "adm_a", "s_a1", hours=2)
+        assert r.status_code == 201, r.text
+        assert parse_qr(r.json()["qr_text"])["server"] == "https://cj.example.gov.cn"
+    finally:
+        running.stop()
+        db.close()
+
+
+def test_serve_refuses_a_public_address_that_is_not_one(tmp_path, capsys):
+    from sync.server.cli import main
+    assert main(["serve", "--public-url", "cj.example.gov.cn", "--data", str(tmp_path), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--public-url" in err and "https://" in err

@@ -31,8 +31,9 @@ _NOT_COUNTED = ("enroll.code_used", "enroll.code_expired", "enroll.code_cancelle
 
 
 def public_url(request: Request) -> str:
-    """The server address a laptop should use, for the QR: as the admin reached it."""
-    return str(request.base_url).rstrip("/")
+    """The server address a laptop should use, for the QR: `serve
+    --public-url`, else as the admin reached it."""
+    return request.app.state.settings.public_url or str(request.base_url).rstrip("/")
 
 
 @router.post("/auth/enroll-code", response_model=EnrollResponse, status_code=201,
