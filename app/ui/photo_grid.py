@@ -212,8 +212,8 @@ class CategorySection(QGroupBox):
             eid, thumb, caption = entry[:3]
             icon = self._icons.get(thumb) if thumb else None
             if icon is None:
-                placeholder = placeholder or placeholder_icon()
-            item = QStandardItem(icon or placeholder, caption)
+                placeholder = placeholder if placeholder is not None else placeholder_icon()
+            item = QStandardItem(icon if icon is not None else placeholder, caption)
             item.setData(eid, ID_ROLE)
             item.setData(entry[3] if len(entry) > 3 else thumb, PATH_ROLE)
             item.setData(thumb, THUMB_PATH_ROLE)
