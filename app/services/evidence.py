@@ -80,19 +80,26 @@ def _index(s, ws: Workspace, stored, name: str) -> None:
 def attach(ws: Workspace, visit_id: str, category: EvidenceCategory, stored, *, name: str = "",
            note: str = "") -> EvidenceItem:
     """Add an ingested file to the visit (`stored`: what ingest returned)."""
-    return attach_batch(ws, visit_id, category, [(name, stored)], note=note).evidence[-1]
+    return attach_batch(ws, visit_id, category, [(name, stored)], note=note, only_new=False).evidence[-1]
 
 
 def attach_batch(ws: Workspace, visit_id: str, category: EvidenceCategory, batch: list[tuple[str, object]],
-                 *, note: str = "") -> Visit:
+                 *, note: str = "", only_new: bool = True) -> Visit:
     """Add ingested files, (original name, what ingest returned) each, to the
     visit in one save: a batch chosen in the dialog or dropped lands whole,
     and the visit is read and written once, not once per photo. Returns the
-    visit as saved (its last items are the batch's)."""
+    visit as saved (its last items are the batch's).
+
+    only_new: a photo the category already shows (the camera folder chosen
+    again to add the last few) is not added a second time."""
     now = ws.now()
     indexed: set[str] = set()
     with editing(ws, visit_id) as (s, v):
+        shown = {e.sha256 for e in v.live_evidence(category)} if only_new else set()
         for name, stored in batch:
+            if only_new and stored.sha256 in shown:
+                continue
+            shown.add(stored.sha256)
             meta = stored.meta if isinstance(stored, Imported) else MediaMeta()
             stored = stored.stored if isinstance(stored, Imported) else stored
             taken = meta.taken_at.replace(microsecond=0) if meta.taken_at else None

@@ -182,20 +182,25 @@ def test_records_without_the_new_fields_keep_their_hash():
 
 def test_a_batch_is_attached_whole_in_one_save_with_each_photos_own_time(seeded, tmp_path, clock, make_jpeg):
     """What the wizard does with a batch from the dialog: every photo is
-    added, in order, each with its own capture time; the same file twice is
-    two items of one stored photo."""
+    added, in order, each with its own capture time; a photo the category
+    shows already (or twice in the batch) is not added again."""
     from app.store.models import PhotoRow
     v = start(seeded)
     clock.now += timedelta(minutes=20)
     timed = exif_jpeg(tmp_path / "timed.jpg", "2022:11:15 10:41:05", "+08:00", (37.7803, 112.5601))
-    plain = make_jpeg("IMG_0002.jpg")
+    plain, later = make_jpeg("IMG_0002.jpg"), make_jpeg("IMG_0003.jpg")
     batch = [(p.name, evidence.ingest(seeded, p)) for p in (timed, plain, timed)]
     saved = evidence.attach_batch(seeded, v.id, C.SITE, batch)
     items = visits.load(seeded, v.id).live_evidence(C.SITE)
     assert [e.id for e in items] == [e.id for e in saved.live_evidence(C.SITE)]
-    assert len(items) == 3
+    assert len(items) == 2
     assert items[0].taken_at == datetime(2022, 11, 15, 10, 41, 5, tzinfo=CHINA) and items[0].flags == []
     assert items[1].taken_at is None and items[1].flags                     # no capture time: flagged
-    assert items[0].sha256 == items[2].sha256
+    # the folder chosen again with one more photo in it: only that one is added
+    again = [(p.name, evidence.ingest(seeded, p)) for p in (timed, plain, later)]
+    items = evidence.attach_batch(seeded, v.id, C.SITE, again).live_evidence(C.SITE)
+    assert [e.sha256 for e in items][-1] == evidence.ingest(seeded, later).sha256 and len(items) == 3
+    # the same photo may stand in another category
+    assert len(evidence.attach_batch(seeded, v.id, C.STOCK, again).live_evidence(C.STOCK)) == 3
     with seeded.db.read() as s:
-        assert s.query(PhotoRow).count() == 2
+        assert s.query(PhotoRow).count() == 3

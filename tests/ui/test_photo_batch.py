@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from PIL import Image
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from app.domain.visit import EvidenceCategory as C
 from app.domain.workflow import Step
@@ -52,3 +52,29 @@ def test_good_bad_good_batch_attaches_every_good_photo_and_names_every_bad_one(q
     assert "scan16.png" not in text and "IMG_0001.jpg" not in text and "IMG_0005.jpg" not in text
     assert "Errno" not in text and "wrong mode" not in text
     boxes[0].close()
+
+
+def test_choosing_the_camera_folder_again_adds_only_the_new_photos_and_says_so(qtbot, seeded, make_jpeg, type_text):
+    """A sampler who adds the last two photos by choosing the whole folder
+    again gets those two, not a second copy of the first three, and reads why."""
+    v = visits.start_visit(seeded, "t-gas-1")
+    d = Driver(qtbot, open_wizard(qtbot, seeded, v.id), type_text)
+    for key in ("shown.inspection_notice", "shown.sampler_ids", "shown.authorization_letter"):
+        d.tick(key)
+    d.next()
+    d.next()
+    assert d.step == Step.EVIDENCE
+    first = [make_jpeg() for _ in range(3)]
+    grid = next(g for g in d.w.page.findChildren(QWidget, "photo_grid") if C.SITE.value in g.sections)
+    section = grid.sections[C.SITE.value]
+    grid.files_added.emit(C.SITE.value, [str(p) for p in first])
+    qtbot.waitUntil(lambda: len(section.evidence_ids()) == 3, timeout=15_000)
+    d.idle()
+    everything = first + [make_jpeg(), make_jpeg()]
+    grid.files_added.emit(C.SITE.value, [str(p) for p in everything])
+    qtbot.waitUntil(lambda: len(section.evidence_ids()) == 5, timeout=15_000)
+    d.idle()
+    assert len(visits.load(seeded, v.id).live_evidence(C.SITE)) == 5
+    note = d.w.page.findChild(QLabel, "photo_batch_note")
+    assert note.isVisible()
+    assert note.text() == "3张照片已在“抽样场所”中，未重复添加：IMG_0000.jpg、IMG_0001.jpg、IMG_0002.jpg"

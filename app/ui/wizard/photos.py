@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from app.domain.times import china_text
 from app.domain import evidence_checks
+from app.domain.labels import EVIDENCE_CATEGORY, label
 from app.domain.messages import RuleViolation
 from app.domain.visit import EvidenceCategory, Visit
 from app.services import evidence, steps
@@ -85,6 +86,11 @@ class EvidencePhotos(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.bar)
+        self.note = QLabel()              # what the last batch left out, and why
+        self.note.setObjectName("photo_batch_note")
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
+        lay.addWidget(self.note)
         lay.addLayout(cells)
         session.saved.connect(self._reload)
         self._visit: Visit | None = None
@@ -148,6 +154,7 @@ class EvidencePhotos(QWidget):
 
     # --- changes ---------------------------------------------------------
     def add_files(self, category: str, paths: list[str]) -> None:
+        self.note.setVisible(False)
         self.bar.setRange(0, len(paths))
         self.bar.setValue(0)
         self.bar.setVisible(True)
@@ -168,7 +175,12 @@ class EvidencePhotos(QWidget):
         self.bar.setVisible(False)
         refused = [r for _, r in results if isinstance(r, RuleViolation)]
         good = [(Path(path).name, stored) for path, stored in results if not isinstance(stored, RuleViolation)]
-        if good:     # one save for the batch; the saved visit comes back through `saved`
+        again = already_shown(self._visit, EvidenceCategory(category), good)
+        if again:    # the service skips them too (it decides on the saved visit)
+            self.note.setText(tr("{n}张照片已在“{category}”中，未重复添加：{names}", n=len(again),
+                                 category=label(EVIDENCE_CATEGORY, category), names=names_text(again)))
+            self.note.setVisible(True)
+        if len(good) > len(again):    # one save for the batch; the saved visit comes back through `saved`
             self.session.run_db(evidence.attach_batch, EvidenceCategory(category), good)
         if refused:
             show_failure(RuleViolation([p for e in refused for p in e.problems]), self)
@@ -182,6 +194,23 @@ class EvidencePhotos(QWidget):
 
     def waive(self, category: str, reason: str) -> None:
         self.session.save(f"evidence.{category}", steps.waive_evidence, EvidenceCategory(category), reason)
+
+
+def already_shown(visit: Visit | None, category: EvidenceCategory, batch: list[tuple[str, object]]) -> list[str]:
+    """Names of the batch's photos the category shows already (or that the
+    batch holds twice): attach_batch does not add them again."""
+    seen = {e.sha256 for e in visit.live_evidence(category)} if visit is not None else set()
+    again = []
+    for name, stored in batch:
+        if stored.sha256 in seen:
+            again.append(name)
+        seen.add(stored.sha256)
+    return again
+
+
+def names_text(names: list[str], most: int = 5) -> str:
+    shown = tr("、").join(names[:most])
+    return shown if len(names) <= most else tr("{names}等", names=shown)
 
 
 def _same_photos(a: Visit, b: Visit, categories: list[str]) -> bool:
