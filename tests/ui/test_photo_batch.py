@@ -15,15 +15,21 @@ from app.services import visits
 from tests.ui.wizard_driver import Driver, open_wizard
 
 
-def test_good_bad_good_batch_attaches_every_good_photo_and_names_every_bad_one(qtbot, seeded, make_jpeg,
-                                                                               type_text, tmp_path):
-    v = visits.start_visit(seeded, "t-gas-1")
-    d = Driver(qtbot, open_wizard(qtbot, seeded, v.id), type_text)
+def _at_evidence_step(qtbot, ws, type_text):
+    """A visit started and walked to 现场取证拍照 (documents shown, party kept)."""
+    v = visits.start_visit(ws, "t-gas-1")
+    d = Driver(qtbot, open_wizard(qtbot, ws, v.id), type_text)
     for key in ("shown.inspection_notice", "shown.sampler_ids", "shown.authorization_letter"):
         d.tick(key)
     d.next()
     d.next()
     assert d.step == Step.EVIDENCE
+    return v, d
+
+
+def test_good_bad_good_batch_attaches_every_good_photo_and_names_every_bad_one(qtbot, seeded, make_jpeg,
+                                                                               type_text, tmp_path):
+    v, d = _at_evidence_step(qtbot, seeded, type_text)
 
     first, last = make_jpeg("IMG_0001.jpg"), make_jpeg("IMG_0005.jpg")
     gone = make_jpeg("IMG_0002.jpg")
@@ -57,13 +63,7 @@ def test_good_bad_good_batch_attaches_every_good_photo_and_names_every_bad_one(q
 def test_choosing_the_camera_folder_again_adds_only_the_new_photos_and_says_so(qtbot, seeded, make_jpeg, type_text):
     """A sampler who adds the last two photos by choosing the whole folder
     again gets those two, not a second copy of the first three, and reads why."""
-    v = visits.start_visit(seeded, "t-gas-1")
-    d = Driver(qtbot, open_wizard(qtbot, seeded, v.id), type_text)
-    for key in ("shown.inspection_notice", "shown.sampler_ids", "shown.authorization_letter"):
-        d.tick(key)
-    d.next()
-    d.next()
-    assert d.step == Step.EVIDENCE
+    v, d = _at_evidence_step(qtbot, seeded, type_text)
     first = [make_jpeg() for _ in range(3)]
     grid = next(g for g in d.w.page.findChildren(QWidget, "photo_grid") if C.SITE.value in g.sections)
     section = grid.sections[C.SITE.value]
